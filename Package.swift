@@ -1,0 +1,104 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings applied to every Swift target (pure libraries, I/O modules and the executable alike).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "modelwatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "modelwatch", targets: ["modelwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C boundaries (system libraries)
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: Pure libraries: no I/O, no clock
+        .target(name: "LineProtocol", swiftSettings: strictSettings),
+        /// The InfluxDB schema: the one source of truth for measurement, tag and field names.
+        .target(name: "MetricSchema", swiftSettings: strictSettings),
+        .target(name: "PerformanceMetrics", swiftSettings: strictSettings),
+        .target(name: "DriftMetrics", swiftSettings: strictSettings),
+        .target(name: "InputParsing", swiftSettings: strictSettings),
+        .target(name: "SyntheticData", swiftSettings: strictSettings),
+        .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
+
+        // MARK: I/O
+        /// The only module that imports libcurl.
+        .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        .target(
+            name: "InfluxDelivery",
+            dependencies: ["HTTPTransport", "Gzip", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Composition
+        .target(
+            name: "ModelwatchJob",
+            dependencies: [
+                "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
+                "InfluxDelivery", "SyntheticData",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "modelwatch",
+            dependencies: [
+                "ModelwatchJob", "HTTPTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DriftMetricsTests", dependencies: ["DriftMetrics"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings
+        ),
+        .testTarget(name: "InputParsingTests", dependencies: ["InputParsing", "Gzip"], swiftSettings: strictSettings),
+        .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "InfluxDeliveryTests", dependencies: ["InfluxDelivery", "HTTPTransport", "Gzip"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["ModelwatchJob", "LineProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GrafanaKitTests", dependencies: ["MetricSchema", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
