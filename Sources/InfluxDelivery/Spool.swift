@@ -1,0 +1,119 @@
+import Glibc
+
+/// A durable, size-capped directory of batches that could not be delivered.
+///
+/// - Each file holds one batch of raw, uncompressed line protocol and nothing else (no credentials,
+///   no metadata). Names are `<epoch-ms, 15 digits>-<sequence, 6 digits>.lp`, so lexical order is
+///   creation order; a new name always sorts after every existing one, even if the wall clock went back.
+/// - Files are written whole: temp file in the same directory, `fsync`, `rename`, `fsync` the directory.
+///   A crash leaves either the complete file or none (plus a `.tmp-*` file, removed at the next open).
+/// - Opening takes an exclusive non-blocking `flock` on `<directory>/.lock`; a second overlapping run gets
+///   `SpoolError.locked` instead of replaying the same files.
+///
+/// **Policy when full** (`maxBytes`): after a new batch is written, the *oldest* files are deleted until
+/// the spool fits again (the newest file is always kept), and their points are reported as
+/// `pointsDroppedSpoolFull` and logged at error level as `points_dropped_spool_full`. Why drop oldest
+/// rather than refuse new data: the spool only fills during a long outage; the newest points are the
+/// ones dashboards and alerts need when the server comes back, refusing would lose the current run's
+/// points anyway (a cron job cannot wait), and a bounded spool must never fill the disk the job needs.
+public final class Spool {
+    public let directory: String
+    public let maxBytes: Int
+    private let lock: SpoolLock
+    private var lastName: String = ""
+    private var sequence = 0
+
+    /// One spooled batch on disk.
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        public var path: String
+        public var bytes: Int
+    }
+
+    /// Opens (creating if needed) and locks the spool directory.
+    public init(directory: String, maxBytes: Int = 256 * 1024 * 1024) throws(SpoolError) {
+        self.directory = directory
+        self.maxBytes = maxBytes
+        do { try PosixFile.createDirectories(directory) } catch { throw SpoolError.io(error.description) }
+        lock = try SpoolLock(directory: directory)
+        let names: [String]
+        do { names = try PosixFile.list(directory) } catch { throw SpoolError.io(error.description) }
+        for name in names where name.hasPrefix(".tmp-") { unlink("\(directory)/\(name)") }
+        lastName = entries().last?.name ?? ""
+    }
+
+    /// Spooled batches, oldest first.
+    public func entries() -> [Entry] {
+        let names = (try? PosixFile.list(directory)) ?? []
+        return names.filter { $0.hasSuffix(".lp") && !$0.hasPrefix(".") }.sorted().map { name in
+            let path = "\(directory)/\(name)"
+            return Entry(name: name, path: path, bytes: PosixFile.size(path) ?? 0)
+        }
+    }
+
+    /// Total bytes of spooled batches.
+    public var depthBytes: Int { entries().reduce(0) { $0 + $1.bytes } }
+
+    func read(_ entry: Entry) throws(SpoolError) -> LineBatch {
+        do { return LineBatch(try PosixFile.readAll(entry.path)) } catch { throw SpoolError.io(error.description) }
+    }
+
+    /// Writes `batch` as the newest file, then enforces the cap. Returns the points dropped by the cap.
+    @discardableResult
+    func append(_ batch: LineBatch, wallClockMilliseconds: Int64) throws(SpoolError) -> Int {
+        let name = nextName(wallClockMilliseconds)
+        do {
+            try PosixFile.writeAtomically(batch.bytes, to: "\(directory)/\(name)", directory: directory)
+        } catch { throw SpoolError.io(error.description) }
+        lastName = name
+        return enforceCap()
+    }
+
+    /// Atomically replaces a spooled batch with what is left of it (after a partial replay).
+    func replace(_ entry: Entry, with batch: LineBatch) throws(SpoolError) {
+        do { try PosixFile.writeAtomically(batch.bytes, to: entry.path, directory: directory) } catch {
+            throw SpoolError.io(error.description)
+        }
+    }
+
+    func remove(_ entry: Entry) throws(SpoolError) {
+        guard unlink(entry.path) == 0 || errno == ENOENT else {
+            throw SpoolError.io("unlink \(entry.path): \(String(cString: strerror(errno)))")
+        }
+        do { try PosixFile.syncDirectory(directory) } catch { throw SpoolError.io(error.description) }
+    }
+
+    private func enforceCap() -> Int {
+        var all = entries()
+        var total = all.reduce(0) { $0 + $1.bytes }
+        var dropped = 0
+        while total > maxBytes, all.count > 1 {
+            let oldest = all.removeFirst()
+            let points = (try? read(oldest))?.lineCount ?? 0
+            if (try? remove(oldest)) != nil {
+                dropped += points
+                total -= oldest.bytes
+            } else {
+                break
+            }
+        }
+        return dropped
+    }
+
+    private func nextName(_ nowMs: Int64) -> String {
+        sequence += 1
+        var candidate = Self.name(ms: max(nowMs, 0), sequence: sequence)
+        if candidate <= lastName, let lastMs = Int64(lastName.prefix(15)) {
+            // Clock went back (or same ms as a previous run): sort after the newest existing file.
+            candidate = Self.name(ms: lastMs + 1, sequence: sequence)
+        }
+        return candidate
+    }
+
+    private static func name(ms: Int64, sequence: Int) -> String {
+        let msText = String(ms)
+        let seqText = String(sequence % 1_000_000)
+        return String(repeating: "0", count: max(0, 15 - msText.count)) + msText + "-"
+            + String(repeating: "0", count: max(0, 6 - seqText.count)) + seqText + ".lp"
+    }
+}

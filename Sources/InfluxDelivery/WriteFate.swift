@@ -1,0 +1,51 @@
+import HTTPTransport
+
+/// What happens to a batch after one write attempt. This table is the contract (copy it to docs/):
+///
+/// | Answer | Fate | Retried? | Where the lines go | Run outcome (exit) |
+/// |---|---|---|---|---|
+/// | 2xx | `delivered` | – | server | delivered (0) |
+/// | 400, 422, other 4xx not below | `rejected` | no — InfluxDB 1.x/3.x already stored the valid lines of a partially bad batch, so resending is pointless | dead-letter file (server message as `#` comment + the rejected lines; only the lines the server names when it names them, else the whole batch) | dataRejected (65) |
+/// | 401, 403 | `configuration` | no | spool (the batch and every later one) | configurationError (78): check the token/password and its write permission |
+/// | 404 | `configuration` | no | spool (the batch and every later one) | configurationError (78): create the database/bucket or fix the URL |
+/// | 413 | `tooLarge` | split in half, each half resent (recursively) | halves follow this table; a single line still 413 goes to the dead-letter file | per halves |
+/// | 429, 503 | `retry(after:)` | yes: waits `Retry-After` (seconds or HTTP date, capped by `retryAfterCap`), else backoff | spool when attempts or budget run out (and every later batch) | temporaryFailure (75) |
+/// | 408, 500, 502, 504 and other 5xx | `retry` | yes: exponential backoff, full jitter | as above | temporaryFailure (75) |
+/// | refused, timed out, reset, DNS failure | `retry` | yes, as above | as above | temporaryFailure (75) |
+/// | TLS failure, malformed URL | `configuration` | no | spool | configurationError (78) |
+enum WriteFate: Equatable {
+    case delivered
+    case rejected
+    case configuration
+    case tooLarge
+    case retry(honourRetryAfter: Bool)
+
+    static func classify(status: Int) -> WriteFate {
+        switch status {
+        case 200..<300: return .delivered
+        case 401, 403, 404: return .configuration
+        case 413: return .tooLarge
+        case 429, 503: return .retry(honourRetryAfter: true)
+        case 408: return .retry(honourRetryAfter: false)
+        case 400..<500: return .rejected
+        default: return .retry(honourRetryAfter: false)  // 5xx, 1xx/3xx (unexpected: treat as transient)
+        }
+    }
+
+    static func classify(_ error: TransportError) -> WriteFate {
+        switch error.kind {
+        case .connectionRefused, .timedOut, .connectionReset, .nameResolution, .other: return .retry(honourRetryAfter: false)
+        case .tls, .invalidRequest: return .configuration
+        }
+    }
+
+    /// What an operator should fix after a configuration answer.
+    static func configurationAdvice(status: Int, api: InfluxAPI) -> String {
+        switch status {
+        case 401: return "authentication failed (HTTP 401): check the token or user/password in the configuration"
+        case 403: return "permission denied (HTTP 403): the credentials lack write permission on \(api.containerDescription)"
+        case 404: return "not found (HTTP 404): create \(api.containerDescription) or fix the base URL/API version"
+        default: return "HTTP \(status)"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import HTTPTransport
+import InfluxDelivery
+import Testing
+
+@Suite("Status → fate table")
+struct StatusFateTests {
+    enum Expected: Equatable { case delivered, rejected, configuration, spooledAfterRetries }
+
+    @Test(
+        "each status has the documented fate",
+        arguments: [
+            (200, Expected.delivered), (204, .delivered), (400, .rejected), (422, .rejected), (405, .rejected),
+            (401, .configuration), (403, .configuration), (404, .configuration),
+            (429, .spooledAfterRetries), (503, .spooledAfterRetries), (500, .spooledAfterRetries),
+            (502, .spooledAfterRetries), (504, .spooledAfterRetries), (408, .spooledAfterRetries),
+        ])
+    func statusFate(code: Int, expected: Expected) throws {
+        let dir = TempDirectory()
+        let fake = FakeEnvironment()
+        let transport = ScriptedTransport(otherwise: { _, _ in status(code, [:], #"{"error":"simulated"}"#) })
+        let writer = try makeWriter(transport, fake, dir: dir, policy: DeliveryPolicy(maxAttempts: 3))
+        let report = writer.deliver(lines: Lines.body(Lines.points(3)))
+
+        switch expected {
+        case .delivered:
+            #expect(report.outcome == .delivered)
+            #expect(report.pointsDelivered == 3)
+            #expect(transport.requestCount == 1)
+        case .rejected:
+            guard case .dataRejected = report.outcome else { Issue.record("\(report.outcome)"); return }
+            #expect(report.pointsRejected == 3)
+            #expect(report.pointsSpooled == 0)
+            #expect(transport.requestCount == 1, "4xx data errors are never retried")
+            #expect(report.outcome.suggestedExitCode == 65)
+        case .configuration:
+            guard case .configurationError = report.outcome else { Issue.record("\(report.outcome)"); return }
+            #expect(report.pointsSpooled == 3)
+            #expect(transport.requestCount == 1, "configuration errors are never retried")
+            #expect(report.outcome.suggestedExitCode == 78)
+        case .spooledAfterRetries:
+            guard case .temporaryFailure = report.outcome else { Issue.record("\(report.outcome)"); return }
+            #expect(report.pointsSpooled == 3)
+            #expect(transport.requestCount == 3)
+            #expect(report.retries == 2)
+            #expect(report.outcome.suggestedExitCode == 75)
+        }
+    }
+
+    @Test(
+        "transport failures are retried, TLS and bad URLs are configuration errors",
+        arguments: [
+            (TransportError.Kind.connectionRefused, true), (.timedOut, true), (.connectionReset, true),
+            (.nameResolution, true), (.other, true), (.tls, false), (.invalidRequest, false),
+        ])
+    func transportFailures(kind: TransportError.Kind, retried: Bool) throws {
+        let dir = TempDirectory()
+        let fake = FakeEnvironment()
+        let transport = ScriptedTransport([failure(kind)])
+        let writer = try makeWriter(transport, fake, dir: dir)
+        let report = writer.deliver(lines: Lines.body(Lines.points(2)))
+        if retried {
+            #expect(report.outcome == .delivered)
+            #expect(report.retries == 1)
+            #expect(report.pointsDelivered == 2)
+        } else {
+            guard case .configurationError = report.outcome else { Issue.record("\(report.outcome)"); return }
+            #expect(report.pointsSpooled == 2)
+            #expect(transport.requestCount == 1)
+        }
+    }
+
+    @Test("401, 403 and 404 messages say what to fix", arguments: [
+        (401, "token"), (403, "write permission"), (404, "create database \"db\""),
+    ])
+    func configurationAdvice(code: Int, advice: String) throws {
+        let dir = TempDirectory()
+        let transport = ScriptedTransport([status(code, [:], #"{"error":"nope"}"#)])
+        let report = try makeWriter(transport, FakeEnvironment(), dir: dir).deliver(lines: Lines.body(Lines.points(1)))
+        guard case .configurationError(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.contains(advice), "\(message)")
+        #expect(message.contains("nope"))
+    }
+}
