@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real single-node VictoriaMetrics on a free loopback port with a temporary storage directory,
+/// for exercising the InfluxDB v2 write path (`/api/v2/write`).
+///
+/// Started with `-retentionPeriod 100y` (otherwise points older than about a month are silently
+/// dropped). Read back with `export(match:)`, which force-flushes first.
+public final class VictoriaMetricsServer: @unchecked Sendable {
+    /// `http://127.0.0.1:<port>`.
+    public let url: String
+    public let port: Int
+    public let directory: URL
+    private let process: Process
+
+    /// One series from `/api/v1/export`.
+    public struct Series: Decodable, Sendable {
+        /// Labels, `__name__` included (`<measurement>_<field>`).
+        public let metric: [String: String]
+        public let values: [Double]
+        public let timestamps: [Int64]
+    }
+
+    /// Starts `victoria-metrics` and waits until `/health` answers 200.
+    public init() throws {
+        guard let binary = ["/usr/bin/victoria-metrics", "/usr/local/bin/victoria-metrics"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw ServerError.binaryMissing("victoria-metrics (apt-get install victoria-metrics)") }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelwatch-vm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try FreePort.find()
+        url = "http://127.0.0.1:\(port)"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "-httpListenAddr", "127.0.0.1:\(port)", "-storageDataPath", directory.appendingPathComponent("data").path,
+            "-retentionPeriod", "100y", "-loggerLevel", "ERROR",
+        ]
+        let log = directory.appendingPathComponent("vm.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try waitUntilReady()
+    }
+
+    deinit { stop() }
+
+    /// Stops the server and deletes its directory.
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Flushes recent writes to searchable storage, then exports every series matching `match`
+    /// (a series selector such as `{__name__=~"model_.*"}`).
+    public func export(match: String) throws -> [Series] {
+        let (_, flushStatus) = try HTTP.send(URLRequest(url: URL(string: url + "/internal/force_flush")!))
+        guard flushStatus == 200 else { throw ServerError.http(flushStatus, "force_flush") }
+        var request = URLRequest(url: URL(string: url + "/api/v1/export")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        var form = URLComponents()
+        form.queryItems = [URLQueryItem(name: "match[]", value: match)]
+        request.httpBody = Data((form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B").utf8)
+        let (data, status) = try HTTP.send(request)
+        guard status == 200 else { throw ServerError.http(status, String(decoding: data, as: UTF8.self)) }
+        let decoder = JSONDecoder()
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            try decoder.decode(Series.self, from: Data($0.utf8))
+        }
+    }
+
+    private func waitUntilReady() throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw ServerError.exited("victoria-metrics", logTail())
+            }
+            var request = URLRequest(url: URL(string: url + "/health")!)
+            request.timeoutInterval = 1
+            if let (_, status) = try? HTTP.send(request), status == 200 { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw ServerError.notReady("victoria-metrics", logTail())
+    }
+
+    private func logTail() -> String {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("vm.log"), encoding: .utf8)) ?? ""
+        return String(text.suffix(2000))
+    }
+}
