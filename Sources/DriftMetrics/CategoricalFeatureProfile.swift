@@ -1,0 +1,72 @@
+/// The frozen reference of one categorical feature: category counts (capped) and missingness.
+///
+/// At most `maxCategories` categories are stored: the most frequent ones, ties broken by category in
+/// ascending UTF-8 byte (= Unicode code point) order. The present values of the remaining categories are
+/// aggregated in ``otherCount`` (the "`__other__`" bucket, see ``otherBucketName``); it is a separate field,
+/// not a key of ``categories``, so it cannot collide with a real category of that name. Drift puts current
+/// values of categories that are not stored, including those folded into the other bucket, in one
+/// "unseen" bin whose reference count is ``otherCount``.
+public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
+    /// Present reference values (including those in the other bucket).
+    public let count: Int
+    /// Missing reference values.
+    public let missingCount: Int
+    /// Stored categories and their reference counts (all > 0).
+    public let categories: [String: Int]
+    /// Present values of categories beyond the cap.
+    public let otherCount: Int
+
+    /// Display name of the bucket that aggregates categories beyond the cap.
+    public static let otherBucketName = "__other__"
+    /// Default cap on stored categories.
+    public static let defaultMaxCategories = 1000
+
+    /// Builds the profile from category counts (categories with a count ≤ 0 are ignored) and the number of
+    /// missing values, storing at most `maxCategories` categories.
+    public static func build(
+        counts: [String: Int], missingCount: Int, maxCategories: Int = defaultMaxCategories
+    ) -> CategoricalFeatureProfile {
+        let ranked = rankedByCount(counts)
+        let kept = ranked.prefix(Swift.max(0, maxCategories))
+        return CategoricalFeatureProfile(
+            count: ranked.reduce(0) { $0 + $1.count },
+            missingCount: Swift.max(0, missingCount),
+            categories: Dictionary(uniqueKeysWithValues: kept.map { ($0.category, $0.count) }),
+            otherCount: ranked.dropFirst(kept.count).reduce(0) { $0 + $1.count }
+        )
+    }
+
+    /// Reference share of `category` among present values; 0 when it is not stored or there are none.
+    public func share(of category: String) -> Double {
+        guard count > 0, let c = categories[category] else { return 0 }
+        return Double(c) / Double(count)
+    }
+
+    /// The stored categories in ascending UTF-8 byte order: the bin order used by drift.
+    public var orderedCategories: [String] {
+        categories.keys.sorted(by: utf8Less)
+    }
+
+    /// Positive counts, most frequent first, ties by category in ascending UTF-8 byte order.
+    static func rankedByCount(_ counts: [String: Int]) -> [(category: String, count: Int)] {
+        counts.filter { $0.value > 0 }
+            .map { (category: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : utf8Less($0.category, $1.category) }
+    }
+
+    /// Structural problems (empty when the profile is consistent); checked after decoding.
+    func problems() -> [String] {
+        var found: [String] = []
+        if count < 0 || missingCount < 0 || otherCount < 0 { found.append("negative count") }
+        if categories.values.contains(where: { $0 <= 0 }) { found.append("non-positive category count") }
+        if categories.values.reduce(0, +) + otherCount != count {
+            found.append("category counts plus otherCount do not add up to count")
+        }
+        return found
+    }
+}
+
+/// Deterministic, locale-free string order: UTF-8 bytes (the same as Python's code-point order).
+func utf8Less(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}

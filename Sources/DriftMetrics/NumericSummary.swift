@@ -1,0 +1,127 @@
+/// Distribution statistics of the present (finite) values of one numeric feature or score in one window.
+///
+/// Provides every statistic of `modelwatch_feature` / `modelwatch_output` that describes present values:
+/// `mean`, `std`, `min`, `max`, `p01` … `p99` and `zero_rate`. Percentiles are numpy type-7
+/// (``Quantile/linear(sorted:probability:)``); `std` is the sample standard deviation (ddof = 1).
+public struct NumericSummary: Sendable, Hashable, Codable {
+    /// Number of present values summarised.
+    public let count: Int
+    /// Arithmetic mean.
+    public let mean: Double
+    /// Sample standard deviation (ddof = 1); nil below 2 values or if it overflows `Double`.
+    public let std: Double?
+    /// Smallest value.
+    public let min: Double
+    /// Largest value.
+    public let max: Double
+    /// 1st percentile.
+    public let p01: Double
+    /// 5th percentile.
+    public let p05: Double
+    /// 25th percentile.
+    public let p25: Double
+    /// Median.
+    public let p50: Double
+    /// 75th percentile.
+    public let p75: Double
+    /// 95th percentile.
+    public let p95: Double
+    /// 99th percentile.
+    public let p99: Double
+    /// Share of the values equal to 0 (−0 included).
+    public let zeroRate: Double
+
+    /// Summarises `values` (any order); nil when there is no finite value.
+    ///
+    /// Non-finite values (NaN, ±inf) are skipped: the caller counts them as missing. Sorts once.
+    public init?(values: [Double]) {
+        self.init(sortedFiniteValues: SortedSample.sortedFinite(values))
+    }
+
+    /// Summarises values that are already finite and sorted ascending; nil when there are none.
+    ///
+    /// Use this with ``NumericDrift/compare(profile:sortedPresentValues:missingCount:)`` to sort a window once.
+    public init?(sortedFiniteValues x: [Double]) {
+        guard let first = x.first, let last = x.last else { return nil }
+        count = x.count
+        min = first
+        max = last
+        let percentiles = Quantile.linear(sorted: x, probabilities: Quantile.summaryProbabilities)
+        p01 = percentiles[0]
+        p05 = percentiles[1]
+        p25 = percentiles[2]
+        p50 = percentiles[3]
+        p75 = percentiles[4]
+        p95 = percentiles[5]
+        p99 = percentiles[6]
+        let moments = Moments(sortedFinite: x)
+        mean = moments.mean
+        std = moments.std
+        // Zeros are contiguous in a sorted array; count them with two binary searches.
+        let zeros = SortedSample.countLessOrEqual(x, 0) - SortedSample.countLess(x, 0)
+        zeroRate = Double(zeros) / Double(x.count)
+    }
+}
+
+/// Mean and sample standard deviation computed in a power-of-two scaled space.
+///
+/// Values are multiplied by 2^−e, where 2^e ≤ max|x| < 2^(e+1), so magnitudes from 1e−300 to 1e300 neither
+/// overflow nor underflow when summed or squared; the scaling is exact. The mean uses Neumaier (compensated)
+/// summation; the variance is the corrected two-pass formula `(Σd² − (Σd)²/n) / (n − 1)` with `d = x − mean`.
+struct Moments {
+    let mean: Double
+    let std: Double?
+
+    init(sortedFinite x: [Double]) {
+        let n = x.count
+        let maxAbs = Swift.max(Swift.abs(x[0]), Swift.abs(x[n - 1]))
+        guard maxAbs > 0 else {
+            mean = 0
+            std = n >= 2 ? 0 : nil
+            return
+        }
+        let exponent = Int(maxAbs.exponent)
+        var sum = CompensatedSum()
+        for value in x { sum.add(Self.scale(value, by: -exponent)) }
+        let scaledMean = sum.value / Double(n)
+        mean = Self.scale(scaledMean, by: exponent)
+        guard n >= 2 else {
+            std = nil
+            return
+        }
+        var squares = CompensatedSum()
+        var deviations = CompensatedSum()
+        for value in x {
+            let d = Self.scale(value, by: -exponent) - scaledMean
+            squares.add(d * d)
+            deviations.add(d)
+        }
+        let correction = deviations.value * deviations.value / Double(n)
+        let scaledVariance = Swift.max(0, (squares.value - correction) / Double(n - 1))
+        let result = Self.scale(scaledVariance.squareRoot(), by: exponent)
+        std = result.isFinite ? result : nil
+    }
+
+    /// `value · 2^power`, exact unless the result leaves the normal range.
+    static func scale(_ value: Double, by power: Int) -> Double {
+        Double(sign: .plus, exponent: power, significand: value)
+    }
+}
+
+/// Neumaier's compensated summation.
+struct CompensatedSum {
+    private var sum = 0.0
+    private var compensation = 0.0
+
+    mutating func add(_ value: Double) {
+        let t = sum + value
+        if Swift.abs(sum) >= Swift.abs(value) {
+            compensation += (sum - t) + value
+        } else {
+            compensation += (value - t) + sum
+        }
+        sum = t
+    }
+
+    var value: Double { sum + compensation }
+}
