@@ -26,7 +26,7 @@ public enum PerformanceEvaluator {
             n == 0 ? .emptyWindow : nPositive == 0 ? .noPositives : nNegative == 0 ? .noNegatives : nil
 
         let calibration = CalibrationSummary(scores: scores, labels: labels, binCount: options.calibrationBins)
-        let recalibration = LogisticRecalibration(scores: scores, labels: labels, nPositive: nPositive, auc: ranking.auc)
+        let recalibration = LogisticRecalibration(sorted, auc: ranking.auc)
 
         return PerformanceResult(
             n: n, nPositive: nPositive, nNegative: nNegative,
