@@ -89,4 +89,23 @@ struct RetryTests {
         #expect(report.retries == 3)
         #expect(report.pointsSpooled == 1)
     }
+
+    @Test("a Retry-After longer than the remaining budget is not slept: the batch is spooled at once")
+    func retryAfterBeyondBudget() throws {
+        let dir = TempDirectory()
+        let fake = FakeEnvironment()
+        let transport = ScriptedTransport([status(503, ["Retry-After": "25"])])
+        let policy = DeliveryPolicy(retryBudget: .seconds(10), retryAfterCap: .seconds(60))
+        let report = try makeWriter(transport, fake, dir: dir, policy: policy).deliver(lines: Lines.body(Lines.points(2)))
+        guard case .temporaryFailure = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(fake.sleeps.isEmpty && report.pointsSpooled == 2 && transport.requestCount == 1)
+    }
+
+    @Test("nothing to send and an empty spool: no request, delivered")
+    func nothingToSend() throws {
+        let dir = TempDirectory()
+        let transport = ScriptedTransport()
+        let report = try makeWriter(transport, FakeEnvironment(), dir: dir).deliver(lines: [])
+        #expect(report.outcome == .delivered && transport.requestCount == 0 && report.batches == 0)
+    }
 }
