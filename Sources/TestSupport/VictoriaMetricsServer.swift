@@ -2,6 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real single-node VictoriaMetrics on a free loopback port with a temporary storage directory,
 /// for exercising the InfluxDB v2 write path (`/api/v2/write`).
@@ -14,6 +17,7 @@ public final class VictoriaMetricsServer: @unchecked Sendable {
     public let port: Int
     public let directory: URL
     private let process: Process
+    private let isTLS: Bool
 
     /// One series from `/api/v1/export`.
     public struct Series: Decodable, Sendable {
@@ -23,21 +27,26 @@ public final class VictoriaMetricsServer: @unchecked Sendable {
         public let timestamps: [Int64]
     }
 
-    /// Starts `victoria-metrics` and waits until `/health` answers 200.
-    public init() throws {
+    /// Starts `victoria-metrics` and waits until it is ready (`/health` answers 200; with TLS, the port accepts).
+    ///
+    /// - Parameter tls: PEM certificate and key to serve HTTPS instead of HTTP (`url` then starts with `https`;
+    ///   `export` is unavailable because the test HTTP client does not trust the certificate).
+    public init(tls: (certFile: String, keyFile: String)? = nil) throws {
         guard let binary = ["/usr/bin/victoria-metrics", "/usr/local/bin/victoria-metrics"]
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else { throw ServerError.binaryMissing("victoria-metrics (apt-get install victoria-metrics)") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelwatch-vm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try FreePort.find()
-        url = "http://127.0.0.1:\(port)"
+        url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
+        self.isTLS = tls != nil
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "-httpListenAddr", "127.0.0.1:\(port)", "-storageDataPath", directory.appendingPathComponent("data").path,
             "-retentionPeriod", "100y", "-loggerLevel", "ERROR",
         ]
+        if let tls { process.arguments! += ["-tls", "-tlsCertFile", tls.certFile, "-tlsKeyFile", tls.keyFile] }
         let log = directory.appendingPathComponent("vm.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -85,12 +94,30 @@ public final class VictoriaMetricsServer: @unchecked Sendable {
             if !process.isRunning {
                 throw ServerError.exited("victoria-metrics", logTail())
             }
+            if isTLS {
+                if Self.portAccepts(port) { return }
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
+            }
             var request = URLRequest(url: URL(string: url + "/health")!)
             request.timeoutInterval = 1
             if let (_, status) = try? HTTP.send(request), status == 200 { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw ServerError.notReady("victoria-metrics", logTail())
+    }
+
+    private static func portAccepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 
     private func logTail() -> String {
