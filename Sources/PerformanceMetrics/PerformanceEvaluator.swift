@@ -4,7 +4,7 @@ public enum PerformanceEvaluator {
     ///
     /// The rows are sorted once (split by label, radix-sorted); AUC, DeLong, average precision, thresholds and
     /// top-k all read that order. Calibration metrics take one pass in input order, and the logistic
-    /// recalibration a few Newton passes over a precomputed logit array.
+    /// recalibration a few Newton passes over the window's distinct logits (taken from the same order).
     ///
     /// - Parameters:
     ///   - scores: One finite score per row. Ranking metrics accept any finite score; calibration metrics

@@ -6,7 +6,9 @@ struct CalibrationBinningTests {
     @Test("edges are bit-identical to numpy.linspace(0, 1, 11)")
     func edgesMatchLinspace() {
         // np.linspace(0, 1, 11).tolist()
-        let numpy = [0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1.0]
+        let numpy = [
+            0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1.0,
+        ]
         #expect(CalibrationBinning.edges(binCount: 10) == numpy)
         // np.linspace(0, 1, 6).tolist() (reference doc §3.1)
         #expect(CalibrationBinning.edges(binCount: 5) == [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0])

@@ -66,7 +66,8 @@ struct EvaluatorTests {
     @Test("perfectly separated classes have no calibration slope but a calibration-in-the-large")
     func separation() {
         let result = PerformanceEvaluator.evaluate(
-            scores: [0.1, 0.2, 0.3, 0.6, 0.7, 0.8], labels: [false, false, false, true, true, true], options: Self.options
+            scores: [0.1, 0.2, 0.3, 0.6, 0.7, 0.8], labels: [false, false, false, true, true, true],
+            options: Self.options
         )
         #expect(result.auc == 1)
         #expect(result.calibrationSlope == nil && result.calibrationIntercept == nil)

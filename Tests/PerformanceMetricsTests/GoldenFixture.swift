@@ -74,6 +74,12 @@ struct GoldenFixture: Decodable {
             }
             return (scores ?? [], labels ?? [])
         }
+
+        /// Runs ``PerformanceEvaluator`` on the case's rows and options.
+        func evaluate() -> PerformanceResult {
+            let (scores, labels) = rows()
+            return PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options.performanceOptions)
+        }
     }
 
     var generator: String

@@ -26,8 +26,7 @@ struct GoldenTests {
 
     @Test("window metrics match the reference", arguments: GoldenFixture.cases)
     func windowMetrics(_ golden: GoldenFixture.Case) {
-        let (scores, labels) = golden.rows()
-        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: golden.options.performanceOptions)
+        let result = golden.evaluate()
         let want = golden.expected
         let tol = Self.exactTolerance
         #expect(result.n == want.n)
@@ -53,8 +52,7 @@ struct GoldenTests {
 
     @Test("threshold metrics match the reference", arguments: GoldenFixture.cases)
     func thresholdMetrics(_ golden: GoldenFixture.Case) throws {
-        let (scores, labels) = golden.rows()
-        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: golden.options.performanceOptions)
+        let result = golden.evaluate()
         try #require(result.thresholds.count == golden.expected.thresholds.count)
         for (got, want) in zip(result.thresholds, golden.expected.thresholds) {
             let at = "at threshold \(want.threshold)"
@@ -65,14 +63,15 @@ struct GoldenTests {
             expectClose(got.f1, want.f1, tolerance: Self.exactTolerance, "F1 \(at)")
             expectClose(got.fpr, want.fpr, tolerance: Self.exactTolerance, "FPR \(at)")
             expectClose(got.specificity, want.specificity, tolerance: Self.exactTolerance, "specificity \(at)")
-            expectClose(got.predictedPositiveRate, want.predictedPositiveRate, tolerance: Self.exactTolerance, "PPR \(at)")
+            expectClose(
+                got.predictedPositiveRate, want.predictedPositiveRate, tolerance: Self.exactTolerance, "PPR \(at)"
+            )
         }
     }
 
     @Test("top-k metrics match the reference", arguments: GoldenFixture.cases)
     func topKMetrics(_ golden: GoldenFixture.Case) throws {
-        let (scores, labels) = golden.rows()
-        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: golden.options.performanceOptions)
+        let result = golden.evaluate()
         try #require(result.topK.count == golden.expected.topK.count)
         for (got, want) in zip(result.topK, golden.expected.topK) {
             let at = "at top \(want.fraction)"
@@ -87,8 +86,7 @@ struct GoldenTests {
 
     @Test("reliability bins match calibration_curve binning", arguments: GoldenFixture.cases)
     func reliabilityBins(_ golden: GoldenFixture.Case) throws {
-        let (scores, labels) = golden.rows()
-        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: golden.options.performanceOptions)
+        let result = golden.evaluate()
         try #require(result.calibrationBins.count == golden.expected.calibrationBins.count)
         for (got, want) in zip(result.calibrationBins, golden.expected.calibrationBins) {
             let at = "in bin \(want.index)"
@@ -97,7 +95,9 @@ struct GoldenTests {
             #expect(got.lower == want.lower, "\(at)")
             #expect(got.upper == want.upper, "\(at)")
             #expect(got.count == want.count, "\(at)")
-            expectClose(got.meanPredicted, want.meanPredicted, tolerance: Self.exactTolerance, "mean predicted \(at)")
+            expectClose(
+                got.meanPredicted, want.meanPredicted, tolerance: Self.exactTolerance, "mean predicted \(at)"
+            )
             expectClose(got.observedRate, want.observedRate, tolerance: Self.exactTolerance, "observed rate \(at)")
         }
     }

@@ -5,7 +5,9 @@ import Testing
 struct SortingTests {
     @Test(
         "score keys preserve order and round-trip",
-        arguments: [-Double.greatestFiniteMagnitude, -1e300, -1, -Double.leastNonzeroMagnitude, 0, 1e-300, 0.5, 1, 1e300]
+        arguments: [
+            -Double.greatestFiniteMagnitude, -1e300, -1, -Double.leastNonzeroMagnitude, 0, 1e-300, 0.5, 1, 1e300,
+        ]
     )
     func keysRoundTrip(score: Double) {
         #expect(PerformanceMetrics.score(fromKey: scoreKey(score)) == score)

@@ -16,10 +16,15 @@ struct ThresholdMetricsTests {
         // No positives and none predicted: recall and F1 undefined.
         Row(tp: 0, fp: 0, tn: 4, fn: 0, precision: nil, recall: nil, f1: nil, fpr: 0, specificity: 1, ppr: 0),
         // No negatives: FPR and specificity undefined.
-        Row(tp: 2, fp: 0, tn: 0, fn: 1, precision: 1, recall: 2.0 / 3, f1: 0.8, fpr: nil, specificity: nil, ppr: 2.0 / 3),
+        Row(
+            tp: 2, fp: 0, tn: 0, fn: 1, precision: 1, recall: 2.0 / 3, f1: 0.8, fpr: nil, specificity: nil, ppr: 2.0 / 3
+        ),
         // All predicted positive, no positives: precision 0 (defined), recall undefined, F1 0.
         Row(tp: 0, fp: 5, tn: 0, fn: 0, precision: 0, recall: nil, f1: 0, fpr: 1, specificity: 0, ppr: 1),
-        Row(tp: 3, fp: 1, tn: 5, fn: 1, precision: 0.75, recall: 0.75, f1: 0.75, fpr: 1.0 / 6, specificity: 5.0 / 6, ppr: 0.4),
+        Row(
+            tp: 3, fp: 1, tn: 5, fn: 1, precision: 0.75, recall: 0.75, f1: 0.75, fpr: 1.0 / 6, specificity: 5.0 / 6,
+            ppr: 0.4
+        ),
     ]
 
     @Test("rates are nil exactly when their denominator is 0", arguments: rows)
@@ -37,7 +42,8 @@ struct ThresholdMetricsTests {
     func scoreOnThresholdIsPositive() throws {
         // Reference doc §2.1: s=[.5,.5,.2,.7], y=[1,0,1,1]; >= 0.5 predicts [1,1,0,1], precision 2/3.
         let result = PerformanceEvaluator.evaluate(
-            scores: [0.5, 0.5, 0.2, 0.7], labels: [true, false, true, true], options: PerformanceOptions(thresholds: [0.5])
+            scores: [0.5, 0.5, 0.2, 0.7], labels: [true, false, true, true],
+            options: PerformanceOptions(thresholds: [0.5])
         )
         let m = try #require(result.thresholds.first)
         #expect([m.tp, m.fp, m.tn, m.fn] == [2, 1, 0, 1])
