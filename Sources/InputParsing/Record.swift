@@ -1,0 +1,66 @@
+/// One projected record: for each column the reader was asked for (in that order), a value.
+///
+/// A `Record` points into the reader's buffers: it is valid only until the next call on its `RecordReader`
+/// (`next`, `feed` or `finish`). Extract what you need (numbers, strings) before reading on.
+public struct Record {
+    /// 1-based physical line where the record starts (counts lines inside quoted CSV fields).
+    public let line: Int
+    /// Number of projected columns (the reader's `columns.count`).
+    public let count: Int
+    let slots: UnsafePointer<FieldSlot>
+    let slotIndex: UnsafePointer<Int>
+    let input: UnsafePointer<UInt8>
+    let scratch: UnsafePointer<UInt8>
+
+    @inline(__always)
+    private func slot(_ column: Int) -> FieldSlot {
+        precondition(column >= 0 && column < count, "column index out of range")
+        return slots[slotIndex[column]]
+    }
+
+    /// The kind of value in projected column `column` (0-based index into the reader's `columns`).
+    @inline(__always)
+    public func kind(_ column: Int) -> FieldKind {
+        FieldKind(rawValue: min(slot(column).kind, FieldSlot.text))!
+    }
+
+    /// Calls `body` with the value's bytes (unescaped; empty for `null` and `empty`). Do not let them escape.
+    @inline(__always)
+    public func withBytes<Result, Failure: Error>(
+        _ column: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let slot = slot(column)
+        let base = slot.kind == FieldSlot.textInScratch ? scratch : input
+        return try body(UnsafeRawBufferPointer(start: base + slot.offset, count: slot.length))
+    }
+
+    /// The value as a String (invalid UTF-8 is repaired); nil for `null`, "" for `empty`.
+    public func string(_ column: Int) -> String? {
+        if kind(column) == .null { return nil }
+        return withBytes(column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The value's bytes copied into an array; nil for `null`.
+    public func bytes(_ column: Int) -> [UInt8]? {
+        if kind(column) == .null { return nil }
+        return withBytes(column) { Array($0) }
+    }
+
+    /// The value parsed with `parseDouble`; nil for `null`, `empty` or non-numeric text.
+    @inline(__always)
+    public func double(_ column: Int) -> Double? {
+        withBytes(column) { parseDouble($0) }
+    }
+
+    /// The value parsed with `parseTimestamp` as epoch milliseconds; nil for `null`, `empty` or invalid text.
+    @inline(__always)
+    public func timestamp(_ column: Int, unit: TimestampUnit = .auto) -> Int64? {
+        withBytes(column) { parseTimestamp($0, unit: unit) }
+    }
+
+    /// The value parsed with `parseLabel`; nil for `null`, `empty` or unrecognised text.
+    @inline(__always)
+    public func label(_ column: Int) -> Bool? {
+        withBytes(column) { parseLabel($0) }
+    }
+}

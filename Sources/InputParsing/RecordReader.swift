@@ -1,0 +1,181 @@
+/// Streaming, projecting reader for CSV and JSON Lines input.
+///
+/// Feed byte chunks as they arrive (any split, e.g. straight from a file or a `GzipInflater`), then drain events
+/// with `next()` until it returns nil; call `finish()` at end of input and drain once more. Each record carries,
+/// for every name in `columns` (in that order), a value — see `FieldKind` for null/empty conventions.
+///
+/// Malformed records surface as `.rowError` and the reader continues with the next record; only problems with
+/// the input as a whole (no header, a wanted column missing from it) throw `InputError`.
+/// A UTF-8 byte order mark at the start of input is skipped. Not thread-safe.
+public final class RecordReader {
+    /// The input layout.
+    public let format: InputFormat
+    /// The projected column names, in the order `Record` indexes them.
+    public let columns: [String]
+    /// The input name used in error messages (e.g. a file path).
+    public let source: String
+
+    var input = ByteBuffer(capacity: 1 << 16)
+    /// Offset in `input` of the first byte not yet consumed.
+    var position = 0
+    /// 1-based physical line of the byte at `position`.
+    var line = 1
+    var finished = false
+    private var startChecked = false
+
+    /// Distinct wanted names; `slotIndex[i]` maps `columns[i]` to its slot.
+    let uniqueColumns: [String]
+    let slots: UnsafeMutablePointer<FieldSlot>
+    let slotIndex: UnsafeMutablePointer<Int>
+    /// Unescaped values of the current record.
+    var scratch = ByteBuffer(capacity: 256)
+
+    // CSV state
+    let delimiter: UInt8
+    /// The header's column names, once read.
+    public internal(set) var header: [String]?
+    /// For each header column, the slot it fills or -1.
+    var columnToSlot: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+
+    // JSON Lines state
+    /// Offset from which to continue looking for the end of the current line.
+    var lineScanFrom = 0
+    /// Wanted names as UTF-8, concatenated; `nameOffsets[slot]`, `nameLengths[slot]`.
+    var nameBytes = ByteBuffer(capacity: 64)
+    let nameOffsets: UnsafeMutablePointer<Int>
+    let nameLengths: UnsafeMutablePointer<Int>
+
+    /// Creates a reader projecting `columns` (names; duplicates allowed) from input of `format`.
+    public init(format: InputFormat, columns: [String], source: String) {
+        self.format = format
+        self.columns = columns
+        self.source = source
+        if case .csv(let delimiter) = format {
+            precondition(delimiter != UInt8(ascii: "\"") && delimiter != 0x0A && delimiter != 0x0D,
+                "invalid CSV delimiter")
+            self.delimiter = delimiter
+        } else {
+            self.delimiter = 0
+        }
+        var unique: [String] = []
+        var indices: [Int] = []
+        for name in columns {
+            if let existing = unique.firstIndex(of: name) {
+                indices.append(existing)
+            } else {
+                indices.append(unique.count)
+                unique.append(name)
+            }
+        }
+        uniqueColumns = unique
+        slots = .allocate(capacity: max(unique.count, 1))
+        slots.initialize(repeating: FieldSlot(kind: FieldSlot.null, offset: 0, length: 0), count: max(unique.count, 1))
+        slotIndex = .allocate(capacity: max(columns.count, 1))
+        for (position, index) in indices.enumerated() { slotIndex[position] = index }
+        nameOffsets = .allocate(capacity: max(unique.count, 1))
+        nameLengths = .allocate(capacity: max(unique.count, 1))
+        for (slot, name) in unique.enumerated() {
+            nameOffsets[slot] = nameBytes.count
+            let utf8 = Array(name.utf8)
+            utf8.withUnsafeBufferPointer { nameBytes.append($0.baseAddress ?? UnsafePointer(nameBytes.base), $0.count) }
+            nameLengths[slot] = utf8.count
+        }
+    }
+
+    deinit {
+        input.free()
+        scratch.free()
+        nameBytes.free()
+        slots.deallocate()
+        slotIndex.deallocate()
+        columnToSlot.deallocate()
+        nameOffsets.deallocate()
+        nameLengths.deallocate()
+    }
+
+    /// Appends a chunk of input. Invalidates any `Record` obtained earlier.
+    public func feed(_ chunk: UnsafeRawBufferPointer) {
+        precondition(!finished, "RecordReader.feed called after finish()")
+        if position > 0 {
+            input.removeFirst(position)
+            lineScanFrom = max(0, lineScanFrom - position)
+            position = 0
+        }
+        guard let bytes = chunk.baseAddress, chunk.count > 0 else { return }
+        input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
+    }
+
+    /// Appends a chunk of input. Invalidates any `Record` obtained earlier.
+    public func feed(_ chunk: [UInt8]) {
+        chunk.withUnsafeBytes { feed($0) }
+    }
+
+    /// Declares the end of input: a last line without a newline becomes a record, open quotes become errors.
+    public func finish() {
+        finished = true
+    }
+
+    /// The next record or row error, or nil when more input is needed (or, after `finish()`, at the end).
+    /// Invalidates any `Record` obtained earlier.
+    public func next() throws(InputError) -> ReadEvent? {
+        if !startChecked {
+            guard skipByteOrderMark() else { return nil }
+        }
+        switch format {
+        case .csv: return try nextCSV()
+        case .jsonLines: return nextJSONLine()
+        }
+    }
+
+    /// Skips a leading UTF-8 BOM; false while too few bytes are available to decide.
+    private func skipByteOrderMark() -> Bool {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let available = input.count - position
+        let prefix = min(available, 3)
+        for offset in 0..<prefix where input.base[position + offset] != bom[offset] {
+            startChecked = true
+            return true
+        }
+        if available >= 3 {
+            position += 3
+        } else if !finished {
+            return false
+        }
+        startChecked = true
+        return true
+    }
+
+    /// Builds the public view of the current record.
+    @inline(__always)
+    func makeRecord(line: Int) -> Record {
+        Record(line: line, count: columns.count, slots: slots, slotIndex: slotIndex,
+            input: input.base, scratch: scratch.base)
+    }
+
+    /// Line and 1-based byte column of absolute offset `offset`, given the record started at `recordStart`
+    /// on `recordLine` (slow path, for error messages only).
+    func location(of offset: Int, recordStart: Int, recordLine: Int) -> (line: Int, column: Int) {
+        var lineNumber = recordLine
+        var lineStart = recordStart
+        var index = recordStart
+        while index < offset {
+            if input.base[index] == 0x0A {
+                lineNumber += 1
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return (lineNumber, offset - lineStart + 1)
+    }
+
+    /// Number of line feeds in `input[from..<to]`.
+    func countLineFeeds(from: Int, to: Int) -> Int {
+        var count = 0
+        var index = from
+        while index < to {
+            if input.base[index] == 0x0A { count += 1 }
+            index += 1
+        }
+        return count
+    }
+}

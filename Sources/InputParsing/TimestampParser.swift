@@ -1,0 +1,203 @@
+/// How a purely numeric timestamp is interpreted.
+public enum TimestampUnit: Sendable, Hashable {
+    /// Magnitude of the integer part below 1e11 means seconds, otherwise milliseconds.
+    /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03, so realistic data is unambiguous.)
+    case auto
+    /// Epoch seconds, fractional part allowed.
+    case seconds
+    /// Epoch milliseconds, fractional part truncated.
+    case milliseconds
+}
+
+/// Parses a timestamp into epoch milliseconds (UTC).
+///
+/// Accepted forms:
+/// - RFC 3339 / ISO 8601: `YYYY-MM-DD[T|t|space]HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM|±HH]`; a missing offset
+///   means UTC; a bare date `YYYY-MM-DD` means midnight UTC. Fractional seconds are truncated to milliseconds.
+///   Fields are range-checked (month 1–12, day within the month incl. leap years, hour 0–23, minute 0–59,
+///   second 0–60; a leap second 60 simply lands on the next minute).
+/// - Epoch numbers (optional sign, optional fraction, or exponent notation) interpreted per `unit`;
+///   fractions below a millisecond are dropped (rounded toward negative infinity).
+/// Returns nil for anything else or on Int64 overflow.
+public func parseTimestamp(_ bytes: UnsafeRawBufferPointer, unit: TimestampUnit = .auto) -> Int64? {
+    let count = bytes.count
+    guard count > 0, let raw = bytes.baseAddress else { return nil }
+    let base = raw.assumingMemoryBound(to: UInt8.self)
+    if count >= 10 && base[4] == UInt8(ascii: "-") {
+        return parseCalendarTimestamp(base, count)
+    }
+    return parseEpochTimestamp(base, count, unit: unit)
+}
+
+/// Parses a `String` timestamp; see `parseTimestamp(_:unit:)`.
+public func parseTimestamp(_ text: String, unit: TimestampUnit = .auto) -> Int64? {
+    var text = text
+    return text.withUTF8 { parseTimestamp(UnsafeRawBufferPointer($0), unit: unit) }
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+@inline(__always)
+func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+}
+
+/// Number of days in `month` of `year` (Gregorian leap rules).
+@inline(__always)
+func daysInMonth(year: Int, month: Int) -> Int {
+    switch month {
+    case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+}
+
+private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+    var index = 0
+    @inline(__always) func digits(_ width: Int) -> Int? {
+        guard index + width <= count else { return nil }
+        var value = 0
+        for offset in 0..<width {
+            let digit = base[index + offset] &- 48
+            guard digit <= 9 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        index += width
+        return value
+    }
+    @inline(__always) func expect(_ byte: UInt8) -> Bool {
+        guard index < count && base[index] == byte else { return false }
+        index += 1
+        return true
+    }
+    guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
+        let day = digits(2)
+    else { return nil }
+    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month) else { return nil }
+    var hour = 0
+    var minute = 0
+    var second = 0
+    var millis = 0
+    var offsetMinutes = 0
+    if index < count {
+        let separator = base[index]
+        guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
+        else { return nil }
+        index += 1
+        guard let h = digits(2), expect(UInt8(ascii: ":")), let m = digits(2) else { return nil }
+        hour = h
+        minute = m
+        if index < count && base[index] == UInt8(ascii: ":") {
+            index += 1
+            guard let s = digits(2) else { return nil }
+            second = s
+            if index < count && (base[index] == UInt8(ascii: ".") || base[index] == UInt8(ascii: ",")) {
+                index += 1
+                var fractionDigits = 0
+                while index < count, base[index] &- 48 <= 9 {
+                    if fractionDigits < 3 { millis = millis * 10 + Int(base[index] &- 48) }
+                    fractionDigits += 1
+                    index += 1
+                }
+                guard fractionDigits > 0 else { return nil }
+                for _ in fractionDigits..<max(fractionDigits, 3) { millis *= 10 }
+            }
+        }
+        guard hour <= 23 && minute <= 59 && second <= 60 else { return nil }
+        if index < count {
+            let zone = base[index]
+            index += 1
+            if zone == UInt8(ascii: "Z") || zone == UInt8(ascii: "z") {
+                // UTC
+            } else if zone == UInt8(ascii: "+") || zone == UInt8(ascii: "-") {
+                guard let offsetHours = digits(2) else { return nil }
+                var offsetMins = 0
+                if index < count {
+                    _ = expect(UInt8(ascii: ":"))
+                    guard let m = digits(2) else { return nil }
+                    offsetMins = m
+                }
+                guard offsetHours <= 23 && offsetMins <= 59 else { return nil }
+                offsetMinutes = (offsetHours * 60 + offsetMins) * (zone == UInt8(ascii: "-") ? -1 : 1)
+            } else {
+                return nil
+            }
+        }
+    }
+    guard index == count else { return nil }
+    let days = daysFromCivil(year: year, month: month, day: day)
+    let seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second
+    return Int64(seconds) * 1000 + Int64(millis)
+}
+
+private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, unit: TimestampUnit) -> Int64? {
+    var index = 0
+    var negative = false
+    if base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+") {
+        negative = base[0] == UInt8(ascii: "-")
+        index = 1
+    }
+    var integer: Int64 = 0
+    var integerDigits = 0
+    while index < count, base[index] &- 48 <= 9 {
+        let (times10, overflow1) = integer.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = times10.addingReportingOverflow(Int64(base[index] &- 48))
+        guard !overflow1 && !overflow2 else { return nil }
+        integer = sum
+        integerDigits += 1
+        index += 1
+    }
+    var fraction: Int64 = 0  // first three fractional digits, as thousandths
+    var fractionNonZeroBeyond = false
+    var fractionDigits = 0
+    if index < count && base[index] == UInt8(ascii: ".") {
+        index += 1
+        while index < count, base[index] &- 48 <= 9 {
+            let digit = Int64(base[index] &- 48)
+            if fractionDigits < 3 {
+                fraction = fraction * 10 + digit
+            } else if digit != 0 {
+                fractionNonZeroBeyond = true
+            }
+            fractionDigits += 1
+            index += 1
+        }
+        for _ in fractionDigits..<max(fractionDigits, 3) { fraction *= 10 }
+    }
+    guard integerDigits + fractionDigits > 0 else { return nil }
+    if index < count {
+        // Exponent notation or garbage: let the double parser decide, then scale.
+        guard let value = parseDouble(UnsafeRawBufferPointer(start: base, count: count)), value.isFinite else {
+            return nil
+        }
+        let useSeconds = unit == .seconds || (unit == .auto && abs(value) < 1e11)
+        let millis = useSeconds ? value * 1000 : value
+        guard abs(millis) < 9.2e18 else { return nil }
+        // Floor without libm: truncate toward zero, then step down for negative fractions.
+        var whole = Int64(millis)
+        if Double(whole) > millis { whole -= 1 }
+        return whole
+    }
+    let useSeconds = unit == .seconds || (unit == .auto && integer < 100_000_000_000)
+    var millis: Int64
+    if useSeconds {
+        let (scaled, overflow1) = integer.multipliedReportingOverflow(by: 1000)
+        guard !overflow1 else { return nil }
+        millis = scaled + fraction
+        if negative {
+            millis = -millis
+            if fractionNonZeroBeyond { millis -= 1 }
+        }
+    } else {
+        millis = integer
+        if negative {
+            millis = -millis
+            if fraction != 0 || fractionNonZeroBeyond { millis -= 1 }
+        }
+    }
+    return millis
+}

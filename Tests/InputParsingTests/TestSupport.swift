@@ -1,0 +1,83 @@
+import InputParsing
+
+/// A projected value copied out of a `Record`, for comparisons in tests.
+enum Value: Equatable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByNilLiteral {
+    case null, empty, text(String)
+
+    init(stringLiteral value: String) { self = value.isEmpty ? .empty : .text(value) }
+    init(nilLiteral: ()) { self = .null }
+
+    var description: String {
+        switch self {
+        case .null: "null"
+        case .empty: "empty"
+        case .text(let text): "\"\(text)\""
+        }
+    }
+}
+
+/// One event copied out of a reader.
+enum Item: Equatable, CustomStringConvertible {
+    case record(line: Int, values: [Value])
+    case error(line: Int, column: Int, reason: RowError.Reason)
+
+    var description: String {
+        switch self {
+        case .record(let line, let values): "record@\(line)\(values)"
+        case .error(let line, let column, let reason): "error@\(line):\(column) \(reason)"
+        }
+    }
+}
+
+/// Reads `input` fed in chunks ending at `splits` (sorted offsets), draining after every feed.
+func readAll(
+    _ input: [UInt8], format: InputFormat, columns: [String], splits: [Int] = [], source: String = "test.csv"
+) throws(InputError) -> [Item] {
+    let reader = RecordReader(format: format, columns: columns, source: source)
+    var items: [Item] = []
+    func drain() throws(InputError) {
+        while let event = try reader.next() {
+            switch event {
+            case .record(let record):
+                let values: [Value] = (0..<record.count).map { column in
+                    switch record.kind(column) {
+                    case .null: .null
+                    case .empty: .empty
+                    case .text: .text(record.string(column)!)
+                    }
+                }
+                items.append(.record(line: record.line, values: values))
+            case .rowError(let error):
+                items.append(.error(line: error.line, column: error.column, reason: error.reason))
+            }
+        }
+    }
+    var start = 0
+    for split in splits + [input.count] where split >= start {
+        reader.feed(Array(input[start..<split]))
+        try drain()
+        start = split
+    }
+    reader.finish()
+    try drain()
+    return items
+}
+
+/// Convenience for string inputs.
+func readAll(
+    _ text: String, format: InputFormat = .csv(), columns: [String], splits: [Int] = []
+) throws(InputError) -> [Item] {
+    try readAll(Array(text.utf8), format: format, columns: columns, splits: splits)
+}
+
+/// Deterministic SplitMix64 generator so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
