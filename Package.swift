@@ -70,6 +70,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// Real servers and fault injection for tests; not a product, never shipped.
+        .target(name: "TestSupport", swiftSettings: strictSettings),
+
         // MARK: Tests
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
@@ -84,7 +87,8 @@ let package = Package(
         .testTarget(name: "InputParsingTests", dependencies: ["InputParsing", "Gzip"], swiftSettings: strictSettings),
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData"], swiftSettings: strictSettings),
         .testTarget(
-            name: "InfluxDeliveryTests", dependencies: ["InfluxDelivery", "HTTPTransport", "Gzip"],
+            name: "InfluxDeliveryTests",
+            dependencies: ["InfluxDelivery", "HTTPTransport", "Gzip", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -92,7 +96,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["ModelwatchJob", "LineProtocol"],
+            name: "IntegrationTests", dependencies: ["ModelwatchJob", "LineProtocol", "TestSupport", "SyntheticData"],
             swiftSettings: strictSettings
         ),
         .testTarget(

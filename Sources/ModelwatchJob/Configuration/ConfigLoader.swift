@@ -1,0 +1,363 @@
+import Foundation
+import Yams
+
+/// Reads a YAML config file and resolves it, with the environment, into one ``JobConfiguration``.
+///
+/// Precedence: command-line overrides (applied by the caller afterwards), then environment variables,
+/// then the file. Secrets (tokens, passwords) come only from the environment or from files named in the
+/// config, never from the config text itself or from the command line.
+public enum ConfigLoader {
+    /// Environment variables modelwatch reads.
+    public enum Env {
+        public static let url = "INFLUX_URL"
+        public static let token = "INFLUX_TOKEN"
+        public static let user = "INFLUX_USER"
+        public static let password = "INFLUX_PASSWORD"
+        public static let database = "INFLUX_DATABASE"
+        public static let org = "INFLUX_ORG"
+        public static let bucket = "INFLUX_BUCKET"
+        public static let api = "INFLUX_API"
+        public static let spoolDirectory = "MODELWATCH_SPOOL_DIR"
+    }
+
+    /// Loads and validates the config at `path`.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(key: "--config", "cannot read config file `\(path)`: \((error as NSError).localizedDescription)")
+        }
+        return try parse(yaml: text, file: path, environment: environment)
+    }
+
+    /// Parses config text; relative paths in it are resolved against the file's directory.
+    public static func parse(yaml text: String, file: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
+        let rootNode: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(key: "(file)", "the config file is empty", file: file)
+            }
+            rootNode = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigError(key: "(syntax)", "invalid YAML: \(error)", file: file)
+        } catch {
+            throw ConfigError(key: "(syntax)", "invalid YAML: \(error)", file: file)
+        }
+        let root = ConfigNode(node: rootNode, path: "", file: file)
+        try root.allowOnly(["influx", "delivery", "run", "models"])
+        let baseDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let resolve = { (relative: String) -> String in
+            relative.hasPrefix("/") ? relative : URL(fileURLWithPath: baseDirectory).appendingPathComponent(relative).standardized.path
+        }
+
+        let models = try parseModels(root.required("models"), resolve: resolve)
+        let influx = try parseInflux(root.optional("influx"), environment: environment, file: file, resolve: resolve)
+        let delivery = try parseDelivery(root.optional("delivery"), environment: environment, resolve: resolve)
+        let run = try parseRun(root.optional("run"))
+        var fingerprintInput = text
+        if let influx { fingerprintInput += "|\(influx.url)|\(influx.api)" }
+        return JobConfiguration(
+            models: models, influx: influx, delivery: delivery, run: run,
+            fingerprint: Fingerprint.fnv1a64Hex(fingerprintInput), sourceFile: file
+        )
+    }
+
+    // MARK: - Models
+
+    private static func parseModels(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> [ModelConfiguration] {
+        let items = try node.list
+        guard !items.isEmpty else { throw node.error("needs at least one model") }
+        var models: [ModelConfiguration] = []
+        var names = Set<String>()
+        for item in items {
+            let model = try parseModel(item, resolve: resolve)
+            guard names.insert(model.name).inserted else {
+                throw item.error("duplicate model name `\(model.name)`", key: "name")
+            }
+            models.append(model)
+        }
+        return models
+    }
+
+    private static func parseModel(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> ModelConfiguration {
+        try node.allowOnly([
+            "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
+            "minimum_samples", "segments", "segment_cap", "top_categories", "reference_profile", "scores", "labels",
+            "features", "deployed_at", "max_model_age_days",
+        ])
+        let nameNode = try node.required("name")
+        let name = try nameNode.string
+        guard !name.isEmpty, name.utf8.count <= 128, !name.contains(where: \.isNewline) else {
+            throw nameNode.error("must be 1–128 characters without line breaks")
+        }
+        let windowNode = try node.required("window")
+        let window = try windowNode.durationSeconds
+        let maturityNode = try node.required("maturity")
+        let maturity = try maturityNode.durationSeconds
+        guard maturity % window == 0 else {
+            throw maturityNode.error("must be a whole number of windows (\(DurationText.format(window))) so performance windows stay aligned")
+        }
+        guard maturity / window <= 10_000 else {
+            throw maturityNode.error("is more than 10000 windows of \(DurationText.format(window)); use a longer window")
+        }
+        var thresholds = [0.5]
+        if let thresholdsNode = try node.optional("thresholds") {
+            thresholds = try thresholdsNode.doubleList
+            for (index, value) in thresholds.enumerated() where !(0...1).contains(value) {
+                throw ConfigError(key: "\(thresholdsNode.path)[\(index)]", "must be within [0, 1], got \(value)", file: node.file)
+            }
+            guard Set(thresholds).count == thresholds.count else { throw thresholdsNode.error("contains duplicates") }
+        }
+        var topK: [Double] = []
+        if let topKNode = try node.optional("top_k_percent") {
+            topK = try topKNode.doubleList
+            for (index, value) in topK.enumerated() where !(value > 0 && value <= 100) {
+                throw ConfigError(key: "\(topKNode.path)[\(index)]", "must be within (0, 100], got \(value)", file: node.file)
+            }
+        }
+        var minimum = MinimumSamples(n: 100, positives: 10, negatives: 10)
+        if let minimumNode = try node.optional("minimum_samples") {
+            try minimumNode.allowOnly(["n", "positives", "negatives"])
+            if let value = try minimumNode.optional("n") { minimum.n = try nonNegative(value) }
+            if let value = try minimumNode.optional("positives") { minimum.positives = try nonNegative(value) }
+            if let value = try minimumNode.optional("negatives") { minimum.negatives = try nonNegative(value) }
+        }
+        let segments = try node.optional("segments")?.stringList ?? []
+        var segmentCap = 20
+        if let capNode = try node.optional("segment_cap") {
+            segmentCap = try capNode.int
+            guard (1...1000).contains(segmentCap) else { throw capNode.error("must be within 1…1000") }
+        }
+        var topCategories = 10
+        if let topNode = try node.optional("top_categories") {
+            topCategories = try topNode.int
+            guard (0...100).contains(topCategories) else { throw topNode.error("must be within 0…100") }
+        }
+        let scores = try parseScores(try node.required("scores"), resolve: resolve)
+        let labels = try parseLabels(try node.required("labels"), resolve: resolve)
+        var numeric: [String] = []
+        var categorical: [String] = []
+        if let features = try node.optional("features") {
+            try features.allowOnly(["numeric", "categorical"])
+            numeric = try features.optional("numeric")?.stringList ?? []
+            categorical = try features.optional("categorical")?.stringList ?? []
+            let all = numeric + categorical
+            if let duplicate = Dictionary(grouping: all, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+                throw features.error("feature `\(duplicate)` is listed twice")
+            }
+        }
+        var deployedAt: Int64?
+        if let deployedNode = try node.optional("deployed_at") {
+            guard let ms = TimeText.parseRFC3339(try deployedNode.string) else {
+                throw deployedNode.error("expected an RFC 3339 time such as 2026-11-01T00:00:00Z")
+            }
+            deployedAt = ms
+        }
+        var maxAge: Double?
+        if let ageNode = try node.optional("max_model_age_days") {
+            maxAge = try ageNode.double
+            guard maxAge! > 0 else { throw ageNode.error("must be positive") }
+        }
+        return ModelConfiguration(
+            name: name,
+            staticVersion: try node.optional("version")?.string ?? "unversioned",
+            windowSeconds: window, maturitySeconds: maturity,
+            restateProvisional: try node.optional("restate_provisional")?.bool ?? true,
+            thresholds: thresholds, topKPercent: topK, minimumSamples: minimum,
+            segmentColumns: segments, segmentCap: segmentCap, topCategories: topCategories,
+            referenceProfile: try node.optional("reference_profile").map { node throws(ConfigError) in resolve(try node.string) },
+            scores: scores, labels: labels, numericFeatures: numeric, categoricalFeatures: categorical,
+            deployedAtMs: deployedAt, maxModelAgeDays: maxAge
+        )
+    }
+
+    private static func nonNegative(_ node: ConfigNode) throws(ConfigError) -> Int {
+        let value = try node.int
+        guard value >= 0 else { throw node.error("must be zero or more") }
+        return value
+    }
+
+    private static func parseFormat(_ node: ConfigNode?) throws(ConfigError) -> SourceFormat? {
+        guard let node else { return nil }
+        guard let format = SourceFormat(rawValue: try node.string) else { throw node.error("must be csv or jsonl") }
+        return format
+    }
+
+    private static func parseUnit(_ node: ConfigNode?) throws(ConfigError) -> TimestampUnitOption {
+        guard let node else { return .auto }
+        guard let unit = TimestampUnitOption(rawValue: try node.string) else {
+            throw node.error("must be auto, seconds or milliseconds")
+        }
+        return unit
+    }
+
+    private static func parseScores(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> ScoreSource {
+        try node.allowOnly(["path", "format", "timestamp_unit", "columns"])
+        let columns = try node.required("columns")
+        try columns.allowOnly(["id", "time", "score", "version"])
+        return ScoreSource(
+            path: resolve(try node.required("path").string),
+            format: try parseFormat(try node.optional("format")),
+            timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
+            idColumn: try columns.optional("id")?.string ?? "prediction_id",
+            timeColumn: try columns.optional("time")?.string ?? "prediction_time",
+            scoreColumn: try columns.optional("score")?.string ?? "score",
+            versionColumn: try columns.optional("version")?.string
+        )
+    }
+
+    private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> LabelSource {
+        try node.allowOnly(["path", "format", "timestamp_unit", "columns"])
+        let columns = try node.required("columns")
+        try columns.allowOnly(["id", "label", "time"])
+        return LabelSource(
+            path: resolve(try node.required("path").string),
+            format: try parseFormat(try node.optional("format")),
+            timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
+            idColumn: try columns.optional("id")?.string ?? "prediction_id",
+            labelColumn: try columns.optional("label")?.string ?? "label",
+            timeColumn: try columns.optional("time")?.string
+        )
+    }
+
+    // MARK: - InfluxDB
+
+    private static func parseInflux(
+        _ node: ConfigNode?, environment: [String: String], file: String, resolve: (String) -> String
+    ) throws(ConfigError) -> InfluxConfiguration? {
+        try node?.allowOnly([
+            "url", "api", "database", "retention_policy", "org", "bucket", "token_file", "password_file", "user",
+            "ca_bundle", "client_certificate", "client_key", "insecure_skip_verify", "connect_timeout", "timeout",
+            "token", "password",
+        ])
+        if let node {
+            for secretKey in ["token", "password"] where try node.optional(secretKey) != nil {
+                throw node.error("secrets do not belong in the config file: set INFLUX_TOKEN / INFLUX_PASSWORD, or token_file / password_file", key: secretKey)
+            }
+        }
+        func value(_ key: String, env: String?) throws(ConfigError) -> String? {
+            if let env, let fromEnv = environment[env], !fromEnv.isEmpty { return fromEnv }
+            return try node?.optional(key)?.string
+        }
+        guard let url = try value("url", env: Env.url) else { return nil }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            throw ConfigError(key: environment[Env.url] != nil ? Env.url : "influx.url", "must be an http:// or https:// URL with a host", file: environment[Env.url] != nil ? nil : file)
+        }
+        let apiName = try value("api", env: Env.api) ?? "v1"
+        let api: InfluxConfiguration.API
+        switch apiName {
+        case "v1":
+            api = .v1(database: try value("database", env: Env.database) ?? "modelwatch",
+                      retentionPolicy: try value("retention_policy", env: nil))
+        case "v2":
+            guard let org = try value("org", env: Env.org) else { throw ConfigError(key: "influx.org", "is required for api v2 (or set INFLUX_ORG)", file: file) }
+            guard let bucket = try value("bucket", env: Env.bucket) else { throw ConfigError(key: "influx.bucket", "is required for api v2 (or set INFLUX_BUCKET)", file: file) }
+            api = .v2(org: org, bucket: bucket)
+        case "v3":
+            api = .v3(database: try value("database", env: Env.database) ?? "modelwatch")
+        default:
+            throw ConfigError(key: "influx.api", "must be v1, v2 or v3, got `\(apiName)`", file: file)
+        }
+        let credentials = try resolveCredentials(node, environment: environment, resolve: resolve)
+        if case .v2 = api, case .userPassword = credentials {
+            throw ConfigError(key: "influx.api", "api v2 authenticates with a token: set INFLUX_TOKEN or influx.token_file", file: file)
+        }
+        return InfluxConfiguration(
+            url: url.hasSuffix("/") ? String(url.dropLast()) : url, api: api, credentials: credentials,
+            caBundle: try node?.optional("ca_bundle").map { n throws(ConfigError) in resolve(try n.string) },
+            clientCertificate: try node?.optional("client_certificate").map { n throws(ConfigError) in resolve(try n.string) },
+            clientKey: try node?.optional("client_key").map { n throws(ConfigError) in resolve(try n.string) },
+            insecureSkipVerify: try node?.optional("insecure_skip_verify")?.bool ?? false,
+            connectTimeoutSeconds: Double(try node?.optional("connect_timeout")?.durationSeconds ?? 5),
+            requestTimeoutSeconds: Double(try node?.optional("timeout")?.durationSeconds ?? 30)
+        )
+    }
+
+    private static func resolveCredentials(
+        _ node: ConfigNode?, environment: [String: String], resolve: (String) -> String
+    ) throws(ConfigError) -> InfluxConfiguration.Credentials {
+        func readSecretFile(_ key: String) throws(ConfigError) -> String? {
+            guard let fileNode = try node?.optional(key) else { return nil }
+            let path = resolve(try fileNode.string)
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw fileNode.error("cannot read the secret file `\(path)`")
+            }
+            let secret = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw fileNode.error("the secret file `\(path)` is empty") }
+            return secret
+        }
+        if let token = environment[Env.token], !token.isEmpty { return .token(token) }
+        if let token = try readSecretFile("token_file") { return .token(token) }
+        var user = environment[Env.user].flatMap { $0.isEmpty ? nil : $0 }
+        if user == nil { user = try node?.optional("user")?.string }
+        var password = environment[Env.password].flatMap { $0.isEmpty ? nil : $0 }
+        if password == nil { password = try readSecretFile("password_file") }
+        switch (user, password) {
+        case (let user?, let password?): return .userPassword(user: user, password: password)
+        case (nil, nil): return .none
+        case (nil, _?): throw ConfigError(key: Env.user, "a password is set but no user: set INFLUX_USER or influx.user")
+        case (_?, nil): throw ConfigError(key: Env.password, "a user is set but no password: set INFLUX_PASSWORD or influx.password_file")
+        }
+    }
+
+    // MARK: - Delivery and run
+
+    private static func parseDelivery(_ node: ConfigNode?, environment: [String: String], resolve: (String) -> String) throws(ConfigError) -> DeliveryConfiguration {
+        try node?.allowOnly(["batch_lines", "batch_bytes", "gzip", "retry_budget", "spool_dir", "spool_max_bytes", "dead_letter"])
+        var config = DeliveryConfiguration(
+            batchLines: 5_000, batchBytes: 4 << 20, gzip: true, retryBudgetSeconds: 60,
+            spoolDirectory: nil, spoolMaxBytes: 1 << 30, deadLetterPath: nil
+        )
+        if let value = try node?.optional("batch_lines") {
+            config.batchLines = try value.int
+            guard (1...1_000_000).contains(config.batchLines) else { throw value.error("must be within 1…1000000") }
+        }
+        if let value = try node?.optional("batch_bytes") {
+            config.batchBytes = try value.int
+            guard config.batchBytes >= 1024 else { throw value.error("must be at least 1024") }
+        }
+        if let value = try node?.optional("gzip") { config.gzip = try value.bool }
+        if let value = try node?.optional("retry_budget") { config.retryBudgetSeconds = Double(try value.durationSeconds) }
+        if let value = try node?.optional("spool_dir") { config.spoolDirectory = resolve(try value.string) }
+        if let fromEnv = environment[Env.spoolDirectory], !fromEnv.isEmpty { config.spoolDirectory = fromEnv }
+        if let value = try node?.optional("spool_max_bytes") {
+            config.spoolMaxBytes = Int64(try value.int)
+            guard config.spoolMaxBytes > 0 else { throw value.error("must be positive") }
+        }
+        if let value = try node?.optional("dead_letter") { config.deadLetterPath = resolve(try value.string) }
+        return config
+    }
+
+    private static func parseRun(_ node: ConfigNode?) throws(ConfigError) -> RunOptions {
+        try node?.allowOnly(["max_bad_rows", "max_bad_row_fraction", "time_budget", "log_format"])
+        var options = RunOptions(maxBadRows: 1_000, maxBadRowFraction: 0.01, timeBudgetSeconds: 600, logFormat: .text)
+        if let value = try node?.optional("max_bad_rows") { options.maxBadRows = try nonNegative(value) }
+        if let value = try node?.optional("max_bad_row_fraction") {
+            options.maxBadRowFraction = try value.double
+            guard (0...1).contains(options.maxBadRowFraction) else { throw value.error("must be within [0, 1]") }
+        }
+        if let value = try node?.optional("time_budget") { options.timeBudgetSeconds = Double(try value.durationSeconds) }
+        if let value = try node?.optional("log_format") {
+            guard let format = LogFormat(rawValue: try value.string) else { throw value.error("must be text, logfmt or json") }
+            options.logFormat = format
+        }
+        return options
+    }
+}
+
+/// Small, stable, non-cryptographic fingerprints for identifying configurations.
+public enum Fingerprint {
+    /// FNV-1a 64-bit of the UTF-8 text, as 16 hex digits.
+    public static func fnv1a64Hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

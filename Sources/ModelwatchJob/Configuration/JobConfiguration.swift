@@ -1,0 +1,150 @@
+/// The one immutable, validated configuration of a run, resolved once from flags, environment and file.
+public struct JobConfiguration: Sendable {
+    /// Models to evaluate, in config order.
+    public var models: [ModelConfiguration]
+    /// The InfluxDB target; nil when none is configured (then `--output` is required).
+    public var influx: InfluxConfiguration?
+    /// Batching, retries, spool and dead letters.
+    public var delivery: DeliveryConfiguration
+    /// Error budgets, time budget and logging.
+    public var run: RunOptions
+    /// Hex fingerprint of the resolved configuration (secrets excluded), written with every heartbeat.
+    public var fingerprint: String
+    /// The config file this came from.
+    public var sourceFile: String
+}
+
+/// One model: where its data is, how it is windowed and what is computed.
+public struct ModelConfiguration: Sendable {
+    /// Model name, the `model` tag.
+    public var name: String
+    /// Version used when no version column is configured.
+    public var staticVersion: String
+    /// Window length W in seconds; windows are aligned to multiples of W since the Unix epoch (UTC).
+    public var windowSeconds: Int64
+    /// Label maturity delay D in seconds (a multiple of W).
+    public var maturitySeconds: Int64
+    /// Recompute and re-write the provisional windows inside the maturity horizon on every run.
+    public var restateProvisional: Bool
+    /// Score thresholds; positive means score >= threshold.
+    public var thresholds: [Double]
+    /// Top-k cut-offs in percent of the window's labelled rows.
+    public var topKPercent: [Double]
+    /// Below these counts a window's metrics are marked insufficient.
+    public var minimumSamples: MinimumSamples
+    /// Segment columns; each gets one slice per (capped) value, plus the all-rows slice.
+    public var segmentColumns: [String]
+    /// At most this many values per segment column (by volume); the rest fold into `other`.
+    public var segmentCap: Int
+    /// Number of most frequent categories written per categorical feature.
+    public var topCategories: Int
+    /// Frozen reference profile for drift; nil disables drift.
+    public var referenceProfile: String?
+    /// Score source.
+    public var scores: ScoreSource
+    /// Label source.
+    public var labels: LabelSource
+    /// Numeric feature columns.
+    public var numericFeatures: [String]
+    /// Categorical feature columns.
+    public var categoricalFeatures: [String]
+    /// When the deployed model was trained or deployed (epoch ms), for the model-age reminder.
+    public var deployedAtMs: Int64?
+    /// Maximum model age in days before the reminder alert fires.
+    public var maxModelAgeDays: Double?
+}
+
+/// Minimum sample sizes for a window's metrics to count as sufficient.
+public struct MinimumSamples: Sendable, Equatable {
+    public var n: Int
+    public var positives: Int
+    public var negatives: Int
+}
+
+/// File format of a source.
+public enum SourceFormat: String, Sendable {
+    case csv, jsonl
+}
+
+/// How epoch numbers in time columns are read.
+public enum TimestampUnitOption: String, Sendable {
+    case auto, seconds, milliseconds
+}
+
+/// Where prediction scores are read from.
+public struct ScoreSource: Sendable {
+    /// A file, a glob (`*`, `?`) or a directory, resolved relative to the config file.
+    public var path: String
+    /// Explicit format, or nil to infer from the file name (`.csv`, `.jsonl`, `.ndjson`, with optional `.gz`).
+    public var format: SourceFormat?
+    public var timestampUnit: TimestampUnitOption
+    public var idColumn: String
+    public var timeColumn: String
+    public var scoreColumn: String
+    public var versionColumn: String?
+}
+
+/// Where ground-truth labels are read from.
+public struct LabelSource: Sendable {
+    public var path: String
+    public var format: SourceFormat?
+    public var timestampUnit: TimestampUnitOption
+    public var idColumn: String
+    public var labelColumn: String
+    /// When the label was observed; without it every label counts as observed before the as-of time.
+    public var timeColumn: String?
+}
+
+/// The InfluxDB write target.
+public struct InfluxConfiguration: Sendable {
+    /// Which write API.
+    public enum API: Sendable, Equatable {
+        case v1(database: String, retentionPolicy: String?)
+        case v2(org: String, bucket: String)
+        case v3(database: String)
+    }
+    /// How modelwatch authenticates. Secrets never leave this value except into the Authorization header.
+    public enum Credentials: Sendable {
+        case none
+        case token(String)
+        case userPassword(user: String, password: String)
+    }
+    public var url: String
+    public var api: API
+    public var credentials: Credentials
+    public var caBundle: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var insecureSkipVerify: Bool
+    public var connectTimeoutSeconds: Double
+    public var requestTimeoutSeconds: Double
+}
+
+/// Delivery settings.
+public struct DeliveryConfiguration: Sendable {
+    public var batchLines: Int
+    public var batchBytes: Int
+    public var gzip: Bool
+    /// Total time spent retrying before the rest is spooled.
+    public var retryBudgetSeconds: Double
+    public var spoolDirectory: String?
+    public var spoolMaxBytes: Int64
+    public var deadLetterPath: String?
+}
+
+/// Run-wide options.
+public struct RunOptions: Sendable {
+    /// Exit 65 when more than this many rows fail to parse (per model).
+    public var maxBadRows: Int
+    /// Exit 65 when more than this share of rows fail to parse (per model).
+    public var maxBadRowFraction: Double
+    /// Hard wall-clock budget for the whole run, in seconds.
+    public var timeBudgetSeconds: Double
+    /// Log format.
+    public var logFormat: LogFormat
+}
+
+/// Log output format.
+public enum LogFormat: String, Sendable {
+    case text, logfmt, json
+}

@@ -1,0 +1,249 @@
+import DriftMetrics
+import LineProtocol
+import MetricSchema
+import PerformanceMetrics
+
+/// Turns one model's joined rows into points: performance per window and slice, input and output
+/// statistics, drift and join diagnostics. Pure: no I/O, no clock.
+struct ModelEvaluator {
+    let model: ModelConfiguration
+    let plan: EvaluationPlan
+    let table: ScoreTable
+    let join: JoinCounters
+    let profile: ReferenceProfile?
+
+    /// What the evaluation produced, for the run summary.
+    struct Outcome {
+        var points: [Point] = []
+        /// The all-rows slices of the final performance window, one per version.
+        var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
+        var inputRows = 0
+        var foldedSegments: [String: [String]] = [:]
+        var driftiest: [(feature: String, psi: Double)] = []
+    }
+
+    func evaluate() -> Outcome {
+        var outcome = Outcome()
+        let capping = SegmentCapping(table: table, columns: model.segmentColumns, cap: model.segmentCap)
+        for (index, column) in model.segmentColumns.enumerated() where !capping.folded[index].isEmpty {
+            outcome.foldedSegments[column] = capping.folded[index]
+        }
+        evaluatePerformance(capping: capping, into: &outcome)
+        evaluateInputs(capping: capping, into: &outcome)
+        return outcome
+    }
+
+    private var modelTag: (key: String, value: String) { (Tags.model, model.name) }
+
+    /// The version to tag empty windows with: the version of the latest row, or the configured one.
+    private var currentVersion: String {
+        guard let latest = table.timeMs.indices.max(by: { table.timeMs[$0] < table.timeMs[$1] }) else { return model.staticVersion }
+        return table.versions[Int(table.versionCode[latest])]
+    }
+
+    // MARK: - Performance
+
+    private func evaluatePerformance(capping: SegmentCapping, into outcome: inout Outcome) {
+        let windows = plan.performanceWindows
+        let windowMs = model.windowSeconds * 1000
+        let firstStart = windows[0].range.startMs
+        var rowsByWindow = Array(repeating: [Int32](), count: windows.count)
+        for row in 0..<table.count {
+            let time = table.timeMs[row]
+            guard time >= firstStart, time < windows[windows.count - 1].range.endMs else { continue }
+            rowsByWindow[Int((time - firstStart) / windowMs)].append(Int32(row))
+        }
+        let options = PerformanceOptions(
+            thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
+        for (index, window) in windows.enumerated() {
+            let timestamp = window.range.endMs
+            var slices = capping.slices(of: rowsByWindow[index], table: table, columns: model.segmentColumns)
+            if slices.isEmpty {
+                slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
+            }
+            for slice in slices {
+                var scores: [Double] = []
+                var labels: [Bool] = []
+                scores.reserveCapacity(slice.rows.count)
+                labels.reserveCapacity(slice.rows.count)
+                var scored = 0
+                for row in slice.rows {
+                    let r = Int(row)
+                    guard table.scoreKind[r] == .present else { continue }
+                    scored += 1
+                    let label = table.label[r]
+                    guard label >= 0 else { continue }
+                    scores.append(table.score[r])
+                    labels.append(label == 1)
+                }
+                let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
+                let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
+                    && result.nNegative >= model.minimumSamples.negatives
+                outcome.points += PointBuilder.performance(
+                    result, tags: [modelTag] + slice.tags, timestampMs: timestamp, scored: scored,
+                    sufficient: sufficient, provisional: window.provisional, thresholdLabels: model.thresholds.map(Self.label))
+                if index == 0, slice.segment == Tags.allValue {
+                    outcome.finalPerformance.append((slice.version, result, sufficient))
+                }
+            }
+            if index == 0 {
+                outcome.points.append(joinPoint(rows: rowsByWindow[0], timestampMs: timestamp))
+            }
+        }
+    }
+
+    private func joinPoint(rows: [Int32], timestampMs: Int64) -> Point {
+        let labelled = rows.reduce(0) { $0 + (table.label[Int($1)] >= 0 ? 1 : 0) }
+        var point = Point(measurement: Schema.join.name, tags: [modelTag], timestampMs: timestampMs)
+        point.add("scored", rows.count)
+        point.add("labelled", labelled)
+        point.add("unlabelled", rows.count - labelled)
+        point.add("label_coverage", rows.isEmpty ? nil : Double(labelled) / Double(rows.count))
+        point.add("orphan_labels", join.orphanLabels)
+        point.add("duplicate_scores", table.duplicateScores)
+        point.add("duplicate_labels", join.duplicateLabels)
+        point.add("late_labels", join.lateLabels)
+        return point
+    }
+
+    // MARK: - Inputs and outputs
+
+    private func evaluateInputs(capping: SegmentCapping, into outcome: inout Outcome) {
+        let window = plan.inputWindow
+        let rows = (0..<table.count).filter { window.contains(table.timeMs[$0]) }.map { Int32($0) }
+        outcome.inputRows = rows.count
+        let timestamp = window.endMs
+        var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
+        if slices.isEmpty {
+            slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
+        }
+        let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
+        for slice in slices {
+            let tags = [modelTag] + slice.tags
+            outcome.points += outputPoints(slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
+            for (feature, name) in model.numericFeatures.enumerated() {
+                let point = numericFeaturePoint(feature: feature, name: name, slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
+                if slice.segment == Tags.allValue, case .float(let psi)? = point.fields.first(where: { $0.key == "psi" })?.value {
+                    outcome.driftiest.append((name, psi))
+                }
+                outcome.points.append(point)
+            }
+            for (feature, name) in model.categoricalFeatures.enumerated() {
+                let points = categoricalFeaturePoints(feature: feature, name: name, slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
+                if slice.segment == Tags.allValue, case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
+                    outcome.driftiest.append((name, psi))
+                }
+                outcome.points += points
+            }
+        }
+        outcome.driftiest.sort { $0.psi > $1.psi }
+    }
+
+    private func outputPoints(slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
+        var present: [Double] = []
+        present.reserveCapacity(slice.rows.count)
+        for row in slice.rows where table.scoreKind[Int(row)] == .present { present.append(table.score[Int(row)]) }
+        var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
+        point.add("count", slice.rows.count)
+        point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present.count) / Double(slice.rows.count))
+        if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
+        if let profile {
+            let drift = NumericDrift.compare(profile: profile.score, presentValues: present, missingCount: slice.rows.count - present.count)
+            point.add("psi", drift.psi)
+            point.add("js", drift.js)
+            point.add("ks", drift.ks)
+            point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
+        }
+        var points = [point]
+        if !present.isEmpty {
+            for threshold in model.thresholds {
+                var thresholdPoint = Point(measurement: Schema.outputThreshold.name, tags: tags + [(Tags.threshold, Self.label(threshold))], timestampMs: timestampMs)
+                let positive = present.reduce(0) { $0 + ($1 >= threshold ? 1 : 0) }
+                thresholdPoint.add("predicted_positive_rate", Double(positive) / Double(present.count))
+                points.append(thresholdPoint)
+            }
+        }
+        return points
+    }
+
+    private func numericFeaturePoint(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
+        var counts = [Int](repeating: 0, count: 6)
+        var present: [Double] = []
+        present.reserveCapacity(slice.rows.count)
+        let kinds = table.numericKind[feature]
+        let values = table.numeric[feature]
+        for row in slice.rows {
+            let kind = kinds[Int(row)]
+            counts[Int(kind.rawValue)] += 1
+            if kind == .present { present.append(values[Int(row)]) }
+        }
+        var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: timestampMs)
+        addMissingness(counts: counts, total: slice.rows.count, to: &point)
+        if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
+        if let profile, case .numeric(let reference)? = profile.features[name], !slice.rows.isEmpty {
+            let drift = NumericDrift.compare(profile: reference, presentValues: present, missingCount: slice.rows.count - present.count)
+            point.add("psi", drift.psi)
+            point.add("js", drift.js)
+            point.add("ks", drift.ks)
+            point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
+        }
+        return point
+    }
+
+    private func categoricalFeaturePoints(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
+        var counts = [Int](repeating: 0, count: 6)
+        var codeCounts = [Int](repeating: 0, count: table.categoryValues[feature].count)
+        let kinds = table.categoryKind[feature]
+        let codes = table.categoryCodes[feature]
+        for row in slice.rows {
+            let kind = kinds[Int(row)]
+            counts[Int(kind.rawValue)] += 1
+            if kind == .present { codeCounts[Int(codes[Int(row)])] += 1 }
+        }
+        var categoryCounts: [String: Int] = [:]
+        for (code, count) in codeCounts.enumerated() where count > 0 { categoryCounts[table.categoryValues[feature][code]] = count }
+        let missing = slice.rows.count - counts[0]
+        let featureTags = tags + [(Tags.feature, name)]
+        var point = Point(measurement: Schema.feature.name, tags: featureTags + [(Tags.featureKind, "categorical")], timestampMs: timestampMs)
+        addMissingness(counts: counts, total: slice.rows.count, to: &point)
+        var reference: CategoricalFeatureProfile?
+        if let profile, case .categorical(let categorical)? = profile.features[name] { reference = categorical }
+        let summary = CategoricalSummary(counts: categoryCounts, reference: reference, topN: model.topCategories)
+        if counts[0] > 0 {
+            point.add("distinct_count", summary.distinctCount)
+            point.add("unseen_rate", summary.unseenRate)
+        }
+        if let reference, !slice.rows.isEmpty {
+            let drift = CategoricalDrift.compare(profile: reference, counts: categoryCounts, missingCount: missing)
+            point.add("psi", drift.psi)
+            point.add("js", drift.js)
+            point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
+        }
+        var points = [point]
+        for (rank, entry) in summary.top.enumerated() {
+            var categoryPoint = Point(measurement: Schema.featureCategory.name, tags: featureTags + [(Tags.rank, Self.rank(rank + 1))], timestampMs: timestampMs)
+            categoryPoint.add("category", .string(entry.category))
+            categoryPoint.add("share", entry.share)
+            categoryPoint.add("reference_share", reference.map { $0.share(of: entry.category) })
+            points.append(categoryPoint)
+        }
+        return points
+    }
+
+    private func addMissingness(counts: [Int], total: Int, to point: inout Point) {
+        point.add("count", total)
+        point.add("missing_rate", total == 0 ? nil : Double(total - counts[0]) / Double(total))
+        point.add("null_count", counts[Int(ValueKind.null.rawValue)])
+        point.add("empty_count", counts[Int(ValueKind.empty.rawValue)])
+        point.add("nan_count", counts[Int(ValueKind.nan.rawValue)])
+        point.add("inf_count", counts[Int(ValueKind.infinite.rawValue)])
+        point.add("invalid_count", counts[Int(ValueKind.invalid.rawValue)])
+    }
+
+    /// Threshold tag text: the shortest decimal form (`0.5`, `0.85`).
+    static func label(_ threshold: Double) -> String {
+        threshold == threshold.rounded() ? String(Int(threshold)) : threshold.description
+    }
+
+    static func rank(_ rank: Int) -> String { rank < 10 ? "0\(rank)" : String(rank) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import InfluxDelivery
+import PerformanceMetrics
+
+/// Renders a run report as the one-screen summary printed at the end of every run.
+public enum SummaryRenderer {
+    public static func render(_ report: RunReport) -> String {
+        var out = "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(report.destination.isEmpty ? "(nothing)" : report.destination)\n"
+        for model in report.models {
+            out += "\nmodel \(model.name)  [\(model.status.statusText)]  \(String(format: "%.2f", model.durationSeconds))s\n"
+            if let plan = model.plan {
+                let provisional = plan.performanceWindows.count - 1
+                out += "  windows      input \(plan.inputWindow) · performance \(plan.performanceWindows[0].range)"
+                out += provisional > 0 ? " final + \(provisional) provisional\n" : "\n"
+            }
+            let c = model.counters
+            out += "  rows         read \(n(c.rowsRead)) (scores \(n(c.scoreRowsRead)), labels \(n(c.labelRowsRead))) · rejected \(n(c.rowsRejected)) · in range \(n(c.scoreRowsInRange))\n"
+            if !model.rowErrorSamples.isEmpty {
+                for sample in model.rowErrorSamples.prefix(3) { out += "    ! \(sample)\n" }
+                if c.rowsRejected > 3 { out += "    ! … \(n(c.rowsRejected - 3)) more\n" }
+            }
+            out += "  join         matched \(n(c.labelsMatched)) · orphan labels \(n(c.orphanLabels)) · duplicate labels \(n(c.duplicateLabels)) · late labels \(n(c.lateLabels))\n"
+            for performance in model.finalPerformance {
+                let r = performance.result
+                var line = "  performance  \(performance.version): n \(n(r.n)) (pos \(n(r.nPositive)))"
+                if let auc = r.auc {
+                    line += " · AUC \(f(auc))"
+                    if let lower = r.aucConfidenceLower, let upper = r.aucConfidenceUpper { line += " [\(f(lower)), \(f(upper))]" }
+                } else if let reason = r.undefinedReason {
+                    line += " · AUC undefined (\(reason))"
+                }
+                if let ap = r.averagePrecision { line += " · AP \(f(ap))" }
+                if let ece = r.ece { line += " · ECE \(f(ece))" }
+                if let brier = r.brier { line += " · Brier \(f(brier))" }
+                line += performance.sufficient ? "" : " · INSUFFICIENT SAMPLE"
+                out += line + "\n"
+            }
+            out += "  inputs       \(n(model.inputRows)) predictions in the input window"
+            let drifted = model.driftiest.prefix(3).map { "\($0.feature) PSI \(f($0.psi))" }
+            out += drifted.isEmpty ? "\n" : " · top drift: \(drifted.joined(separator: ", "))\n"
+            for (column, values) in model.foldedSegments.sorted(by: { $0.key < $1.key }) {
+                out += "  segments     \(column): \(values.count) values folded into `other`\n"
+            }
+            if let delivery = model.delivery {
+                var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"
+                if delivery.pointsRejected > 0 { line += " · \(n(delivery.pointsRejected)) rejected (dead letter)" }
+                if delivery.pointsSpooled > 0 { line += " · \(n(delivery.pointsSpooled)) spooled" }
+                if delivery.retries > 0 { line += " · \(delivery.retries) retries" }
+                out += line + "\n"
+            }
+            if let message = model.message { out += "  error        \(message.replacingOccurrences(of: "\n", with: "\n               "))\n" }
+        }
+        if let error = report.runError { out += "\nerror: \(error.message)\n" }
+        out += "\nexit \(report.exitStatus.rawValue) (\(report.exitStatus.statusText)) in \(String(format: "%.2f", report.durationSeconds))s\n"
+        return out
+    }
+
+    private static func n(_ value: Int) -> String {
+        var text = String(value)
+        var index = text.count - 3
+        while index > 0 {
+            text.insert(",", at: text.index(text.startIndex, offsetBy: index))
+            index -= 3
+        }
+        return text
+    }
+
+    private static func f(_ value: Double) -> String { String(format: "%.4f", value) }
+}

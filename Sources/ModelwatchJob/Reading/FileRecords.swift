@@ -1,0 +1,92 @@
+import Foundation
+import Gzip
+import InputParsing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams the records of one file (plain or gzip, detected by its magic bytes) through a ``RecordReader``.
+///
+/// Reads 1 MiB at a time, so memory does not grow with the file. Row errors are handed to `onRowError`
+/// and reading goes on; fatal problems (unreadable file, missing column, corrupt gzip) throw.
+enum FileRecords {
+    static let chunkSize = 1 << 20
+
+    static func stream(
+        path: String, format: SourceFormat?, columns: [String], key: String,
+        onRecord: (Record) -> Void, onRowError: (RowError) -> Void
+    ) throws(JobError) {
+        guard let resolvedFormat = format ?? SourceFiles.format(of: path) else {
+            throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
+        }
+        let inputFormat: InputFormat = switch resolvedFormat {
+        case .csv: path.hasSuffix(".tsv") || path.hasSuffix(".tsv.gz") ? .csv(delimiter: UInt8(ascii: "\t")) : .csv()
+        case .jsonl: .jsonLines
+        }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let reader = RecordReader(format: inputFormat, columns: columns, source: path)
+        var inflater: GzipInflater?
+        var first = true
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+
+        func drain() -> JobError? {
+            do {
+                while let event = try reader.next() {
+                    switch event {
+                    case .record(let record): onRecord(record)
+                    case .rowError(let error): onRowError(error)
+                    }
+                }
+                return nil
+            } catch {
+                if case .missingColumn = error {
+                    return JobError(.configError, "\(key).columns: \(error.description)")
+                }
+                return JobError(.dataError, error.description)
+            }
+        }
+
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, chunkSize) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw JobError(.temporaryFailure, "\(path): read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            if first {
+                first = false
+                if Gzip.isGzip(buffer.prefix(count)) {
+                    do { inflater = try GzipInflater() } catch { throw JobError(.dataError, "\(path): \(error)") }
+                }
+            }
+            if let inflater {
+                var gzipFailure: GzipError?
+                buffer.withUnsafeBytes { raw in
+                    do {
+                        try inflater.decompress(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { reader.feed($0) }
+                    } catch {
+                        gzipFailure = (error as? GzipError) ?? .corruptData(message: "\(error)")
+                    }
+                }
+                if let gzipFailure { throw JobError(.dataError, "\(path): corrupt gzip data: \(gzipFailure)") }
+            } else {
+                buffer.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
+            if let error = drain() { throw error }
+        }
+        if let inflater {
+            do { try inflater.finish() } catch {
+                throw JobError(.dataError, "\(path): truncated or corrupt gzip data: \(error)")
+            }
+        }
+        reader.finish()
+        if let error = drain() { throw error }
+        if first, case .csv = inputFormat {
+            throw JobError(.dataError, "\(path):1:1: the file is empty (a CSV source needs a header row)")
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import InputParsing
+
+/// Reads one model's score and label sources into a ``ScoreTable`` joined with its labels.
+///
+/// Join policy (documented in docs/data.md):
+/// - scores are keyed by prediction id; a duplicate id within the read range overwrites the earlier row
+///   (the last row read wins) and is counted;
+/// - a label joins its score by prediction id only (never by time); labels observed after the as-of time
+///   are ignored and counted as late, so an as-of in the past reproduces what was known then;
+/// - a duplicate label for the same id keeps the one with the latest label time (the last read on a tie)
+///   and is counted; a label whose id matches no score row read is an orphan.
+struct ModelDataReader {
+    let model: ModelConfiguration
+    /// Prediction times to keep; rows outside are counted, not stored.
+    let readRange: TimeRange
+    /// Labels observed after this time are ignored (counted as late).
+    let asOfMs: Int64
+    /// Read the label source too (false when building a reference profile).
+    var readsLabels = true
+    /// Keep at most this many row-error messages for the report.
+    var sampleLimit = 20
+
+    init(model: ModelConfiguration, plan: EvaluationPlan) {
+        self.model = model
+        self.readRange = plan.readRange
+        self.asOfMs = plan.asOfMs
+    }
+
+    init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool) {
+        self.model = model
+        self.readRange = range
+        self.asOfMs = range.endMs
+        self.readsLabels = readsLabels
+    }
+
+    struct Result {
+        var table: ScoreTable
+        var counters: JoinCounters
+        var rowErrorSamples: [String]
+    }
+
+    func read() throws(JobError) -> Result {
+        var table = ScoreTable(
+            segmentColumns: model.segmentColumns.count, numericFeatures: model.numericFeatures.count,
+            categoricalFeatures: model.categoricalFeatures.count)
+        var counters = JoinCounters()
+        var samples: [String] = []
+        func reject(_ message: String) {
+            counters.rowsRejected += 1
+            if samples.count < sampleLimit { samples.append(message) }
+        }
+        try readScores(into: &table, counters: &counters, reject: reject)
+        if readsLabels { try readLabels(into: &table, counters: &counters, reject: reject) }
+        return Result(table: table, counters: counters, rowErrorSamples: samples)
+    }
+
+    private func unit(_ option: TimestampUnitOption) -> TimestampUnit {
+        switch option {
+        case .auto: .auto
+        case .seconds: .seconds
+        case .milliseconds: .milliseconds
+        }
+    }
+
+    // MARK: - Scores
+
+    private func readScores(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
+        let source = model.scores
+        let key = "models[\(model.name)].scores"
+        var columns = [source.idColumn, source.timeColumn, source.scoreColumn]
+        let versionIndex = source.versionColumn.map { _ in columns.count }
+        if let versionColumn = source.versionColumn { columns.append(versionColumn) }
+        let segmentStart = columns.count
+        columns += model.segmentColumns
+        let numericStart = columns.count
+        columns += model.numericFeatures
+        let categoricalStart = columns.count
+        columns += model.categoricalFeatures
+        let range = readRange
+        let timeUnit = unit(source.timestampUnit)
+        let numericCount = model.numericFeatures.count
+        let categoricalCount = model.categoricalFeatures.count
+        let segmentCount = model.segmentColumns.count
+
+        for path in try SourceFiles.expand(source.path, key: "\(key).path") {
+            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
+                counters.scoreRowsRead += 1
+                guard record.kind(0) == .text, let id = record.string(0) else {
+                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
+                    return
+                }
+                guard let time = record.timestamp(1, unit: timeUnit) else {
+                    reject("\(path):\(record.line): column \"\(source.timeColumn)\": \(describe(record, 1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
+                    return
+                }
+                guard range.contains(time) else {
+                    table.noteIDOutsideRange(id)
+                    return
+                }
+                var score = Double.nan
+                var scoreKind = ValueKind.null
+                switch record.kind(2) {
+                case .null: scoreKind = .null
+                case .empty: scoreKind = .empty
+                case .text:
+                    guard let value = record.double(2) else {
+                        reject("\(path):\(record.line): column \"\(source.scoreColumn)\": \(describe(record, 2)) is not a number")
+                        return
+                    }
+                    if value.isNaN {
+                        scoreKind = .nan
+                    } else if value.isInfinite {
+                        scoreKind = .infinite
+                    } else if value < 0 || value > 1 {
+                        reject("\(path):\(record.line): column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
+                        return
+                    } else {
+                        score = value
+                        scoreKind = .present
+                    }
+                }
+                let version = versionIndex.flatMap { record.kind($0) == .text ? record.string($0) : nil } ?? model.staticVersion
+                counters.scoreRowsInRange += 1
+                let row = table.beginRow(id: id, timeMs: time, score: score, scoreKind: scoreKind, version: version)
+                for segment in 0..<segmentCount {
+                    table.setSegment(segment, row: row, value: record.string(segmentStart + segment))
+                }
+                for feature in 0..<numericCount {
+                    let column = numericStart + feature
+                    switch record.kind(column) {
+                    case .null: table.setNumeric(feature, row: row, value: .nan, kind: .null)
+                    case .empty: table.setNumeric(feature, row: row, value: .nan, kind: .empty)
+                    case .text:
+                        if let value = record.double(column) {
+                            let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
+                            table.setNumeric(feature, row: row, value: value, kind: kind)
+                        } else {
+                            table.setNumeric(feature, row: row, value: .nan, kind: .invalid)
+                        }
+                    }
+                }
+                for feature in 0..<categoricalCount {
+                    let column = categoricalStart + feature
+                    switch record.kind(column) {
+                    case .null: table.setCategory(feature, row: row, value: "", kind: .null)
+                    case .empty: table.setCategory(feature, row: row, value: "", kind: .empty)
+                    case .text: table.setCategory(feature, row: row, value: record.string(column) ?? "", kind: .present)
+                    }
+                }
+            }, onRowError: { error in
+                counters.scoreRowsRead += 1
+                reject(error.description)
+            })
+        }
+    }
+
+    // MARK: - Labels
+
+    private func readLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
+        let source = model.labels
+        let key = "models[\(model.name)].labels"
+        var columns = [source.idColumn, source.labelColumn]
+        if let timeColumn = source.timeColumn { columns.append(timeColumn) }
+        let timeUnit = unit(source.timestampUnit)
+        let asOf = asOfMs
+        for path in try SourceFiles.expand(source.path, key: "\(key).path") {
+            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
+                counters.labelRowsRead += 1
+                guard record.kind(0) == .text, let id = record.string(0) else {
+                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
+                    return
+                }
+                guard let label = record.label(1) else {
+                    reject("\(path):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
+                    return
+                }
+                var labelTime = Int64.min
+                if source.timeColumn != nil {
+                    guard let time = record.timestamp(2, unit: timeUnit) else {
+                        reject("\(path):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
+                        return
+                    }
+                    labelTime = time
+                    if time > asOf {
+                        counters.lateLabels += 1
+                        return
+                    }
+                }
+                if let row = table.rowOfID[id].map(Int.init) {
+                    if table.label[row] >= 0 {
+                        counters.duplicateLabels += 1
+                        guard labelTime >= table.labelTimeMs[row] else { return }
+                    } else {
+                        counters.labelsMatched += 1
+                    }
+                    table.label[row] = label ? 1 : 0
+                    table.labelTimeMs[row] = labelTime
+                } else if !table.allIDHashes.contains(ScoreTable.hash(id)) {
+                    counters.orphanLabels += 1
+                }
+            }, onRowError: { error in
+                counters.labelRowsRead += 1
+                reject(error.description)
+            })
+        }
+    }
+}
+
+/// A short, quoted rendering of a bad value for error messages.
+private func describe(_ record: Record, _ column: Int) -> String {
+    switch record.kind(column) {
+    case .null: return "a missing value"
+    case .empty: return "an empty value"
+    case .text:
+        let text = record.string(column) ?? ""
+        return "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+    }
+}

@@ -1,0 +1,210 @@
+import DriftMetrics
+import Foundation
+import HTTPTransport
+import InfluxDelivery
+import LineProtocol
+import Logging
+import MetricSchema
+
+/// Runs the pipeline for every configured model: read → join → compute → encode → deliver.
+///
+/// A failing model does not stop the others; the run's exit status is the worst model outcome. Points of
+/// a model whose input exceeded the bad-row budget are not written (no half-written state); its heartbeat
+/// still is, with the failure status, so alerting sees the failure.
+public struct JobRunner: Sendable {
+    public let environment: RunEnvironment
+
+    public init(environment: RunEnvironment) {
+        self.environment = environment
+    }
+
+    public func run(_ request: RunRequest) -> RunReport {
+        let start = environment.now()
+        let configuration = request.configuration
+        var report = RunReport(asOfMs: request.asOfMs)
+        let logger = environment.logger
+        let budget = Duration.milliseconds(Int64(configuration.run.timeBudgetSeconds * 1000))
+        let models = configuration.models.filter { request.modelFilter == nil || $0.name == request.modelFilter }
+        if models.isEmpty, let filter = request.modelFilter {
+            report.runError = JobError(.usage, "--model \(filter): no such model in \(configuration.sourceFile) (models: \(configuration.models.map(\.name).joined(separator: ", ")))")
+            return report
+        }
+
+        var sink: any PointSink
+        do {
+            sink = try makeSink(request, logger: logger)
+        } catch {
+            report.runError = error
+            return report
+        }
+        report.destination = sink.destination
+
+        for model in models {
+            var modelReport = ModelReport(name: model.name)
+            let modelStart = environment.now()
+            if environment.now() - start > budget {
+                modelReport.status = .temporaryFailure
+                modelReport.message = "the run's time budget (\(DurationText.format(Int64(configuration.run.timeBudgetSeconds)))) ran out before this model"
+                report.models.append(modelReport)
+                continue
+            }
+            var lines: [UInt8] = []
+            do {
+                lines = try evaluate(model, request: request, report: &modelReport)
+            } catch {
+                modelReport.status = error.status
+                modelReport.message = error.message
+                logger.error("model failed", metadata: ["model": "\(model.name)", "status": "\(error.status.statusText)", "error": "\(error.message)"])
+            }
+            if !lines.isEmpty {
+                let delivery = sink.deliver(lines, points: modelReport.pointsEncoded)
+                modelReport.delivery = delivery
+                if let status = Self.status(of: delivery.outcome), status > modelReport.status {
+                    modelReport.status = status
+                    modelReport.message = Self.message(of: delivery.outcome)
+                }
+            }
+            modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
+            let heartbeat = heartbeatLine(model: model, report: modelReport, configuration: configuration, asOfMs: modelReport.plan?.asOfMs ?? request.asOfMs)
+            let heartbeatDelivery = sink.deliver(heartbeat, points: 1)
+            if let status = Self.status(of: heartbeatDelivery.outcome), status > modelReport.status {
+                modelReport.status = status
+                modelReport.message = Self.message(of: heartbeatDelivery.outcome)
+            }
+            if var delivery = modelReport.delivery {
+                delivery.pointsSpooled += heartbeatDelivery.pointsSpooled
+                delivery.retries += heartbeatDelivery.retries
+                delivery.spoolDepthBytes = heartbeatDelivery.spoolDepthBytes
+                modelReport.delivery = delivery
+            } else {
+                modelReport.delivery = heartbeatDelivery
+            }
+            logger.info("model done", metadata: [
+                "model": "\(model.name)", "status": "\(modelReport.status.statusText)",
+                "points": "\(modelReport.pointsEncoded)", "rows_read": "\(modelReport.counters.rowsRead)",
+                "rows_rejected": "\(modelReport.counters.rowsRejected)",
+                "duration_s": "\(String(format: "%.3f", modelReport.durationSeconds))",
+            ])
+            report.models.append(modelReport)
+        }
+        if let error = sink.finish() { report.runError = error }
+        report.durationSeconds = Self.seconds(environment.now() - start)
+        return report
+    }
+
+    // MARK: - One model
+
+    private func evaluate(_ model: ModelConfiguration, request: RunRequest, report: inout ModelReport) throws(JobError) -> [UInt8] {
+        let plan = EvaluationPlan(
+            asOfMs: request.asOfMs, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds,
+            restateProvisional: model.restateProvisional)
+        report.plan = plan
+        let profile = try model.referenceProfile.map { path throws(JobError) in try Self.loadProfile(path, model: model.name) }
+        let data = try ModelDataReader(model: model, plan: plan).read()
+        report.counters = data.counters
+        report.rowErrorSamples = data.rowErrorSamples
+        try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
+        let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, join: data.counters, profile: profile).evaluate()
+        report.inputRows = outcome.inputRows
+        report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
+        report.foldedSegments = outcome.foldedSegments
+        var encoder = LineProtocolEncoder()
+        var lines: [UInt8] = []
+        lines.reserveCapacity(outcome.points.count * 200)
+        for point in outcome.points { encoder.encode(point, into: &lines) }
+        report.pointsEncoded = encoder.statistics.encodedPoints
+        return lines
+    }
+
+    static func checkBadRowBudget(_ counters: JoinCounters, options: RunOptions, samples: [String]) throws(JobError) {
+        let rejected = counters.rowsRejected
+        guard rejected > 0 else { return }
+        let total = max(counters.rowsRead, 1)
+        let fraction = Double(rejected) / Double(total)
+        if rejected > options.maxBadRows || fraction > options.maxBadRowFraction {
+            let shown = samples.prefix(5).map { "  " + $0 }.joined(separator: "\n")
+            throw JobError(.dataError, """
+                \(rejected) of \(total) rows could not be parsed (\(String(format: "%.2f", fraction * 100))%), over the budget \
+                (run.max_bad_rows \(options.maxBadRows), run.max_bad_row_fraction \(options.maxBadRowFraction)); nothing was written for this model. First errors:
+                \(shown)
+                """)
+        }
+    }
+
+    static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JobError(.configError, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
+        }
+        do {
+            return try ReferenceProfile.decode(data)
+        } catch {
+            throw JobError(.configError, "models[\(model)].reference_profile: `\(path)` is not a valid profile: \(error)")
+        }
+    }
+
+    // MARK: - Heartbeat
+
+    private func heartbeatLine(model: ModelConfiguration, report: ModelReport, configuration: JobConfiguration, asOfMs: Int64) -> [UInt8] {
+        var point = Point(measurement: Schema.run.name, tags: [(Tags.model, model.name)], timestampMs: asOfMs)
+        point.add("status", .string(report.status.statusText))
+        point.add("success", .boolean(report.status == .ok))
+        point.add("exit_code", Int(report.status.rawValue))
+        point.add("duration_seconds", report.durationSeconds)
+        point.add("rows_read", report.counters.rowsRead)
+        point.add("rows_rejected", report.counters.rowsRejected)
+        point.add("rows_matched", report.counters.labelsMatched)
+        point.add("points_written", report.delivery?.pointsDelivered ?? 0)
+        point.add("points_rejected", report.delivery?.pointsRejected ?? 0)
+        point.add("points_spooled", report.delivery?.pointsSpooled ?? 0)
+        point.add("retries", report.delivery?.retries ?? 0)
+        point.add("spool_depth_bytes", report.delivery?.spoolDepthBytes ?? 0)
+        point.add("run_as_of_seconds", Int(asOfMs / 1000))
+        if let deployed = model.deployedAtMs {
+            point.add("model_age_days", Double(asOfMs - deployed) / 86_400_000)
+        }
+        point.add("max_model_age_days", model.maxModelAgeDays)
+        point.add("config_fingerprint", .string(configuration.fingerprint))
+        point.add("modelwatch_version", .string(environment.version))
+        var buffer: [UInt8] = []
+        var encoder = LineProtocolEncoder()
+        encoder.encode(point, into: &buffer)
+        return buffer
+    }
+
+    // MARK: - Helpers
+
+    private func makeSink(_ request: RunRequest, logger: Logger) throws(JobError) -> any PointSink {
+        switch request.output {
+        case .standardOutput:
+            return BufferedSink(destination: "standard output", path: nil)
+        case .file(let path):
+            return BufferedSink(destination: "file \(path)", path: path)
+        case .influx:
+            guard let influx = request.configuration.influx else {
+                throw JobError(.configError, "influx.url: no InfluxDB is configured; set INFLUX_URL or influx.url, or use --output - / --output file:PATH")
+            }
+            return try InfluxSink(configuration: request.configuration, influx: influx, environment: environment)
+        }
+    }
+
+    static func status(of outcome: DeliveryOutcome) -> ExitStatus? {
+        switch outcome {
+        case .delivered: nil
+        case .dataRejected: .dataError
+        case .temporaryFailure: .temporaryFailure
+        case .configurationError: .configError
+        }
+    }
+
+    static func message(of outcome: DeliveryOutcome) -> String? {
+        switch outcome {
+        case .delivered: nil
+        case .dataRejected(let message), .temporaryFailure(let message), .configurationError(let message): message
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTransport
+import InfluxDelivery
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where encoded line protocol goes: InfluxDB, a file or standard output.
+protocol PointSink {
+    /// Human-readable destination for the summary.
+    var destination: String { get }
+    /// Delivers newline-terminated lines holding `points` points.
+    mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport
+    /// Completes the output (writes the file whole); returns a run-level error, if any.
+    mutating func finish() -> JobError?
+}
+
+/// Collects lines and writes them at the end: to standard output, or to a file via a temporary file
+/// and a rename, so a reader never sees half a file.
+struct BufferedSink: PointSink {
+    let destination: String
+    let path: String?
+    private var buffer: [UInt8] = []
+
+    init(destination: String, path: String?) {
+        self.destination = destination
+        self.path = path
+    }
+
+    mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport {
+        buffer += lines
+        var report = DeliveryReport()
+        report.pointsDelivered = points
+        return report
+    }
+
+    mutating func finish() -> JobError? {
+        guard let path else {
+            FileHandle.standardOutput.write(Data(buffer))
+            return nil
+        }
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(buffer).write(to: url, options: .atomic)
+            return nil
+        } catch {
+            return JobError(.configError, "--output file:\(path): cannot write: \((error as NSError).localizedDescription)")
+        }
+    }
+}
+
+/// Delivers to InfluxDB through ``InfluxWriter`` (batching, gzip, retries, spool, dead letters).
+struct InfluxSink: PointSink {
+    let destination: String
+    private let writer: InfluxWriter
+
+    init(configuration: JobConfiguration, influx: InfluxConfiguration, environment: RunEnvironment) throws(JobError) {
+        let api: InfluxAPI = switch influx.api {
+        case .v1(let database, let retentionPolicy): .v1(database: database, retentionPolicy: retentionPolicy)
+        case .v2(let org, let bucket): .v2(org: org, bucket: bucket)
+        case .v3(let database): .v3(database: database)
+        }
+        let credentials: InfluxCredentials = switch influx.credentials {
+        case .none: .none
+        case .token(let token): .token(token)
+        case .userPassword(let user, let password): .userPassword(user: user, password: password)
+        }
+        let target = InfluxTarget(
+            baseURL: influx.url, api: api, credentials: credentials,
+            tls: TLSOptions(caBundlePath: influx.caBundle, clientCertPath: influx.clientCertificate,
+                            clientKeyPath: influx.clientKey, insecureSkipVerify: influx.insecureSkipVerify),
+            connectTimeout: .milliseconds(Int64(influx.connectTimeoutSeconds * 1000)),
+            requestTimeout: .milliseconds(Int64(influx.requestTimeoutSeconds * 1000)))
+        let delivery = configuration.delivery
+        let policy = DeliveryPolicy(
+            maxBatchLines: delivery.batchLines, maxBatchBytes: delivery.batchBytes, gzip: delivery.gzip,
+            retryBudget: .milliseconds(Int64(delivery.retryBudgetSeconds * 1000)))
+        var spool: Spool?
+        if let directory = delivery.spoolDirectory {
+            do {
+                spool = try Spool(directory: directory, maxBytes: Int(delivery.spoolMaxBytes))
+            } catch {
+                throw JobError(.configError, "delivery.spool_dir: \(error)")
+            }
+        }
+        writer = InfluxWriter(
+            target: target, policy: policy, spool: spool, deadLetterPath: delivery.deadLetterPath,
+            transport: environment.transport, environment: environment.delivery, logger: environment.logger)
+        destination = "InfluxDB \(target.writeURL)"
+    }
+
+    mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport {
+        writer.deliver(lines: lines)
+    }
+
+    mutating func finish() -> JobError? { nil }
+
+    /// Replays the spool only.
+    func replay() -> DeliveryReport { writer.replaySpool() }
+}

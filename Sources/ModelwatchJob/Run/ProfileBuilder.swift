@@ -1,0 +1,69 @@
+import DriftMetrics
+import Foundation
+
+/// Builds a frozen reference profile from a model's score source over a time range.
+///
+/// Typical use: the training or validation period, or a chosen healthy past window. The retraining
+/// pipeline builds a new profile next to each new model (docs/drift.md).
+public enum ProfileBuilder {
+    /// The profile and what was read to build it.
+    public struct Built: Sendable {
+        public var profile: ReferenceProfile
+        public var counters: JoinCounters
+        public var rows: Int
+        public var rowErrorSamples: [String]
+    }
+
+    /// Writes the profile as JSON, whole (temporary file, then rename), creating the directory.
+    public static func write(_ built: Built, to path: String) throws(JobError) {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try built.profile.encoded().write(to: url, options: .atomic)
+        } catch {
+            throw JobError(.configError, "--out \(path): cannot write: \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// One line describing a built profile.
+    public static func describe(_ built: Built, model: String, path: String) -> String {
+        "profile of \(model): \(built.rows) rows (\(built.counters.rowsRejected) rejected), \(built.profile.features.count) features, fingerprint \(built.profile.shortFingerprint) → \(path)"
+    }
+
+    /// Reads the model's scores with prediction time in `range` (optionally from `inputPath` instead of
+    /// the configured path) and profiles every feature and the score.
+    public static func build(model: ModelConfiguration, range: TimeRange, inputPath: String?, options: RunOptions) throws(JobError) -> Built {
+        var model = model
+        if let inputPath { model.scores.path = inputPath }
+        let data = try ModelDataReader(model: model, range: range, readsLabels: false).read()
+        try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
+        let table = data.table
+        guard table.count > 0 else {
+            throw JobError(.dataError, "\(model.scores.path): no prediction in \(range); nothing to profile")
+        }
+        var features: [String: FeatureProfile] = [:]
+        for (index, name) in model.numericFeatures.enumerated() {
+            var present: [Double] = []
+            present.reserveCapacity(table.count)
+            for row in 0..<table.count where table.numericKind[index][row] == .present { present.append(table.numeric[index][row]) }
+            features[name] = .numeric(NumericFeatureProfile.build(presentValues: present, missingCount: table.count - present.count))
+        }
+        for (index, name) in model.categoricalFeatures.enumerated() {
+            var counts = [Int](repeating: 0, count: table.categoryValues[index].count)
+            var missing = 0
+            for row in 0..<table.count {
+                if table.categoryKind[index][row] == .present { counts[Int(table.categoryCodes[index][row])] += 1 } else { missing += 1 }
+            }
+            var byName: [String: Int] = [:]
+            for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[index][code]] = count }
+            features[name] = .categorical(CategoricalFeatureProfile.build(counts: byName, missingCount: missing))
+        }
+        var scores: [Double] = []
+        scores.reserveCapacity(table.count)
+        for row in 0..<table.count where table.scoreKind[row] == .present { scores.append(table.score[row]) }
+        let profile = ReferenceProfile.make(
+            model: model.name, source: "\(model.scores.path) \(range)", rowCount: table.count, features: features,
+            score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count))
+        return Built(profile: profile, counters: data.counters, rows: table.count, rowErrorSamples: data.rowErrorSamples)
+    }
+}

@@ -1,0 +1,60 @@
+import InfluxDelivery
+import PerformanceMetrics
+
+/// What happened to one model in a run.
+public struct ModelReport: Sendable {
+    public var name: String
+    public var status: ExitStatus = .ok
+    /// The error that set a non-zero status, user-facing.
+    public var message: String?
+    public var plan: EvaluationPlan?
+    public var counters = JoinCounters()
+    public var rowErrorSamples: [String] = []
+    public var pointsEncoded = 0
+    public var delivery: DeliveryReport?
+    public var inputRows = 0
+    /// The final window's all-rows result per version, with its sufficiency flag.
+    public var finalPerformance: [FinalPerformance] = []
+    /// Features by PSI, highest first (all-rows slice of the input window).
+    public var driftiest: [FeatureDrift] = []
+    /// Segment values folded into `other`, per column.
+    public var foldedSegments: [String: [String]] = [:]
+    public var durationSeconds = 0.0
+
+    /// Performance of one version in the final window.
+    public struct FinalPerformance: Sendable {
+        public var version: String
+        public var result: PerformanceResult
+        public var sufficient: Bool
+    }
+
+    /// One feature's drift.
+    public struct FeatureDrift: Sendable {
+        public var feature: String
+        public var psi: Double
+    }
+
+    public init(name: String) { self.name = name }
+}
+
+/// What happened in a run: one report per model and the exit status (the worst of them).
+public struct RunReport: Sendable {
+    public var asOfMs: Int64
+    public var models: [ModelReport] = []
+    /// Spool replay before the models, when InfluxDB is the target.
+    public var replay: DeliveryReport?
+    /// Where the points went, for the summary.
+    public var destination: String = ""
+    /// A run-level failure (lock, output file, time budget), if any.
+    public var runError: JobError?
+    public var durationSeconds = 0.0
+
+    public init(asOfMs: Int64) { self.asOfMs = asOfMs }
+
+    /// The worst outcome across models and the run itself.
+    public var exitStatus: ExitStatus {
+        var worst = runError?.status ?? .ok
+        for model in models where model.status > worst { worst = model.status }
+        return worst
+    }
+}

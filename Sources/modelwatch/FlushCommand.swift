@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import HTTPTransport
+import ModelwatchJob
+
+extension Modelwatch {
+    /// `modelwatch flush`: replay the spool without evaluating anything.
+    struct Flush: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the spooled batches to InfluxDB, oldest first, without evaluating any model.")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            try exiting {
+                let configuration = try options.load()
+                Curl.globalInit()
+                let runner = JobRunner(environment: .live(logger: makeLogger(configuration.run.logFormat, verbose: options.verbose), version: Modelwatch.version))
+                let result = runner.flush(configuration)
+                print(result.text)
+                return result.status
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HTTPTransport
+import ModelwatchJob
+
+/// The `modelwatch` command: a thin shell over ``ModelwatchJob``.
+@main
+struct Modelwatch: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        abstract: "Monitor ML models in production: performance from matured labels, input and output drift, delivered to InfluxDB.",
+        discussion: """
+            Exit codes: 0 ok · 64 usage · 65 bad data (rows over the error budget, points rejected by the server) \
+            · 75 temporary failure (InfluxDB unreachable, points spooled; time budget; another run holds the lock) \
+            · 78 configuration (invalid config, missing files or columns, credentials, database).
+            """,
+        version: version,
+        subcommands: [Run.self, Validate.self, Profile.self, Flush.self, Generate.self, SchemaCommand.self]
+    )
+}
+
+/// Options shared by the commands that read a config.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Path to the YAML config.")
+    var config: String
+
+    @Option(name: .long, help: "Log format: text, logfmt or json (default: the config's run.log_format).")
+    var logFormat: String?
+
+    @Flag(name: .long, help: "Log debug messages.")
+    var verbose = false
+
+    func load() throws -> JobConfiguration {
+        do {
+            var configuration = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+            if let logFormat {
+                guard let format = LogFormat(rawValue: logFormat) else {
+                    throw ValidationError("--log-format must be text, logfmt or json")
+                }
+                configuration.run.logFormat = format
+            }
+            return configuration
+        } catch let error as ConfigError {
+            throw Failure(status: .configError, message: "config error: \(error)")
+        }
+    }
+}
+
+/// Parses `--as-of`.
+func parseAsOf(_ text: String?) throws -> Int64 {
+    guard let text else { return Int64(Date().timeIntervalSince1970 * 1000) }
+    guard let ms = TimeText.parseRFC3339(text) else {
+        throw ValidationError("--as-of must be an RFC 3339 time such as 2026-11-20T00:00:00Z, got `\(text)`")
+    }
+    return ms
+}
+
+/// An error already rendered for the user, carrying its exit status.
+struct Failure: Error, CustomStringConvertible {
+    let status: ExitStatus
+    let message: String
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, printing a ``Failure`` to standard error and exiting with its status.
+    func exiting(_ body: () throws -> ExitStatus) throws {
+        let status: ExitStatus
+        do {
+            status = try body()
+        } catch let failure as Failure {
+            FileHandle.standardError.write(Data("modelwatch: \(failure.message)\n".utf8))
+            throw ExitCode(failure.status.rawValue)
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import HTTPTransport
+import InfluxDelivery
+import Logging
+import ModelwatchJob
+
+extension Modelwatch {
+    /// `modelwatch run`: evaluate every model as of a time and deliver the points.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate every configured model as of now (or --as-of) and write the points.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(name: .long, help: "Evaluate as of this RFC 3339 time instead of now; aligned down to each model's window.")
+        var asOf: String?
+
+        @Option(name: .long, help: "Write line protocol to standard output (`-`) or a file (`file:PATH`) instead of InfluxDB.")
+        var output: String?
+
+        @Option(name: .long, help: "Only evaluate the model with this name.")
+        var model: String?
+
+        func validate() throws {
+            if let output, output != "-", !output.hasPrefix("file:") || output.count <= 5 {
+                throw ValidationError("--output must be `-` (standard output) or `file:PATH`, got `\(output)`")
+            }
+        }
+
+        func run() throws {
+            try exiting {
+                let configuration = try options.load()
+                let asOfMs = try parseAsOf(asOf)
+                let target: OutputTarget = switch output {
+                case nil: .influx
+                case "-": .standardOutput
+                case let value?: .file(String(value.dropFirst(5)))
+                }
+                let logger = makeLogger(configuration.run.logFormat, verbose: options.verbose)
+                WallClockBudget.arm(seconds: configuration.run.timeBudgetSeconds)
+                Curl.globalInit()
+                let runner = JobRunner(environment: .live(logger: logger, version: Modelwatch.version))
+                let report = runner.run(RunRequest(configuration: configuration, asOfMs: asOfMs, output: target, modelFilter: model))
+                let summary = SummaryRenderer.render(report)
+                // With --output -, standard output carries line protocol only; the summary goes to standard error.
+                if target == .standardOutput {
+                    FileHandle.standardError.write(Data(summary.utf8))
+                } else {
+                    FileHandle.standardOutput.write(Data(summary.utf8))
+                }
+                return report.exitStatus
+            }
+        }
+    }
+}
+
+/// Builds the process-wide logger.
+func makeLogger(_ format: LogFormat, verbose: Bool) -> Logger {
+    Logger(label: "modelwatch") { label in LogOutput(label: label, format: format, level: verbose ? .debug : .warning) }
+}
+
+extension RunEnvironment {
+    /// The real world: system clock, libcurl, real sleeps.
+    static func live(logger: Logger, version: String) -> RunEnvironment {
+        RunEnvironment(
+            wallClockMs: { Int64(Date().timeIntervalSince1970 * 1000) },
+            now: { ContinuousClock.now },
+            transport: CurlTransport(), delivery: .system, logger: logger, version: version)
+    }
+}
+
+/// A last-resort hard stop: if the run overruns its time budget by a minute (a hung read, say),
+/// the process exits 75 instead of overlapping the next cron run.
+enum WallClockBudget {
+    static func arm(seconds: Double) {
+        signal(SIGALRM) { _ in
+            let message = "modelwatch: the run exceeded its time budget (run.time_budget) and was stopped; exit 75\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            _exit(75)
+        }
+        alarm(UInt32(max(1, seconds + 60)))
+    }
+}
