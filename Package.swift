@@ -96,7 +96,9 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["ModelwatchJob", "LineProtocol", "TestSupport", "SyntheticData"],
+            name: "IntegrationTests",
+            dependencies: ["ModelwatchJob", "LineProtocol", "TestSupport", "SyntheticData", "InfluxDelivery", "HTTPTransport", "MetricSchema", "PerformanceMetrics",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -13,7 +13,7 @@ struct SchemaTests {
 
     @Test("identifiers are safe: letters, digits and underscores, never `time`, never a leading underscore",
           arguments: Schema.all)
-    func safeIdentifiers(_ measurement: Measurement) {
+    func safeIdentifiers(_ measurement: MetricSchema.Measurement) {
         let identifiers = [measurement.name] + measurement.tags.map(\.key) + measurement.fields.map(\.key)
         for identifier in identifiers {
             #expect(identifier != "time")
@@ -23,14 +23,14 @@ struct SchemaTests {
     }
 
     @Test("no key is both a tag and a field of the same measurement", arguments: Schema.all)
-    func tagsAndFieldsDisjoint(_ measurement: Measurement) {
+    func tagsAndFieldsDisjoint(_ measurement: MetricSchema.Measurement) {
         let tagKeys = Set(measurement.tags.map(\.key))
         #expect(measurement.fields.allSatisfy { !tagKeys.contains($0.key) })
         #expect(Set(measurement.fields.map(\.key)).count == measurement.fields.count)
     }
 
     @Test("every field and tag is documented", arguments: Schema.all)
-    func documented(_ measurement: Measurement) {
+    func documented(_ measurement: MetricSchema.Measurement) {
         #expect(!measurement.summary.isEmpty)
         #expect(measurement.fields.allSatisfy { !$0.doc.isEmpty })
         #expect(measurement.tags.allSatisfy { !$0.doc.isEmpty })
@@ -50,4 +50,8 @@ struct SchemaDocumentationTests {
         let checkedIn = try String(contentsOf: docs, encoding: .utf8)
         #expect(checkedIn == rendered, "docs/schema.md is stale: run UPDATE_GOLDEN=1 make test")
     }
+}
+
+extension MetricSchema.Measurement: @retroactive CustomTestStringConvertible {
+    public var testDescription: String { name }
 }

@@ -33,7 +33,7 @@ struct EvaluationPlanTests {
         #expect(plan.performanceWindows.count == 8)
         #expect(plan.performanceWindows.first!.range.endMs == t - 7 * day)
         #expect(plan.performanceWindows.last!.range.endMs == t)
-        #expect(plan.performanceWindows.dropFirst().allSatisfy(\.provisional))
+        #expect(plan.performanceWindows.dropFirst().allSatisfy { $0.provisional })
     }
 
     @Test("times before 1970 align toward negative infinity")

@@ -72,6 +72,10 @@ public struct JobRunner: Sendable {
                 modelReport.message = Self.message(of: heartbeatDelivery.outcome)
             }
             if var delivery = modelReport.delivery {
+                delivery.pointsDelivered += heartbeatDelivery.pointsDelivered
+                delivery.pointsRejected += heartbeatDelivery.pointsRejected
+                delivery.pointsReplayed += heartbeatDelivery.pointsReplayed
+                delivery.pointsLost += heartbeatDelivery.pointsLost
                 delivery.pointsSpooled += heartbeatDelivery.pointsSpooled
                 delivery.retries += heartbeatDelivery.retries
                 delivery.spoolDepthBytes = heartbeatDelivery.spoolDepthBytes
