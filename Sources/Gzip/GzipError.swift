@@ -9,6 +9,7 @@ public enum GzipError: Error, Equatable, Sendable, CustomStringConvertible {
     /// zlib reported an unexpected failure while compressing; carries the zlib return code.
     case compressionFailed(code: Int32)
 
+    /// User-facing text prefixed with `gzip:`.
     public var description: String {
         switch self {
         case .initializationFailed(let code): "gzip: zlib initialisation failed (code \(code))"

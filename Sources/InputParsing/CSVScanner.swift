@@ -63,7 +63,9 @@ func scanCSVRecord<Sink: CSVFieldSink>(
             // A field starting at end of input (after a trailing delimiter).
             if !finished { return .needMore }
             sink.field(field, start: index, end: index, quoted: false, escaped: false)
-            return .record(next: index, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart, lineFeeds: lineFeeds)
+            return .record(
+                next: index, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart,
+                lineFeeds: lineFeeds)
         }
         if bytes[index] == quote {
             var cursor = index + 1
@@ -89,7 +91,9 @@ func scanCSVRecord<Sink: CSVFieldSink>(
             index = cursor + 1
             if index == end {
                 if !finished { return .needMore }
-                return .record(next: index, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart, lineFeeds: lineFeeds)
+                return .record(
+                next: index, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart,
+                lineFeeds: lineFeeds)
             }
             let after = bytes[index]
             if after == delimiter {
@@ -114,7 +118,8 @@ func scanCSVRecord<Sink: CSVFieldSink>(
                     return .needMore
                 } else {
                     return .record(
-                        next: index + 1, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart, lineFeeds: lineFeeds)
+                        next: index + 1, fieldCount: field + 1, recordEnd: index, extraFieldStart: extraFieldStart,
+                        lineFeeds: lineFeeds)
                 }
             }
             return .characterAfterClosingQuote(at: index, field: field)

@@ -9,6 +9,49 @@ public func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
     let count = bytes.count
     guard count > 0, let raw = bytes.baseAddress else { return nil }
     let base = raw.assumingMemoryBound(to: UInt8.self)
+    // Fast path: at most 19 digits (so the significand cannot overflow), no exponent.
+    var index = 0
+    let negative = base[0] == UInt8(ascii: "-")
+    if negative || base[0] == UInt8(ascii: "+") { index = 1 }
+    let digitsStart = index
+    var significand: UInt64 = 0
+    while index < count {
+        let digit = base[index] &- 48
+        if digit > 9 { break }
+        significand = significand &* 10 &+ UInt64(digit)
+        index &+= 1
+    }
+    var digitCount = index &- digitsStart
+    var fractionDigits = 0
+    if index < count && base[index] == UInt8(ascii: ".") {
+        index &+= 1
+        let fractionStart = index
+        while index < count {
+            let digit = base[index] &- 48
+            if digit > 9 { break }
+            significand = significand &* 10 &+ UInt64(digit)
+            index &+= 1
+        }
+        fractionDigits = index &- fractionStart
+        digitCount &+= fractionDigits
+    }
+    if index == count && digitCount > 0 && digitCount <= 19 {
+        if significand == 0 { return negative ? -0.0 : 0.0 }
+        if significand <= 1 << 53 && fractionDigits <= 22 {
+            let value = Double(significand) / exactPowersOfTen[fractionDigits]
+            return negative ? -value : value
+        }
+        if let bits = eiselLemire(significand, -fractionDigits) {
+            let value = Double(bitPattern: bits)
+            return negative ? -value : value
+        }
+        return slowParseDouble(base, count)
+    }
+    return parseDoubleGeneral(base, count)
+}
+
+/// The general path: exponents, more than 19 digits, special values and syntax errors.
+private func parseDoubleGeneral(_ base: UnsafePointer<UInt8>, _ count: Int) -> Double? {
     var index = 0
     var negative = false
     if base[0] == UInt8(ascii: "-") {

@@ -1,10 +1,10 @@
 /// What a projected field holds.
 ///
-/// | kind    | CSV                                  | JSON Lines                                   |
-/// |---------|--------------------------------------|----------------------------------------------|
-/// | `null`  | unquoted empty field                 | `null`, or the key is absent                 |
-/// | `empty` | quoted empty field `""`              | the empty string `""`                        |
-/// | `text`  | any other field (quotes removed)     | string (unescaped), number/true/false as their literal text, nested object/array as its raw JSON text |
+/// - `null`: CSV unquoted empty field; JSON `null` or an absent key.
+/// - `empty`: CSV quoted empty field `""`; JSON empty string `""`.
+/// - `text`: any other value. CSV: the field with quotes removed and `""` unescaped. JSON: strings unescaped
+///   (`\uXXXX` and surrogate pairs to UTF-8), numbers and `true`/`false` as their literal text, nested
+///   objects/arrays as their raw JSON text (so numeric/label parsers reject them).
 public enum FieldKind: UInt8, Sendable, Hashable {
     /// No value.
     case null

@@ -7,6 +7,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The CSV header row itself is malformed (e.g. an unterminated quote).
     case malformedHeader(source: String, line: Int, column: Int, reason: String)
 
+    /// User-facing text: `path:line:column: reason`.
     public var description: String {
         switch self {
         case .missingColumn(let name, let source, let available):

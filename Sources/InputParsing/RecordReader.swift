@@ -7,6 +7,25 @@
 /// Malformed records surface as `.rowError` and the reader continues with the next record; only problems with
 /// the input as a whole (no header, a wanted column missing from it) throw `InputError`.
 /// A UTF-8 byte order mark at the start of input is skipped. Not thread-safe.
+///
+/// ```swift
+/// let reader = RecordReader(format: .csv(), columns: ["score", "label"], source: path)
+/// func drain() throws(InputError) {
+///     while let event = try reader.next() {
+///         switch event {
+///         case .record(let r): use(r.double(0), r.label(1), line: r.line)
+///         case .rowError(let e): badRows += 1; log(e.description)  // "path:line:column: reason"
+///         }
+///     }
+/// }
+/// for chunk in chunks { reader.feed(chunk); try drain() }
+/// reader.finish(); try drain()
+/// ```
+///
+/// CSV specifics: the header row is required; blank lines are skipped (but counted for line numbers); a lone
+/// `\r` not followed by `\n` is data. After a quote error the reader resynchronises at the next line feed.
+/// JSON Lines specifics: one object per line, top-level keys only, duplicate keys: the last one wins.
+/// Lines are not length-limited: a huge record (or an unterminated quote) is buffered whole.
 public final class RecordReader {
     /// The input layout.
     public let format: InputFormat

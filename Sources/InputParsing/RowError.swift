@@ -16,6 +16,7 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
         /// JSON Lines: the line is not a valid JSON object; `message` says what was wrong.
         case invalidJSON(String)
 
+        /// Human-readable reason, used after `path:line:column: `.
         public var description: String {
             func label(_ field: Int, _ name: String?) -> String {
                 name.map { "field \(field) (\"\($0)\")" } ?? "field \(field)"
@@ -52,5 +53,6 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// User-facing text: `path:line:column: reason`.
     public var description: String { "\(source):\(line):\(column): \(reason)" }
 }

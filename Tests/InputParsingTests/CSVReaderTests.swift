@@ -75,7 +75,10 @@ struct CSVReaderTests {
             expected: [.record(line: 2, values: ["1", "2", "1"])]),
         Case(name: "no wanted columns still validates rows",
             input: "a,b\n1,2\n3\n", columns: [],
-            expected: [.record(line: 2, values: []), .error(line: 3, column: 2, reason: .fieldCountMismatch(expected: 2, found: 1))]),
+            expected: [
+                .record(line: 2, values: []),
+                .error(line: 3, column: 2, reason: .fieldCountMismatch(expected: 2, found: 1)),
+            ]),
         Case(name: "header only yields nothing",
             input: "a,b\n", columns: ["a"], expected: []),
     ]

@@ -5,7 +5,8 @@ import Testing
 struct DoubleParserTests {
     @Test("accepted syntax", arguments: [
         ("0", 0.0), ("-0", -0.0), ("1", 1.0), ("+1.5", 1.5), ("-2.25", -2.25), ("1.", 1.0), (".5", 0.5),
-        ("1e3", 1000.0), ("1E-3", 0.001), ("2.5e+2", 250.0), ("0.1", 0.1), ("123456789012345678901234567890", 1.2345678901234568e29),
+        ("1e3", 1000.0), ("1E-3", 0.001), ("2.5e+2", 250.0), ("0.1", 0.1),
+        ("123456789012345678901234567890", 1.2345678901234568e29),
         ("1e400", Double.infinity), ("-1e400", -Double.infinity), ("1e-400", 0.0), ("4.9e-324", 4.9e-324),
         ("2.2250738585072011e-308", 2.2250738585072011e-308), ("1.7976931348623157e308", 1.7976931348623157e308),
         ("inf", Double.infinity), ("-Infinity", -Double.infinity), ("INF", Double.infinity),
@@ -131,7 +132,9 @@ struct TimestampParserTests {
         #expect(parseTimestamp(text, unit: unit) == expected, "\(text) \(unit)")
     }
 
-    @Test("garbage epochs and overflow are rejected", arguments: ["1.2.3", "-", ".", "12a", "99999999999999999999", "1e30"])
+    @Test(
+        "garbage epochs and overflow are rejected",
+        arguments: ["1.2.3", "-", ".", "12a", "99999999999999999999", "1e30"])
     func invalidEpoch(text: String) {
         #expect(parseTimestamp(text, unit: .seconds) == nil, "\(text)")
     }
@@ -147,7 +150,9 @@ struct LabelParserTests {
         #expect(parseLabel(text) == expected)
     }
 
-    @Test("everything else is nil", arguments: ["", "2", "-1", "0.5", "1.01", "10", "yes", "no", "tru", " 1", "1 ", "01"])
+    @Test(
+        "everything else is nil",
+        arguments: ["", "2", "-1", "0.5", "1.01", "10", "yes", "no", "tru", " 1", "1 ", "01"])
     func unrecognised(text: String) {
         #expect(parseLabel(text) == nil)
     }
