@@ -11,6 +11,8 @@ public enum ConfigLoader {
     public enum Env {
         public static let url = "INFLUX_URL"
         public static let token = "INFLUX_TOKEN"
+        public static let tokenFile = "INFLUX_TOKEN_FILE"
+        public static let passwordFile = "INFLUX_PASSWORD_FILE"
         public static let user = "INFLUX_USER"
         public static let password = "INFLUX_PASSWORD"
         public static let database = "INFLUX_DATABASE"
@@ -289,11 +291,22 @@ public enum ConfigLoader {
             guard !secret.isEmpty else { throw fileNode.error("the secret file `\(path)` is empty") }
             return secret
         }
+        func readEnvironmentFile(_ variable: String) throws(ConfigError) -> String? {
+            guard let path = environment[variable], !path.isEmpty else { return nil }
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigError(key: variable, "cannot read the secret file `\(path)`")
+            }
+            let secret = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw ConfigError(key: variable, "the secret file `\(path)` is empty") }
+            return secret
+        }
         if let token = environment[Env.token], !token.isEmpty { return .token(token) }
+        if let token = try readEnvironmentFile(Env.tokenFile) { return .token(token) }
         if let token = try readSecretFile("token_file") { return .token(token) }
         var user = environment[Env.user].flatMap { $0.isEmpty ? nil : $0 }
         if user == nil { user = try node?.optional("user")?.string }
         var password = environment[Env.password].flatMap { $0.isEmpty ? nil : $0 }
+        if password == nil { password = try readEnvironmentFile(Env.passwordFile) }
         if password == nil { password = try readSecretFile("password_file") }
         switch (user, password) {
         case (let user?, let password?): return .userPassword(user: user, password: password)
