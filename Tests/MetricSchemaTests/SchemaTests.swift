@@ -52,6 +52,6 @@ struct SchemaDocumentationTests {
     }
 }
 
-extension MetricSchema.Measurement: @retroactive CustomTestStringConvertible {
+extension MetricSchema.Measurement: CustomTestStringConvertible {
     public var testDescription: String { name }
 }
