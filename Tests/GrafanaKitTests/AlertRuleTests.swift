@@ -8,7 +8,7 @@ struct AlertRuleTests {
     static let severities: Set<String> = ["critical", "warning", "info"]
 
     @Test("the rule set covers every alert of the issue", arguments: [
-        "mw-auc-below-floor", "mw-auc-drop", "mw-auc-sustained-drop", "mw-ece-high", "mw-labels-stopped",
+        "mw-auc-below-floor", "mw-auc-drop", "mw-auc-sustained-drop", "mw-ece-high", "mw-labels-stopped", "mw-labels-late",
         "mw-feature-missing-jump", "mw-feature-drift", "mw-feature-drift-sustained", "mw-score-shift",
         "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing",
         "mw-write-failures", "mw-spool-growing", "mw-model-too-old",
@@ -66,7 +66,7 @@ struct AlertRuleTests {
         #expect(rule.rule["execErrState"]?.string == "Error")
         let query = try #require(rule.data.first { $0["datasourceUid"]?.string != "__expr__" })
         #expect(query["model"]?["query"]?.string?.contains("FROM \"modelwatch_run\"") == true)
-        #expect(query["relativeTimeRange"]?["from"]?.int == 2 * 3600)
+        #expect(query["relativeTimeRange"]?["from"]?.int == 2 * 86400)
         #expect(Kit.rules.filter { $0.rule["execErrState"]?.string == "Error" }.map(\.uid) == ["mw-job-stopped"])
     }
 

@@ -28,6 +28,10 @@ struct HelperTests {
             measurements: ["modelwatch_calibration_bin"], fields: ["observed_rate", "mean_predicted"], whereKeys: [],
             groupBy: ["bin"]),
         IdentifierCase(
+            query: #"SELECT last("auc") FROM "modelwatch_performance" WHERE "segment" = 'all' AND ("provisional" = false OR "label_coverage" >= 0.5) AND "sufficient" = true AND $timeFilter GROUP BY time(1h), "model" fill(none)"#,
+            measurements: ["modelwatch_performance"], fields: ["auc"],
+            whereKeys: ["segment", "provisional", "label_coverage", "sufficient"], groupBy: ["model"]),
+        IdentifierCase(
             query: #"SHOW TAG VALUES FROM "modelwatch_output" WITH KEY = "version" WHERE "model" =~ /^${model:regex}$/ AND $timeFilter"#,
             measurements: ["modelwatch_output"], fields: [], whereKeys: ["model"], groupBy: []),
     ])

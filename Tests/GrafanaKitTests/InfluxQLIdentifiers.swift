@@ -2,7 +2,7 @@ import Foundation
 
 /// The schema identifiers an InfluxQL query names, extracted well enough to check them against
 /// `MetricSchema.Schema`: measurements after `FROM`, fields in `SELECT` lists (bare or inside a
-/// function call), keys compared in `WHERE` clauses, keys in `GROUP BY`, the key of a
+/// function call), keys compared in `WHERE` clauses (`"key" <op>` anywhere), keys in `GROUP BY`, the key of a
 /// `SHOW TAG VALUES … WITH KEY = "k"`, and the aliases introduced with `AS`.
 ///
 /// It handles what the kit writes — double-quoted identifiers, subqueries in `FROM (…)`, Grafana
@@ -26,9 +26,9 @@ struct InfluxQLIdentifiers: Equatable, Sendable {
                 of: #"(?i)\bAS\s+"[^"]+""#, with: "", options: .regularExpression)
             selectedFields.formUnion(Self.captures(#""([^"]+)""#, in: withoutAliases))
         }
-        for clause in Self.captures(#"(?i)\bWHERE\s+(.*?)(?=\bGROUP\s+BY\b|\bORDER\s+BY\b|\bLIMIT\b|\)|$)"#, in: text) {
-            whereKeys.formUnion(Self.captures(#""([^"]+)"\s*(?:=~|!~|!=|<>|>=|<=|=|<|>)"#, in: clause))
-        }
+        // A quoted identifier followed by a comparison operator only occurs in WHERE clauses
+        // (including parenthesised ones and those of subqueries).
+        whereKeys = Set(Self.captures(#""([^"]+)"\s*(?:=~|!~|!=|<>|>=|<=|=|<|>)"#, in: text))
         for clause in Self.captures(#"(?i)\bGROUP\s+BY\s+(.*?)(?=\bfill\(|\bORDER\s+BY\b|\bLIMIT\b|\)\s*$|\)\s*GROUP\b|$)"#, in: text) {
             groupByKeys.formUnion(Self.captures(#""([^"]+)""#, in: clause))
         }
