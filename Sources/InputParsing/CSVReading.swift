@@ -87,8 +87,7 @@ extension RecordReader {
 
     /// After a row error, resynchronises at the line following offset `from`; false if that line is incomplete.
     private func skipToNextLine(from: Int, recordStart: Int) -> Bool {
-        var index = from
-        while index < input.count && input.base[index] != 0x0A { index += 1 }
+        var index = firstIndex(of: 0x0A, in: input.base, from: from, end: input.count)
         if index == input.count {
             guard finished else { return false }
         } else {

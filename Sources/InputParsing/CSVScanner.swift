@@ -25,18 +25,8 @@ enum CSVScan {
 private let quote = UInt8(ascii: "\"")
 private let lineFeed: UInt8 = 0x0A
 private let carriageReturn: UInt8 = 0x0D
-private let swarOnes: UInt64 = 0x0101_0101_0101_0101
-private let swarHighBits: UInt64 = 0x8080_8080_8080_8080
-private let lineFeedPattern: UInt64 = 0x0A * swarOnes
-private let quotePattern: UInt64 = 0x22 * swarOnes
-
-/// SWAR: the lowest set high bit marks the first byte of `word` equal to the byte repeated in `pattern`
-/// (bits above the first match may be false positives; only the lowest one is used).
-@inline(__always)
-private func matchMask(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
-    let x = word ^ pattern
-    return (x &- swarOnes) & ~x & swarHighBits
-}
+private let lineFeedPattern: UInt64 = 0x0A * SWAR.ones
+private let quotePattern: UInt64 = 0x22 * SWAR.ones
 
 /// Scans one RFC 4180 record starting at `start` (which must be `< end`). Allocation-free hot loop.
 @inline(__always)
@@ -45,7 +35,7 @@ func scanCSVRecord<Sink: CSVFieldSink>(
     expectedFields: Int, sink: inout Sink
 ) -> CSVScan {
     var index = start
-    let delimiterPattern = UInt64(delimiter) &* swarOnes
+    let delimiterPattern = SWAR.broadcast(delimiter)
     let first = bytes[index]
     if first == lineFeed { return .blankLine(next: index + 1) }
     if first == carriageReturn {
@@ -127,11 +117,11 @@ func scanCSVRecord<Sink: CSVFieldSink>(
         var cursor = index
         // Skip 8 bytes at a time while none of them is a delimiter, line feed or quote.
         while cursor &+ 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + cursor).loadUnaligned(as: UInt64.self))
-            let found = matchMask(word, delimiterPattern) | matchMask(word, lineFeedPattern)
-                | matchMask(word, quotePattern)
+            let word = SWAR.load(bytes + cursor)
+            let found = SWAR.equalMask(word, delimiterPattern) | SWAR.equalMask(word, lineFeedPattern)
+                | SWAR.equalMask(word, quotePattern)
             if found != 0 {
-                cursor &+= found.trailingZeroBitCount >> 3
+                cursor &+= SWAR.firstLane(found)
                 break
             }
             cursor &+= 8

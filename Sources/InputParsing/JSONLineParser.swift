@@ -17,6 +17,8 @@ struct JSONLineParser {
     let nameLengths: UnsafePointer<Int>
 
     static let maximumDepth = 256
+    static let quotePattern = SWAR.broadcast(UInt8(ascii: "\""))
+    static let backslashPattern = SWAR.broadcast(UInt8(ascii: "\\"))
 
     /// Parses the line; false if it is blank (only whitespace).
     mutating func parseLine() throws(JSONFailure) -> Bool {
@@ -74,6 +76,18 @@ struct JSONLineParser {
         let start = index
         var escaped = false
         while index < end {
+            // Skip eight bytes at a time while none is a quote, backslash or control character.
+            while index &+ 8 <= end {
+                let word = SWAR.load(bytes + index)
+                let special = SWAR.equalMask(word, Self.quotePattern) | SWAR.equalMask(word, Self.backslashPattern)
+                    | SWAR.controlMask(word)
+                if special != 0 {
+                    index &+= SWAR.firstLane(special)
+                    break
+                }
+                index &+= 8
+            }
+            guard index < end else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1

@@ -2,10 +2,9 @@ extension RecordReader {
     /// JSON Lines: one object (or row error) per call; blank lines are skipped.
     func nextJSONLine() -> ReadEvent? {
         while position < input.count {
-            var cursor = max(position, lineScanFrom)
             let base = input.base
             let count = input.count
-            while cursor < count && base[cursor] != 0x0A { cursor += 1 }
+            let cursor = firstIndex(of: 0x0A, in: base, from: max(position, lineScanFrom), end: count)
             let lineEnd: Int
             let next: Int
             if cursor < count {
