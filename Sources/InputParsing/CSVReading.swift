@@ -50,8 +50,8 @@ extension RecordReader {
                 position = next
                 guard fieldCount == headerCount else {
                     let offset = fieldCount > headerCount ? extraFieldStart : recordEnd
-                    let where_ = location(of: offset, recordStart: recordStart, recordLine: recordLine)
-                    return .rowError(RowError(source: source, line: where_.line, column: where_.column,
+                    let place = location(of: offset, recordStart: recordStart, recordLine: recordLine)
+                    return .rowError(RowError(source: source, line: place.line, column: place.column,
                         reason: .fieldCountMismatch(expected: headerCount, found: fieldCount)))
                 }
                 unescapeCSVSlots()
@@ -81,8 +81,8 @@ extension RecordReader {
     }
 
     private func rowError(at offset: Int, recordStart: Int, recordLine: Int, reason: RowError.Reason) -> RowError {
-        let where_ = location(of: offset, recordStart: recordStart, recordLine: recordLine)
-        return RowError(source: source, line: where_.line, column: where_.column, reason: reason)
+        let place = location(of: offset, recordStart: recordStart, recordLine: recordLine)
+        return RowError(source: source, line: place.line, column: place.column, reason: reason)
     }
 
     /// After a row error, resynchronises at the line following offset `from`; false if that line is incomplete.
@@ -130,8 +130,8 @@ extension RecordReader {
             input.base, start: recordStart, end: input.count, finished: finished, delimiter: delimiter,
             expectedFields: Int.max, sink: &sink)
         func malformed(_ offset: Int, _ reason: String) -> InputError {
-            let where_ = location(of: offset, recordStart: recordStart, recordLine: line)
-            return .malformedHeader(source: source, line: where_.line, column: where_.column, reason: reason)
+            let place = location(of: offset, recordStart: recordStart, recordLine: line)
+            return .malformedHeader(source: source, line: place.line, column: place.column, reason: reason)
         }
         switch outcome {
         case .needMore:
