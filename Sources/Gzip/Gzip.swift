@@ -55,9 +55,8 @@ public enum Gzip {
     /// Decompresses a complete gzip input (one or more concatenated members).
     public static func decompress(_ bytes: [UInt8]) throws(GzipError) -> [UInt8] {
         let inflater = try GzipInflater()
-        var output = try inflater.decompress(bytes)
+        let output = try inflater.decompress(bytes)
         try inflater.finish()
-        output.reserveCapacity(output.count)
         return output
     }
 }
