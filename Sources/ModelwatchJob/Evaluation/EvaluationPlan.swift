@@ -25,13 +25,18 @@ public struct EvaluationPlan: Sendable, Equatable {
     public let asOfMs: Int64
     /// [T−W, T).
     public let inputWindow: TimeRange
-    /// Performance windows, oldest first; the first is final, the rest provisional.
+    /// Performance windows, oldest first: the final window (if any) and the provisional ones.
     public let performanceWindows: [PerformanceWindow]
 
     /// A performance window and whether its labels may still arrive.
     public struct PerformanceWindow: Sendable, Hashable {
         public let range: TimeRange
         public let provisional: Bool
+
+        public init(range: TimeRange, provisional: Bool) {
+            self.range = range
+            self.provisional = provisional
+        }
     }
 
     public init(asOfMs: Int64, windowSeconds: Int64, maturitySeconds: Int64, restateProvisional: Bool) {
@@ -52,10 +57,22 @@ public struct EvaluationPlan: Sendable, Equatable {
         performanceWindows = windows
     }
 
+    /// A plan with explicit performance windows (used by backfill, which evaluates each window once, at
+    /// the last as-of time that would have written it).
+    public init(asOfMs: Int64, windowSeconds: Int64, performanceWindows: [PerformanceWindow]) {
+        let windowMs = windowSeconds * 1000
+        self.asOfMs = Self.floor(asOfMs, to: windowMs)
+        inputWindow = TimeRange(startMs: self.asOfMs - windowMs, endMs: self.asOfMs)
+        self.performanceWindows = performanceWindows
+    }
+
     /// Every prediction time this plan needs: from the oldest performance window to T.
     public var readRange: TimeRange {
-        TimeRange(startMs: min(performanceWindows[0].range.startMs, inputWindow.startMs), endMs: asOfMs)
+        TimeRange(startMs: min(performanceWindows.map(\.range.startMs).min() ?? inputWindow.startMs, inputWindow.startMs), endMs: asOfMs)
     }
+
+    /// The final (not provisional) performance window, if the plan has one.
+    public var finalWindow: PerformanceWindow? { performanceWindows.first { !$0.provisional } }
 
     /// Floors toward negative infinity to a multiple of `step`.
     static func floor(_ value: Int64, to step: Int64) -> Int64 {

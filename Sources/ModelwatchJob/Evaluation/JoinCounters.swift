@@ -8,11 +8,11 @@ public struct JoinCounters: Sendable, Equatable {
     public var rowsRejected = 0
     /// Score rows inside the read range (stored).
     public var scoreRowsInRange = 0
-    /// Labels attached to a stored score.
+    /// Predictions of the final performance window with a label observed by the as-of time.
     public var labelsMatched = 0
-    /// Labels whose id matches no score row read this run.
+    /// Labels observed by the as-of time whose id matches no score row read this run.
     public var orphanLabels = 0
-    /// Extra label rows for an id that already had a label (latest label time wins).
+    /// Extra labels (beyond the first) observed by the as-of time for predictions of the final window.
     public var duplicateLabels = 0
     /// Labels observed after the as-of time (ignored, so a past as-of reproduces what was known then).
     public var lateLabels = 0

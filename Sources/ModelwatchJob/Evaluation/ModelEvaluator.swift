@@ -9,7 +9,6 @@ struct ModelEvaluator {
     let model: ModelConfiguration
     let plan: EvaluationPlan
     let table: ScoreTable
-    let join: JoinCounters
     let profile: ReferenceProfile?
 
     /// What the evaluation produced, for the run summary.
@@ -18,6 +17,9 @@ struct ModelEvaluator {
         /// The all-rows slices of the final performance window, one per version.
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
         var inputRows = 0
+        /// Labelled predictions in the final window, and their extra labels, as of T.
+        var labelsMatched = 0
+        var duplicateLabels = 0
         var foldedSegments: [String: [String]] = [:]
         var driftiest: [(feature: String, psi: Double)] = []
     }
@@ -37,27 +39,20 @@ struct ModelEvaluator {
 
     /// The version to tag empty windows with: the version of the latest row, or the configured one.
     private var currentVersion: String {
-        guard let latest = table.timeMs.indices.max(by: { table.timeMs[$0] < table.timeMs[$1] }) else { return model.staticVersion }
-        return table.versions[Int(table.versionCode[latest])]
+        guard let latest = table.rows(in: TimeRange(startMs: .min, endMs: plan.asOfMs)).last else { return model.staticVersion }
+        return table.versions[Int(table.versionCode[Int(latest)])]
     }
 
     // MARK: - Performance
 
     private func evaluatePerformance(capping: SegmentCapping, into outcome: inout Outcome) {
-        let windows = plan.performanceWindows
-        let windowMs = model.windowSeconds * 1000
-        let firstStart = windows[0].range.startMs
-        var rowsByWindow = Array(repeating: [Int32](), count: windows.count)
-        for row in 0..<table.count {
-            let time = table.timeMs[row]
-            guard time >= firstStart, time < windows[windows.count - 1].range.endMs else { continue }
-            rowsByWindow[Int((time - firstStart) / windowMs)].append(Int32(row))
-        }
+        let asOf = plan.asOfMs
         let options = PerformanceOptions(
             thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
-        for (index, window) in windows.enumerated() {
+        for window in plan.performanceWindows {
             let timestamp = window.range.endMs
-            var slices = capping.slices(of: rowsByWindow[index], table: table, columns: model.segmentColumns)
+            let windowRows = Array(table.rows(in: window.range))
+            var slices = capping.slices(of: windowRows, table: table, columns: model.segmentColumns)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
@@ -71,7 +66,7 @@ struct ModelEvaluator {
                     let r = Int(row)
                     guard table.scoreKind[r] == .present else { continue }
                     scored += 1
-                    let label = table.label[r]
+                    let label = table.label(row: r, asOfMs: asOf)
                     guard label >= 0 else { continue }
                     scores.append(table.score[r])
                     labels.append(label == 1)
@@ -81,28 +76,41 @@ struct ModelEvaluator {
                     && result.nNegative >= model.minimumSamples.negatives
                 outcome.points += PointBuilder.performance(
                     result, tags: [modelTag] + slice.tags, timestampMs: timestamp, scored: scored,
-                    sufficient: sufficient, provisional: window.provisional, thresholdLabels: model.thresholds.map(Self.label))
-                if index == 0, slice.segment == Tags.allValue {
+                    sufficient: sufficient, provisional: window.provisional, thresholdLabels: model.thresholds.map(Self.label),
+                    topKLabels: model.topKPercent.map(Self.label))
+                if !window.provisional, slice.segment == Tags.allValue {
                     outcome.finalPerformance.append((slice.version, result, sufficient))
                 }
             }
-            if index == 0 {
-                outcome.points.append(joinPoint(rows: rowsByWindow[0], timestampMs: timestamp))
+            if !window.provisional {
+                outcome.points.append(joinPoint(rows: windowRows, timestampMs: timestamp, into: &outcome))
             }
         }
     }
 
-    private func joinPoint(rows: [Int32], timestampMs: Int64) -> Point {
-        let labelled = rows.reduce(0) { $0 + (table.label[Int($1)] >= 0 ? 1 : 0) }
+    /// Join diagnostics of the final window as known at the as-of time; also fills the outcome's counters.
+    private func joinPoint(rows: [Int32], timestampMs: Int64, into outcome: inout Outcome) -> Point {
+        let asOf = plan.asOfMs
+        var labelled = 0
+        var duplicateLabels = 0
+        var duplicateScores = 0
+        for row in rows {
+            let r = Int(row)
+            if table.label(row: r, asOfMs: asOf) >= 0 { labelled += 1 }
+            if !table.labelHistory.isEmpty { duplicateLabels += max(0, table.labelCount(row: r, asOfMs: asOf) - 1) }
+            if !table.duplicateScoresByRow.isEmpty { duplicateScores += table.duplicateScoresByRow[row] ?? 0 }
+        }
+        outcome.labelsMatched = labelled
+        outcome.duplicateLabels = duplicateLabels
         var point = Point(measurement: Schema.join.name, tags: [modelTag], timestampMs: timestampMs)
         point.add("scored", rows.count)
         point.add("labelled", labelled)
         point.add("unlabelled", rows.count - labelled)
         point.add("label_coverage", rows.isEmpty ? nil : Double(labelled) / Double(rows.count))
-        point.add("orphan_labels", join.orphanLabels)
-        point.add("duplicate_scores", table.duplicateScores)
-        point.add("duplicate_labels", join.duplicateLabels)
-        point.add("late_labels", join.lateLabels)
+        point.add("orphan_labels", table.orphanLabels(asOfMs: asOf))
+        point.add("duplicate_scores", duplicateScores)
+        point.add("duplicate_labels", duplicateLabels)
+        point.add("late_labels", table.lateLabels(asOfMs: asOf))
         return point
     }
 
@@ -110,7 +118,7 @@ struct ModelEvaluator {
 
     private func evaluateInputs(capping: SegmentCapping, into outcome: inout Outcome) {
         let window = plan.inputWindow
-        let rows = (0..<table.count).filter { window.contains(table.timeMs[$0]) }.map { Int32($0) }
+        let rows = Array(table.rows(in: window))
         outcome.inputRows = rows.count
         let timestamp = window.endMs
         var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
@@ -147,7 +155,7 @@ struct ModelEvaluator {
         point.add("count", slice.rows.count)
         point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present.count) / Double(slice.rows.count))
         if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
-        if let profile {
+        if let profile, !slice.rows.isEmpty {
             let drift = NumericDrift.compare(profile: profile.score, presentValues: present, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
@@ -180,7 +188,9 @@ struct ModelEvaluator {
         var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: timestampMs)
         addMissingness(counts: counts, total: slice.rows.count, to: &point)
         if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
-        if let profile, case .numeric(let reference)? = profile.features[name], !slice.rows.isEmpty {
+        // An entirely missing feature writes its missingness only: no statistic, no drift (the missing-rate
+        // alert covers it, and a drift alert on the same cause would double the page).
+        if let profile, case .numeric(let reference)? = profile.features[name], !present.isEmpty {
             let drift = NumericDrift.compare(profile: reference, presentValues: present, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
@@ -213,7 +223,7 @@ struct ModelEvaluator {
             point.add("distinct_count", summary.distinctCount)
             point.add("unseen_rate", summary.unseenRate)
         }
-        if let reference, !slice.rows.isEmpty {
+        if let reference, counts[0] > 0 {
             let drift = CategoricalDrift.compare(profile: reference, counts: categoryCounts, missingCount: missing)
             point.add("psi", drift.psi)
             point.add("js", drift.js)

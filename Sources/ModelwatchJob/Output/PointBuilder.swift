@@ -8,7 +8,7 @@ enum PointBuilder {
     /// Points for one performance slice: the window point, one per threshold, top-k cut-off and calibration bin.
     static func performance(
         _ result: PerformanceResult, tags: [(key: String, value: String)], timestampMs: Int64, scored: Int,
-        sufficient: Bool, provisional: Bool, thresholdLabels: [String]
+        sufficient: Bool, provisional: Bool, thresholdLabels: [String], topKLabels: [String]
     ) -> [Point] {
         var point = Point(measurement: Schema.performance.name, tags: tags, timestampMs: timestampMs)
         point.add("n", result.n)
@@ -50,8 +50,8 @@ enum PointBuilder {
             threshold.add("predicted_positive_rate", metrics.predictedPositiveRate)
             points.append(threshold)
         }
-        for metrics in result.topK {
-            var topK = Point(measurement: Schema.topK.name, tags: tags + [(Tags.topKPercent, ModelEvaluator.label(metrics.fraction * 100))], timestampMs: timestampMs)
+        for (index, metrics) in result.topK.enumerated() {
+            var topK = Point(measurement: Schema.topK.name, tags: tags + [(Tags.topKPercent, topKLabels[index])], timestampMs: timestampMs)
             topK.add("k", metrics.k)
             topK.add("selected", metrics.selected)
             topK.add("score_cutoff", metrics.scoreCutoff)

@@ -5,16 +5,15 @@ import InputParsing
 /// Join policy (documented in docs/data.md):
 /// - scores are keyed by prediction id; a duplicate id within the read range overwrites the earlier row
 ///   (the last row read wins) and is counted;
-/// - a label joins its score by prediction id only (never by time); labels observed after the as-of time
-///   are ignored and counted as late, so an as-of in the past reproduces what was known then;
-/// - a duplicate label for the same id keeps the one with the latest label time (the last read on a tie)
-///   and is counted; a label whose id matches no score row read is an orphan.
+/// - a label joins its score by prediction id only (never by time); every label is kept with its
+///   observation time, and an evaluation as of T only sees labels observed up to T (later ones are
+///   counted as late), so an as-of in the past reproduces what was known then;
+/// - for several labels of one id, the one with the latest label time observed by T wins (the last read
+///   on a tie); a label whose id matches no score row read is an orphan.
 struct ModelDataReader {
     let model: ModelConfiguration
     /// Prediction times to keep; rows outside are counted, not stored.
     let readRange: TimeRange
-    /// Labels observed after this time are ignored (counted as late).
-    let asOfMs: Int64
     /// Read the label source too (false when building a reference profile).
     var readsLabels = true
     /// Keep at most this many row-error messages for the report.
@@ -23,13 +22,11 @@ struct ModelDataReader {
     init(model: ModelConfiguration, plan: EvaluationPlan) {
         self.model = model
         self.readRange = plan.readRange
-        self.asOfMs = plan.asOfMs
     }
 
     init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool) {
         self.model = model
         self.readRange = range
-        self.asOfMs = range.endMs
         self.readsLabels = readsLabels
     }
 
@@ -51,6 +48,7 @@ struct ModelDataReader {
         }
         try readScores(into: &table, counters: &counters, reject: reject)
         if readsLabels { try readLabels(into: &table, counters: &counters, reject: reject) }
+        table.finishReading()
         return Result(table: table, counters: counters, rowErrorSamples: samples)
     }
 
@@ -162,7 +160,6 @@ struct ModelDataReader {
         var columns = [source.idColumn, source.labelColumn]
         if let timeColumn = source.timeColumn { columns.append(timeColumn) }
         let timeUnit = unit(source.timestampUnit)
-        let asOf = asOfMs
         for path in try SourceFiles.expand(source.path, key: "\(key).path") {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
                 counters.labelRowsRead += 1
@@ -181,23 +178,8 @@ struct ModelDataReader {
                         return
                     }
                     labelTime = time
-                    if time > asOf {
-                        counters.lateLabels += 1
-                        return
-                    }
                 }
-                if let row = table.rowOfID[id].map(Int.init) {
-                    if table.label[row] >= 0 {
-                        counters.duplicateLabels += 1
-                        guard labelTime >= table.labelTimeMs[row] else { return }
-                    } else {
-                        counters.labelsMatched += 1
-                    }
-                    table.label[row] = label ? 1 : 0
-                    table.labelTimeMs[row] = labelTime
-                } else if !table.allIDHashes.contains(ScoreTable.hash(id)) {
-                    counters.orphanLabels += 1
-                }
+                table.recordLabel(id: id, label: label, timeMs: labelTime)
             }, onRowError: { error in
                 counters.labelRowsRead += 1
                 reject(error.description)

@@ -27,12 +27,23 @@ public struct ScoreTable: Sendable {
     public private(set) var categoryKind: [[ValueKind]]
     public private(set) var categoryValues: [[String]]
     private var categoryIndex: [[String: UInt32]]
-    /// Label per row: -1 none observed yet, 0 or 1.
-    public var label: [Int8] = []
-    /// When the stored label was observed (Int64.min when the label source has no time column).
-    public var labelTimeMs: [Int64] = []
+    /// The latest label per row (by label time): -1 none, 0 or 1.
+    public private(set) var label: [Int8] = []
+    /// When that label was observed (Int64.min when the label source has no time column).
+    public private(set) var labelTimeMs: [Int64] = []
+    /// Every label of the rows that received more than one, in read order, so the label known at any
+    /// as-of time can be recovered (backfill and restatement evaluate several as-of times from one read).
+    public private(set) var labelHistory: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
+    /// Observation times of every label row read, sorted once reading is done (late labels at T = those after T).
+    public private(set) var labelObservationTimes: [Int64] = []
+    /// Observation times of labels whose id matches no score row read, sorted once reading is done.
+    public private(set) var orphanLabelTimes: [Int64] = []
+    /// Rows sorted by prediction time (filled by ``finishReading()``).
+    public private(set) var rowsByTime: [Int32] = []
     /// Extra rows for an id already stored.
     public private(set) var duplicateScores = 0
+    /// Per row with duplicates: how many extra score rows it had.
+    public private(set) var duplicateScoresByRow: [Int32: Int] = [:]
     /// 64-bit hashes of every prediction id read, in range or not (for orphan-label detection).
     public private(set) var allIDHashes = Set<UInt64>()
 
@@ -72,6 +83,7 @@ public struct ScoreTable: Sendable {
         }
         if let existing = rowOfID[id] {
             duplicateScores += 1
+            duplicateScoresByRow[existing, default: 0] += 1
             let row = Int(existing)
             self.timeMs[row] = timeMs
             self.score[row] = score
@@ -134,6 +146,80 @@ public struct ScoreTable: Sendable {
         }
         categoryCodes[feature][row] = code
     }
+
+    /// Records one label row. Labels join by prediction id only; for a row with several labels the one with
+    /// the latest label time wins (the last read on a tie), and all are kept for earlier as-of times.
+    public mutating func recordLabel(id: String, label value: Bool, timeMs: Int64) {
+        labelObservationTimes.append(timeMs)
+        let labelValue: Int8 = value ? 1 : 0
+        guard let row32 = rowOfID[id] else {
+            if !allIDHashes.contains(Self.hash(id)) { orphanLabelTimes.append(timeMs) }
+            return
+        }
+        let row = Int(row32)
+        if label[row] >= 0 {
+            if labelHistory[row32] == nil { labelHistory[row32] = [(labelTimeMs[row], label[row])] }
+            labelHistory[row32]!.append((timeMs, labelValue))
+            guard timeMs >= labelTimeMs[row] else { return }
+        }
+        label[row] = labelValue
+        labelTimeMs[row] = timeMs
+    }
+
+    /// Sorts the time indexes; call once after reading.
+    public mutating func finishReading() {
+        labelObservationTimes.sort()
+        orphanLabelTimes.sort()
+        let times = timeMs
+        rowsByTime = (0..<Int32(ids.count)).sorted { times[Int($0)] < times[Int($1)] }
+    }
+
+    /// The label of `row` as known at `asOfMs`: -1 when none had been observed by then.
+    @inline(__always)
+    public func label(row: Int, asOfMs: Int64) -> Int8 {
+        if labelTimeMs[row] <= asOfMs { return label[row] }
+        guard let history = labelHistory[Int32(row)] else { return -1 }
+        var best: (timeMs: Int64, label: Int8)?
+        for entry in history where entry.timeMs <= asOfMs {
+            if best == nil || entry.timeMs >= best!.timeMs { best = entry }
+        }
+        return best?.label ?? -1
+    }
+
+    /// Labels observed for `row` by `asOfMs` (more than one means duplicates).
+    public func labelCount(row: Int, asOfMs: Int64) -> Int {
+        if let history = labelHistory[Int32(row)] { return history.reduce(0) { $0 + ($1.timeMs <= asOfMs ? 1 : 0) } }
+        return label[row] >= 0 && labelTimeMs[row] <= asOfMs ? 1 : 0
+    }
+
+    /// The rows with prediction time in `range`, in time order (binary search on ``rowsByTime``).
+    public func rows(in range: TimeRange) -> ArraySlice<Int32> {
+        func lowerBound(_ value: Int64) -> Int {
+            var low = 0, high = rowsByTime.count
+            while low < high {
+                let mid = (low + high) / 2
+                if timeMs[Int(rowsByTime[mid])] < value { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        return rowsByTime[lowerBound(range.startMs)..<lowerBound(range.endMs)]
+    }
+
+    /// Number of values in a sorted array that are > `value`.
+    static func countAbove(_ sorted: [Int64], _ value: Int64) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return sorted.count - low
+    }
+
+    /// Labels observed after `asOfMs` (ignored at that as-of time).
+    public func lateLabels(asOfMs: Int64) -> Int { Self.countAbove(labelObservationTimes, asOfMs) }
+
+    /// Orphan labels observed by `asOfMs`.
+    public func orphanLabels(asOfMs: Int64) -> Int { orphanLabelTimes.count - Self.countAbove(orphanLabelTimes, asOfMs) }
 
     /// Stable 64-bit hash (FNV-1a) of an id; collisions among 10⁸ ids have probability ≈ 3·10⁻⁴.
     public static func hash(_ id: String) -> UInt64 {

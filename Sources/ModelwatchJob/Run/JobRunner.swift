@@ -104,11 +104,18 @@ public struct JobRunner: Sendable {
             restateProvisional: model.restateProvisional)
         report.plan = plan
         let profile = try model.referenceProfile.map { path throws(JobError) in try Self.loadProfile(path, model: model.name) }
+        if let profile, profile.model != model.name {
+            throw JobError(.configError, "models[\(model.name)].reference_profile: `\(model.referenceProfile!)` was built for model `\(profile.model)`, not `\(model.name)`")
+        }
         let data = try ModelDataReader(model: model, plan: plan).read()
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
-        let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, join: data.counters, profile: profile).evaluate()
+        let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
+        report.counters.labelsMatched = outcome.labelsMatched
+        report.counters.duplicateLabels = outcome.duplicateLabels
+        report.counters.orphanLabels = data.table.orphanLabels(asOfMs: plan.asOfMs)
+        report.counters.lateLabels = data.table.lateLabels(asOfMs: plan.asOfMs)
         report.inputRows = outcome.inputRows
         report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
         report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }

@@ -51,9 +51,15 @@ struct BufferedSink: PointSink {
 }
 
 /// Delivers to InfluxDB through ``InfluxWriter`` (batching, gzip, retries, spool, dead letters).
+///
+/// The retry budget is per run, not per call: once a delivery fails temporarily, later deliveries of the
+/// same run (the next models, the heartbeats) make one attempt each and then go to the spool, so a run
+/// with many models still ends within about one retry budget.
 struct InfluxSink: PointSink {
     let destination: String
     private let writer: InfluxWriter
+    private let failFastWriter: InfluxWriter
+    private var halted = false
 
     init(configuration: JobConfiguration, influx: InfluxConfiguration, environment: RunEnvironment) throws(JobError) {
         let api: InfluxAPI = switch influx.api {
@@ -81,17 +87,28 @@ struct InfluxSink: PointSink {
             do {
                 spool = try Spool(directory: directory, maxBytes: Int(delivery.spoolMaxBytes))
             } catch {
+                if case .locked(let message) = error {
+                    throw JobError(.temporaryFailure, "delivery.spool_dir: \(message); another modelwatch run is still writing — this run stops so the two do not overlap")
+                }
                 throw JobError(.configError, "delivery.spool_dir: \(error)")
             }
         }
         writer = InfluxWriter(
             target: target, policy: policy, spool: spool, deadLetterPath: delivery.deadLetterPath,
             transport: environment.transport, environment: environment.delivery, logger: environment.logger)
+        var failFast = policy
+        failFast.retryBudget = .zero
+        failFast.maxAttempts = 1
+        failFastWriter = InfluxWriter(
+            target: target, policy: failFast, spool: spool, deadLetterPath: delivery.deadLetterPath,
+            transport: environment.transport, environment: environment.delivery, logger: environment.logger)
         destination = "InfluxDB \(target.writeURL)"
     }
 
     mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport {
-        writer.deliver(lines: lines)
+        let report = (halted ? failFastWriter : writer).deliver(lines: lines)
+        if case .temporaryFailure = report.outcome { halted = true }
+        return report
     }
 
     mutating func finish() -> JobError? { nil }

@@ -31,7 +31,9 @@ public enum SourceValidator {
                 let data = try ModelDataReader(model: model, plan: plan).read()
                 let c = data.counters
                 text += "  scores: \(c.scoreRowsRead) rows read, \(c.scoreRowsInRange) in the evaluated range\n"
-                text += "  labels: \(c.labelRowsRead) rows read, \(c.labelsMatched) matched, \(c.orphanLabels) orphans, \(c.lateLabels) after the as-of time\n"
+                let table = data.table
+                let matched = (0..<table.count).reduce(0) { $0 + (table.label(row: $1, asOfMs: plan.asOfMs) >= 0 ? 1 : 0) }
+                text += "  labels: \(c.labelRowsRead) rows read, \(matched) matched to scores in range, \(table.orphanLabels(asOfMs: plan.asOfMs)) orphans, \(table.lateLabels(asOfMs: plan.asOfMs)) after the as-of time\n"
                 text += "  rejected rows: \(c.rowsRejected)\n"
                 for sample in data.rowErrorSamples { text += "    ! \(sample)\n" }
                 try JobRunner.checkBadRowBudget(c, options: configuration.run, samples: data.rowErrorSamples)
