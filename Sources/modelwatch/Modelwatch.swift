@@ -16,7 +16,7 @@ struct Modelwatch: ParsableCommand {
             · 78 configuration (invalid config, missing files or columns, credentials, database).
             """,
         version: version,
-        subcommands: [Run.self, Validate.self, Profile.self, Flush.self, Generate.self, SchemaCommand.self]
+        subcommands: [Run.self, Backfill.self, Validate.self, Profile.self, Flush.self, Generate.self, SchemaCommand.self]
     )
 }
 

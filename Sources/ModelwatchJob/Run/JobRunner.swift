@@ -156,7 +156,7 @@ public struct JobRunner: Sendable {
 
     // MARK: - Heartbeat
 
-    private func heartbeatLine(model: ModelConfiguration, report: ModelReport, configuration: JobConfiguration, asOfMs: Int64) -> [UInt8] {
+    func heartbeatLine(model: ModelConfiguration, report: ModelReport, configuration: JobConfiguration, asOfMs: Int64) -> [UInt8] {
         var point = Point(measurement: Schema.run.name, tags: [(Tags.model, model.name)], timestampMs: asOfMs)
         point.add("status", .string(report.status.statusText))
         point.add("success", .boolean(report.status == .ok))
@@ -185,7 +185,7 @@ public struct JobRunner: Sendable {
 
     // MARK: - Helpers
 
-    private func makeSink(_ request: RunRequest, logger: Logger) throws(JobError) -> any PointSink {
+    func makeSink(_ request: RunRequest, logger: Logger) throws(JobError) -> any PointSink {
         switch request.output {
         case .standardOutput:
             return BufferedSink(destination: "standard output", path: nil)

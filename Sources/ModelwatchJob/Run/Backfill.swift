@@ -1,0 +1,208 @@
+import DriftMetrics
+import Foundation
+import InfluxDelivery
+import LineProtocol
+import MetricSchema
+
+/// What `modelwatch backfill` evaluates: every as-of time from `fromMs` to `toMs`, one window apart.
+public struct BackfillRequest: Sendable {
+    public var configuration: JobConfiguration
+    /// First as-of time (aligned down to each model's window).
+    public var fromMs: Int64
+    /// Last as-of time, inclusive (aligned down).
+    public var toMs: Int64
+    public var output: OutputTarget
+    public var modelFilter: String?
+    /// Where checkpoints are kept so an interrupted backfill resumes; nil disables resuming.
+    public var checkpointDirectory: String?
+    /// Windows per delivery (and per checkpoint).
+    public var windowsPerBatch: Int
+
+    public init(configuration: JobConfiguration, fromMs: Int64, toMs: Int64, output: OutputTarget, modelFilter: String? = nil,
+                checkpointDirectory: String?, windowsPerBatch: Int = 24) {
+        self.configuration = configuration
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.output = output
+        self.modelFilter = modelFilter
+        self.checkpointDirectory = checkpointDirectory
+        self.windowsPerBatch = windowsPerBatch
+    }
+}
+
+/// Progress of a backfill, reported after every batch of windows.
+public struct BackfillProgress: Sendable {
+    public var model: String
+    public var done: Int
+    public var total: Int
+    public var asOfMs: Int64
+}
+
+extension JobRunner {
+    /// Evaluates every window in a range in one pass over the data.
+    ///
+    /// The sources are read once for the whole range. Each as-of time T writes its input window and its final
+    /// performance window (labels observed up to T); the windows still inside the maturity horizon at the
+    /// last T are written once, as provisional. The result in InfluxDB equals what one scheduled run per
+    /// window would have left (the last write of each series and timestamp), without recomputing every
+    /// provisional window at every step. Heartbeats are not replayed: the backfill writes one, as of the last T.
+    /// With a checkpoint directory, an interrupted backfill resumes after the last delivered batch.
+    public func backfill(_ request: BackfillRequest, progress: (BackfillProgress) -> Void) -> RunReport {
+        let start = environment.now()
+        var report = RunReport(asOfMs: request.toMs)
+        let configuration = request.configuration
+        let models = configuration.models.filter { request.modelFilter == nil || $0.name == request.modelFilter }
+        if models.isEmpty {
+            report.runError = JobError(.usage, "--model \(request.modelFilter ?? ""): no such model")
+            return report
+        }
+        var sink: any PointSink
+        do {
+            sink = try makeSink(RunRequest(configuration: configuration, asOfMs: request.toMs, output: request.output), logger: environment.logger)
+        } catch {
+            report.runError = error
+            return report
+        }
+        report.destination = sink.destination
+        for model in models {
+            let modelStart = environment.now()
+            var modelReport = ModelReport(name: model.name)
+            do {
+                try backfill(model, request: request, sink: &sink, report: &modelReport, progress: progress)
+            } catch {
+                modelReport.status = error.status
+                modelReport.message = error.message
+            }
+            modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
+            let asOf = EvaluationPlan.floor(request.toMs, to: model.windowSeconds * 1000)
+            let heartbeat = heartbeatLine(model: model, report: modelReport, configuration: configuration, asOfMs: asOf)
+            _ = sink.deliver(heartbeat, points: 1)
+            report.models.append(modelReport)
+        }
+        if let error = sink.finish() { report.runError = error }
+        report.durationSeconds = Self.seconds(environment.now() - start)
+        return report
+    }
+
+    private func backfill(
+        _ model: ModelConfiguration, request: BackfillRequest, sink: inout any PointSink, report: inout ModelReport,
+        progress: (BackfillProgress) -> Void
+    ) throws(JobError) {
+        let windowMs = model.windowSeconds * 1000
+        let maturityMs = model.maturitySeconds * 1000
+        let first = EvaluationPlan.floor(request.fromMs, to: windowMs)
+        let last = EvaluationPlan.floor(request.toMs, to: windowMs)
+        guard first <= last else {
+            throw JobError(.usage, "--from must not be after --to")
+        }
+        let total = Int((last - first) / windowMs) + 1
+        let checkpoint = request.checkpointDirectory.map {
+            BackfillCheckpoint(directory: $0, key: "\(model.name)|\(first)|\(last)|\(request.configuration.fingerprint)")
+        }
+        var resumeAfter = try checkpoint?.load()
+        if let done = resumeAfter, done >= last { resumeAfter = last }
+
+        let profile = try model.referenceProfile.map { path throws(JobError) in try Self.loadProfile(path, model: model.name) }
+        let readRange = TimeRange(startMs: first - maturityMs - windowMs, endMs: last)
+        let data = try ModelDataReader(model: model, range: readRange, readsLabels: true).read()
+        report.counters = data.counters
+        report.rowErrorSamples = data.rowErrorSamples
+        try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
+
+        var lines: [UInt8] = []
+        var encoder = LineProtocolEncoder()
+        var pending = 0
+        var delivered = DeliveryTotals()
+        var asOf = resumeAfter.map { $0 + windowMs } ?? first
+        var done = Int((asOf - first) / windowMs)
+        report.plan = EvaluationPlan(asOfMs: last, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds, restateProvisional: model.restateProvisional)
+        while asOf <= last {
+            var windows = [EvaluationPlan.PerformanceWindow(range: TimeRange(startMs: asOf - maturityMs - windowMs, endMs: asOf - maturityMs), provisional: false)]
+            if asOf == last, model.restateProvisional {
+                var end = asOf - maturityMs + windowMs
+                while end <= asOf {
+                    windows.append(.init(range: TimeRange(startMs: end - windowMs, endMs: end), provisional: true))
+                    end += windowMs
+                }
+            }
+            let plan = EvaluationPlan(asOfMs: asOf, windowSeconds: model.windowSeconds, performanceWindows: windows)
+            let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
+            if asOf == last {
+                report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+                report.inputRows = outcome.inputRows
+                report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
+                report.foldedSegments = outcome.foldedSegments
+                report.counters.labelsMatched = outcome.labelsMatched
+                report.counters.duplicateLabels = outcome.duplicateLabels
+                report.counters.orphanLabels = data.table.orphanLabels(asOfMs: asOf)
+                report.counters.lateLabels = data.table.lateLabels(asOfMs: asOf)
+            }
+            for point in outcome.points { encoder.encode(point, into: &lines) }
+            pending += 1
+            done += 1
+            if pending >= request.windowsPerBatch || asOf == last {
+                let delivery = sink.deliver(lines, points: encoder.statistics.encodedPoints - delivered.encoded)
+                delivered.add(delivery, encoded: encoder.statistics.encodedPoints)
+                lines.removeAll(keepingCapacity: true)
+                pending = 0
+                if let status = Self.status(of: delivery.outcome), status > report.status {
+                    report.status = status
+                    report.message = Self.message(of: delivery.outcome)
+                }
+                // A batch that was delivered, spooled or dead-lettered is accounted for: safe to move on.
+                if delivery.pointsLost == 0 { try checkpoint?.save(asOf) }
+                progress(BackfillProgress(model: model.name, done: done, total: total, asOfMs: asOf))
+                if case .configurationError(_) = delivery.outcome { break }
+            }
+            asOf += windowMs
+        }
+        report.pointsEncoded = encoder.statistics.encodedPoints
+        report.delivery = delivered.report
+        if report.status == .ok { checkpoint?.remove() }
+    }
+}
+
+/// Sums delivery reports across batches.
+private struct DeliveryTotals {
+    var report = DeliveryReport()
+    var encoded = 0
+
+    mutating func add(_ delivery: DeliveryReport, encoded: Int) {
+        report.pointsDelivered += delivery.pointsDelivered
+        report.pointsRejected += delivery.pointsRejected
+        report.pointsSpooled += delivery.pointsSpooled
+        report.pointsLost += delivery.pointsLost
+        report.retries += delivery.retries
+        report.spoolDepthBytes = delivery.spoolDepthBytes
+        report.outcome = delivery.outcome
+        self.encoded = encoded
+    }
+}
+
+/// The last as-of time a backfill delivered, in a small file written whole (temporary file, rename).
+struct BackfillCheckpoint {
+    let path: String
+
+    init(directory: String, key: String) {
+        path = (directory as NSString).appendingPathComponent("backfill-\(Fingerprint.fnv1a64Hex(key)).checkpoint")
+    }
+
+    func load() throws(JobError) -> Int64? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        guard let ms = TimeText.parseRFC3339(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw JobError(.configError, "--checkpoint-dir: `\(path)` is not a checkpoint; delete it to start over")
+        }
+        return ms
+    }
+
+    func save(_ asOfMs: Int64) throws(JobError) {
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try (TimeText.format(asOfMs) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw JobError(.configError, "--checkpoint-dir: cannot write `\(path)`: \((error as NSError).localizedDescription)")
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import HTTPTransport
+import ModelwatchJob
+
+extension Modelwatch {
+    /// `modelwatch backfill`: evaluate every window in a range in one pass over the data.
+    struct Backfill: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate every window from --from to --to (as-of times, inclusive) in one pass over the data; resumable.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(name: .long, help: "First as-of time (RFC 3339).")
+        var from: String
+
+        @Option(name: .long, help: "Last as-of time, inclusive (RFC 3339).")
+        var to: String
+
+        @Option(name: .long, help: "Write line protocol to standard output (`-`) or a file (`file:PATH`) instead of InfluxDB.")
+        var output: String?
+
+        @Option(name: .long, help: "Only this model.")
+        var model: String?
+
+        @Option(name: .long, help: "Directory for resume checkpoints (default: .modelwatch-backfill next to the config).")
+        var checkpointDir: String?
+
+        @Flag(name: .long, help: "Start from --from even if a checkpoint exists.")
+        var restart = false
+
+        func validate() throws {
+            if let output, output != "-", !output.hasPrefix("file:") || output.count <= 5 {
+                throw ValidationError("--output must be `-` (standard output) or `file:PATH`, got `\(output)`")
+            }
+        }
+
+        func run() throws {
+            try exiting {
+                let configuration = try options.load()
+                guard let fromMs = TimeText.parseRFC3339(from), let toMs = TimeText.parseRFC3339(to) else {
+                    throw ValidationError("--from and --to must be RFC 3339 times such as 2026-08-01T00:00:00Z")
+                }
+                guard fromMs <= toMs else { throw ValidationError("--from must not be after --to") }
+                let target: OutputTarget = switch output {
+                case nil: .influx
+                case "-": .standardOutput
+                case let value?: .file(String(value.dropFirst(5)))
+                }
+                let directory = checkpointDir ?? URL(fileURLWithPath: options.config).deletingLastPathComponent()
+                    .appendingPathComponent(".modelwatch-backfill").path
+                if restart { try? FileManager.default.removeItem(atPath: directory) }
+                Curl.globalInit()
+                let runner = JobRunner(environment: .live(logger: makeLogger(configuration.run.logFormat, verbose: options.verbose), version: Modelwatch.version))
+                let progress = ProgressLine()
+                let report = runner.backfill(
+                    BackfillRequest(configuration: configuration, fromMs: fromMs, toMs: toMs, output: target,
+                                    modelFilter: model, checkpointDirectory: directory),
+                    progress: progress.show)
+                progress.end()
+                let summary = SummaryRenderer.render(report)
+                FileHandle.standardError.write(Data(summary.utf8))
+                return report.exitStatus
+            }
+        }
+    }
+}
+
+/// A progress bar on a terminal, plain progress lines (every 10%) otherwise.
+final class ProgressLine: @unchecked Sendable {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastDecile = -1
+
+    func show(_ progress: BackfillProgress) {
+        let fraction = progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total)
+        if isTerminal {
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(progress.model) [\(bar)] \(progress.done)/\(progress.total) windows, as of \(TimeText.format(progress.asOfMs))".utf8))
+        } else {
+            let decile = Int(fraction * 10)
+            guard decile != lastDecile else { return }
+            lastDecile = decile
+            FileHandle.standardError.write(Data("backfill \(progress.model): \(progress.done)/\(progress.total) windows (\(decile * 10)%), as of \(TimeText.format(progress.asOfMs))\n".utf8))
+        }
+    }
+
+    func end() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
