@@ -1,10 +1,103 @@
 /// Helpers over ascending-sorted finite samples, shared by the summary, the profile builders and the drift.
 public enum SortedSample {
     /// The finite values of `values`, sorted ascending (NaN and ±inf are dropped: they are missing values).
+    ///
+    /// The result is exactly what the standard library's stable `sort()` gives, `-0.0` and `+0.0` keeping their
+    /// input order, but large samples are sorted with an LSD radix sort on order-preserving integer keys
+    /// (several times faster than the comparison sort on millions of values).
     public static func sortedFinite(_ values: [Double]) -> [Double] {
         var result = values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite)
-        result.sort()
+        if result.count < radixThreshold {
+            result.sort()
+        } else {
+            radixSort(&result)
+        }
         return result
+    }
+
+    /// Below this many values the comparison sort is as fast as the radix sort.
+    static let radixThreshold = 2048
+
+    /// Sorts finite doubles ascending like a stable `sort()`: LSD radix on 8-bit digits of an order-preserving
+    /// key, skipping digits that every key shares; signed zeros are put back in their input order.
+    static func radixSort(_ values: inout [Double]) {
+        let n = values.count
+        var keys = [UInt64](repeating: 0, count: n)
+        var zeroCount = 0
+        var negativeZero = false
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        values.withUnsafeBufferPointer { v in
+            keys.withUnsafeMutableBufferPointer { k in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for i in 0..<n {
+                        let x = v[i]
+                        if x == 0 {
+                            zeroCount &+= 1
+                            if x.sign == .minus { negativeZero = true }
+                        }
+                        let bits = (x + 0.0).bitPattern
+                        let key = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+                        k[i] = key
+                        var rest = key
+                        for byte in 0..<8 {
+                            c[byte &* 256 &+ Int(rest & 0xFF)] &+= 1
+                            rest >>= 8
+                        }
+                    }
+                }
+            }
+        }
+        var scratch = [UInt64](repeating: 0, count: n)
+        var resultInScratch = false
+        keys.withUnsafeMutableBufferPointer { a in
+            scratch.withUnsafeMutableBufferPointer { b in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for byte in 0..<8 {
+                        let shift = UInt64(byte * 8)
+                        let base = byte * 256
+                        let first = resultInScratch ? b[0] : a[0]
+                        if c[base + Int((first >> shift) & 0xFF)] == n { continue }
+                        var offset = 0
+                        for d in 0..<256 {
+                            let count = c[base + d]
+                            c[base + d] = offset
+                            offset += count
+                        }
+                        let src = resultInScratch ? b : a
+                        let dst = resultInScratch ? a : b
+                        for key in src {
+                            let d = base &+ Int((key >> shift) & 0xFF)
+                            dst[c[d]] = key
+                            c[d] &+= 1
+                        }
+                        resultInScratch.toggle()
+                    }
+                }
+            }
+        }
+        let sortedKeys = resultInScratch ? scratch : keys
+        var originalZeros: [Double] = []
+        if negativeZero {
+            originalZeros.reserveCapacity(zeroCount)
+            for x in values where x == 0 { originalZeros.append(x) }
+        }
+        values.withUnsafeMutableBufferPointer { v in
+            sortedKeys.withUnsafeBufferPointer { k in
+                for i in 0..<n {
+                    let key = k[i]
+                    v[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+                }
+            }
+            if negativeZero {
+                // The zeros are one run; a stable sort keeps them (−0 and +0 compare equal) in input order.
+                var lo = 0, hi = n
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if v[mid] < 0 { lo = mid + 1 } else { hi = mid }
+                }
+                for j in 0..<zeroCount { v[lo + j] = originalZeros[j] }
+            }
+        }
     }
 
     /// Bin counts of sorted values against strictly increasing inner edges, `edges.count + 1` bins.

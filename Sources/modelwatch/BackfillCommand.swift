@@ -50,6 +50,9 @@ extension Modelwatch {
                 let directory = checkpointDir ?? URL(fileURLWithPath: options.config).deletingLastPathComponent()
                     .appendingPathComponent(".modelwatch-backfill").path
                 if restart { try? FileManager.default.removeItem(atPath: directory) }
+                let lock: RunLock
+                do { lock = try RunLock(configuration: configuration) } catch let error as JobError { throw Failure(status: error.status, message: error.message) }
+                defer { withExtendedLifetime(lock) {} }
                 Curl.globalInit()
                 let runner = JobRunner(environment: .live(logger: makeLogger(configuration.run.logFormat, verbose: options.verbose), version: Modelwatch.version))
                 let progress = ProgressLine()

@@ -14,6 +14,9 @@ extension Modelwatch {
         func run() throws {
             try exiting {
                 let configuration = try options.load()
+                let lock: RunLock
+                do { lock = try RunLock(configuration: configuration) } catch let error as JobError { throw Failure(status: error.status, message: error.message) }
+                defer { withExtendedLifetime(lock) {} }
                 Curl.globalInit()
                 let runner = JobRunner(environment: .live(logger: makeLogger(configuration.run.logFormat, verbose: options.verbose), version: Modelwatch.version))
                 let result = runner.flush(configuration)

@@ -39,6 +39,9 @@ extension Modelwatch {
                 }
                 let logger = makeLogger(configuration.run.logFormat, verbose: options.verbose)
                 WallClockBudget.arm(seconds: configuration.run.timeBudgetSeconds)
+                let lock: RunLock
+                do { lock = try RunLock(configuration: configuration) } catch let error as JobError { throw Failure(status: error.status, message: error.message) }
+                defer { withExtendedLifetime(lock) {} }
                 Curl.globalInit()
                 let runner = JobRunner(environment: .live(logger: logger, version: Modelwatch.version))
                 let report = runner.run(RunRequest(configuration: configuration, asOfMs: asOfMs, output: target, modelFilter: model))

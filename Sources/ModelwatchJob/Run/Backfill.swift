@@ -197,10 +197,9 @@ struct BackfillCheckpoint {
 
     func save(_ asOfMs: Int64) throws(JobError) {
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try (TimeText.format(asOfMs) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Array((TimeText.format(asOfMs) + "\n").utf8), to: path)
         } catch {
-            throw JobError(.configError, "--checkpoint-dir: cannot write `\(path)`: \((error as NSError).localizedDescription)")
+            throw JobError(.configError, "--checkpoint-dir: cannot write `\(path)`: \(error)")
         }
     }
 

@@ -39,13 +39,57 @@ struct BufferedSink: PointSink {
             FileHandle.standardOutput.write(Data(buffer))
             return nil
         }
-        let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(buffer).write(to: url, options: .atomic)
+            try AtomicFile.write(buffer, to: path)
             return nil
         } catch {
-            return JobError(.configError, "--output file:\(path): cannot write: \((error as NSError).localizedDescription)")
+            return JobError(.configError, "--output file:\(path): cannot write: \(error)")
+        }
+    }
+}
+
+/// Writes a file whole: a temporary file in the same directory, fsync, rename, fsync of the directory.
+/// A reader sees the old file or the new one, never a part; leftovers of a killed writer are removed.
+enum AtomicFile {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let base = (path as NSString).lastPathComponent
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".\(base).tmp-") {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+        }
+        let temporary = (directory as NSString).appendingPathComponent(".\(base).tmp-\(getpid())")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                close(descriptor)
+                unlink(temporary)
+                throw Failure(description: message)
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            unlink(temporary)
+            throw Failure(description: String(cString: strerror(errno)))
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Failure(description: message)
+        }
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
         }
     }
 }

@@ -16,12 +16,10 @@ public enum ProfileBuilder {
 
     /// Writes the profile as JSON, whole (temporary file, then rename), creating the directory.
     public static func write(_ built: Built, to path: String) throws(JobError) {
-        let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try built.profile.encoded().write(to: url, options: .atomic)
+            try AtomicFile.write(Array(built.profile.encoded()), to: path)
         } catch {
-            throw JobError(.configError, "--out \(path): cannot write: \((error as NSError).localizedDescription)")
+            throw JobError(.configError, "--out \(path): cannot write: \(error)")
         }
     }
 
