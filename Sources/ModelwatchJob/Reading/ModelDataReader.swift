@@ -80,71 +80,76 @@ struct ModelDataReader {
         let categoricalCount = model.categoricalFeatures.count
         let segmentCount = model.segmentColumns.count
 
+        /// Parses one score row into the table (or rejects it).
+        func ingestScore(_ record: some SourceRow, location: String) {
+            counters.scoreRowsRead += 1
+            guard record.kind(0) == .text, let id = record.string(0) else {
+                reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
+                return
+            }
+            guard let time = record.timestamp(1, unit: timeUnit) else {
+                reject("\(location):\(record.line): column \"\(source.timeColumn)\": \(describe(record, 1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
+                return
+            }
+            guard range.contains(time) else {
+                table.noteIDOutsideRange(id)
+                return
+            }
+            var score = Double.nan
+            var scoreKind = ValueKind.null
+            switch record.kind(2) {
+            case .null: scoreKind = .null
+            case .empty: scoreKind = .empty
+            case .text:
+                guard let value = record.double(2) else {
+                    reject("\(location):\(record.line): column \"\(source.scoreColumn)\": \(describe(record, 2)) is not a number")
+                    return
+                }
+                if value.isNaN {
+                    scoreKind = .nan
+                } else if value.isInfinite {
+                    scoreKind = .infinite
+                } else if value < 0 || value > 1 {
+                    reject("\(location):\(record.line): column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
+                    return
+                } else {
+                    score = value
+                    scoreKind = .present
+                }
+            }
+            let version = versionIndex.flatMap { record.kind($0) == .text ? record.string($0) : nil } ?? model.staticVersion
+            counters.scoreRowsInRange += 1
+            let row = table.beginRow(id: id, timeMs: time, score: score, scoreKind: scoreKind, version: version)
+            for segment in 0..<segmentCount {
+                table.setSegment(segment, row: row, value: record.string(segmentStart + segment))
+            }
+            for feature in 0..<numericCount {
+                let column = numericStart + feature
+                switch record.kind(column) {
+                case .null: table.setNumeric(feature, row: row, value: .nan, kind: .null)
+                case .empty: table.setNumeric(feature, row: row, value: .nan, kind: .empty)
+                case .text:
+                    if let value = record.double(column) {
+                        let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
+                        table.setNumeric(feature, row: row, value: value, kind: kind)
+                    } else {
+                        table.setNumeric(feature, row: row, value: .nan, kind: .invalid)
+                    }
+                }
+            }
+            for feature in 0..<categoricalCount {
+                let column = categoricalStart + feature
+                switch record.kind(column) {
+                case .null: table.setCategory(feature, row: row, value: "", kind: .null)
+                case .empty: table.setCategory(feature, row: row, value: "", kind: .empty)
+                case .text: table.setCategory(feature, row: row, value: record.string(column) ?? "", kind: .present)
+                }
+            }
+        }
+
         for path in try SourceFiles.expand(source.path, key: "\(key).path") {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
-                counters.scoreRowsRead += 1
-                guard record.kind(0) == .text, let id = record.string(0) else {
-                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
-                    return
-                }
-                guard let time = record.timestamp(1, unit: timeUnit) else {
-                    reject("\(path):\(record.line): column \"\(source.timeColumn)\": \(describe(record, 1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
-                    return
-                }
-                guard range.contains(time) else {
-                    table.noteIDOutsideRange(id)
-                    return
-                }
-                var score = Double.nan
-                var scoreKind = ValueKind.null
-                switch record.kind(2) {
-                case .null: scoreKind = .null
-                case .empty: scoreKind = .empty
-                case .text:
-                    guard let value = record.double(2) else {
-                        reject("\(path):\(record.line): column \"\(source.scoreColumn)\": \(describe(record, 2)) is not a number")
-                        return
-                    }
-                    if value.isNaN {
-                        scoreKind = .nan
-                    } else if value.isInfinite {
-                        scoreKind = .infinite
-                    } else if value < 0 || value > 1 {
-                        reject("\(path):\(record.line): column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
-                        return
-                    } else {
-                        score = value
-                        scoreKind = .present
-                    }
-                }
-                let version = versionIndex.flatMap { record.kind($0) == .text ? record.string($0) : nil } ?? model.staticVersion
-                counters.scoreRowsInRange += 1
-                let row = table.beginRow(id: id, timeMs: time, score: score, scoreKind: scoreKind, version: version)
-                for segment in 0..<segmentCount {
-                    table.setSegment(segment, row: row, value: record.string(segmentStart + segment))
-                }
-                for feature in 0..<numericCount {
-                    let column = numericStart + feature
-                    switch record.kind(column) {
-                    case .null: table.setNumeric(feature, row: row, value: .nan, kind: .null)
-                    case .empty: table.setNumeric(feature, row: row, value: .nan, kind: .empty)
-                    case .text:
-                        if let value = record.double(column) {
-                            let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
-                            table.setNumeric(feature, row: row, value: value, kind: kind)
-                        } else {
-                            table.setNumeric(feature, row: row, value: .nan, kind: .invalid)
-                        }
-                    }
-                }
-                for feature in 0..<categoricalCount {
-                    let column = categoricalStart + feature
-                    switch record.kind(column) {
-                    case .null: table.setCategory(feature, row: row, value: "", kind: .null)
-                    case .empty: table.setCategory(feature, row: row, value: "", kind: .empty)
-                    case .text: table.setCategory(feature, row: row, value: record.string(column) ?? "", kind: .present)
-                    }
-                }
+                ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1
                 reject(error.description)
@@ -160,26 +165,31 @@ struct ModelDataReader {
         var columns = [source.idColumn, source.labelColumn]
         if let timeColumn = source.timeColumn { columns.append(timeColumn) }
         let timeUnit = unit(source.timestampUnit)
+        /// Parses one label row and joins it (or rejects it).
+        func ingestLabel(_ record: some SourceRow, location: String) {
+            counters.labelRowsRead += 1
+            guard record.kind(0) == .text, let id = record.string(0) else {
+                reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
+                return
+            }
+            guard let label = record.label(1) else {
+                reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
+                return
+            }
+            var labelTime = Int64.min
+            if source.timeColumn != nil {
+                guard let time = record.timestamp(2, unit: timeUnit) else {
+                    reject("\(location):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
+                    return
+                }
+                labelTime = time
+            }
+            table.recordLabel(id: id, label: label, timeMs: labelTime)
+        }
+
         for path in try SourceFiles.expand(source.path, key: "\(key).path") {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
-                counters.labelRowsRead += 1
-                guard record.kind(0) == .text, let id = record.string(0) else {
-                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
-                    return
-                }
-                guard let label = record.label(1) else {
-                    reject("\(path):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
-                    return
-                }
-                var labelTime = Int64.min
-                if source.timeColumn != nil {
-                    guard let time = record.timestamp(2, unit: timeUnit) else {
-                        reject("\(path):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
-                        return
-                    }
-                    labelTime = time
-                }
-                table.recordLabel(id: id, label: label, timeMs: labelTime)
+                ingestLabel(record, location: path)
             }, onRowError: { error in
                 counters.labelRowsRead += 1
                 reject(error.description)
@@ -189,7 +199,7 @@ struct ModelDataReader {
 }
 
 /// A short, quoted rendering of a bad value for error messages.
-private func describe(_ record: Record, _ column: Int) -> String {
+private func describe(_ record: some SourceRow, _ column: Int) -> String {
     switch record.kind(column) {
     case .null: return "a missing value"
     case .empty: return "an empty value"
