@@ -19,13 +19,27 @@ public struct LineProtocolEncoder: Sendable {
     public mutating func encode(_ point: Point, into buffer: inout [UInt8]) -> Bool {
         let start = buffer.count
         appendName(point.measurement, escaping: Self.measurementSpecials, into: &buffer)
-        let tags = point.tags.filter { !$0.value.isEmpty && !$0.key.isEmpty }
-        statistics.droppedTags += point.tags.count - tags.count
-        for tag in tags.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
-            buffer.append(UInt8(ascii: ","))
-            appendName(tag.key, escaping: Self.keySpecials, into: &buffer)
-            buffer.append(UInt8(ascii: "="))
-            appendName(tag.value, escaping: Self.keySpecials, into: &buffer)
+        // Tags in byte order of their keys; the common case (already sorted, none empty) allocates nothing.
+        var inOrder = true
+        var keptTags = 0
+        for index in point.tags.indices {
+            let tag = point.tags[index]
+            if tag.value.isEmpty || tag.key.isEmpty { continue }
+            keptTags += 1
+            if index > 0, inOrder, !point.tags[index - 1].key.utf8.lexicographicallyPrecedes(tag.key.utf8) {
+                inOrder = false
+            }
+        }
+        statistics.droppedTags += point.tags.count - keptTags
+        if inOrder {
+            for tag in point.tags where !tag.value.isEmpty && !tag.key.isEmpty {
+                appendTag(tag, into: &buffer)
+            }
+        } else {
+            let tags = point.tags.filter { !$0.value.isEmpty && !$0.key.isEmpty }
+            for tag in tags.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                appendTag(tag, into: &buffer)
+            }
         }
         var separator = UInt8(ascii: " ")
         var wroteField = false
@@ -47,7 +61,7 @@ public struct LineProtocolEncoder: Sendable {
             return false
         }
         buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: String(point.timestampMs).utf8)
+        Self.appendInteger(point.timestampMs, into: &buffer)
         buffer.append(UInt8(ascii: "\n"))
         statistics.encodedPoints += 1
         return true
@@ -75,7 +89,35 @@ public struct LineProtocolEncoder: Sendable {
     private static let measurementSpecials: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: " ")]
     private static let keySpecials: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: " ")]
 
+    @inline(__always)
+    private mutating func appendTag(_ tag: (key: String, value: String), into buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: ","))
+        appendName(tag.key, escaping: Self.keySpecials, into: &buffer)
+        buffer.append(UInt8(ascii: "="))
+        appendName(tag.value, escaping: Self.keySpecials, into: &buffer)
+    }
+
+    /// True for the bytes that may need escaping or rewriting in a name or tag value: `,` `=` space, `\`,
+    /// and the control characters `\n` `\r` `\t`.
+    @inline(__always)
+    private static func mayNeedEscaping(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: " ")
+            || byte == UInt8(ascii: "\\") || byte < 0x20
+    }
+
     private mutating func appendName(_ name: String, escaping specials: [UInt8], into buffer: inout [UInt8]) {
+        // Fast path: contiguous UTF-8 with nothing to escape is copied in one go.
+        var name = name
+        let copied: Bool = name.withUTF8 { bytes in
+            for byte in bytes where Self.mayNeedEscaping(byte) { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if copied { return }
+        appendNameSlowly(name, escaping: specials, into: &buffer)
+    }
+
+    private mutating func appendNameSlowly(_ name: String, escaping specials: [UInt8], into buffer: inout [UInt8]) {
         var previous: UInt8 = 0
         var rewrote = false
         for byte in name.utf8 {
@@ -103,12 +145,24 @@ public struct LineProtocolEncoder: Sendable {
         case .float(let double):
             appendFloat(double, into: &buffer)
         case .integer(let integer):
-            buffer.append(contentsOf: String(integer).utf8)
+            Self.appendInteger(Int64(integer), into: &buffer)
             buffer.append(UInt8(ascii: "i"))
         case .boolean(let bool):
             buffer.append(contentsOf: (bool ? "true" : "false").utf8)
         case .string(let string):
             buffer.append(UInt8(ascii: "\""))
+            var string = string
+            let copied: Bool = string.withUTF8 { bytes in
+                for byte in bytes where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                    return false
+                }
+                buffer.append(contentsOf: bytes)
+                return true
+            }
+            if copied {
+                buffer.append(UInt8(ascii: "\""))
+                return
+            }
             for byte in string.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -133,6 +187,26 @@ public struct LineProtocolEncoder: Sendable {
             return
         }
         buffer.append(contentsOf: value.description.utf8)
+    }
+
+    /// Decimal digits of `value`, as `String(value)` spells them, without allocating.
+    @inline(__always)
+    static func appendInteger(_ value: Int64, into buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude < 10 {
+            buffer.append(UInt8(ascii: "0") &+ UInt8(magnitude))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = 20
+            while magnitude > 0 {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
     }
 }
 
