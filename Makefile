@@ -10,10 +10,10 @@ DEMO_SCENARIO ?= demo
 BIN := .build/debug/modelwatch
 RELEASE_BIN := .build/release/modelwatch
 
-# Debian packages: build (libcurl, zlib, pkg-config), test servers (influxdb 1.x, victoria-metrics),
+# Debian packages: build (libcurl, zlib, libpq, pkg-config), test servers (influxdb 1.x, victoria-metrics, postgresql),
 # compose validation (docker-compose), the benchmark's Python comparators (python3-venv).
-BUILD_PACKAGES := libcurl4-openssl-dev zlib1g-dev pkg-config
-TEST_PACKAGES := influxdb victoria-metrics docker-compose
+BUILD_PACKAGES := libcurl4-openssl-dev zlib1g-dev libpq-dev pkg-config
+TEST_PACKAGES := influxdb victoria-metrics docker-compose postgresql
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: help deps test-deps build demo test bench up down clean

@@ -25,6 +25,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        /// libpq (not postgres-nio): the job is synchronous, and NIO would add minutes to every cold build.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -44,6 +50,8 @@ let package = Package(
         // MARK: I/O
         /// The only module that imports libcurl.
         .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        /// The only module that imports libpq.
+        .target(name: "PostgresSource", dependencies: ["CLibPQ", "InputParsing"], swiftSettings: strictSettings),
         .target(
             name: "InfluxDelivery",
             dependencies: ["HTTPTransport", "Gzip", .product(name: "Logging", package: "swift-log")],
@@ -55,7 +63,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData",
+                "InfluxDelivery", "SyntheticData", "PostgresSource",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,6 +106,12 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["ModelwatchJob", "LineProtocol", "TestSupport", "SyntheticData", "InfluxDelivery", "HTTPTransport", "MetricSchema", "PerformanceMetrics",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresSourceTests",
+            dependencies: ["ModelwatchJob", "PostgresSource", "TestSupport", "LineProtocol", "SyntheticData", "HTTPTransport", "InfluxDelivery",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
