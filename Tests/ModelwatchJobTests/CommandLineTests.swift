@@ -1,0 +1,319 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `modelwatch` executable, run as cron would run it: exit codes, stdout/stderr discipline, secrets.
+///
+/// `swift test` builds the executable product along with the tests; it is found next to the test bundle or
+/// under `<repo>/.build/debug/`.
+enum Executable {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let path: String? = {
+        var candidates: [URL] = [
+            Bundle.main.bundleURL.appendingPathComponent("modelwatch"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("modelwatch"),
+            repositoryRoot.appendingPathComponent(".build/debug/modelwatch"),
+        ]
+        if let argument = CommandLine.arguments.first {
+            candidates.insert(URL(fileURLWithPath: argument).deletingLastPathComponent().appendingPathComponent("modelwatch"), at: 0)
+        }
+        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    struct Outcome: CustomStringConvertible {
+        /// The exit code, or -signal when the process was killed by a signal (a crash is never an exit code).
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var description: String {
+            "\(status < 0 ? "killed by signal \(-status)" : "exit \(status)")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
+        }
+    }
+
+    /// Runs modelwatch with `arguments`; the environment is the test's minus every INFLUX_* and MODELWATCH_*
+    /// variable, plus `environment`. Killed after `timeout` seconds.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> Outcome {
+        let binary = try #require(path, "the modelwatch executable was not found (looked next to the test bundle and in .build/debug); build it with `swift build`")
+        let directory = TemporaryDirectory("modelwatch-cli-io")
+        let stdoutPath = directory.file("stdout")
+        let stderrPath = directory.file("stderr")
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INFLUX_") && !$0.key.hasPrefix("MODELWATCH_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let out = try #require(FileHandle(forWritingAtPath: stdoutPath))
+        let err = try #require(FileHandle(forWritingAtPath: stderrPath))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                process.waitUntilExit()
+                throw TestFailure("modelwatch \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
+            }
+            usleep(10_000)
+        }
+        try out.close()
+        try err.close()
+        return Outcome(
+            status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
+            stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A loopback TCP port that refuses connections: bound (so no one else takes it) but never listening.
+final class RefusingPort {
+    let port: UInt16
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(fd, generic, length) == 0 && getsockname(fd, generic, &length) == 0
+            }
+        }
+        guard bound else { close(fd); throw TestFailure("bind() failed") }
+        descriptor = fd
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(descriptor) }
+}
+
+private let asOf = "2026-11-20T03:00:00Z"
+
+/// A config over the join fixture (or the bad-rows fixture), written into `directory`.
+private func writeConfig(
+    in directory: TemporaryDirectory, fixture: String = "join", top: String = "", name: String = "model.yaml"
+) -> String {
+    directory.write(name, """
+        \(top)
+        models:
+          - name: churn
+            window: 1h
+            maturity: 1h
+            restate_provisional: false
+            scores:
+              path: '\(Fixture.path("\(fixture)/scores.csv"))'
+              columns: {}
+            labels:
+              path: '\(Fixture.path("\(fixture)/labels.csv"))'
+              columns: {time: label_time}
+
+        """)
+}
+
+@Suite("Command line: exit codes and output discipline")
+struct CommandLineTests {
+    struct Invocation: Sendable, CustomTestStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        init(_ arguments: String, _ status: Int32) {
+            self.arguments = arguments.split(separator: " ").map(String.init)
+            self.status = status
+        }
+        var testDescription: String { "modelwatch \(arguments.joined(separator: " ")) → \(status)" }
+    }
+
+    @Test("usage and help", arguments: [
+        Invocation("--help", 0),
+        Invocation("run --help", 0),
+        Invocation("--version", 0),
+        Invocation("schema", 0),
+        Invocation("run --config x.yaml --bogus", 64),
+        Invocation("frobnicate", 64),
+        Invocation("run", 64),
+        Invocation("run --config x.yaml --output bogus", 64),
+        Invocation("run --config x.yaml --output file:", 64),
+    ])
+    func usage(_ invocation: Invocation) throws {
+        let outcome = try Executable.run(invocation.arguments)
+        #expect(outcome.status == invocation.status, "\(outcome)")
+        if invocation.status == 64 { #expect(!outcome.stderr.isEmpty, "a usage error explains itself on stderr") }
+        if invocation.status == 0 { #expect(!outcome.stdout.isEmpty) }
+    }
+
+    @Test("--output bogus names the option")
+    func badOutputIsExplained() throws {
+        let directory = TemporaryDirectory()
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--output", "bogus"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--output"), "\(outcome)")
+    }
+
+    @Test("a bad --as-of or an unknown --model is a usage error", arguments: [
+        ["--as-of", "yesterday", "--output", "-"],
+        ["--as-of", asOf, "--model", "nope", "--output", "-"],
+    ])
+    func badRunArguments(_ extra: [String]) throws {
+        let directory = TemporaryDirectory()
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory)] + extra)
+        #expect(outcome.status == 64, "\(outcome)")
+    }
+
+    @Test("a bad config exits 78 and names the key on stderr", arguments: [
+        ("models:\n  - name: m\n    window: 1x\n    maturity: 1d\n", "models[0].window"),
+        ("models:\n  - name: m\n    windw: 1h\n", "models[0].windw"),
+        ("models: [", "(syntax)"),
+    ])
+    func badConfig(_ yaml: String, _ key: String) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("bad.yaml", yaml)
+        for arguments in [["run", "--config", path, "--output", "-"], ["validate", "--config", path]] {
+            let command = arguments[0]
+            let outcome = try Executable.run(arguments)
+            #expect(outcome.status == 78, "\(command): \(outcome)")
+            #expect(outcome.stderr.contains(key), "\(command): \(outcome)")
+            #expect(outcome.stderr.contains(path), "the message names the file: \(outcome)")
+            #expect(outcome.stdout.isEmpty, "\(command): \(outcome)")
+        }
+    }
+
+    @Test("a missing config file exits 78 naming --config")
+    func missingConfigFile() throws {
+        let outcome = try Executable.run(["run", "--config", "/nonexistent/modelwatch.yaml", "--output", "-"])
+        #expect(outcome.status == 78, "\(outcome)")
+        #expect(outcome.stderr.contains("--config"), "\(outcome)")
+    }
+
+    @Test("an INFLUX_URL that is not http(s) exits 78 naming INFLUX_URL")
+    func badInfluxURL() throws {
+        let directory = TemporaryDirectory()
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--as-of", asOf], environment: ["INFLUX_URL": "localhost:8086"])
+        #expect(outcome.status == 78, "\(outcome)")
+        #expect(outcome.stderr.contains("INFLUX_URL"), "\(outcome)")
+    }
+
+    @Test("run without any InfluxDB or --output exits 78 naming influx.url")
+    func noDestination() throws {
+        let directory = TemporaryDirectory()
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--as-of", asOf])
+        #expect(outcome.status == 78, "\(outcome)")
+        #expect((outcome.stdout + outcome.stderr).contains("influx.url"), "\(outcome)")
+    }
+
+    @Test("bad data over the budget exits 65 and writes only the heartbeat")
+    func badDataOverBudget() throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, fixture: "bad", top: "run:\n  max_bad_rows: 1")
+        let output = directory.file("out.lp")
+        let outcome = try Executable.run(["run", "--config", config, "--as-of", asOf, "--output", "file:\(output)"])
+        #expect(outcome.status == 65, "\(outcome)")
+        #expect(outcome.stdout.contains("bad/scores.csv:4:"), "the summary shows the first bad rows: \(outcome)")
+        let written = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let lines = written.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("modelwatch_run,model=churn "), "\(written)")
+        #expect(written.contains("status=\"data_error\""))
+
+        let validate = try Executable.run(["validate", "--config", config, "--as-of", asOf])
+        #expect(validate.status == 65, "\(validate)")
+    }
+
+    @Test("validate succeeds with 0 and writes nothing: no output, no spool, no request")
+    func validateWritesNothing() throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, top: "delivery:\n  spool_dir: spool\n  dead_letter: dead/letters.lp")
+        let before = directory.listing()
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(
+            ["validate", "--config", config, "--as-of", asOf],
+            environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": "validate-secret-token"])
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout.contains("validate: ok"), "\(outcome)")
+        #expect(outcome.stdout.contains("scores: 15 rows read"), "\(outcome)")
+        #expect(directory.listing() == before, "validate created files: \(directory.listing())")
+        #expect(!(outcome.stdout + outcome.stderr).contains("validate-secret-token"))
+    }
+
+    @Test("run --output - prints only line protocol on stdout; the summary goes to stderr")
+    func standardOutputCarriesOnlyLineProtocol() throws {
+        let directory = TemporaryDirectory()
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--as-of", asOf, "--output", "-", "--verbose"])
+        #expect(outcome.status == 0, "\(outcome)")
+        let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.last == "", "stdout ends with a newline")
+        let parsed = lines.dropLast().map { LineProtocolLine(String($0)) }
+        #expect(parsed.count > 5)
+        #expect(parsed.allSatisfy { $0?.measurement.hasPrefix("modelwatch_") == true }, "\(outcome.stdout)")
+        #expect(parsed.last??.measurement == "modelwatch_run")
+        #expect(outcome.stderr.contains("modelwatch run as of 2026-11-20T03:00:00Z"), "\(outcome)")
+        #expect(outcome.stderr.contains("AUC 0.7917"), "\(outcome)")
+        #expect(outcome.stderr.contains("exit 0 (ok)"), "\(outcome)")
+    }
+
+    @Test("run --output file:PATH writes the file whole and prints the summary on stdout")
+    func fileOutput() throws {
+        let directory = TemporaryDirectory()
+        let output = directory.file("nested/dir/out.lp")
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--as-of", asOf, "--output", "file:\(output)"])
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout.contains("→ file \(output)"), "\(outcome)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.split(separator: "\n").allSatisfy { LineProtocolLine(String($0)) != nil })
+        #expect(text.contains("modelwatch_performance,model=churn,"))
+        #expect(!directory.listing().contains { $0.contains(".tmp") }, "no temporary file is left: \(directory.listing())")
+    }
+
+    @Test("an unreachable InfluxDB exits 75 within the retry budget; with a spool the points are kept there", arguments: [false, true])
+    func unreachableInflux(withSpool: Bool) throws {
+        let directory = TemporaryDirectory()
+        let token = "tok-\(UUID().uuidString)"
+        let top = withSpool ? "delivery:\n  retry_budget: 1s\n  spool_dir: spool" : "delivery:\n  retry_budget: 1s"
+        let config = writeConfig(in: directory, top: top)
+        let refusing = try RefusingPort()
+        let started = Date()
+        let outcome = try Executable.run(
+            ["run", "--config", config, "--as-of", asOf, "--verbose"],
+            environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": token], timeout: 30)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(outcome.status == 75, "\(outcome)")
+        #expect(elapsed < 10, "the 1s retry budget bounds the run: \(elapsed)s")
+        #expect(outcome.stdout.contains("temporary_failure"), "\(outcome)")
+        #expect(!outcome.stdout.contains(token) && !outcome.stderr.contains(token), "the token leaked: \(outcome)")
+
+        let spool = directory.file("spool")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.sorted()
+        if withSpool {
+            let spooled = files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }.joined()
+            #expect(spooled.contains("modelwatch_performance,model=churn,"), "spool: \(files)")
+            #expect(spooled.contains("modelwatch_join,model=churn "), "spool: \(files)")
+            #expect(spooled.contains("modelwatch_run,model=churn "), "the heartbeat is spooled too: \(files)")
+            #expect(!spooled.contains(token))
+            #expect(outcome.stdout.contains("spooled"), "\(outcome)")
+        } else {
+            #expect(files.isEmpty)
+        }
+    }
+
+    @Test("INFLUX_TOKEN never appears in the output, even when the config is wrong")
+    func tokenNeverPrinted() throws {
+        let directory = TemporaryDirectory()
+        let token = "tok-\(UUID().uuidString)"
+        let config = writeConfig(in: directory, top: "influx:\n  api: v2\n  bucket: b")
+        let outcome = try Executable.run(
+            ["run", "--config", config, "--as-of", asOf, "--verbose"],
+            environment: ["INFLUX_URL": "http://127.0.0.1:9", "INFLUX_TOKEN": token])
+        #expect(outcome.status == 78, "\(outcome)")
+        #expect(outcome.stderr.contains("influx.org"), "\(outcome)")
+        #expect(!outcome.stdout.contains(token) && !outcome.stderr.contains(token))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import ModelwatchJob
+import Testing
+
+/// The demo-like fixture (Fixtures/demo: a small seeded `modelwatch generate --scenario demo` data set, two
+/// models, a reference profile) run end to end to line protocol and compared byte for byte with
+/// `Fixtures/golden/demo.lp`.
+///
+/// After an intended change to the output, regenerate with `UPDATE_GOLDEN=1 swift test --filter GoldenOutputTests`
+/// and review the diff of the golden file.
+@Suite("Golden line protocol output")
+struct GoldenOutputTests {
+    static let asOf = "2026-11-09T05:00:00Z"
+    static let goldenPath = Fixture.sourceDirectory + "/golden/demo.lp"
+
+    private func run(asOf: String = Self.asOf, output: String) throws -> PipelineRun {
+        let directory = TemporaryDirectory()
+        return try runPipeline(configPath: Fixture.path("demo/modelwatch.yaml"), asOf: asOf, in: directory, output: output)
+    }
+
+    @Test("the demo fixture produces the checked-in line protocol")
+    func matchesGolden() throws {
+        let run = try run(output: "demo.lp")
+        #expect(run.report.exitStatus == .ok, "\(SummaryRenderer.render(run.report))")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(run.bytes).write(to: URL(fileURLWithPath: Self.goldenPath), options: .atomic)
+            return
+        }
+        let golden = try #require(FileManager.default.contents(atPath: Self.goldenPath), "missing \(Self.goldenPath); run with UPDATE_GOLDEN=1")
+        if [UInt8](golden) != run.bytes {
+            let expected = String(decoding: golden, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let actual = run.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(expected, actual).enumerated().first { $0.element.0 != $0.element.1 }
+            let detail = first.map { "line \($0.offset + 1):\n  golden: \($0.element.0)\n  actual: \($0.element.1)" }
+                ?? "golden has \(expected.count) lines, output \(actual.count)"
+            Issue.record("output differs from \(Self.goldenPath) (UPDATE_GOLDEN=1 regenerates it)\n\(detail)")
+        }
+    }
+
+    @Test("running the same as-of twice, or any as-of in the same window, writes identical bytes")
+    func deterministic() throws {
+        let first = try run(output: "first.lp")
+        let second = try run(output: "second.lp")
+        let sameWindow = try run(asOf: "2026-11-09T23:59:59Z", output: "third.lp")
+        #expect(!first.bytes.isEmpty)
+        #expect(first.bytes == second.bytes)
+        #expect(first.bytes == sameWindow.bytes)
+    }
+
+    @Test("the golden output is well-formed: parseable lines, schema measurements, sorted tags, one heartbeat per model")
+    func wellFormed() throws {
+        let run = try run(output: "demo.lp")
+        #expect(run.text.hasSuffix("\n"))
+        let lines = run.lines
+        let encoded = run.report.models.reduce(0) { $0 + $1.pointsEncoded + 1 }
+        #expect(lines.count == encoded)
+        let measurements = Set(lines.map(\.measurement))
+        #expect(measurements.isSubset(of: [
+            "modelwatch_performance", "modelwatch_threshold", "modelwatch_topk", "modelwatch_calibration_bin",
+            "modelwatch_feature", "modelwatch_feature_category", "modelwatch_output", "modelwatch_output_threshold",
+            "modelwatch_join", "modelwatch_run",
+        ]), "\(measurements)")
+        for line in lines {
+            #expect(line.tagKeys == line.tagKeys.sorted(), "\(line)")
+            #expect(!line.tags.values.contains(""), "\(line)")
+            #expect(!line.fields.values.contains { ["nan", "NaN", "inf", "+Inf", "-Inf"].contains($0) }, "\(line)")
+        }
+        #expect(run.points("modelwatch_run").map { $0.tags["model"]! } == ["demo-model", "demo model (daily, restated)"])
+        // Tag values needing escapes (a comma, spaces, quotes, non-ASCII) round-trip.
+        let regions = Set(run.points("modelwatch_output", ["model": "demo-model", "segment": "region"]).compactMap { $0.tags["segment_value"] })
+        #expect(regions.contains("other"))
+        #expect(regions.count == 4, "segment_cap 4 keeps three values and `other`: \(regions)")
+        // The restated model writes its final window and the provisional ones up to T.
+        let restated = run.points("modelwatch_performance", ["model": "demo model (daily, restated)"])
+        #expect(restated.map(\.timestampMs) == [ms("2026-11-07T00:00:00Z"), ms("2026-11-08T00:00:00Z"), ms("2026-11-09T00:00:00Z")])
+        #expect(restated.map { $0.boolean("provisional") } == [false, true, true])
+        // Drift against the reference profile is present for the profiled model only.
+        #expect(run.points("modelwatch_feature", ["model": "demo-model", "segment": "all"]).allSatisfy { $0.fields["psi"] != nil })
+        #expect(run.points("modelwatch_feature", ["model": "demo model (daily, restated)"]).isEmpty)
+    }
+}
