@@ -33,8 +33,8 @@ enum Executable {
         }
     }
 
-    /// Runs modelwatch with `arguments`; the environment is the test's minus every INFLUX_* and MODELWATCH_*
-    /// variable, plus `environment`. Killed after `timeout` seconds.
+    /// Runs modelwatch with `arguments` in a fresh directory; the environment is the test's minus every
+    /// INFLUX_* and MODELWATCH_* variable, with a private TMPDIR, plus `environment`. Killed after `timeout` seconds.
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> Outcome {
         let binary = try #require(path, "the modelwatch executable was not found (looked next to the test bundle and in .build/debug); build it with `swift build`")
         let directory = TemporaryDirectory("modelwatch-cli-io")
@@ -46,6 +46,10 @@ enum Executable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INFLUX_") && !$0.key.hasPrefix("MODELWATCH_") }
+        // The run lock lives in $TMPDIR when no spool is configured: keep it inside the directory removed afterwards.
+        let temporary = directory.file("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        env["TMPDIR"] = temporary
         env.merge(environment) { $1 }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
