@@ -43,6 +43,17 @@ struct HelperTests {
         #expect(ids.groupByKeys == item.groupBy)
     }
 
+    @Test("the outer statement drops subqueries", arguments: [
+        (#"SELECT max("psi") FROM (SELECT last("psi") AS "psi" FROM "f" WHERE $timeFilter GROUP BY "model", "feature")"#,
+         #"SELECT max("psi") FROM (subquery)"#),
+        (#"SELECT mean("x") FROM (SELECT "x" FROM "m" WHERE ("a" = 1 OR "b" = 2)) GROUP BY "model""#,
+         #"SELECT mean("x") FROM (subquery) GROUP BY "model""#),
+        (#"SELECT "x" FROM "m" GROUP BY "model""#, #"SELECT "x" FROM "m" GROUP BY "model""#),
+    ])
+    func outerStatementDropsSubqueries(query: String, outer: String) {
+        #expect(InfluxQLIdentifiers.outerStatement(query) == outer)
+    }
+
     @Test("aliases and WITH KEY are collected")
     func collectsAliasesAndShowKeys() {
         let ids = InfluxQLIdentifiers(#"SELECT last("run_as_of_seconds") * 1000 AS "last success" FROM "modelwatch_run" WHERE $timeFilter"#)

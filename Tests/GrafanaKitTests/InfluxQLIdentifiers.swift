@@ -34,6 +34,31 @@ struct InfluxQLIdentifiers: Equatable, Sendable {
         }
     }
 
+    /// The query without its subqueries: each `FROM (…)` becomes `FROM (subquery)`, so that the outer
+    /// statement's GROUP BY can be read on its own.
+    static func outerStatement(_ query: String) -> String {
+        var result = ""
+        var depth = 0
+        var index = query.startIndex
+        while index < query.endIndex {
+            if depth == 0, query[index...].range(of: #"^(?i)FROM\s*\("#, options: .regularExpression) != nil {
+                let open = query[index...].firstIndex(of: "(")!
+                result += query[index..<open] + "(subquery)"
+                depth = 1
+                index = query.index(after: open)
+                continue
+            }
+            if depth > 0 {
+                if query[index] == "(" { depth += 1 }
+                if query[index] == ")" { depth -= 1 }
+            } else {
+                result.append(query[index])
+            }
+            index = query.index(after: index)
+        }
+        return result
+    }
+
     /// The first capture group of every match of `pattern` in `text`.
     static func captures(_ pattern: String, in text: String) -> [String] {
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
