@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Alert rules evaluated on modelwatch's demo output")
 struct AlertEvaluationTests {
-    static func outcomes(_ demo: DemoInflux) throws -> [String: AlertEvaluator.Outcome] {
+    static func outcomes(_ demo: ScenarioInflux) throws -> [String: AlertEvaluator.Outcome] {
         let now = QueryExecutionTests.alertNow(demo)
         var outcomes: [String: AlertEvaluator.Outcome] = [:]
         for rule in Kit.rules {
@@ -54,7 +54,7 @@ struct AlertEvaluationTests {
     func heartbeatFiresAfterSilence() async throws {
         guard let demo = try await QueryExecutionTests.demo() else { return }
         let rule = try #require(Kit.rules.first { $0.uid == "mw-job-stopped" })
-        let later = (demo.asOfs.last ?? 0) + 2 * DemoInflux.dayMs + 3_600_000
+        let later = (demo.asOfs.last ?? 0) + 2 * ScenarioInflux.dayMs + 3_600_000
         let outcome = try AlertEvaluator(rule: rule) { item in
             let from = later - Int64(item["relativeTimeRange"]?["from"]?.int ?? 0) * 1000
             return try demo.query(try GrafanaQueryRenderer(fromMs: from, toMs: later, intervalMs: 60_000)

@@ -29,7 +29,7 @@ struct AlertEvaluator {
 
     let rule: KitRule
     /// Runs a rendered InfluxQL query for a data item, returning its series.
-    let runQuery: (_ item: Doc) throws -> [DemoInflux.Series]
+    let runQuery: (_ item: Doc) throws -> [ScenarioInflux.Series]
 
     func evaluate() throws -> Outcome {
         var results: [String: Value] = [:]

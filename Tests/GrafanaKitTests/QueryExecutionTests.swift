@@ -4,7 +4,7 @@ import Testing
 
 /// Every panel, variable and alert query of the kit, rendered the way Grafana renders it
 /// (``GrafanaQueryRenderer``) and executed against a real InfluxDB that modelwatch filled from the
-/// generator's `demo` scenario (``DemoInflux``). Each must return the series the written points
+/// generator's `demo` scenario (``ScenarioInflux/Recipe/demo``). Each must return the series the written points
 /// imply — right measurement, right tag combinations, real values — not merely no error.
 @Suite("Queries against modelwatch's demo output in a real InfluxDB")
 struct QueryExecutionTests {
@@ -13,8 +13,8 @@ struct QueryExecutionTests {
     static let dashboardVariables: [GrafanaQueryRenderer.Variable] =
         ["model", "version", "segment", "segment_value", "feature"].map { .all($0) }
 
-    static func dashboardRenderer(_ demo: DemoInflux) -> GrafanaQueryRenderer {
-        let from = DemoInflux.demoStartMs - 8 * DemoInflux.dayMs
+    static func dashboardRenderer(_ demo: ScenarioInflux) -> GrafanaQueryRenderer {
+        let from = (demo.asOfs.first ?? 0) - 9 * ScenarioInflux.dayMs  // the demo's start minus 8 days
         let to = (demo.asOfs.last ?? 0) + 3_600_000
         let interval = GrafanaQueryRenderer.dashboardIntervalMs(fromMs: from, toMs: to, maxDataPoints: 1000,
                                                                  minIntervalMs: 60_000)
@@ -22,13 +22,16 @@ struct QueryExecutionTests {
     }
 
     /// Alerts are evaluated one hour after the last daily run.
-    static func alertNow(_ demo: DemoInflux) -> Int64 { (demo.asOfs.last ?? 0) + 3_600_000 }
+    static func alertNow(_ demo: ScenarioInflux) -> Int64 { (demo.asOfs.last ?? 0) + 3_600_000 }
 
     /// The demo fixture, or `nil` when it cannot be built and skipping is allowed.
-    static func demo() async throws -> DemoInflux? {
+    static func demo() async throws -> ScenarioInflux? { try await load(.demo) }
+
+    /// A scenario fixture, or `nil` when modelwatch or influxd is missing and MODELWATCH_ALLOW_SKIP=1.
+    static func load(_ recipe: ScenarioInflux.Recipe) async throws -> ScenarioInflux? {
         do {
-            return try await DemoInflux.instance()
-        } catch let error as DemoInflux.SetupError {
+            return try await ScenarioInflux.scenario(recipe)
+        } catch let error as ScenarioInflux.SetupError {
             if case .missing = error, ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] == "1" { return nil }
             throw error
         }
@@ -72,7 +75,7 @@ struct QueryExecutionTests {
         return Expectation(combinations: combinations, filtersOnFields: !fieldFilters.isEmpty, groupBy: groupBy)
     }
 
-    static func check(_ query: KitQuery, rendered: String, series: [DemoInflux.Series], expectation: Expectation) {
+    static func check(_ query: KitQuery, rendered: String, series: [ScenarioInflux.Series], expectation: Expectation) {
         #expect(!series.isEmpty, "\(query.location) returned no series:\n\(rendered)")
         for item in series {
             #expect(!item.nonNullValues.isEmpty, "\(query.location): series \(item.tags) has only nulls")

@@ -3,20 +3,21 @@ import Foundation
 import Glibc
 #endif
 
-/// A real InfluxDB 1.x filled with modelwatch's output for the generator's `demo` scenario: the
-/// `modelwatch` binary generates the data, builds the reference profile and runs once per day
+/// A real InfluxDB 1.x filled with modelwatch's output for one of the generator's scenarios: the
+/// `modelwatch` binary generates the data, builds the reference profile and runs once per as-of day
 /// (`--output file:`), and the line protocol is written to a throw-away `influxd` in as-of order, so
-/// later restatements overwrite earlier ones exactly as in production.
+/// later restatements overwrite earlier ones exactly as in production. Each scenario gets its own
+/// database on one shared server.
 ///
-/// Built once per test process. `influxd` runs under a small shell watchdog that stops it and deletes
-/// its directory as soon as the test process is gone (exited or a zombie); the watchdog gets none of
-/// the test process's standard streams, so the test runner never waits on it.
-final class DemoInflux: Sendable {
+/// Built once per test process and scenario. `influxd` runs under a small shell watchdog that stops it
+/// and deletes its directory as soon as the test process is gone (exited or a zombie); the watchdog
+/// gets none of the test process's standard streams, so the test runner never waits on it.
+final class ScenarioInflux: Sendable {
     let url: String
-    let database = "modelwatch"
+    let database: String
     /// Everything modelwatch wrote, in write order.
     let points: [WrittenPoint]
-    /// The as-of times of the daily runs, epoch ms.
+    /// The as-of times of the runs, epoch ms, ascending.
     let asOfs: [Int64]
 
     enum SetupError: Error, CustomStringConvertible {
@@ -30,11 +31,30 @@ final class DemoInflux: Sendable {
         }
     }
 
-    static let demoStartMs: Int64 = 1_793_491_200_000  // 2026-11-01T00:00:00Z, the demo preset's start
     static let dayMs: Int64 = 86_400_000
 
-    private init(url: String, points: [WrittenPoint], asOfs: [Int64]) {
+    /// What to generate and when to run.
+    struct Recipe: Sendable {
+        let scenario: String
+        /// Predictions per hour (`--rate`). Not lower than the presets' 200: below it the PSI of the
+        /// high-cardinality categorical feature f_cat_02 exceeds 0.25 on healthy data (small-sample bias).
+        let rate: Int
+        /// As-of days, counted from the scenario's first day (day 1 = one day after the start).
+        let runDays: [Int]
+
+        /// The 14-day demo, run every day.
+        static let demo = Recipe(scenario: "demo", rate: 200, runDays: Array(1...14))
+
+        /// A 30-day preset, run on the days the alert rules look at when evaluated after day 30: the
+        /// last 9 days (input baselines), and days 13 and 20 (performance baselines 10–38 days back).
+        static func thirtyDays(_ scenario: String) -> Recipe {
+            Recipe(scenario: scenario, rate: 200, runDays: [13, 20] + Array(22...30))
+        }
+    }
+
+    private init(url: String, database: String, points: [WrittenPoint], asOfs: [Int64]) {
         self.url = url
+        self.database = database
         self.points = points
         self.asOfs = asOfs
     }
@@ -57,54 +77,83 @@ final class DemoInflux: Sendable {
         ["/usr/bin/influxd", "/usr/local/bin/influxd"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    // MARK: Shared instance
+    // MARK: Shared instances
 
     private static let shared = Shared()
 
-    static func instance() async throws -> DemoInflux { try await shared.get() }
+    /// The demo scenario (``Recipe/demo``).
+    static func demo() async throws -> ScenarioInflux { try await shared.get(.demo) }
+
+    static func scenario(_ recipe: Recipe) async throws -> ScenarioInflux { try await shared.get(recipe) }
 
     private actor Shared {
-        private var result: Result<DemoInflux, any Error>?
-        func get() throws -> DemoInflux {
-            if result == nil { result = Result { try DemoInflux.make() } }
-            return try result!.get()
+        private var server: Result<String, any Error>?
+        private var scenarios: [String: Task<ScenarioInflux, any Error>] = [:]
+
+        func serverURL() throws -> String {
+            if server == nil {
+                server = Result {
+                    guard let influxd = ScenarioInflux.influxdBinary() else {
+                        throw SetupError.missing("influxd (apt-get install influxdb)")
+                    }
+                    let directory = FileManager.default.temporaryDirectory
+                        .appendingPathComponent("mw-grafana-influxd-\(UUID().uuidString)")
+                    return try ScenarioInflux.startInflux(influxd, in: directory, cleanUp: directory)
+                }
+            }
+            return try server!.get()
+        }
+
+        func get(_ recipe: Recipe) async throws -> ScenarioInflux {
+            if let task = scenarios[recipe.scenario] { return try await task.value }
+            let url = try serverURL()
+            let task = Task.detached { try ScenarioInflux.make(recipe, url: url) }
+            scenarios[recipe.scenario] = task
+            return try await task.value
         }
     }
 
     // MARK: Setup
 
-    private static func make() throws -> DemoInflux {
+    private static func make(_ recipe: Recipe, url: String) throws -> ScenarioInflux {
         guard let modelwatch = modelwatchBinary() else {
             throw SetupError.missing("the modelwatch executable (build the package, or set MODELWATCH_BINARY)")
         }
-        guard let influxd = influxdBinary() else { throw SetupError.missing("influxd (apt-get install influxdb)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mw-grafana-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let demo = directory.appendingPathComponent("demo")
-        let config = demo.appendingPathComponent("modelwatch.yaml").path
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent(recipe.scenario)
+        let config = data.appendingPathComponent("modelwatch.yaml").path
 
-        // Half the preset's volume keeps the 14 daily runs quick; incidents and version switch are unchanged.
-        try run(modelwatch, ["generate", "--scenario", "demo", "--rate", "200", "--out", demo.path])
-        try run(modelwatch, ["profile", "--config", config, "--from", "2026-11-01T00:00:00Z", "--to", "2026-11-04T00:00:00Z"])
+        let generated = try run(modelwatch, ["generate", "--scenario", recipe.scenario, "--rate", String(recipe.rate),
+                                             "--out", data.path])
+        // "reference: --from A --to B" names the reference period; the scenario starts at A.
+        let reference = InfluxQLIdentifiers.captures(#"reference:\s+(--from \S+ --to \S+)"#, in: generated).first
+        let period = (reference ?? "").split(separator: " ").map(String.init)
+        guard period.count == 4, let start = ISO8601DateFormatter().date(from: period[1]) else {
+            throw SetupError.failed("modelwatch generate (no reference period in its output)", generated)
+        }
+        try run(modelwatch, ["profile", "--config", config] + period)
+        let startMs = Int64(start.timeIntervalSince1970 * 1000)
         var asOfs: [Int64] = []
         var files: [URL] = []
-        for day in 1...14 {
-            let asOf = demoStartMs + Int64(day) * dayMs
+        for day in recipe.runDays {
+            let asOf = startMs + Int64(day) * dayMs
             let file = directory.appendingPathComponent("day-\(day).lp")
             try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"])
             asOfs.append(asOf)
             files.append(file)
         }
 
-        let url = try startInflux(influxd, in: directory.appendingPathComponent("influxd"), cleanUp: directory)
-        try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"modelwatch\""])
+        let database = "mw_" + recipe.scenario.replacingOccurrences(of: "-", with: "_")
+        try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         var points: [WrittenPoint] = []
         for file in files {
-            try checkedCurl(["-XPOST", "\(url)/write?db=modelwatch&precision=ms", "--data-binary", "@\(file.path)"],
+            try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", "@\(file.path)"],
                             expect: "204")
             points += LineProtocolOracle.parse(try String(contentsOf: file, encoding: .utf8))
         }
-        return DemoInflux(url: url, points: points, asOfs: asOfs)
+        return ScenarioInflux(url: url, database: database, points: points, asOfs: asOfs)
     }
 
     static func rfc3339(_ ms: Int64) -> String {
@@ -146,7 +195,7 @@ final class DemoInflux: Sendable {
     }
 
     /// Starts `influxd` with its data in `directory`; the watchdog deletes `cleanUp` when it stops it.
-    private static func startInflux(_ influxd: String, in directory: URL, cleanUp: URL) throws -> String {
+    fileprivate static func startInflux(_ influxd: String, in directory: URL, cleanUp: URL) throws -> String {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let httpPort = try freePort(), rpcPort = try freePort()
         let config = directory.appendingPathComponent("influxdb.conf")
