@@ -237,7 +237,11 @@ final class ScenarioInflux: Sendable {
     }
 
     private static func freePort() throws -> Int {
+        #if os(Linux)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
         guard descriptor >= 0 else { throw SetupError.failed("socket", String(errno)) }
         defer { close(descriptor) }
         var address = sockaddr_in()
