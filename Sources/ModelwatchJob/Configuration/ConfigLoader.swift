@@ -1,4 +1,5 @@
 import Foundation
+import PostgresSource
 import Yams
 
 /// Reads a YAML config file and resolves it, with the environment, into one ``JobConfiguration``.
@@ -20,6 +21,8 @@ public enum ConfigLoader {
         public static let bucket = "INFLUX_BUCKET"
         public static let api = "INFLUX_API"
         public static let spoolDirectory = "MODELWATCH_SPOOL_DIR"
+        /// Default variable holding a PostgreSQL source's password (`postgres.password_env` names another).
+        public static let postgresPassword = "MODELWATCH_PG_PASSWORD"
     }
 
     /// Loads and validates the config at `path`.
@@ -55,7 +58,7 @@ public enum ConfigLoader {
             relative.hasPrefix("/") ? relative : URL(fileURLWithPath: baseDirectory).appendingPathComponent(relative).standardized.path
         }
 
-        let models = try parseModels(root.required("models"), resolve: resolve)
+        let models = try parseModels(root.required("models"), resolve: resolve, environment: environment)
         let influx = try parseInflux(root.optional("influx"), environment: environment, file: file, resolve: resolve)
         let delivery = try parseDelivery(root.optional("delivery"), environment: environment, resolve: resolve)
         let run = try parseRun(root.optional("run"))
@@ -69,13 +72,13 @@ public enum ConfigLoader {
 
     // MARK: - Models
 
-    private static func parseModels(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> [ModelConfiguration] {
+    private static func parseModels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> [ModelConfiguration] {
         let items = try node.list
         guard !items.isEmpty else { throw node.error("needs at least one model") }
         var models: [ModelConfiguration] = []
         var names = Set<String>()
         for item in items {
-            let model = try parseModel(item, resolve: resolve)
+            let model = try parseModel(item, resolve: resolve, environment: environment)
             guard names.insert(model.name).inserted else {
                 throw item.error("duplicate model name `\(model.name)`", key: "name")
             }
@@ -84,7 +87,7 @@ public enum ConfigLoader {
         return models
     }
 
-    private static func parseModel(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> ModelConfiguration {
+    private static func parseModel(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
         try node.allowOnly([
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
             "minimum_samples", "segments", "segment_cap", "top_categories", "reference_profile", "scores", "labels",
@@ -138,8 +141,8 @@ public enum ConfigLoader {
             topCategories = try topNode.int
             guard (0...100).contains(topCategories) else { throw topNode.error("must be within 0…100") }
         }
-        let scores = try parseScores(try node.required("scores"), resolve: resolve)
-        let labels = try parseLabels(try node.required("labels"), resolve: resolve)
+        let scores = try parseScores(try node.required("scores"), resolve: resolve, environment: environment)
+        let labels = try parseLabels(try node.required("labels"), resolve: resolve, environment: environment)
         var numeric: [String] = []
         var categorical: [String] = []
         if let features = try node.optional("features") {
@@ -196,12 +199,13 @@ public enum ConfigLoader {
         return unit
     }
 
-    private static func parseScores(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> ScoreSource {
-        try node.allowOnly(["path", "format", "timestamp_unit", "columns"])
+    private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
+        let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
         let columns = try node.required("columns")
         try columns.allowOnly(["id", "time", "score", "version"])
         return ScoreSource(
-            path: resolve(try node.required("path").string),
+            path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
             idColumn: try columns.optional("id")?.string ?? "prediction_id",
@@ -211,18 +215,114 @@ public enum ConfigLoader {
         )
     }
 
-    private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String) throws(ConfigError) -> LabelSource {
-        try node.allowOnly(["path", "format", "timestamp_unit", "columns"])
+    private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
+        let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
         let columns = try node.required("columns")
         try columns.allowOnly(["id", "label", "time"])
+        if location.postgres != nil, try columns.optional("time") == nil {
+            throw columns.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "time")
+        }
         return LabelSource(
-            path: resolve(try node.required("path").string),
+            path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
             idColumn: try columns.optional("id")?.string ?? "prediction_id",
             labelColumn: try columns.optional("label")?.string ?? "label",
             timeColumn: try columns.optional("time")?.string
         )
+    }
+
+    // MARK: - PostgreSQL sources
+
+    /// `path` or `postgres`, exactly one.
+    private static func parseLocation(
+        _ node: ConfigNode, resolve: (String) -> String, environment: [String: String], allowsMode: Bool
+    ) throws(ConfigError) -> (path: String?, postgres: PostgresSourceConfiguration?) {
+        let pathNode = try node.optional("path")
+        let postgresNode = try node.optional("postgres")
+        switch (pathNode, postgresNode) {
+        case (nil, nil): throw node.error("needs `path` (files) or `postgres` (a database table or query)", key: "path")
+        case (_?, _?): throw node.error("is given together with `path`; a source reads files or a database, not both", key: "postgres")
+        case (let pathNode?, nil): return (resolve(try pathNode.string), nil)
+        case (nil, let postgresNode?):
+            return (nil, try parsePostgres(postgresNode, resolve: resolve, environment: environment, allowsMode: allowsMode))
+        }
+    }
+
+    private static func parsePostgres(
+        _ node: ConfigNode, resolve: (String) -> String, environment: [String: String], allowsMode: Bool
+    ) throws(ConfigError) -> PostgresSourceConfiguration {
+        try node.allowOnly([
+            "host", "port", "database", "user", "password_env", "password_file", "password", "sslmode", "sslrootcert",
+            "table", "query", "connect_timeout", "mode",
+        ])
+        if try node.optional("password") != nil {
+            throw node.error("secrets do not belong in the config file: set \(Env.postgresPassword) (or the variable named by password_env), or password_file", key: "password")
+        }
+        let host = try node.optional("host")?.string ?? "localhost"
+        var port = 5432
+        if let portNode = try node.optional("port") {
+            port = try portNode.int
+            guard (1...65535).contains(port) else { throw portNode.error("must be within 1…65535") }
+        }
+        let database = try node.required("database").string
+        let user = try node.required("user").string
+        var password: String?
+        if let fileNode = try node.optional("password_file") {
+            let path = resolve(try fileNode.string)
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw fileNode.error("cannot read the secret file `\(path)`")
+            }
+            let secret = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw fileNode.error("the secret file `\(path)` is empty") }
+            password = secret
+        } else {
+            let variable = try node.optional("password_env")?.string ?? Env.postgresPassword
+            if let secret = environment[variable], !secret.isEmpty { password = secret }
+        }
+        var sslMode = "prefer"
+        if let sslNode = try node.optional("sslmode") {
+            sslMode = try sslNode.string
+            guard PostgresSettings.sslModes.contains(sslMode) else {
+                throw sslNode.error("must be one of \(PostgresSettings.sslModes.joined(separator: ", ")), got `\(sslMode)`")
+            }
+        }
+        let sslRootCert = try node.optional("sslrootcert").map { n throws(ConfigError) in resolve(try n.string) }
+        var timeout = 10
+        if let timeoutNode = try node.optional("connect_timeout") {
+            timeout = Int(try timeoutNode.durationSeconds)
+            guard timeout >= 1 else { throw timeoutNode.error("must be at least 1s") }
+        }
+        let relation: PostgresSourceConfiguration.Relation
+        switch (try node.optional("table"), try node.optional("query")) {
+        case (nil, nil): throw node.error("needs `table` (with `columns`) or `query` (a SELECT using $1 and $2 for the time range)", key: "table")
+        case (_?, _?): throw node.error("is given together with `table`; keep one", key: "query")
+        case (let tableNode?, nil):
+            let table = try tableNode.string
+            guard !table.isEmpty else { throw tableNode.error("must not be empty") }
+            relation = .table(table)
+        case (nil, let queryNode?):
+            var query = try queryNode.string.trimmingCharacters(in: .whitespacesAndNewlines)
+            while query.hasSuffix(";") { query = String(query.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
+            guard query.contains("$1") else {
+                throw queryNode.error("must bound the read with $1 (the start of the time range, timestamptz) and $2 (its end), e.g. `WHERE prediction_time >= $1 AND prediction_time < $2`")
+            }
+            relation = .query(query)
+        }
+        var mode = PostgresSourceConfiguration.Mode.exact
+        if let modeNode = try node.optional("mode") {
+            guard allowsMode else { throw modeNode.error("is set on scores.postgres (it applies to the whole model)") }
+            guard let parsed = PostgresSourceConfiguration.Mode(rawValue: try modeNode.string) else {
+                throw modeNode.error("must be exact or pushdown")
+            }
+            mode = parsed
+        }
+        return PostgresSourceConfiguration(
+            settings: PostgresSettings(
+                host: host, port: port, database: database, user: user, password: password, sslMode: sslMode,
+                sslRootCert: sslRootCert, connectTimeoutSeconds: timeout),
+            relation: relation, mode: mode, key: node.path)
     }
 
     // MARK: - InfluxDB
@@ -246,7 +346,8 @@ public enum ConfigLoader {
         }
         guard let url = try value("url", env: Env.url) else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
-            throw ConfigError(key: environment[Env.url] != nil ? Env.url : "influx.url", "must be an http:// or https:// URL with a host", file: environment[Env.url] != nil ? nil : file)
+            let fromEnvironment = !(environment[Env.url] ?? "").isEmpty
+            throw ConfigError(key: fromEnvironment ? Env.url : "influx.url", "must be an http:// or https:// URL with a host", file: fromEnvironment ? nil : file)
         }
         let apiName = try value("api", env: Env.api) ?? "v1"
         let api: InfluxConfiguration.API
@@ -261,7 +362,8 @@ public enum ConfigLoader {
         case "v3":
             api = .v3(database: try value("database", env: Env.database) ?? "modelwatch")
         default:
-            throw ConfigError(key: "influx.api", "must be v1, v2 or v3, got `\(apiName)`", file: file)
+            let fromEnvironment = !(environment[Env.api] ?? "").isEmpty
+            throw ConfigError(key: fromEnvironment ? Env.api : "influx.api", "must be v1, v2 or v3, got `\(apiName)`", file: fromEnvironment ? nil : file)
         }
         let credentials = try resolveCredentials(node, environment: environment, resolve: resolve)
         if case .v2 = api, case .userPassword = credentials {

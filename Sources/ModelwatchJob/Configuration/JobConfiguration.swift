@@ -1,3 +1,5 @@
+import PostgresSource
+
 /// The one immutable, validated configuration of a run, resolved once from flags, environment and file.
 public struct JobConfiguration: Sendable {
     /// Models to evaluate, in config order.
@@ -73,8 +75,10 @@ public enum TimestampUnitOption: String, Sendable {
 
 /// Where prediction scores are read from.
 public struct ScoreSource: Sendable {
-    /// A file, a glob (`*`, `?`) or a directory, resolved relative to the config file.
-    public var path: String
+    /// A file, a glob (`*`, `?`) or a directory, resolved relative to the config file; nil when `postgres` is set.
+    public var path: String?
+    /// A PostgreSQL table or query instead of files (exactly one of `path` and `postgres`).
+    public var postgres: PostgresSourceConfiguration? = nil
     /// Explicit format, or nil to infer from the file name (`.csv`, `.jsonl`, `.ndjson`, with optional `.gz`).
     public var format: SourceFormat?
     public var timestampUnit: TimestampUnitOption
@@ -86,13 +90,40 @@ public struct ScoreSource: Sendable {
 
 /// Where ground-truth labels are read from.
 public struct LabelSource: Sendable {
-    public var path: String
+    /// Files, as for scores; nil when `postgres` is set.
+    public var path: String?
+    /// A PostgreSQL table or query instead of files; needs `columns.time` so the read can be bounded.
+    public var postgres: PostgresSourceConfiguration? = nil
     public var format: SourceFormat?
     public var timestampUnit: TimestampUnitOption
     public var idColumn: String
     public var labelColumn: String
     /// When the label was observed; without it every label counts as observed before the as-of time.
     public var timeColumn: String?
+}
+
+/// A PostgreSQL source (`scores.postgres` / `labels.postgres`): a connection and a table or a query.
+public struct PostgresSourceConfiguration: Sendable {
+    /// What is read.
+    public enum Relation: Sendable, Equatable {
+        /// A table or view (optionally schema-qualified); modelwatch writes the bounded SELECT.
+        case table(String)
+        /// A SELECT with `$1` and `$2` (timestamptz) for the bounds of the time range.
+        case query(String)
+    }
+    /// How the model is evaluated from this source (set on `scores.postgres`).
+    public enum Mode: String, Sendable {
+        /// Rows are streamed and every metric is computed in modelwatch, as for files.
+        case exact
+        /// The database aggregates sufficient statistics with GROUP BY; see docs/postgres.md.
+        case pushdown
+    }
+    /// Connection settings with the password already resolved.
+    public var settings: PostgresSettings
+    public var relation: Relation
+    public var mode: Mode
+    /// The config key of this block, e.g. `models[0].scores.postgres`, for messages.
+    public var key: String
 }
 
 /// The InfluxDB write target.

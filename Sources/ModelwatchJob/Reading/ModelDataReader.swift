@@ -42,13 +42,16 @@ struct ModelDataReader {
             categoricalFeatures: model.categoricalFeatures.count)
         var counters = JoinCounters()
         var samples: [String] = []
+        // Counted apart from `counters`, which the readers hold inout while they call `reject`.
+        var rejected = 0
         func reject(_ message: String) {
-            counters.rowsRejected += 1
+            rejected += 1
             if samples.count < sampleLimit { samples.append(message) }
         }
         try readScores(into: &table, counters: &counters, reject: reject)
         if readsLabels { try readLabels(into: &table, counters: &counters, reject: reject) }
         table.finishReading()
+        counters.rowsRejected = rejected
         return Result(table: table, counters: counters, rowErrorSamples: samples)
     }
 
@@ -79,11 +82,12 @@ struct ModelDataReader {
         let numericCount = model.numericFeatures.count
         let categoricalCount = model.categoricalFeatures.count
         let segmentCount = model.segmentColumns.count
+        let staticVersion = model.staticVersion
 
         /// Parses one score row into the table (or rejects it).
         func ingestScore(_ record: some SourceRow, location: String) {
             counters.scoreRowsRead += 1
-            guard record.kind(0) == .text, let id = record.string(0) else {
+            guard record.kind(0) == .text else {
                 reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
                 return
             }
@@ -92,7 +96,7 @@ struct ModelDataReader {
                 return
             }
             guard range.contains(time) else {
-                table.noteIDOutsideRange(id)
+                record.valueBytes(0) { table.noteIDOutsideRange(bytes: $0) }
                 return
             }
             var score = Double.nan
@@ -117,11 +121,19 @@ struct ModelDataReader {
                     scoreKind = .present
                 }
             }
-            let version = versionIndex.flatMap { record.kind($0) == .text ? record.string($0) : nil } ?? model.staticVersion
             counters.scoreRowsInRange += 1
-            let row = table.beginRow(id: id, timeMs: time, score: score, scoreKind: scoreKind, version: version)
+            let row = record.valueBytes(0) { idBytes in
+                if let versionIndex, record.kind(versionIndex) == .text {
+                    return record.valueBytes(versionIndex) { versionBytes in
+                        table.beginRow(idBytes: idBytes, timeMs: time, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+                    }
+                }
+                return staticVersion.withBytes { versionBytes in
+                    table.beginRow(idBytes: idBytes, timeMs: time, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+                }
+            }
             for segment in 0..<segmentCount {
-                table.setSegment(segment, row: row, value: record.string(segmentStart + segment))
+                record.valueBytes(segmentStart + segment) { table.setSegment(segment, row: row, bytes: $0) }
             }
             for feature in 0..<numericCount {
                 let column = numericStart + feature
@@ -142,12 +154,22 @@ struct ModelDataReader {
                 switch record.kind(column) {
                 case .null: table.setCategory(feature, row: row, value: "", kind: .null)
                 case .empty: table.setCategory(feature, row: row, value: "", kind: .empty)
-                case .text: table.setCategory(feature, row: row, value: record.string(column) ?? "", kind: .present)
+                case .text: record.valueBytes(column) { table.setCategory(feature, row: row, bytes: $0, kind: .present) }
                 }
             }
         }
 
-        for path in try SourceFiles.expand(source.path, key: "\(key).path") {
+        if let postgres = source.postgres {
+            let columnKeys = ["id", "time", "score", "version"].prefix(columns.count - segmentCount - numericCount - categoricalCount).map { "\(key).columns.\($0)" }
+                + Array(repeating: "models[\(model.name)].segments", count: segmentCount)
+                + Array(repeating: "models[\(model.name)].features.numeric", count: numericCount)
+                + Array(repeating: "models[\(model.name)].features.categorical", count: categoricalCount)
+            let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
+            try reader.stream(columns: columns, columnKeys: columnKeys, timeColumn: 1, startMs: range.startMs, endMs: range.endMs) { record in
+                ingestScore(record, location: reader.location)
+            }
+        }
+        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
@@ -168,7 +190,7 @@ struct ModelDataReader {
         /// Parses one label row and joins it (or rejects it).
         func ingestLabel(_ record: some SourceRow, location: String) {
             counters.labelRowsRead += 1
-            guard record.kind(0) == .text, let id = record.string(0) else {
+            guard record.kind(0) == .text else {
                 reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
                 return
             }
@@ -184,10 +206,29 @@ struct ModelDataReader {
                 }
                 labelTime = time
             }
-            table.recordLabel(id: id, label: label, timeMs: labelTime)
+            record.valueBytes(0) { table.recordLabel(idBytes: $0, label: label, timeMs: labelTime) }
         }
 
-        for path in try SourceFiles.expand(source.path, key: "\(key).path") {
+        if let postgres = source.postgres, let labelTimeColumn = source.timeColumn {
+            let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
+            // Labels are bounded by label time: a label cannot be observed before its prediction, so every
+            // label of a prediction in the read range has label_time >= the range's start.
+            if let scores = model.scores.postgres {
+                let scoreReader = try PostgresRecords(scores, key: "models[\(model.name)].scores", timestampUnit: model.scores.timestampUnit)
+                try PostgresRecords.olderScoreIDs(
+                    scores: scoreReader, scoreID: model.scores.idColumn, scoreTime: model.scores.timeColumn,
+                    scoreKey: "models[\(model.name)].scores.columns.time", range: readRange,
+                    labels: reader, labelID: source.idColumn, labelTime: labelTimeColumn, labelKey: "\(key).columns.time",
+                    labelStart: readRange.startMs, onID: { table.noteIDOutsideRange($0) })
+            }
+            try reader.stream(
+                columns: columns, columnKeys: ["id", "label", "time"].map { "\(key).columns.\($0)" }, timeColumn: 2,
+                startMs: readRange.startMs, endMs: nil
+            ) { record in
+                ingestLabel(record, location: reader.location)
+            }
+        }
+        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
                 ingestLabel(record, location: path)
             }, onRowError: { error in

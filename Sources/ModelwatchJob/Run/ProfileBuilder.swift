@@ -32,12 +32,15 @@ public enum ProfileBuilder {
     /// the configured path) and profiles every feature and the score.
     public static func build(model: ModelConfiguration, range: TimeRange, inputPath: String?, options: RunOptions) throws(JobError) -> Built {
         var model = model
-        if let inputPath { model.scores.path = inputPath }
+        if let inputPath {
+            model.scores.path = inputPath
+            model.scores.postgres = nil
+        }
         let data = try ModelDataReader(model: model, range: range, readsLabels: false).read()
         try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
         let table = data.table
         guard table.count > 0 else {
-            throw JobError(.dataError, "\(model.scores.path): no prediction in \(range); nothing to profile")
+            throw JobError(.dataError, "\(model.scores.path ?? "models[\(model.name)].scores.postgres"): no prediction in \(range); nothing to profile")
         }
         var features: [String: FeatureProfile] = [:]
         for (index, name) in model.numericFeatures.enumerated() {
@@ -60,7 +63,7 @@ public enum ProfileBuilder {
         scores.reserveCapacity(table.count)
         for row in 0..<table.count where table.scoreKind[row] == .present { scores.append(table.score[row]) }
         let profile = ReferenceProfile.make(
-            model: model.name, source: "\(model.scores.path) \(range)", rowCount: table.count, features: features,
+            model: model.name, source: "\(model.scores.path ?? "postgres") \(range)", rowCount: table.count, features: features,
             score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count))
         return Built(profile: profile, counters: data.counters, rows: table.count, rowErrorSamples: data.rowErrorSamples)
     }

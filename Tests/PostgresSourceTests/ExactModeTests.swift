@@ -1,0 +1,100 @@
+import Foundation
+import ModelwatchJob
+import PostgresSource
+import SyntheticData
+import Testing
+import TestSupport
+
+/// Exact mode reads the same rows as the file source and must write the same points.
+@Suite("PostgreSQL source, exact mode", .serialized, .enabled(if: Postgres.enabled, "PostgreSQL missing and MODELWATCH_ALLOW_SKIP=1"))
+struct ExactModeTests {
+    static let asOf = "2026-11-15T00:00:00Z"
+
+    /// The demo scenario as files, with its reference profile, loaded into `scores` and `labels` tables.
+    static func loadScenario(into server: PostgresServer) throws -> (directory: URL, config: String, yaml: String) {
+        let directory = try temporaryDirectory("pg-scenario")
+        let written = try ScenarioFiles.write(ScenarioConfig.named("demo")!, to: directory.path, modelName: "demo-model", gzip: false)
+        let configuration = try ConfigLoader.load(path: written.configPath, environment: [:])
+        let built = try ProfileBuilder.build(
+            model: configuration.models[0], range: written.referenceRange, inputPath: nil, options: configuration.run)
+        try ProfileBuilder.write(built, to: configuration.models[0].referenceProfile!)
+        let numeric = configuration.models[0].numericFeatures.map { "\($0) double precision" }
+        let categorical = configuration.models[0].categoricalFeatures.map { "\($0) text" }
+        try server.psql("""
+            CREATE TABLE scores (prediction_id text, prediction_time timestamptz, model_version text, score double precision, region text, \
+            \((numeric + categorical).joined(separator: ", ")));
+            CREATE TABLE labels (prediction_id text, label boolean, label_time timestamptz);
+            COPY scores FROM '\(directory.path)/scores.csv' WITH (FORMAT csv, HEADER true);
+            COPY labels FROM '\(directory.path)/labels.csv' WITH (FORMAT csv, HEADER true);
+            CREATE INDEX ON scores (prediction_time);
+            CREATE INDEX ON scores (prediction_id);
+            CREATE INDEX ON labels (label_time);
+            ANALYZE scores; ANALYZE labels;
+            """, database: "modelwatch")
+        return (directory, written.configPath, try String(contentsOfFile: written.configPath, encoding: .utf8))
+    }
+
+    @Test("a table source writes exactly the points of the file source on the same data")
+    func tableEqualsFiles() throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let (directory, configPath, yaml) = try Self.loadScenario(into: server)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let (fileReport, fileLines) = try Job.run(
+            configPath: configPath, environment: [:], asOf: Self.asOf, output: directory.appendingPathComponent("files.lp"))
+        #expect(fileReport.exitStatus == .ok, "\(fileReport.models.map { $0.message ?? "" })")
+
+        let postgresYAML = yaml
+            .replacingOccurrences(of: "path: scores.csv", with: "postgres: \(Postgres.block(server, "table: scores"))")
+            .replacingOccurrences(of: "path: labels.csv", with: "postgres: \(Postgres.block(server, "table: public.labels"))")
+        let (report, lines) = try Job.run(
+            configPath: configPath, yaml: postgresYAML, environment: Postgres.environment(server), asOf: Self.asOf,
+            output: directory.appendingPathComponent("postgres.lp"))
+        #expect(report.exitStatus == .ok, "\(report.models.map { $0.message ?? "" })")
+
+        let expected = Job.metricLines(fileLines)
+        let actual = Job.metricLines(lines)
+        #expect(expected.count > 1000)
+        #expect(actual.count == expected.count)
+        for (index, (want, got)) in zip(expected, actual).enumerated() where want != got {
+            Issue.record("line \(index) differs:\n  files:    \(want.prefix(400))\n  postgres: \(got.prefix(400))")
+            break
+        }
+        let fileModel = try #require(fileReport.models.first)
+        let model = try #require(report.models.first)
+        #expect(model.counters.labelsMatched == fileModel.counters.labelsMatched)
+        #expect(model.counters.orphanLabels == fileModel.counters.orphanLabels)
+        #expect(model.counters.lateLabels == fileModel.counters.lateLabels)
+        #expect(model.counters.rowsRejected == fileModel.counters.rowsRejected)
+        // Only the bounded range is read from the table, while the files are read whole.
+        #expect(model.counters.scoreRowsInRange == fileModel.counters.scoreRowsInRange)
+        #expect(model.counters.scoreRowsRead < fileModel.counters.scoreRowsRead)
+    }
+
+    @Test("a query source with $1/$2 writes the same metrics; only orphan_labels counts labels of older predictions")
+    func queryEqualsFiles() throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let (directory, configPath, yaml) = try Self.loadScenario(into: server)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (_, fileLines) = try Job.run(
+            configPath: configPath, environment: [:], asOf: Self.asOf, output: directory.appendingPathComponent("files.lp"))
+        let scoresQuery = #"query: "SELECT * FROM scores WHERE prediction_time >= $1 AND prediction_time < $2""#
+        let labelsQuery = #"query: "SELECT prediction_id, label::int AS label, label_time FROM labels WHERE label_time >= $1 AND label_time < $2;""#
+        let postgresYAML = yaml
+            .replacingOccurrences(of: "path: scores.csv", with: "postgres: \(Postgres.block(server, scoresQuery))")
+            .replacingOccurrences(of: "path: labels.csv", with: "postgres: \(Postgres.block(server, labelsQuery))")
+        let (report, lines) = try Job.run(
+            configPath: configPath, yaml: postgresYAML, environment: Postgres.environment(server), asOf: Self.asOf,
+            output: directory.appendingPathComponent("postgres.lp"))
+        #expect(report.exitStatus == .ok, "\(report.models.map { $0.message ?? "" })")
+        let expected = Job.metricLines(fileLines).filter { !$0.hasPrefix("modelwatch_join,") }
+        let actual = Job.metricLines(lines).filter { !$0.hasPrefix("modelwatch_join,") }
+        #expect(actual == expected)
+        let join = try #require(lines.first { $0.hasPrefix("modelwatch_join,") })
+        let fileJoin = try #require(fileLines.first { $0.hasPrefix("modelwatch_join,") })
+        func withoutOrphans(_ line: String) -> String { line.replacing(/orphan_labels=\d+i,/, with: "") }
+        #expect(withoutOrphans(join) == withoutOrphans(fileJoin))
+    }
+}
