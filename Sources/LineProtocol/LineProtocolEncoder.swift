@@ -22,13 +22,15 @@ public struct LineProtocolEncoder: Sendable {
         // Tags in byte order of their keys; the common case (already sorted, none empty) allocates nothing.
         var inOrder = true
         var keptTags = 0
+        var previousKept = -1
         for index in point.tags.indices {
             let tag = point.tags[index]
             if tag.value.isEmpty || tag.key.isEmpty { continue }
             keptTags += 1
-            if index > 0, inOrder, !point.tags[index - 1].key.utf8.lexicographicallyPrecedes(tag.key.utf8) {
+            if previousKept >= 0, inOrder, tag.key.utf8.lexicographicallyPrecedes(point.tags[previousKept].key.utf8) {
                 inOrder = false
             }
+            previousKept = index
         }
         statistics.droppedTags += point.tags.count - keptTags
         if inOrder {
@@ -36,9 +38,20 @@ public struct LineProtocolEncoder: Sendable {
                 appendTag(tag, into: &buffer)
             }
         } else {
-            let tags = point.tags.filter { !$0.value.isEmpty && !$0.key.isEmpty }
-            for tag in tags.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                appendTag(tag, into: &buffer)
+            // A stable insertion sort of tag indices in a stack buffer (points carry a handful of tags).
+            let tags = point.tags
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: tags.count) { order in
+                var sorted = 0
+                for index in tags.indices where !tags[index].value.isEmpty && !tags[index].key.isEmpty {
+                    var slot = sorted
+                    while slot > 0, tags[index].key.utf8.lexicographicallyPrecedes(tags[order[slot - 1]].key.utf8) {
+                        order[slot] = order[slot - 1]
+                        slot -= 1
+                    }
+                    order[slot] = index
+                    sorted += 1
+                }
+                for position in 0..<sorted { appendTag(tags[order[position]], into: &buffer) }
             }
         }
         var separator = UInt8(ascii: " ")

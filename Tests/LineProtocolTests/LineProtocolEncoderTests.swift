@@ -45,6 +45,21 @@ struct LineProtocolEncoderTests {
         EncodingCase(name: "shortest round-trip floats", point: point(fields: [("a", .float(0.1)), ("b", .float(1e-5)), ("c", .float(1e20)), ("d", .float(0.30000000000000004))]),
                      expected: "m a=0.1,b=1e-05,c=1e+20,d=0.30000000000000004 1700000000000"),
         EncodingCase(name: "negative timestamp", point: point(at: -5), expected: "m v=1.0 -5"),
+        EncodingCase(name: "unsorted tags with empty ones: sorted, empties dropped",
+                     point: point(tags: [("model", "x"), ("version", "v1"), ("a", ""), ("feature", "f"), ("", "k"), ("kind", "n")]),
+                     expected: "m,feature=f,kind=n,model=x,version=v1 v=1.0 1700000000000"),
+        EncodingCase(name: "duplicate tag keys keep their order (stable sort)",
+                     point: point(tags: [("b", "1"), ("a", "2"), ("b", "0"), ("a", "1")]), expected: "m,a=2,a=1,b=1,b=0 v=1.0 1700000000000"),
+        EncodingCase(name: "tag keys compare by UTF-8 bytes", point: point(tags: [("é", "1"), ("z", "2"), ("Z", "3")]),
+                     expected: "m,Z=3,z=2,é=1 v=1.0 1700000000000"),
+        EncodingCase(name: "integer extremes", point: point(fields: [("a", .integer(Int64.min)), ("b", .integer(Int64.max)), ("c", .integer(0)), ("d", .integer(9)), ("e", .integer(10))]),
+                     expected: "m a=-9223372036854775808i,b=9223372036854775807i,c=0i,d=9i,e=10i 1700000000000"),
+        EncodingCase(name: "large and zero timestamps", point: point(at: 0), expected: "m v=1.0 0"),
+        EncodingCase(name: "timestamp with 13 digits and Int64.min", point: point(at: Int64.min), expected: "m v=1.0 -9223372036854775808"),
+        EncodingCase(name: "string with a newline is rewritten, plain string copied",
+                     point: point(fields: [("a", .string("line1\nline2")), ("b", .string("plain text, a=b"))]),
+                     expected: #"m a="line1 line2",b="plain text, a=b" 1700000000000"#),
+        EncodingCase(name: "tab in a name becomes a space and is escaped", point: point("a\tb"), expected: #"a\ b v=1.0 1700000000000"#),
     ]
 
     @Test("encodes", arguments: cases)
