@@ -49,41 +49,61 @@ struct ModelEvaluator {
         let asOf = plan.asOfMs
         let options = PerformanceOptions(
             thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
+        // One task per (window, slice), evaluated on all cores; results are used in task order.
+        struct Task: Sendable {
+            let window: EvaluationPlan.PerformanceWindow
+            let slice: Slice
+        }
+        var tasks: [Task] = []
+        var windowRows: [[Int32]] = []
         for window in plan.performanceWindows {
-            let timestamp = window.range.endMs
-            let windowRows = Array(table.rows(in: window.range))
-            var slices = capping.slices(of: windowRows, table: table, columns: model.segmentColumns)
+            let rows = Array(table.rows(in: window.range))
+            windowRows.append(rows)
+            var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
-            for slice in slices {
-                var scores: [Double] = []
-                var labels: [Bool] = []
-                scores.reserveCapacity(slice.rows.count)
-                labels.reserveCapacity(slice.rows.count)
-                var scored = 0
-                for row in slice.rows {
-                    let r = Int(row)
-                    guard table.scoreKind[r] == .present else { continue }
-                    scored += 1
-                    let label = table.label(row: r, asOfMs: asOf)
-                    guard label >= 0 else { continue }
-                    scores.append(table.score[r])
-                    labels.append(label == 1)
+            tasks += slices.map { Task(window: window, slice: $0) }
+        }
+        let evaluator = self
+        let results = tasks.parallelMap { task -> (points: [Point], result: PerformanceResult, sufficient: Bool) in
+            let table = evaluator.table
+            let model = evaluator.model
+            var scores: [Double] = []
+            var labels: [Bool] = []
+            scores.reserveCapacity(task.slice.rows.count)
+            labels.reserveCapacity(task.slice.rows.count)
+            var scored = 0
+            for row in task.slice.rows {
+                let r = Int(row)
+                guard table.scoreKind[r] == .present else { continue }
+                scored += 1
+                let label = table.label(row: r, asOfMs: asOf)
+                guard label >= 0 else { continue }
+                scores.append(table.score[r])
+                labels.append(label == 1)
+            }
+            let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
+            let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
+                && result.nNegative >= model.minimumSamples.negatives
+            let points = PointBuilder.performance(
+                result, tags: [evaluator.modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
+                sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
+                topKLabels: model.topKPercent.map(Self.label))
+            return (points, result, sufficient)
+        }
+        var taskIndex = 0
+        for (windowIndex, window) in plan.performanceWindows.enumerated() {
+            while taskIndex < tasks.count, tasks[taskIndex].window == window {
+                let (points, result, sufficient) = results[taskIndex]
+                outcome.points += points
+                if !window.provisional, tasks[taskIndex].slice.segment == Tags.allValue {
+                    outcome.finalPerformance.append((tasks[taskIndex].slice.version, result, sufficient))
                 }
-                let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
-                let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
-                    && result.nNegative >= model.minimumSamples.negatives
-                outcome.points += PointBuilder.performance(
-                    result, tags: [modelTag] + slice.tags, timestampMs: timestamp, scored: scored,
-                    sufficient: sufficient, provisional: window.provisional, thresholdLabels: model.thresholds.map(Self.label),
-                    topKLabels: model.topKPercent.map(Self.label))
-                if !window.provisional, slice.segment == Tags.allValue {
-                    outcome.finalPerformance.append((slice.version, result, sufficient))
-                }
+                taskIndex += 1
             }
             if !window.provisional {
-                outcome.points.append(joinPoint(rows: windowRows, timestampMs: timestamp, into: &outcome))
+                outcome.points.append(joinPoint(rows: windowRows[windowIndex], timestampMs: window.range.endMs, into: &outcome))
             }
         }
     }
@@ -126,23 +146,49 @@ struct ModelEvaluator {
             slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
         }
         let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
-        for slice in slices {
-            let tags = [modelTag] + slice.tags
-            outcome.points += outputPoints(slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
-            for (feature, name) in model.numericFeatures.enumerated() {
-                let point = numericFeaturePoint(feature: feature, name: name, slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
-                if slice.segment == Tags.allValue, case .float(let psi)? = point.fields.first(where: { $0.key == "psi" })?.value {
-                    outcome.driftiest.append((name, psi))
-                }
-                outcome.points.append(point)
+        // One task per (slice, feature): statistics and drift are independent, so they run on all cores;
+        // results are collected in task order, so the output does not depend on scheduling.
+        enum Task: Sendable {
+            case output(slice: Int)
+            case numeric(slice: Int, feature: Int)
+            case categorical(slice: Int, feature: Int)
+        }
+        var tasks: [Task] = []
+        for index in slices.indices {
+            tasks.append(.output(slice: index))
+            tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
+            tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
+        }
+        let evaluator = self
+        let frozenSlices = slices
+        let results = tasks.parallelMap { task -> [Point] in
+            let slices = frozenSlices
+            switch task {
+            case .output(let index):
+                let slice = slices[index]
+                return evaluator.outputPoints(slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+            case .numeric(let index, let feature):
+                let slice = slices[index]
+                return [evaluator.numericFeaturePoint(feature: feature, name: evaluator.model.numericFeatures[feature], slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
+            case .categorical(let index, let feature):
+                let slice = slices[index]
+                return evaluator.categoricalFeaturePoints(feature: feature, name: evaluator.model.categoricalFeatures[feature], slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
             }
-            for (feature, name) in model.categoricalFeatures.enumerated() {
-                let points = categoricalFeaturePoints(feature: feature, name: name, slice: slice, tags: tags, timestampMs: timestamp, fingerprint: fingerprint)
-                if slice.segment == Tags.allValue, case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
-                    outcome.driftiest.append((name, psi))
+        }
+        for (task, points) in zip(tasks, results) {
+            switch task {
+            case .numeric(let index, let feature) where slices[index].segment == Tags.allValue:
+                if case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
+                    outcome.driftiest.append((model.numericFeatures[feature], psi))
                 }
-                outcome.points += points
+            case .categorical(let index, let feature) where slices[index].segment == Tags.allValue:
+                if case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
+                    outcome.driftiest.append((model.categoricalFeatures[feature], psi))
+                }
+            default:
+                break
             }
+            outcome.points += points
         }
         outcome.driftiest.sort { $0.psi > $1.psi }
     }

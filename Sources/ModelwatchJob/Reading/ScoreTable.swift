@@ -4,29 +4,31 @@
 /// (and their id hashed for orphan detection), never stored. Duplicate prediction ids inside the range
 /// follow the documented policy: the last row read wins, and the duplicate is counted.
 public struct ScoreTable: Sendable {
-    /// Prediction id → row.
-    public private(set) var rowOfID: [String: Int32] = [:]
-    public private(set) var ids: [String] = []
+    /// Prediction id → row (the row is the id's index).
+    private var idIndex = ByteKeyIndex(capacity: 1 << 16)
     public private(set) var timeMs: [Int64] = []
     /// Score, NaN when not usable (see ``scoreKind``).
     public private(set) var score: [Double] = []
     public private(set) var scoreKind: [ValueKind] = []
     /// Version code per row into ``versions``.
     public private(set) var versionCode: [UInt16] = []
+    /// Version names by code (complete after ``finishReading()``).
     public private(set) var versions: [String] = []
-    private var versionIndex: [String: UInt16] = [:]
+    private var versionIndex = ByteKeyIndex()
     /// Per segment column: code per row into ``segmentValues``.
     public private(set) var segmentCodes: [[UInt32]]
+    /// Segment values by code, per column (complete after ``finishReading()``).
     public private(set) var segmentValues: [[String]]
-    private var segmentIndex: [[String: UInt32]]
+    private var segmentIndex: [ByteKeyIndex]
     /// Per numeric feature: value per row (NaN when missing) and its kind.
     public private(set) var numeric: [[Double]]
     public private(set) var numericKind: [[ValueKind]]
     /// Per categorical feature: code per row into ``categoryValues`` and the kind.
     public private(set) var categoryCodes: [[UInt32]]
     public private(set) var categoryKind: [[ValueKind]]
+    /// Category values by code, per feature (complete after ``finishReading()``).
     public private(set) var categoryValues: [[String]]
-    private var categoryIndex: [[String: UInt32]]
+    private var categoryIndex: [ByteKeyIndex]
     /// The latest label per row (by label time): -1 none, 0 or 1.
     public private(set) var label: [Int8] = []
     /// When that label was observed (Int64.min when the label source has no time column).
@@ -53,47 +55,52 @@ public struct ScoreTable: Sendable {
     public init(segmentColumns: Int, numericFeatures: Int, categoricalFeatures: Int) {
         segmentCodes = Array(repeating: [], count: segmentColumns)
         segmentValues = Array(repeating: [], count: segmentColumns)
-        segmentIndex = Array(repeating: [:], count: segmentColumns)
+        segmentIndex = Array(repeating: ByteKeyIndex(), count: segmentColumns)
         numeric = Array(repeating: [], count: numericFeatures)
         numericKind = Array(repeating: [], count: numericFeatures)
         categoryCodes = Array(repeating: [], count: categoricalFeatures)
         categoryKind = Array(repeating: [], count: categoricalFeatures)
         categoryValues = Array(repeating: [], count: categoricalFeatures)
-        categoryIndex = Array(repeating: [:], count: categoricalFeatures)
+        categoryIndex = Array(repeating: ByteKeyIndex(), count: categoricalFeatures)
     }
 
-    public var count: Int { ids.count }
+    public var count: Int { timeMs.count }
 
     /// Records an id seen outside the read range (for orphan detection only).
     public mutating func noteIDOutsideRange(_ id: String) {
-        allIDHashes.insert(Self.hash(id))
+        id.withBytes { noteIDOutsideRange(bytes: $0) }
+    }
+
+    /// Records an id seen outside the read range (for orphan detection only).
+    public mutating func noteIDOutsideRange(bytes: UnsafeRawBufferPointer) {
+        allIDHashes.insert(ByteKeyIndex.hash(bytes))
     }
 
     /// Starts a row for `id` and returns its index: a new row, or the existing row for a duplicate id
     /// (whose values the caller then overwrites: last row wins).
     public mutating func beginRow(id: String, timeMs: Int64, score: Double, scoreKind: ValueKind, version: String) -> Int {
-        allIDHashes.insert(Self.hash(id))
-        let versionCode: UInt16
-        if let code = versionIndex[version] {
-            versionCode = code
-        } else {
-            versionCode = UInt16(truncatingIfNeeded: versions.count)
-            versionIndex[version] = versionCode
-            versions.append(version)
+        id.withBytes { idBytes in
+            version.withBytes { versionBytes in
+                beginRow(idBytes: idBytes, timeMs: timeMs, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+            }
         }
-        if let existing = rowOfID[id] {
+    }
+
+    /// ``beginRow(id:timeMs:score:scoreKind:version:)`` on raw UTF-8 bytes, without creating Strings.
+    public mutating func beginRow(idBytes: UnsafeRawBufferPointer, timeMs: Int64, score: Double, scoreKind: ValueKind, versionBytes: UnsafeRawBufferPointer) -> Int {
+        let idHash = ByteKeyIndex.hash(idBytes)
+        allIDHashes.insert(idHash)
+        let versionCode = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(versionBytes, hash: ByteKeyIndex.hash(versionBytes)).index)
+        let (row, inserted) = idIndex.findOrInsert(idBytes, hash: idHash)
+        if !inserted {
             duplicateScores += 1
-            duplicateScoresByRow[existing, default: 0] += 1
-            let row = Int(existing)
+            duplicateScoresByRow[Int32(row), default: 0] += 1
             self.timeMs[row] = timeMs
             self.score[row] = score
             self.scoreKind[row] = scoreKind
             self.versionCode[row] = versionCode
             return row
         }
-        let row = ids.count
-        rowOfID[id] = Int32(row)
-        ids.append(id)
         self.timeMs.append(timeMs)
         self.score.append(score)
         self.scoreKind.append(scoreKind)
@@ -115,18 +122,20 @@ public struct ScoreTable: Sendable {
     /// Sets a segment value of a row (nil or empty → ``missingSegmentValue``).
     public mutating func setSegment(_ column: Int, row: Int, value: String?) {
         let text = (value?.isEmpty ?? true) ? Self.missingSegmentValue : value!
-        let code: UInt32
-        if let existing = segmentIndex[column][text] {
-            code = existing
-        } else {
-            code = UInt32(segmentValues[column].count)
-            segmentIndex[column][text] = code
-            segmentValues[column].append(text)
+        text.withBytes { setSegment(column, row: row, bytes: $0) }
+    }
+
+    /// Sets a segment value of a row from raw bytes (empty → ``missingSegmentValue``).
+    public mutating func setSegment(_ column: Int, row: Int, bytes: UnsafeRawBufferPointer) {
+        if bytes.isEmpty {
+            Self.missingSegmentValue.withBytes { setSegment(column, row: row, bytes: $0) }
+            return
         }
-        segmentCodes[column][row] = code
+        segmentCodes[column][row] = UInt32(segmentIndex[column].findOrInsert(bytes, hash: ByteKeyIndex.hash(bytes)).index)
     }
 
     /// Sets a numeric feature value of a row.
+    @inline(__always)
     public mutating func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
         numeric[feature][row] = kind == .present ? value : .nan
         numericKind[feature][row] = kind
@@ -134,29 +143,33 @@ public struct ScoreTable: Sendable {
 
     /// Sets a categorical feature value of a row (`value` is ignored unless kind is present).
     public mutating func setCategory(_ feature: Int, row: Int, value: String, kind: ValueKind) {
+        value.withBytes { setCategory(feature, row: row, bytes: $0, kind: kind) }
+    }
+
+    /// Sets a categorical feature value of a row from raw bytes (ignored unless kind is present).
+    @inline(__always)
+    public mutating func setCategory(_ feature: Int, row: Int, bytes: UnsafeRawBufferPointer, kind: ValueKind) {
         categoryKind[feature][row] = kind
         guard kind == .present else { return }
-        let code: UInt32
-        if let existing = categoryIndex[feature][value] {
-            code = existing
-        } else {
-            code = UInt32(categoryValues[feature].count)
-            categoryIndex[feature][value] = code
-            categoryValues[feature].append(value)
-        }
-        categoryCodes[feature][row] = code
+        categoryCodes[feature][row] = UInt32(categoryIndex[feature].findOrInsert(bytes, hash: ByteKeyIndex.hash(bytes)).index)
     }
 
     /// Records one label row. Labels join by prediction id only; for a row with several labels the one with
     /// the latest label time wins (the last read on a tie), and all are kept for earlier as-of times.
     public mutating func recordLabel(id: String, label value: Bool, timeMs: Int64) {
+        id.withBytes { recordLabel(idBytes: $0, label: value, timeMs: timeMs) }
+    }
+
+    /// ``recordLabel(id:label:timeMs:)`` on raw UTF-8 bytes.
+    public mutating func recordLabel(idBytes: UnsafeRawBufferPointer, label value: Bool, timeMs: Int64) {
         labelObservationTimes.append(timeMs)
         let labelValue: Int8 = value ? 1 : 0
-        guard let row32 = rowOfID[id] else {
-            if !allIDHashes.contains(Self.hash(id)) { orphanLabelTimes.append(timeMs) }
+        let hash = ByteKeyIndex.hash(idBytes)
+        guard let row = idIndex.find(idBytes, hash: hash) else {
+            if !allIDHashes.contains(hash) { orphanLabelTimes.append(timeMs) }
             return
         }
-        let row = Int(row32)
+        let row32 = Int32(row)
         if label[row] >= 0 {
             if labelHistory[row32] == nil { labelHistory[row32] = [(labelTimeMs[row], label[row])] }
             labelHistory[row32]!.append((timeMs, labelValue))
@@ -168,10 +181,13 @@ public struct ScoreTable: Sendable {
 
     /// Sorts the time indexes; call once after reading.
     public mutating func finishReading() {
+        versions = versionIndex.keys
+        segmentValues = segmentIndex.map(\.keys)
+        categoryValues = categoryIndex.map(\.keys)
         labelObservationTimes.sort()
         orphanLabelTimes.sort()
         let times = timeMs
-        rowsByTime = (0..<Int32(ids.count)).sorted { times[Int($0)] < times[Int($1)] }
+        rowsByTime = (0..<Int32(times.count)).sorted { times[Int($0)] < times[Int($1)] }
     }
 
     /// The label of `row` as known at `asOfMs`: -1 when none had been observed by then.
@@ -221,13 +237,4 @@ public struct ScoreTable: Sendable {
     /// Orphan labels observed by `asOfMs`.
     public func orphanLabels(asOfMs: Int64) -> Int { orphanLabelTimes.count - Self.countAbove(orphanLabelTimes, asOfMs) }
 
-    /// Stable 64-bit hash (FNV-1a) of an id; collisions among 10⁸ ids have probability ≈ 3·10⁻⁴.
-    public static func hash(_ id: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
 }

@@ -12,6 +12,24 @@ public protocol SourceRow {
     func double(_ column: Int) -> Double?
     func timestamp(_ column: Int, unit: TimestampUnit) -> Int64?
     func label(_ column: Int) -> Bool?
+    /// Calls `body` with the value's UTF-8 bytes (empty for null and empty values).
+    func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
 }
 
 extension Record: SourceRow {}
+
+extension SourceRow {
+    /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
+    /// avoid creating a String per cell.
+    public func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        (string(column) ?? "").withBytes(body)
+    }
+}
+
+extension Record {
+    /// The zero-copy form of ``SourceRow/valueBytes(_:_:)``.
+    @inline(__always)
+    public func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withBytes(column, body)
+    }
+}
