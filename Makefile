@@ -58,6 +58,7 @@ test: test-deps
 bench: deps
 	$(SWIFT) build -c release --product modelwatch
 	bash Tests/Benchmarks/run.sh
+	bash Tests/Benchmarks/metrics.sh
 
 up:
 	@test -f .env || { cp .env.example .env && echo "created .env from .env.example: change its passwords"; }
