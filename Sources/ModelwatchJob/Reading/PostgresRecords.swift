@@ -123,6 +123,17 @@ struct PostgresRecords {
         }
     }
 
+    /// SQL for the epoch milliseconds of a time column (for window arithmetic in push-down queries).
+    func epochMillisSQL(_ expression: String, column: String) -> String {
+        switch columnTypes[column] ?? 0 {
+        case PostgresConnection.TypeOID.int2, PostgresConnection.TypeOID.int4, PostgresConnection.TypeOID.int8,
+             PostgresConnection.TypeOID.numeric, PostgresConnection.TypeOID.float4, PostgresConnection.TypeOID.float8:
+            return timestampUnit == .seconds ? "(\(expression) * 1000)" : expression
+        default:
+            return "(EXTRACT(EPOCH FROM \(expression)) * 1000)"
+        }
+    }
+
     /// Checks that every requested column exists; `columnKeys[i]` names the config key of `columns[i]`.
     func checkColumns(_ columns: [String], columnKeys: [String]) throws(JobError) {
         for (index, column) in columns.enumerated() where columnTypes[column] == nil {

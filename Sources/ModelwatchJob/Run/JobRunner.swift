@@ -107,6 +107,9 @@ public struct JobRunner: Sendable {
         if let profile, profile.model != model.name {
             throw JobError(.configError, "models[\(model.name)].reference_profile: `\(model.referenceProfile!)` was built for model `\(profile.model)`, not `\(model.name)`")
         }
+        if let postgres = model.scores.postgres, postgres.mode == .pushdown {
+            return try evaluatePushdown(model, plan: plan, report: &report)
+        }
         let data = try ModelDataReader(model: model, plan: plan).read()
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
@@ -123,6 +126,24 @@ public struct JobRunner: Sendable {
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
         lines.reserveCapacity(outcome.points.count * 200)
+        for point in outcome.points { encoder.encode(point, into: &lines) }
+        report.pointsEncoded = encoder.statistics.encodedPoints
+        return lines
+    }
+
+    /// Push-down mode: the database aggregates, modelwatch finishes the metrics (Pushdown/PushdownEvaluator.swift).
+    private func evaluatePushdown(_ model: ModelConfiguration, plan: EvaluationPlan, report: inout ModelReport) throws(JobError) -> [UInt8] {
+        let outcome = try PushdownEvaluator(model: model, plan: plan).evaluate()
+        report.counters.scoreRowsRead = outcome.rowsRead
+        report.counters.scoreRowsInRange = outcome.rowsRead
+        report.counters.labelsMatched = outcome.labelsMatched
+        report.inputRows = outcome.inputRows
+        report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        for (window, bound) in outcome.aucErrorBounds.sorted(by: { $0.key < $1.key }) where bound > 0.001 {
+            environment.logger.warning("binned AUC error bound above 0.001", metadata: ["model": "\(model.name)", "window": "\(window)", "bound": "\(bound)"])
+        }
+        var encoder = LineProtocolEncoder()
+        var lines: [UInt8] = []
         for point in outcome.points { encoder.encode(point, into: &lines) }
         report.pointsEncoded = encoder.statistics.encodedPoints
         return lines

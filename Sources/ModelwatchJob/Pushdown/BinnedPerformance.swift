@@ -1,0 +1,102 @@
+import PerformanceMetrics
+
+/// Sufficient statistics of one performance slice, as the database aggregates them, and the metrics
+/// finished from them.
+///
+/// Scores are put in 1000 right-closed bins, b = max(ceil(1000·p) − 1, 0), so the 10 reliability bins
+/// (right-closed, like scikit-learn's `calibration_curve`) are unions of 100 score bins and exact.
+/// Log loss, Brier, mean score, O/E and the threshold confusion matrices are sums over rows, computed
+/// exactly by the database. AUC and average precision are those of the binned scores: within-bin pairs
+/// count as ties (AUC error ≤ ½ Σ pos_b·neg_b / (P·N), reported as ``aucErrorBound``).
+struct BinnedPerformance {
+    static let binCount = 1000
+
+    var positives = [Int](repeating: 0, count: binCount)
+    var negatives = [Int](repeating: 0, count: binCount)
+    var scoreSums = [Double](repeating: 0, count: binCount)
+    /// Σ −ln(clip(p)) over positives plus Σ −ln(clip(1 − p)) over negatives.
+    var logLossSum = 0.0
+    /// Σ (p − y)².
+    var squaredErrorSum = 0.0
+    /// Per configured threshold: labelled positives and negatives with score ≥ threshold.
+    var thresholdPositives: [Int]
+    var thresholdNegatives: [Int]
+    /// Predictions with a valid score, labelled or not (`n_scored`).
+    var scored = 0
+
+    init(thresholdCount: Int) {
+        thresholdPositives = Array(repeating: 0, count: thresholdCount)
+        thresholdNegatives = Array(repeating: 0, count: thresholdCount)
+    }
+
+    var nPositive: Int { positives.reduce(0, +) }
+    var nNegative: Int { negatives.reduce(0, +) }
+
+    /// Worst-case |binned AUC − exact AUC|: ½ Σ_b pos_b·neg_b / (P·N); nil when a class is absent.
+    var aucErrorBound: Double? {
+        let p = nPositive, n = nNegative
+        guard p > 0, n > 0 else { return nil }
+        var pairs = 0.0
+        for b in 0..<Self.binCount { pairs += Double(positives[b]) * Double(negatives[b]) }
+        return 0.5 * pairs / (Double(p) * Double(n))
+    }
+
+    /// The metrics that sufficient statistics determine; DeLong interval, recalibration fit and top-k are nil/empty.
+    func result(thresholds: [Double]) -> PerformanceResult {
+        let p = nPositive
+        let nNeg = nNegative
+        let n = p + nNeg
+        // Ranking over bins from the highest down: each bin is one tie group.
+        var twiceU = 0
+        var truePositives = 0
+        var falsePositives = 0
+        var precisionSum = 0.0
+        for b in stride(from: Self.binCount - 1, through: 0, by: -1) where positives[b] + negatives[b] > 0 {
+            truePositives += positives[b]
+            falsePositives += negatives[b]
+            twiceU += positives[b] * (2 * (nNeg - falsePositives) + negatives[b])
+            if positives[b] > 0 {
+                precisionSum += Double(positives[b]) * Double(truePositives) / Double(truePositives + falsePositives)
+            }
+        }
+        let auc = p > 0 && nNeg > 0 ? Double(twiceU) / (2 * Double(p) * Double(nNeg)) : nil
+        let reason: PerformanceResult.UndefinedReason? = n == 0 ? .emptyWindow : p == 0 ? .noPositives : nNeg == 0 ? .noNegatives : nil
+        let scoreSum = scoreSums.reduce(0, +)
+
+        // Reliability bins: 100 score bins each.
+        let edges = CalibrationBinning.edges(binCount: 10)
+        var bins: [ReliabilityBin] = []
+        var ece = 0.0
+        var mce = 0.0
+        for j in 0..<10 {
+            var count = 0, pos = 0, sum = 0.0
+            for b in (j * 100)..<((j + 1) * 100) {
+                count += positives[b] + negatives[b]
+                pos += positives[b]
+                sum += scoreSums[b]
+            }
+            let mean = count > 0 ? sum / Double(count) : nil
+            let observed = count > 0 ? Double(pos) / Double(count) : nil
+            bins.append(ReliabilityBin(index: j, lower: edges[j], upper: edges[j + 1], count: count, meanPredicted: mean, observedRate: observed))
+            if let mean, let observed {
+                ece += Double(count) / Double(max(n, 1)) * abs(observed - mean)
+                mce = max(mce, abs(observed - mean))
+            }
+        }
+        let thresholdMetrics = thresholds.indices.map { index in
+            ThresholdMetrics(
+                threshold: thresholds[index], tp: thresholdPositives[index], fp: thresholdNegatives[index],
+                tn: nNeg - thresholdNegatives[index], fn: p - thresholdPositives[index])
+        }
+        return PerformanceResult(
+            n: n, nPositive: p, nNegative: nNeg,
+            baseRate: n > 0 ? Double(p) / Double(n) : nil, meanScore: n > 0 ? scoreSum / Double(n) : nil,
+            auc: auc, aucStandardError: nil, aucConfidenceLower: nil, aucConfidenceUpper: nil,
+            averagePrecision: p > 0 ? precisionSum / Double(p) : nil, undefinedReason: reason?.rawValue,
+            logLoss: n > 0 ? logLossSum / Double(n) : nil, brier: n > 0 ? squaredErrorSum / Double(n) : nil,
+            ece: n > 0 ? ece : nil, mce: n > 0 ? mce : nil,
+            observedExpected: scoreSum > 0 ? Double(p) / scoreSum : nil,
+            calibrationInTheLarge: nil, calibrationIntercept: nil, calibrationSlope: nil,
+            thresholds: thresholdMetrics, topK: [], calibrationBins: bins)
+    }
+}

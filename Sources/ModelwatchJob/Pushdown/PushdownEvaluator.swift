@@ -1,0 +1,233 @@
+import Foundation
+import InputParsing
+import LineProtocol
+import MetricSchema
+import PerformanceMetrics
+import PostgresSource
+
+/// Push-down mode (`scores.postgres.mode: pushdown`): the database aggregates sufficient statistics with
+/// GROUP BY and modelwatch finishes the metrics, writing the same measurements as exact mode.
+///
+/// What is written (docs/postgres.md has the full table):
+/// - `modelwatch_performance` per performance window and version (all-rows slice): n, n_pos, n_neg,
+///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
+///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
+///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
+/// - `modelwatch_output` for the input window: count, missing_rate, mean, std, min, max, zero_rate, and
+///   `modelwatch_output_threshold`.
+/// - `modelwatch_join` for the final window: scored, labelled, unlabelled, label_coverage.
+/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles, drift, segment slices, feature
+/// statistics, and the orphan/duplicate/late label counts.
+struct PushdownEvaluator {
+    let model: ModelConfiguration
+    let plan: EvaluationPlan
+
+    struct Outcome {
+        var points: [Point] = []
+        var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
+        /// Worst-case AUC error of each (window end, version), for the log and the tests.
+        var aucErrorBounds: [String: Double] = [:]
+        var inputRows = 0
+        var labelsMatched = 0
+        var rowsRead = 0
+    }
+
+    static let epsilon = "2.220446049250313e-16"
+
+    func evaluate() throws(JobError) -> Outcome {
+        guard let scoreSource = model.scores.postgres else {
+            throw JobError(.configError, "models[\(model.name)].scores.postgres: push-down needs a PostgreSQL score source")
+        }
+        guard let labelSource = model.labels.postgres, let labelTime = model.labels.timeColumn,
+              labelSource.settings == scoreSource.settings else {
+            throw JobError(.configError, "models[\(model.name)].labels.postgres: push-down joins in the database, so the labels must be a PostgreSQL source in the same database as the scores")
+        }
+        let scoresKey = "models[\(model.name)].scores"
+        let labelsKey = "models[\(model.name)].labels"
+        let scores = try PostgresRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit)
+        let labels = try PostgresRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit)
+        let source = model.scores
+        var scoreColumns = [source.idColumn, source.timeColumn, source.scoreColumn]
+        var scoreKeys = ["id", "time", "score"].map { "\(scoresKey).columns.\($0)" }
+        if let version = source.versionColumn {
+            scoreColumns.append(version)
+            scoreKeys.append("\(scoresKey).columns.version")
+        }
+        try scores.checkColumns(scoreColumns, columnKeys: scoreKeys)
+        try labels.checkColumns([model.labels.idColumn, model.labels.labelColumn, labelTime], columnKeys: ["id", "label", "time"].map { "\(labelsKey).columns.\($0)" })
+        let scoreBinding = try scores.timeBinding(column: source.timeColumn, columnKey: "\(scoresKey).columns.time")
+        let labelBinding = try labels.timeBinding(column: labelTime, columnKey: "\(labelsKey).columns.time")
+        guard scoreBinding.type == labelBinding.type else {
+            throw JobError(.configError, "\(labelsKey).columns.time: push-down binds one time range to both tables, so the score and label time columns need the same kind of type (both timestamps, or both epoch numbers in the same unit)")
+        }
+
+        var outcome = Outcome()
+        try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        try output(scores: scores, binding: scoreBinding, into: &outcome)
+        return outcome
+    }
+
+    private var q: (String) -> String { PostgresConnection.quoteIdentifier }
+
+    private var versionSQL: String {
+        model.scores.versionColumn.map { "CAST(\(q($0)) AS TEXT)" } ?? Self.literal(model.staticVersion)
+    }
+
+    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    private static func number(_ value: Double) -> String { "CAST(\(value) AS DOUBLE PRECISION)" }
+
+    // MARK: - Performance
+
+    private func performance(scores: PostgresRecords, labels: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) {
+        let windows = plan.performanceWindows
+        let windowMs = model.windowSeconds * 1000
+        let start = windows.map(\.range.startMs).min()!
+        // Up to T even without restatement, so a query source's $2 also bounds its labels at T.
+        let end = plan.asOfMs
+        let source = model.scores
+        let labelSource = model.labels
+        let time = q(source.timeColumn)
+        let labelTime = q(labelSource.timeColumn!)
+        let scoreWhere = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
+        let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
+        let eps = Self.epsilon
+        var thresholdColumns = ""
+        for threshold in model.thresholds {
+            let t = Self.number(threshold)
+            thresholdColumns += ",\n  SUM(CASE WHEN y = 1 AND score >= \(t) THEN 1 ELSE 0 END), SUM(CASE WHEN y = 0 AND score >= \(t) THEN 1 ELSE 0 END)"
+        }
+        let sql = """
+            WITH s AS (
+              SELECT \(q(source.idColumn)) AS id, \(scores.epochMillisSQL(time, column: source.timeColumn)) AS t,
+                     CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS score, \(versionSQL) AS version
+              FROM \(scores.from)\(scoreWhere)
+            ), l AS (
+              SELECT id, y FROM (
+                SELECT \(q(labelSource.idColumn)) AS id, CAST(\(q(labelSource.labelColumn)) AS INTEGER) AS y,
+                       ROW_NUMBER() OVER (PARTITION BY \(q(labelSource.idColumn)) ORDER BY \(labelTime) DESC) AS r
+                FROM \(labels.from)\(labelWhere)
+              ) ranked WHERE r = 1
+            ), j AS (
+              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version, s.score, l.y,
+                     CASE WHEN s.score >= 0 AND s.score <= 1 THEN LEAST(GREATEST(CEIL(s.score * 1000) - 1, 0), 999) ELSE -1 END AS b
+              FROM s LEFT JOIN l ON l.id = s.id
+            )
+            SELECT CAST(w AS BIGINT), version, CAST(b AS INTEGER), COUNT(*),
+              SUM(CASE WHEN y = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN y = 0 THEN 1 ELSE 0 END),
+              SUM(CASE WHEN y IS NOT NULL THEN score ELSE 0 END),
+              SUM(CASE WHEN y = 1 THEN -LN(GREATEST(LEAST(score, 1 - \(eps)), \(eps)))
+                       WHEN y = 0 THEN -LN(GREATEST(LEAST(1 - score, 1 - \(eps)), \(eps))) ELSE 0 END),
+              SUM(CASE WHEN y IS NOT NULL THEN (score - y) * (score - y) ELSE 0 END)\(thresholdColumns)
+            FROM j
+            GROUP BY w, version, b
+            """
+        let format = binding.format
+        var stats: [Int: [String: BinnedPerformance]] = [:]
+        var rowsPerWindow: [Int: [String: (rows: Int, labelled: Int)]] = [:]
+        let thresholdCount = model.thresholds.count
+        try scores.run(sql, parameters: [format(start), format(end), format(plan.asOfMs)], types: [binding.type, binding.type, binding.type],
+                       key: "\(scores.isTable ? "models[\(model.name)].scores.postgres.table" : "models[\(model.name)].scores.postgres.query")") { row in
+            guard let w = row.string(0).flatMap({ Int($0) }), let version = row.string(1),
+                  let b = row.string(2).flatMap({ Int($0) }), let count = row.string(3).flatMap({ Int($0) }) else { return }
+            let positives = row.string(4).flatMap { Int($0) } ?? 0
+            let negatives = row.string(5).flatMap { Int($0) } ?? 0
+            rowsPerWindow[w, default: [:]][version, default: (0, 0)].rows += count
+            rowsPerWindow[w, default: [:]][version, default: (0, 0)].labelled += positives + negatives
+            guard b >= 0 else { return }
+            var binned = stats[w]?[version] ?? BinnedPerformance(thresholdCount: thresholdCount)
+            binned.scored += count
+            binned.positives[b] += positives
+            binned.negatives[b] += negatives
+            binned.scoreSums[b] += row.double(6) ?? 0
+            binned.logLossSum += row.double(7) ?? 0
+            binned.squaredErrorSum += row.double(8) ?? 0
+            for index in 0..<thresholdCount {
+                binned.thresholdPositives[index] += row.string(9 + 2 * index).flatMap { Int($0) } ?? 0
+                binned.thresholdNegatives[index] += row.string(10 + 2 * index).flatMap { Int($0) } ?? 0
+            }
+            stats[w, default: [:]][version] = binned
+        }
+        let modelTag = (key: Tags.model, value: model.name)
+        let thresholdLabels = model.thresholds.map(ModelEvaluator.label)
+        for window in windows {
+            let w = Int((window.range.startMs - start) / windowMs)
+            let timestamp = window.range.endMs
+            var versions = Set(rowsPerWindow[w]?.keys.map { $0 } ?? [])
+            if versions.isEmpty { versions = [model.staticVersion] }
+            for version in versions.sorted() {
+                let binned = stats[w]?[version] ?? BinnedPerformance(thresholdCount: thresholdCount)
+                let result = binned.result(thresholds: model.thresholds)
+                let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
+                    && result.nNegative >= model.minimumSamples.negatives
+                let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue)]
+                outcome.points += PointBuilder.performance(
+                    result, tags: tags, timestampMs: timestamp, scored: binned.scored, sufficient: sufficient,
+                    provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
+                if let bound = binned.aucErrorBound { outcome.aucErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound }
+                if !window.provisional { outcome.finalPerformance.append((version, result, sufficient)) }
+            }
+            if !window.provisional {
+                let counts = rowsPerWindow[w]?.values.reduce((0, 0)) { ($0.0 + $1.rows, $0.1 + $1.labelled) } ?? (0, 0)
+                outcome.labelsMatched = counts.1
+                var point = Point(measurement: Schema.join.name, tags: [modelTag], timestampMs: timestamp)
+                point.add("scored", counts.0)
+                point.add("labelled", counts.1)
+                point.add("unlabelled", counts.0 - counts.1)
+                point.add("label_coverage", counts.0 == 0 ? nil : Double(counts.1) / Double(counts.0))
+                outcome.points.append(point)
+            }
+        }
+        outcome.rowsRead += rowsPerWindow.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.rows } }
+    }
+
+    // MARK: - Output (input window)
+
+    private func output(scores: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) {
+        let window = plan.inputWindow
+        let source = model.scores
+        let time = q(source.timeColumn)
+        let score = "CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION)"
+        let valid = "\(score) >= 0 AND \(score) <= 1"
+        var thresholdColumns = ""
+        for threshold in model.thresholds {
+            thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(Self.number(threshold)) THEN 1 ELSE 0 END)"
+        }
+        let sql = """
+            SELECT \(versionSQL) AS version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END),
+              AVG(CASE WHEN \(valid) THEN \(score) END), STDDEV_SAMP(CASE WHEN \(valid) THEN \(score) END),
+              MIN(CASE WHEN \(valid) THEN \(score) END), MAX(CASE WHEN \(valid) THEN \(score) END),
+              SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)
+            FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
+            GROUP BY 1 ORDER BY 1
+            """
+        let modelTag = (key: Tags.model, value: model.name)
+        var points: [Point] = []
+        try scores.run(sql, parameters: [binding.format(window.startMs), binding.format(window.endMs)], types: [binding.type, binding.type],
+                       key: "models[\(model.name)].scores.postgres") { row in
+            guard let version = row.string(0), let count = row.string(1).flatMap({ Int($0) }) else { return }
+            let present = row.string(2).flatMap { Int($0) } ?? 0
+            outcome.inputRows += count
+            let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue)]
+            var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: window.endMs)
+            point.add("count", count)
+            point.add("missing_rate", count == 0 ? nil : Double(count - present) / Double(count))
+            if present > 0 {
+                point.add("mean", row.double(3))
+                point.add("std", row.kind(4) == .text ? row.double(4) : nil)
+                point.add("min", row.double(5))
+                point.add("max", row.double(6))
+                point.add("zero_rate", Double(row.string(7).flatMap { Int($0) } ?? 0) / Double(present))
+            }
+            points.append(point)
+            if present > 0 {
+                for (index, threshold) in model.thresholds.enumerated() {
+                    var thresholdPoint = Point(measurement: Schema.outputThreshold.name, tags: tags + [(Tags.threshold, ModelEvaluator.label(threshold))], timestampMs: window.endMs)
+                    thresholdPoint.add("predicted_positive_rate", Double(row.string(8 + index).flatMap { Int($0) } ?? 0) / Double(present))
+                    points.append(thresholdPoint)
+                }
+            }
+        }
+        outcome.points += points
+    }
+}
