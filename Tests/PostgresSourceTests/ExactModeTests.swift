@@ -97,4 +97,55 @@ struct ExactModeTests {
         func withoutOrphans(_ line: String) -> String { line.replacing(/orphan_labels=\d+i,/, with: "") }
         #expect(withoutOrphans(join) == withoutOrphans(fileJoin))
     }
+
+    @Test("push-down on the demo scenario writes a subset of exact mode's series and fields with equal values; AUC within 1e-3, AP within 5e-3")
+    func pushdownMatchesExact() throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let (directory, configPath, yaml) = try Self.loadScenario(into: server)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func run(_ mode: String) throws -> [ParsedLine] {
+            let postgresYAML = yaml
+                .replacingOccurrences(of: "path: scores.csv", with: "postgres: \(Postgres.block(server, "table: scores", extra: "mode: \(mode)"))")
+                .replacingOccurrences(of: "path: labels.csv", with: "postgres: \(Postgres.block(server, "table: labels"))")
+            let (report, lines) = try Job.run(
+                configPath: configPath, yaml: postgresYAML, environment: Postgres.environment(server), asOf: Self.asOf,
+                output: directory.appendingPathComponent("\(mode).lp"))
+            #expect(report.exitStatus == .ok, "\(mode): \(report.models.map { $0.message ?? "" })")
+            return Job.metricLines(lines).map(ParsedLine.init)
+        }
+        let exact = Dictionary(try run("exact").map { ($0.series, $0) }, uniquingKeysWith: { $1 })
+        let pushdown = try run("pushdown")
+        var measurements = Set<String>()
+        var largest = (auc: 0.0, ap: 0.0)
+        for point in pushdown {
+            measurements.insert(point.measurement)
+            guard let reference = exact[point.series] else {
+                Issue.record("push-down wrote a series exact mode did not: \(point.series)")
+                continue
+            }
+            for (key, value) in point.fields {
+                guard let expected = reference.fields[key] else {
+                    Issue.record("\(point.series): field \(key) is not in exact mode's point")
+                    continue
+                }
+                if key == "auc" || key == "average_precision" {
+                    let difference = abs(Double(value)! - Double(expected)!)
+                    // AUC: within its worst-case bound (≤ 1e-3 here); AP has no closed-form bound, and the demo's
+                    // scores have 4 decimals, so each bin holds 10 distinct scores taken as ties.
+                    #expect(difference < (key == "auc" ? 1e-3 : 5e-3), "\(point.series) \(key): binned \(value) exact \(expected)")
+                    if key == "auc" { largest.auc = max(largest.auc, difference) } else { largest.ap = max(largest.ap, difference) }
+                } else if let a = Double(value), let b = Double(expected) {
+                    #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(point.series) \(key): push-down \(value) exact \(expected)")
+                } else {
+                    #expect(value == expected, "\(point.series) \(key): push-down \(value) exact \(expected)")
+                }
+            }
+        }
+        #expect(measurements == [
+            "modelwatch_performance", "modelwatch_threshold", "modelwatch_calibration_bin", "modelwatch_join",
+            "modelwatch_output", "modelwatch_output_threshold", "modelwatch_feature", "modelwatch_feature_category",
+        ])
+        print("demo scenario push-down vs exact: largest |Δ| AUC \(largest.auc), AP \(largest.ap) over \(pushdown.count) points")
+    }
 }

@@ -1,3 +1,4 @@
+import DriftMetrics
 import Foundation
 import InputParsing
 import LineProtocol
@@ -13,14 +14,15 @@ import PostgresSource
 ///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
 ///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
 ///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
-/// - `modelwatch_output` for the input window: count, missing_rate, mean, std, min, max, zero_rate, and
-///   `modelwatch_output_threshold`.
+/// - `modelwatch_output` for the input window: count, missing_rate, mean, std, min, max, zero_rate, psi, js,
+///   and `modelwatch_output_threshold`; `modelwatch_feature` / `modelwatch_feature_category` (PushdownFeatures.swift).
 /// - `modelwatch_join` for the final window: scored, labelled, unlabelled, label_coverage.
-/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles, drift, segment slices, feature
-/// statistics, and the orphan/duplicate/late label counts.
+/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles and KS, segment slices, and the
+/// orphan/duplicate/late label counts.
 struct PushdownEvaluator {
     let model: ModelConfiguration
     let plan: EvaluationPlan
+    let profile: ReferenceProfile?
 
     struct Outcome {
         var points: [Point] = []
@@ -64,12 +66,13 @@ struct PushdownEvaluator {
         var outcome = Outcome()
         try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
         try output(scores: scores, binding: scoreBinding, into: &outcome)
+        try features(scores: scores, binding: scoreBinding, profile: profile, into: &outcome)
         return outcome
     }
 
     private var q: (String) -> String { PostgresConnection.quoteIdentifier }
 
-    private var versionSQL: String {
+    var versionSQL: String {
         model.scores.versionColumn.map { "CAST(\(q($0)) AS TEXT)" } ?? Self.literal(model.staticVersion)
     }
 
@@ -193,11 +196,12 @@ struct PushdownEvaluator {
         for threshold in model.thresholds {
             thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(Self.number(threshold)) THEN 1 ELSE 0 END)"
         }
+        let drift = scoreDriftSQL(profile: profile)
         let sql = """
             SELECT \(versionSQL) AS version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END),
               AVG(CASE WHEN \(valid) THEN \(score) END), STDDEV_SAMP(CASE WHEN \(valid) THEN \(score) END),
               MIN(CASE WHEN \(valid) THEN \(score) END), MAX(CASE WHEN \(valid) THEN \(score) END),
-              SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)
+              SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)\(drift?.columns ?? "")
             FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
             GROUP BY 1 ORDER BY 1
             """
@@ -218,6 +222,14 @@ struct PushdownEvaluator {
                 point.add("min", row.double(5))
                 point.add("max", row.double(6))
                 point.add("zero_rate", Double(row.string(7).flatMap { Int($0) } ?? 0) / Double(present))
+            }
+            if let profile, let drift, count > 0 {
+                let first = 8 + model.thresholds.count
+                let counts = (0..<drift.bins).map { row.string(first + $0).flatMap { Int($0) } ?? 0 } + [count - present]
+                let reference = profile.score.binCounts + [profile.score.missingCount]
+                point.add("psi", BinnedDistance.psi(reference: reference, current: counts))
+                point.add("js", BinnedDistance.jensenShannon(reference: reference, current: counts))
+                point.add("profile_fingerprint", .string(String(profile.fingerprint.prefix(16))))
             }
             points.append(point)
             if present > 0 {

@@ -108,7 +108,7 @@ public struct JobRunner: Sendable {
             throw JobError(.configError, "models[\(model.name)].reference_profile: `\(model.referenceProfile!)` was built for model `\(profile.model)`, not `\(model.name)`")
         }
         if let postgres = model.scores.postgres, postgres.mode == .pushdown {
-            return try evaluatePushdown(model, plan: plan, report: &report)
+            return try evaluatePushdown(model, plan: plan, profile: profile, report: &report)
         }
         let data = try ModelDataReader(model: model, plan: plan).read()
         report.counters = data.counters
@@ -132,8 +132,8 @@ public struct JobRunner: Sendable {
     }
 
     /// Push-down mode: the database aggregates, modelwatch finishes the metrics (Pushdown/PushdownEvaluator.swift).
-    private func evaluatePushdown(_ model: ModelConfiguration, plan: EvaluationPlan, report: inout ModelReport) throws(JobError) -> [UInt8] {
-        let outcome = try PushdownEvaluator(model: model, plan: plan).evaluate()
+    private func evaluatePushdown(_ model: ModelConfiguration, plan: EvaluationPlan, profile: ReferenceProfile?, report: inout ModelReport) throws(JobError) -> [UInt8] {
+        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: profile).evaluate()
         report.counters.scoreRowsRead = outcome.rowsRead
         report.counters.scoreRowsInRange = outcome.rowsRead
         report.counters.labelsMatched = outcome.labelsMatched
