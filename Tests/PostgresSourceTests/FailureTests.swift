@@ -90,6 +90,22 @@ struct FailureTests {
         }
     }
 
+    @Test("validate checks the connection, the table and the columns")
+    func validate() throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        try Self.createTables(server)
+        let asOfMs = TimeText.parseRFC3339(Self.asOf)!
+        let good = try ConfigLoader.parse(yaml: Self.yaml(server), file: "/tmp/modelwatch.yaml", environment: Postgres.environment(server))
+        let ok = SourceValidator.validate(good, asOfMs: asOfMs)
+        #expect(ok.status == .ok, "\(ok.text)")
+        #expect(ok.text.contains("scores: 166 rows read, 166 in the evaluated range"), "\(ok.text)")  // only the read range is fetched
+        let bad = try ConfigLoader.parse(yaml: Self.yaml(server, scoreColumn: "scr"), file: "/tmp/modelwatch.yaml", environment: Postgres.environment(server))
+        let failed = SourceValidator.validate(bad, asOfMs: asOfMs)
+        #expect(failed.status == .configError)
+        #expect(failed.text.contains("models[fraud].scores.columns.score: table scores has no column \"scr\""), "\(failed.text)")
+    }
+
     @Test("a server that is down exits 75 (retry next run), not 78")
     func unreachable() throws {
         let directory = try temporaryDirectory("pg-fail")
