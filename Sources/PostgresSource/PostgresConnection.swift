@@ -87,11 +87,11 @@ public final class PostgresConnection {
     public func execute(_ sql: String) throws(PostgresError) {
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
-        try check(result, allowTuples: true)
+        try check(result)
     }
 
     /// Runs a parameterised query (text parameters; nil is SQL NULL) and returns all rows as text.
-    /// For small catalog queries only; stream large results with ``stream(_:parameters:parameterTypes:batchRows:onBatchStart:onRow:)``.
+    /// For small catalog queries only; stream large results with ``stream(_:parameters:parameterTypes:batchRows:onRow:)``.
     public func query(_ sql: String, parameters: [String?] = [], parameterTypes: [UInt32] = []) throws(PostgresError) -> [[String?]] {
         let result = try executeParams(sql, parameters: parameters, parameterTypes: parameterTypes)
         defer { PQclear(result) }
@@ -110,10 +110,10 @@ public final class PostgresConnection {
             PQprepare(connection, "", sql, Int32(types.count), types.baseAddress)
         }
         defer { PQclear(prepared) }
-        try check(prepared, allowTuples: false)
+        try check(prepared)
         let description = PQdescribePrepared(connection, "")
         defer { PQclear(description) }
-        try check(description, allowTuples: false)
+        try check(description)
         return (0..<PQnfields(description)).map { column in
             (String(cString: PQfname(description, column)), UInt32(PQftype(description, column)))
         }
@@ -141,7 +141,7 @@ public final class PostgresConnection {
         while true {
             let batch = PQexec(connection, "FETCH \(batchRows) FROM modelwatch_cursor")
             do {
-                try check(batch, allowTuples: true)
+                try check(batch)
             } catch {
                 PQclear(batch)
                 rollbackQuietly()
@@ -192,7 +192,7 @@ public final class PostgresConnection {
             return PQexecParams(connection, sql, Int32(values.count), nil, values.baseAddress, nil, nil, 0)
         }
         do {
-            try check(result, allowTuples: true)
+            try check(result)
         } catch {
             PQclear(result)
             throw error
@@ -201,11 +201,9 @@ public final class PostgresConnection {
     }
 
     /// Throws unless `result` is a success; classifies the failure.
-    private func check(_ result: OpaquePointer?, allowTuples: Bool) throws(PostgresError) {
+    private func check(_ result: OpaquePointer?) throws(PostgresError) {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
-        if status == PGRES_COMMAND_OK || (allowTuples && status == PGRES_TUPLES_OK) || (!allowTuples && status == PGRES_TUPLES_OK) {
-            return
-        }
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
         var message = result.flatMap { PQresultErrorMessage($0) }.map { Self.trim(String(cString: $0)) } ?? ""
         if message.isEmpty { message = Self.trim(String(cString: PQerrorMessage(connection))) }
