@@ -25,14 +25,14 @@ struct FailureTests {
     }
 
     static func yaml(_ server: PostgresServer, scores: String = "table: scores", labels: String = "table: labels",
-                     scoreColumn: String = "score", extra: String = "") -> String {
+                     scoreColumn: String = "score", extra: String = "", mode: String = "exact") -> String {
         """
         models:
           - name: fraud
             window: 1h
             maturity: 1h
             scores:
-              postgres: \(Postgres.block(server, scores, extra: extra))
+              postgres: \(Postgres.block(server, scores, extra: extra.isEmpty ? "mode: \(mode)" : extra + ", mode: \(mode)"))
               columns: {id: prediction_id, time: prediction_time, score: \(scoreColumn)}
             labels:
               postgres: \(Postgres.block(server, labels, extra: extra))
@@ -127,7 +127,7 @@ struct FailureTests {
             (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: disable, table: scores, password: hunter2"), "models[0].scores.postgres.password"),
             (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: sometimes, table: scores"), "models[0].scores.postgres.sslmode"),
             (base.replacingOccurrences(of: "    scores:\n", with: "    scores:\n      path: scores.csv\n"), "models[0].scores.postgres"),
-            (base.replacingOccurrences(of: "table: scores}", with: "}"), "models[0].scores.postgres.table"),
+            (base.replacingOccurrences(of: "table: scores, mode: exact}", with: "mode: exact}"), "models[0].scores.postgres.table"),
             (base.replacingOccurrences(of: ", time: label_time}", with: "}"), "models[0].labels.columns.time"),
             (base.replacingOccurrences(of: "table: labels}", with: "table: labels, mode: pushdown}"), "models[0].labels.postgres.mode"),
         ]
@@ -142,8 +142,8 @@ struct FailureTests {
         }
     }
 
-    @Test("the connection terminated mid-read (pg_terminate_backend) exits 75 and writes no metric point")
-    func droppedMidRun() throws {
+    @Test("the connection terminated mid-read (pg_terminate_backend) exits 75 and writes no metric point", arguments: ["exact", "pushdown"])
+    func droppedMidRun(mode: String) throws {
         let server = try Postgres.start()
         defer { server.stop() }
         try Self.createTables(server, rows: 400_000)
@@ -170,7 +170,7 @@ struct FailureTests {
             }
         }
         killer.start()
-        let (status, message, lines) = try Self.run(Self.yaml(server), environment: Postgres.environment(server), directory: directory)
+        let (status, message, lines) = try Self.run(Self.yaml(server, mode: mode), environment: Postgres.environment(server), directory: directory)
         flag.stop = true
         while !killer.isFinished { usleep(1_000) }
         #expect(flag.terminated > 0)
