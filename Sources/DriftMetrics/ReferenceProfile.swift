@@ -82,11 +82,61 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
         }
         let problems = profile.problems()
         guard problems.isEmpty else { throw ProfileError.invalidProfile(problems.joined(separator: "; ")) }
+        // Fast path: a file written by `encoded()` is the canonical encoding plus whitespace, so hashing its bytes
+        // (whitespace outside strings removed, the fingerprint value blanked) verifies it without re-encoding
+        // the whole profile. Anything else (edited, reformatted, truncated) takes the authoritative check below.
+        if Self.canonicalHash(of: data, fingerprint: profile.fingerprint) == profile.fingerprint {
+            return profile
+        }
         let computed = profile.computeFingerprint()
         guard computed == profile.fingerprint else {
             throw ProfileError.fingerprintMismatch(stored: profile.fingerprint, computed: computed)
         }
         return profile
+    }
+
+    /// SHA-256 (hex) of `data` with the whitespace outside strings removed and the `"fingerprint":"<stored>"`
+    /// member blanked to `"fingerprint":""`; nil unless that member occurs exactly once. The byte sequence cannot
+    /// occur inside a JSON string (a quote there is always escaped) nor as another member (feature and category
+    /// names map to objects and numbers), so it is the top-level member.
+    static func canonicalHash(of data: Data, fingerprint: String) -> String? {
+        let member = Array("\"fingerprint\":\"\(fingerprint)\"".utf8)
+        let blank = Array("\"fingerprint\":\"\"".utf8)
+        var compact: [UInt8] = []
+        compact.reserveCapacity(data.count)
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") {
+                continue
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            }
+            compact.append(byte)
+        }
+        var found = -1
+        var index = 0
+        let last = compact.count - member.count
+        while index <= last {
+            if compact[index] == member[0], compact[index..<(index + member.count)].elementsEqual(member) {
+                if found >= 0 { return nil }
+                found = index
+                index += member.count
+            } else {
+                index += 1
+            }
+        }
+        guard found >= 0 else { return nil }
+        compact.replaceSubrange(found..<(found + member.count), with: blank)
+        return SHA256.hexDigest(compact)
     }
 
     private func withFingerprint(_ value: String) -> ReferenceProfile {
