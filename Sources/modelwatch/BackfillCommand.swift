@@ -17,23 +17,13 @@ extension Modelwatch {
         @Option(name: .long, help: "Last as-of time, inclusive (RFC 3339).")
         var to: String
 
-        @Option(name: .long, help: "Write line protocol to standard output (`-`) or a file (`file:PATH`) instead of InfluxDB.")
-        var output: String?
-
-        @Option(name: .long, help: "Only this model.")
-        var model: String?
+        @OptionGroup var outputOptions: OutputOptions
 
         @Option(name: .long, help: "Directory for resume checkpoints (default: .modelwatch-backfill next to the config).")
         var checkpointDir: String?
 
         @Flag(name: .long, help: "Start from --from even if a checkpoint exists.")
         var restart = false
-
-        func validate() throws {
-            if let output, output != "-", !output.hasPrefix("file:") || output.count <= 5 {
-                throw ValidationError("--output must be `-` (standard output) or `file:PATH`, got `\(output)`")
-            }
-        }
 
         func run() throws {
             try exiting {
@@ -42,11 +32,7 @@ extension Modelwatch {
                     throw ValidationError("--from and --to must be RFC 3339 times such as 2026-08-01T00:00:00Z")
                 }
                 guard fromMs <= toMs else { throw ValidationError("--from must not be after --to") }
-                let target: OutputTarget = switch output {
-                case nil: .influx
-                case "-": .standardOutput
-                case let value?: .file(String(value.dropFirst(5)))
-                }
+                let target = outputOptions.target
                 let directory = checkpointDir ?? URL(fileURLWithPath: options.config).deletingLastPathComponent()
                     .appendingPathComponent(".modelwatch-backfill").path
                 if restart { try? FileManager.default.removeItem(atPath: directory) }
@@ -58,7 +44,7 @@ extension Modelwatch {
                 let progress = ProgressLine()
                 let report = runner.backfill(
                     BackfillRequest(configuration: configuration, fromMs: fromMs, toMs: toMs, output: target,
-                                    modelFilter: model, checkpointDirectory: directory),
+                                    modelFilter: outputOptions.model, checkpointDirectory: directory),
                     progress: progress.show)
                 progress.end()
                 let summary = SummaryRenderer.render(report)

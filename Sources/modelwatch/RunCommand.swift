@@ -16,27 +16,13 @@ extension Modelwatch {
         @Option(name: .long, help: "Evaluate as of this RFC 3339 time instead of now; aligned down to each model's window.")
         var asOf: String?
 
-        @Option(name: .long, help: "Write line protocol to standard output (`-`) or a file (`file:PATH`) instead of InfluxDB.")
-        var output: String?
-
-        @Option(name: .long, help: "Only evaluate the model with this name.")
-        var model: String?
-
-        func validate() throws {
-            if let output, output != "-", !output.hasPrefix("file:") || output.count <= 5 {
-                throw ValidationError("--output must be `-` (standard output) or `file:PATH`, got `\(output)`")
-            }
-        }
+        @OptionGroup var outputOptions: OutputOptions
 
         func run() throws {
             try exiting {
                 let configuration = try options.load()
                 let asOfMs = try parseAsOf(asOf)
-                let target: OutputTarget = switch output {
-                case nil: .influx
-                case "-": .standardOutput
-                case let value?: .file(String(value.dropFirst(5)))
-                }
+                let target = outputOptions.target
                 let logger = makeLogger(configuration.run.logFormat, verbose: options.verbose)
                 WallClockBudget.arm(seconds: configuration.run.timeBudgetSeconds)
                 let lock: RunLock
@@ -44,7 +30,7 @@ extension Modelwatch {
                 defer { withExtendedLifetime(lock) {} }
                 Curl.globalInit()
                 let runner = JobRunner(environment: .live(logger: logger, version: Modelwatch.version))
-                let report = runner.run(RunRequest(configuration: configuration, asOfMs: asOfMs, output: target, modelFilter: model))
+                let report = runner.run(RunRequest(configuration: configuration, asOfMs: asOfMs, output: target, modelFilter: outputOptions.model))
                 let summary = SummaryRenderer.render(report)
                 // With --output -, standard output carries line protocol only; the summary goes to standard error.
                 if target == .standardOutput {
