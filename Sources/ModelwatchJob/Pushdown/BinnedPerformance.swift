@@ -1,4 +1,5 @@
 import PerformanceMetrics
+import PostgresSource
 
 /// Sufficient statistics of one performance slice, as the database aggregates them, and the metrics
 /// finished from them.
@@ -27,6 +28,37 @@ struct BinnedPerformance {
     init(thresholdCount: Int) {
         thresholdPositives = Array(repeating: 0, count: thresholdCount)
         thresholdNegatives = Array(repeating: 0, count: thresholdCount)
+    }
+
+    /// Adds one aggregate row of the push-down query (columns: 6 Σscore, 7 log-loss sum, 8 Σ(p−y)², then a
+    /// positives/negatives pair per threshold).
+    mutating func add(row: PostgresRow, bin: Int, count: Int, positives: Int, negatives: Int, thresholdCount: Int) {
+        scored += count
+        self.positives[bin] += positives
+        self.negatives[bin] += negatives
+        scoreSums[bin] += row.double(6) ?? 0
+        logLossSum += row.double(7) ?? 0
+        squaredErrorSum += row.double(8) ?? 0
+        for index in 0..<thresholdCount {
+            thresholdPositives[index] += row.string(9 + 2 * index).flatMap { Int($0) } ?? 0
+            thresholdNegatives[index] += row.string(10 + 2 * index).flatMap { Int($0) } ?? 0
+        }
+    }
+
+    /// Adds another slice's statistics (for folding segment values into `other`): every statistic is a sum.
+    mutating func merge(_ other: BinnedPerformance) {
+        for b in 0..<Self.binCount {
+            positives[b] += other.positives[b]
+            negatives[b] += other.negatives[b]
+            scoreSums[b] += other.scoreSums[b]
+        }
+        logLossSum += other.logLossSum
+        squaredErrorSum += other.squaredErrorSum
+        for index in thresholdPositives.indices {
+            thresholdPositives[index] += other.thresholdPositives[index]
+            thresholdNegatives[index] += other.thresholdNegatives[index]
+        }
+        scored += other.scored
     }
 
     var nPositive: Int { positives.reduce(0, +) }

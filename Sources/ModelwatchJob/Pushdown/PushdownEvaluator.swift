@@ -10,15 +10,16 @@ import PostgresSource
 /// GROUP BY and modelwatch finishes the metrics, writing the same measurements as exact mode.
 ///
 /// What is written (docs/postgres.md has the full table):
-/// - `modelwatch_performance` per performance window and version (all-rows slice): n, n_pos, n_neg,
+/// - `modelwatch_performance` per performance window, version and segment slice (GROUPING SETS; values beyond
+///   the cap folded into `other` as in exact mode): n, n_pos, n_neg,
 ///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
 ///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
 ///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
 /// - `modelwatch_output` for the input window: count, missing_rate, mean, std, min, max, zero_rate, psi, js,
 ///   and `modelwatch_output_threshold`; `modelwatch_feature` / `modelwatch_feature_category` (PushdownFeatures.swift).
 /// - `modelwatch_join` for the final window: scored, labelled, unlabelled, label_coverage.
-/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles and KS, segment slices, and the
-/// orphan/duplicate/late label counts.
+/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles and KS, segment slices of the
+/// input-window measurements, and the orphan/duplicate/late label counts.
 struct PushdownEvaluator {
     let model: ModelConfiguration
     let plan: EvaluationPlan
@@ -95,6 +96,7 @@ struct PushdownEvaluator {
         let scoreWhere = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
         let eps = Self.epsilon
+        let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL
         var thresholdColumns = ""
         for threshold in model.thresholds {
             let t = Self.number(threshold)
@@ -103,7 +105,7 @@ struct PushdownEvaluator {
         let sql = """
             WITH s AS (
               SELECT \(q(source.idColumn)) AS id, \(scores.epochMillisSQL(time, column: source.timeColumn)) AS t,
-                     CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS score, \(versionSQL) AS version
+                     CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS score, \(versionSQL) AS version\(segmentSelect)
               FROM \(scores.from)\(scoreWhere)
             ), l AS (
               SELECT id, y FROM (
@@ -112,7 +114,7 @@ struct PushdownEvaluator {
                 FROM \(labels.from)\(labelWhere)
               ) ranked WHERE r = 1
             ), j AS (
-              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version, s.score, l.y,
+              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version, s.score, l.y\(segmentCarry),
                      CASE WHEN s.score >= 0 AND s.score <= 1 THEN LEAST(GREATEST(CEIL(s.score * 1000) - 1, 0), 999) ELSE -1 END AS b
               FROM s LEFT JOIN l ON l.id = s.id
             )
@@ -121,11 +123,16 @@ struct PushdownEvaluator {
               SUM(CASE WHEN y IS NOT NULL THEN score ELSE 0 END),
               SUM(CASE WHEN y = 1 THEN -LN(GREATEST(LEAST(score, 1 - \(eps)), \(eps)))
                        WHEN y = 0 THEN -LN(GREATEST(LEAST(1 - score, 1 - \(eps)), \(eps))) ELSE 0 END),
-              SUM(CASE WHEN y IS NOT NULL THEN (score - y) * (score - y) ELSE 0 END)\(thresholdColumns)
+              SUM(CASE WHEN y IS NOT NULL THEN (score - y) * (score - y) ELSE 0 END)\(thresholdColumns)\(segmentOutput)
             FROM j
-            GROUP BY w, version, b
+            GROUP BY \(grouping)
             """
         let format = binding.format
+        let segmentCount = model.segmentColumns.count
+        let firstSegmentColumn = 9 + 2 * model.thresholds.count
+        /// Per window, version and slice (segment column index, -1 for all rows; value).
+        var segmentStats: [Int: [String: [SliceKey: BinnedPerformance]]] = [:]
+        var segmentVolumes = [[String: Int]](repeating: [:], count: segmentCount)
         var stats: [Int: [String: BinnedPerformance]] = [:]
         var rowsPerWindow: [Int: [String: (rows: Int, labelled: Int)]] = [:]
         let thresholdCount = model.thresholds.count
@@ -135,24 +142,30 @@ struct PushdownEvaluator {
                   let b = row.string(2).flatMap({ Int($0) }), let count = row.string(3).flatMap({ Int($0) }) else { return }
             let positives = row.string(4).flatMap { Int($0) } ?? 0
             let negatives = row.string(5).flatMap { Int($0) } ?? 0
+            // Which grouping set: the segment column whose GROUPING() flag is 0, or none (all rows).
+            var slice = SliceKey(column: -1, value: Tags.allValue)
+            for index in 0..<segmentCount where row.string(firstSegmentColumn + 2 * index + 1) == "0" {
+                let value = row.string(firstSegmentColumn + 2 * index) ?? ""
+                slice = SliceKey(column: index, value: value.isEmpty ? ScoreTable.missingSegmentValue : value)
+            }
+            if slice.column >= 0 {
+                segmentVolumes[slice.column][slice.value, default: 0] += count
+                guard b >= 0 else { return }
+                var binned = segmentStats[w]?[version]?[slice] ?? BinnedPerformance(thresholdCount: thresholdCount)
+                binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount)
+                segmentStats[w, default: [:]][version, default: [:]][slice] = binned
+                return
+            }
             rowsPerWindow[w, default: [:]][version, default: (0, 0)].rows += count
             rowsPerWindow[w, default: [:]][version, default: (0, 0)].labelled += positives + negatives
             guard b >= 0 else { return }
             var binned = stats[w]?[version] ?? BinnedPerformance(thresholdCount: thresholdCount)
-            binned.scored += count
-            binned.positives[b] += positives
-            binned.negatives[b] += negatives
-            binned.scoreSums[b] += row.double(6) ?? 0
-            binned.logLossSum += row.double(7) ?? 0
-            binned.squaredErrorSum += row.double(8) ?? 0
-            for index in 0..<thresholdCount {
-                binned.thresholdPositives[index] += row.string(9 + 2 * index).flatMap { Int($0) } ?? 0
-                binned.thresholdNegatives[index] += row.string(10 + 2 * index).flatMap { Int($0) } ?? 0
-            }
+            binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount)
             stats[w, default: [:]][version] = binned
         }
         let modelTag = (key: Tags.model, value: model.name)
         let thresholdLabels = model.thresholds.map(ModelEvaluator.label)
+        let mapped = segmentVolumes.map { Self.capSegments($0, cap: model.segmentCap) }
         for window in windows {
             let w = Int((window.range.startMs - start) / windowMs)
             let timestamp = window.range.endMs
@@ -169,6 +182,23 @@ struct PushdownEvaluator {
                     provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
                 if let bound = binned.aucErrorBound { outcome.aucErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound }
                 if !window.provisional { outcome.finalPerformance.append((version, result, sufficient)) }
+                // Segment slices, values beyond the cap folded into `other` (statistics are sums, so folding is exact).
+                for (column, name) in model.segmentColumns.enumerated() {
+                    var folded: [String: BinnedPerformance] = [:]
+                    for (key, value) in segmentStats[w]?[version] ?? [:] where key.column == column {
+                        let target = mapped[column][key.value] ?? Tags.otherValue
+                        if folded[target] == nil { folded[target] = value } else { folded[target]!.merge(value) }
+                    }
+                    for (value, sliceStats) in folded.sorted(by: { $0.key < $1.key }) {
+                        let sliceResult = sliceStats.result(thresholds: model.thresholds)
+                        let sliceSufficient = sliceResult.n >= model.minimumSamples.n && sliceResult.nPositive >= model.minimumSamples.positives
+                            && sliceResult.nNegative >= model.minimumSamples.negatives
+                        outcome.points += PointBuilder.performance(
+                            sliceResult, tags: [modelTag, (Tags.version, version), (Tags.segment, name), (Tags.segmentValue, value)],
+                            timestampMs: timestamp, scored: sliceStats.scored, sufficient: sliceSufficient,
+                            provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
+                    }
+                }
             }
             if !window.provisional {
                 let counts = rowsPerWindow[w]?.values.reduce((0, 0)) { ($0.0 + $1.rows, $0.1 + $1.labelled) } ?? (0, 0)
@@ -182,6 +212,33 @@ struct PushdownEvaluator {
             }
         }
         outcome.rowsRead += rowsPerWindow.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.rows } }
+    }
+
+    /// A slice of a window and version: a segment column (-1 for all rows) and its value.
+    struct SliceKey: Hashable {
+        let column: Int
+        let value: String
+    }
+
+    /// Segment value → written value, like exact mode's ``SegmentCapping``: with more than `cap` values, the
+    /// `cap − 1` most frequent (ties by byte order) are kept and the rest map to nothing (→ `other`).
+    static func capSegments(_ volumes: [String: Int], cap: Int) -> [String: String] {
+        let order = volumes.keys.sorted {
+            volumes[$0]! != volumes[$1]! ? volumes[$0]! > volumes[$1]! : Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
+        let kept = volumes.count > cap ? Array(order.prefix(max(cap - 1, 0))) : order
+        return Dictionary(uniqueKeysWithValues: kept.map { ($0, $0) })
+    }
+
+    /// The SELECT, carry and output fragments and the GROUP BY clause for segment grouping sets.
+    private var segmentSQL: (select: String, carry: String, output: String, grouping: String) {
+        let columns = model.segmentColumns
+        guard !columns.isEmpty else { return ("", "", "", "w, version, b") }
+        let select = columns.enumerated().map { ", CAST(\(q($0.element)) AS TEXT) AS g\($0.offset)" }.joined()
+        let carry = columns.indices.map { ", s.g\($0)" }.joined()
+        let output = columns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
+        let sets = ["(w, version, b)"] + columns.indices.map { "(w, version, b, g\($0))" }
+        return (select, carry, output, "GROUPING SETS (\(sets.joined(separator: ", ")))")
     }
 
     // MARK: - Output (input window)
