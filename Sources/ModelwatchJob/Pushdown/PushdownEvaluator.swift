@@ -56,7 +56,9 @@ struct PushdownEvaluator {
             scoreColumns.append(version)
             scoreKeys.append("\(scoresKey).columns.version")
         }
-        try scores.checkColumns(scoreColumns, columnKeys: scoreKeys)
+        try scores.checkColumns(
+            scoreColumns + model.segmentColumns,
+            columnKeys: scoreKeys + model.segmentColumns.map { _ in "models[\(model.name)].segments" })
         try labels.checkColumns([model.labels.idColumn, model.labels.labelColumn, labelTime], columnKeys: ["id", "label", "time"].map { "\(labelsKey).columns.\($0)" })
         let scoreBinding = try scores.timeBinding(column: source.timeColumn, columnKey: "\(scoresKey).columns.time")
         let labelBinding = try labels.timeBinding(column: labelTime, columnKey: "\(labelsKey).columns.time")
