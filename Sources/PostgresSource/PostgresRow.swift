@@ -31,6 +31,12 @@ public struct PostgresRow {
         return body(UnsafeRawBufferPointer(start: value.map { UnsafeRawPointer($0) }, count: length))
     }
 
+    /// Calls `body` with the value's UTF-8 bytes in libpq's buffer (empty for NULL and ''), without copying.
+    @inline(__always)
+    public func valueBytes<Result>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withBytes(column, body)
+    }
+
     /// `.null` for SQL NULL, `.empty` for the empty string, `.text` otherwise.
     public func kind(_ column: Int) -> FieldKind {
         precondition(column >= 0 && column < count, "column index out of range")
