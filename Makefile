@@ -56,6 +56,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 bench: deps
+	@dpkg -s python3-venv >/dev/null 2>&1 || python3 -c "import venv, ensurepip" 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv; }
 	$(SWIFT) build -c release --product modelwatch
 	bash Tests/Benchmarks/run.sh
 	bash Tests/Benchmarks/metrics.sh

@@ -200,9 +200,11 @@ struct ModelEvaluator {
         var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
         point.add("count", slice.rows.count)
         point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present.count) / Double(slice.rows.count))
-        if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
+        // Sort once: the summary's quantiles and the drift's bins and KS share the order.
+        let sorted = SortedSample.sortedFinite(present)
+        if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
         if let profile, !slice.rows.isEmpty {
-            let drift = NumericDrift.compare(profile: profile.score, presentValues: present, missingCount: slice.rows.count - present.count)
+            let drift = NumericDrift.compare(profile: profile.score, sortedPresentValues: sorted, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
@@ -233,11 +235,12 @@ struct ModelEvaluator {
         }
         var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: timestampMs)
         addMissingness(counts: counts, total: slice.rows.count, to: &point)
-        if let summary = NumericSummary(values: present) { PointBuilder.addSummary(summary, to: &point) }
+        let sorted = SortedSample.sortedFinite(present)
+        if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
         // An entirely missing feature writes its missingness only: no statistic, no drift (the missing-rate
         // alert covers it, and a drift alert on the same cause would double the page).
         if let profile, case .numeric(let reference)? = profile.features[name], !present.isEmpty {
-            let drift = NumericDrift.compare(profile: reference, presentValues: present, missingCount: slice.rows.count - present.count)
+            let drift = NumericDrift.compare(profile: reference, sortedPresentValues: sorted, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
