@@ -18,6 +18,9 @@ extension Modelwatch {
 
         @OptionGroup var outputOptions: OutputOptions
 
+        @Flag(name: .long, help: "Print the seconds spent per stage and model to standard error (stage_<model>_<stage>=s).")
+        var timings = false
+
         func run() throws {
             try exiting {
                 let configuration = try options.load()
@@ -37,6 +40,12 @@ extension Modelwatch {
                     FileHandle.standardError.write(Data(summary.utf8))
                 } else {
                     FileHandle.standardOutput.write(Data(summary.utf8))
+                }
+                if timings {
+                    for model in report.models {
+                        let line = model.stageSeconds.map { "stage_\(model.name)_\($0.stage)=\(String(format: "%.3f", $0.seconds))" }.joined(separator: " ")
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    }
                 }
                 return report.exitStatus
             }

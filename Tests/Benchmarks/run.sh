@@ -87,7 +87,7 @@ for N in $SIZES; do
   for _ in $(seq "$REPEAT"); do
     rm -f "$DATA/points.lp"
     measure "mw-$N" "$WORK/mw-$N.txt" "$MODELWATCH" run --config "$DATA/modelwatch.yaml" --as-of "$AS_OF" \
-      --output "file:$DATA/points.lp" --log-format logfmt || break
+      --output "file:$DATA/points.lp" --log-format logfmt --timings || break
   done
   read -r mw_s mw_kib < <(median "$WORK/mw-$N.txt")
   read -r prof_s prof_kib < "$WORK/mw-profile-$N.txt"

@@ -57,6 +57,8 @@ public struct JobRunner: Sendable {
                 logger.error("model failed", metadata: ["model": "\(model.name)", "status": "\(error.status.statusText)", "error": "\(error.message)"])
             }
             if !lines.isEmpty {
+                let deliverStart = environment.now()
+                defer { modelReport.stageSeconds.append(("deliver", Self.seconds(environment.now() - deliverStart))) }
                 let delivery = sink.deliver(lines, points: modelReport.pointsEncoded)
                 modelReport.delivery = delivery
                 if let status = Self.status(of: delivery.outcome), status > modelReport.status {
@@ -110,11 +112,19 @@ public struct JobRunner: Sendable {
         if let postgres = model.scores.postgres, postgres.mode == .pushdown {
             return try evaluatePushdown(model, plan: plan, profile: profile, report: &report)
         }
+        var stageStart = environment.now()
+        func endStage(_ name: String) {
+            let now = environment.now()
+            report.stageSeconds.append((name, Self.seconds(now - stageStart)))
+            stageStart = now
+        }
         let data = try ModelDataReader(model: model, plan: plan).read()
+        endStage("read")
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
         let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
+        endStage("compute")
         report.counters.labelsMatched = outcome.labelsMatched
         report.counters.duplicateLabels = outcome.duplicateLabels
         report.counters.orphanLabels = data.table.orphanLabels(asOfMs: plan.asOfMs)
@@ -128,6 +138,7 @@ public struct JobRunner: Sendable {
         lines.reserveCapacity(outcome.points.count * 200)
         for point in outcome.points { encoder.encode(point, into: &lines) }
         report.pointsEncoded = encoder.statistics.encodedPoints
+        endStage("encode")
         return lines
     }
 

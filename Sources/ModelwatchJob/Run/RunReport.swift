@@ -20,6 +20,8 @@ public struct ModelReport: Sendable {
     /// Segment values folded into `other`, per column.
     public var foldedSegments: [String: [String]] = [:]
     public var durationSeconds = 0.0
+    /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
+    public var stageSeconds: [(stage: String, seconds: Double)] = []
 
     /// Performance of one version in the final window.
     public struct FinalPerformance: Sendable {
