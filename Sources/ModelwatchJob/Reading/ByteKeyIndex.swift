@@ -9,7 +9,9 @@ import Glibc
 /// hash match, so collisions never merge two keys. This is the reader's hottest structure: one lookup per
 /// score row, label row and categorical cell.
 struct ByteKeyIndex: Sendable {
-    private var slots: [Int32]
+    /// Per slot: 0 when empty, else (upper 32 bits of the hash) << 32 | (index + 1), so a probe rejects
+    /// most non-matching entries without touching the key arena.
+    private var slots: [UInt64]
     private var hashes: [UInt64] = []
     private var offsets: [Int] = [0]
     private var arena: [UInt8] = []
@@ -18,8 +20,15 @@ struct ByteKeyIndex: Sendable {
     init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
+    }
+
+    /// Sizes the table for `keys` keys so it does not rehash while they are inserted.
+    mutating func reserveCapacity(_ keys: Int) {
+        hashes.reserveCapacity(keys)
+        offsets.reserveCapacity(keys + 1)
+        while keys * 2 > slots.count { grow() }
     }
 
     /// Number of distinct keys.
@@ -39,11 +48,15 @@ struct ByteKeyIndex: Sendable {
     /// The index of `bytes`, if present.
     @inline(__always)
     func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
-            if entry < 0 { return nil }
-            if hashes[Int(entry)] == hash && equals(Int(entry), bytes) { return Int(entry) }
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(index, bytes) { return index }
+            }
             slot = (slot + 1) & mask
         }
     }
@@ -58,8 +71,8 @@ struct ByteKeyIndex: Sendable {
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(index)
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Self.entry(hash: hash, index: index)
         return (index, true)
     }
 
@@ -81,14 +94,19 @@ struct ByteKeyIndex: Sendable {
         }
     }
 
+    @inline(__always)
+    private static func entry(hash: UInt64, index: Int) -> UInt64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+    }
+
     private mutating func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
         for (index, hash) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Self.entry(hash: hash, index: index)
         }
     }
 }

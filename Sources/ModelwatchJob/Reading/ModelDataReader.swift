@@ -159,6 +159,8 @@ struct ModelDataReader {
             }
         }
 
+        let scoreFiles = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
+        table.reserveCapacity(SourceFiles.estimatedRows(scoreFiles, columns: columns.count))
         if let postgres = source.postgres {
             let columnKeys = ["id", "time", "score", "version"].prefix(columns.count - segmentCount - numericCount - categoricalCount).map { "\(key).columns.\($0)" }
                 + Array(repeating: "models[\(model.name)].segments", count: segmentCount)
@@ -169,7 +171,7 @@ struct ModelDataReader {
                 ingestScore(record, location: reader.location)
             }
         }
-        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
+        for path in scoreFiles {
             try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in

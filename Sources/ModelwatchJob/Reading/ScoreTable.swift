@@ -46,7 +46,8 @@ public struct ScoreTable: Sendable {
     public private(set) var duplicateScores = 0
     /// Per row with duplicates: how many extra score rows it had.
     public private(set) var duplicateScoresByRow: [Int32: Int] = [:]
-    /// 64-bit hashes of every prediction id read, in range or not (for orphan-label detection).
+    /// 64-bit hashes of the prediction ids read outside the range (ids in range are in the index); together
+    /// they tell an orphan label from the label of an older prediction.
     public private(set) var allIDHashes = Set<UInt64>()
 
     /// The value written for a missing segment value (tag values cannot be empty).
@@ -65,6 +66,27 @@ public struct ScoreTable: Sendable {
     }
 
     public var count: Int { timeMs.count }
+
+    /// Reserves room for `rows` rows in every column, so large reads do not reallocate and copy columns
+    /// as they grow (untouched reserved pages cost no resident memory).
+    public mutating func reserveCapacity(_ rows: Int) {
+        timeMs.reserveCapacity(rows)
+        score.reserveCapacity(rows)
+        scoreKind.reserveCapacity(rows)
+        versionCode.reserveCapacity(rows)
+        label.reserveCapacity(rows)
+        labelTimeMs.reserveCapacity(rows)
+        for index in segmentCodes.indices { segmentCodes[index].reserveCapacity(rows) }
+        for index in numeric.indices {
+            numeric[index].reserveCapacity(rows)
+            numericKind[index].reserveCapacity(rows)
+        }
+        for index in categoryCodes.indices {
+            categoryCodes[index].reserveCapacity(rows)
+            categoryKind[index].reserveCapacity(rows)
+        }
+        idIndex.reserveCapacity(rows)
+    }
 
     /// Records an id seen outside the read range (for orphan detection only).
     public mutating func noteIDOutsideRange(_ id: String) {
@@ -89,7 +111,6 @@ public struct ScoreTable: Sendable {
     /// ``beginRow(id:timeMs:score:scoreKind:version:)`` on raw UTF-8 bytes, without creating Strings.
     public mutating func beginRow(idBytes: UnsafeRawBufferPointer, timeMs: Int64, score: Double, scoreKind: ValueKind, versionBytes: UnsafeRawBufferPointer) -> Int {
         let idHash = ByteKeyIndex.hash(idBytes)
-        allIDHashes.insert(idHash)
         let versionCode = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(versionBytes, hash: ByteKeyIndex.hash(versionBytes)).index)
         let (row, inserted) = idIndex.findOrInsert(idBytes, hash: idHash)
         if !inserted {
