@@ -22,6 +22,8 @@ struct ModelEvaluator {
         var duplicateLabels = 0
         var foldedSegments: [String: [String]] = [:]
         var driftiest: [(feature: String, psi: Double)] = []
+        /// Features with a missing rate of at least 10% in the all-rows slice of the input window, highest first.
+        var mostMissing: [(feature: String, rate: Double)] = []
     }
 
     func evaluate() -> Outcome {
@@ -177,6 +179,16 @@ struct ModelEvaluator {
         }
         for (task, points) in zip(tasks, results) {
             switch task {
+            case .numeric(let index, _), .categorical(let index, _):
+                if slices[index].segment == Tags.allValue, let first = points.first,
+                   case .float(let rate)? = first.fields.first(where: { $0.key == "missing_rate" })?.value, rate >= 0.1,
+                   let name = first.tags.first(where: { $0.key == Tags.feature })?.value {
+                    outcome.mostMissing.append((name, rate))
+                }
+            default:
+                break
+            }
+            switch task {
             case .numeric(let index, let feature) where slices[index].segment == Tags.allValue:
                 if case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
                     outcome.driftiest.append((model.numericFeatures[feature], psi))
@@ -191,6 +203,7 @@ struct ModelEvaluator {
             outcome.points += points
         }
         outcome.driftiest.sort { $0.psi > $1.psi }
+        outcome.mostMissing.sort { $0.rate > $1.rate }
     }
 
     private func outputPoints(slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {

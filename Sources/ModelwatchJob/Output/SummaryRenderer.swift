@@ -38,6 +38,10 @@ public enum SummaryRenderer {
             out += "  inputs       \(n(model.inputRows)) predictions in the input window"
             let drifted = model.driftiest.prefix(3).map { "\($0.feature) PSI \(f($0.psi))" }
             out += drifted.isEmpty ? "\n" : " · top drift: \(drifted.joined(separator: ", "))\n"
+            if !model.mostMissing.isEmpty {
+                let missing = model.mostMissing.prefix(3).map { "\($0.feature) \(String(format: "%.0f", $0.rate * 100))%" }
+                out += "  missing      \(missing.joined(separator: ", "))\(model.mostMissing.count > 3 ? " and \(model.mostMissing.count - 3) more" : "")\n"
+            }
             for (column, values) in model.foldedSegments.sorted(by: { $0.key < $1.key }) {
                 out += "  segments     \(column): \(values.count) values folded into `other`\n"
             }

@@ -131,6 +131,7 @@ extension JobRunner {
                 report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
                 report.inputRows = outcome.inputRows
                 report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
+                report.mostMissing = outcome.mostMissing
                 report.foldedSegments = outcome.foldedSegments
                 report.counters.labelsMatched = outcome.labelsMatched
                 report.counters.duplicateLabels = outcome.duplicateLabels

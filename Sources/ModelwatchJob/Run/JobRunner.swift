@@ -132,6 +132,7 @@ public struct JobRunner: Sendable {
         report.inputRows = outcome.inputRows
         report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
         report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
+        report.mostMissing = outcome.mostMissing
         report.foldedSegments = outcome.foldedSegments
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []

@@ -17,6 +17,8 @@ public struct ModelReport: Sendable {
     public var finalPerformance: [FinalPerformance] = []
     /// Features by PSI, highest first (all-rows slice of the input window).
     public var driftiest: [FeatureDrift] = []
+    /// Features missing in at least 10% of the input window's rows (all-rows slice), highest first.
+    public var mostMissing: [(feature: String, rate: Double)] = []
     /// Segment values folded into `other`, per column.
     public var foldedSegments: [String: [String]] = [:]
     public var durationSeconds = 0.0
