@@ -26,7 +26,7 @@ struct SummaryTests {
         #expect(report.exitStatus == .ok)
         // The demo preset: f_num_04 entirely missing from day 13, f_num_02 shifted by one standard deviation from day 11.
         #expect(summary.contains("missing      f_num_04 100%"), "\(summary)")
-        #expect(report.driftiest.first?.feature == "f_num_02", "\(summary)")
+        #expect(report.models.first?.driftiest.first?.feature == "f_num_02", "\(summary)")
         #expect(summary.contains("top drift: f_num_02 PSI"))
     }
 }
