@@ -1,3 +1,4 @@
+import Dispatch
 import InputParsing
 
 /// Reads one model's score and label sources into a ``ScoreTable`` joined with its labels.
@@ -48,8 +49,19 @@ struct ModelDataReader {
             rejected += 1
             if samples.count < sampleLimit { samples.append(message) }
         }
+        // Label files are parsed on a second core while the scores are read; the join waits for both.
+        let parallelLabels = readsLabels && model.labels.postgres == nil
+        let parsing = parallelLabels ? LabelFileParsing(reader: self) : nil
         try readScores(into: &table, counters: &counters, reject: reject)
-        if readsLabels { try readLabels(into: &table, counters: &counters, reject: reject) }
+        if let parsing {
+            let parsed = try parsing.wait()
+            counters.labelRowsRead = parsed.rowsRead
+            for message in parsed.rejections { reject(message) }
+            rejected += parsed.rejectedCount - parsed.rejections.count
+            parsed.join(into: &table)
+        } else if readsLabels {
+            try readLabels(into: &table, counters: &counters, reject: reject)
+        }
         table.finishReading()
         counters.rowsRejected = rejected
         return Result(table: table, counters: counters, rowErrorSamples: samples)
@@ -183,6 +195,47 @@ struct ModelDataReader {
 
     // MARK: - Labels
 
+    /// Parses the label files into a ``ParsedLabels`` buffer without touching the score table.
+    func parseLabelFiles() throws(JobError) -> ParsedLabels {
+        let source = model.labels
+        let key = "models[\(model.name)].labels"
+        var columns = [source.idColumn, source.labelColumn]
+        if let timeColumn = source.timeColumn { columns.append(timeColumn) }
+        let timeUnit = unit(source.timestampUnit)
+        var parsed = ParsedLabels()
+        let limit = sampleLimit
+        func reject(_ message: String) {
+            parsed.rejectedCount += 1
+            if parsed.rejections.count < limit { parsed.rejections.append(message) }
+        }
+        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
+            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
+                parsed.rowsRead += 1
+                guard record.kind(0) == .text else {
+                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
+                    return
+                }
+                guard let label = record.label(1) else {
+                    reject("\(path):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
+                    return
+                }
+                var labelTime = Int64.min
+                if source.timeColumn != nil {
+                    guard let time = record.timestamp(2, unit: timeUnit) else {
+                        reject("\(path):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
+                        return
+                    }
+                    labelTime = time
+                }
+                record.valueBytes(0) { parsed.append(idBytes: $0, label: label, timeMs: labelTime) }
+            }, onRowError: { error in
+                parsed.rowsRead += 1
+                reject(error.description)
+            })
+        }
+        return parsed
+    }
+
     private func readLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
         let source = model.labels
         let key = "models[\(model.name)].labels"
@@ -249,5 +302,57 @@ private func describe(_ record: some SourceRow, _ column: Int) -> String {
     case .text:
         let text = record.string(column) ?? ""
         return "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+    }
+}
+
+/// Label rows parsed but not yet joined: ids in one byte arena, labels and observation times.
+struct ParsedLabels: Sendable {
+    var arena: [UInt8] = []
+    var offsets: [Int] = [0]
+    var labels: [Bool] = []
+    var timesMs: [Int64] = []
+    var rowsRead = 0
+    var rejectedCount = 0
+    /// The first rejections, in file order.
+    var rejections: [String] = []
+
+    mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
+        arena.append(contentsOf: idBytes)
+        offsets.append(arena.count)
+        labels.append(label)
+        timesMs.append(timeMs)
+    }
+
+    /// Joins every label, in file order, exactly as reading them one by one would.
+    func join(into table: inout ScoreTable) {
+        arena.withUnsafeBytes { bytes in
+            for index in labels.indices {
+                let id = UnsafeRawBufferPointer(rebasing: bytes[offsets[index]..<offsets[index + 1]])
+                table.recordLabel(idBytes: id, label: labels[index], timeMs: timesMs[index])
+            }
+        }
+    }
+}
+
+/// Parses a model's label files on a background thread.
+final class LabelFileParsing: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Swift.Result<ParsedLabels, JobError>?
+
+    init(reader: ModelDataReader) {
+        DispatchQueue.global().async { [self] in
+            do throws(JobError) {
+                result = .success(try reader.parseLabelFiles())
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+    }
+
+    /// Waits for the parse and returns its labels (or its error).
+    func wait() throws(JobError) -> ParsedLabels {
+        done.wait()
+        return try result!.get()
     }
 }
