@@ -50,8 +50,8 @@ struct ModelDataReader {
             if samples.count < sampleLimit { samples.append(message) }
         }
         // Label files are parsed on a second core while the scores are read; the join waits for both.
-        let parallelLabels = readsLabels && model.labels.postgres == nil
-        let parsing = parallelLabels ? LabelFileParsing(reader: self) : nil
+        // A source is files or PostgreSQL, never both (the config enforces it).
+        let parsing = readsLabels && model.labels.postgres == nil ? LabelFileParsing(reader: self) : nil
         try readScores(into: &table, counters: &counters, reject: reject)
         if let parsing {
             let parsed = try parsing.wait()
@@ -60,7 +60,7 @@ struct ModelDataReader {
             rejected += parsed.rejectedCount - parsed.rejections.count
             parsed.join(into: &table)
         } else if readsLabels {
-            try readLabels(into: &table, counters: &counters, reject: reject)
+            try readPostgresLabels(into: &table, counters: &counters, reject: reject)
         }
         table.finishReading()
         counters.rowsRejected = rejected
@@ -195,56 +195,23 @@ struct ModelDataReader {
 
     // MARK: - Labels
 
-    /// Parses the label files into a ``ParsedLabels`` buffer without touching the score table.
-    func parseLabelFiles() throws(JobError) -> ParsedLabels {
-        let source = model.labels
-        let key = "models[\(model.name)].labels"
-        var columns = [source.idColumn, source.labelColumn]
-        if let timeColumn = source.timeColumn { columns.append(timeColumn) }
-        let timeUnit = unit(source.timestampUnit)
-        var parsed = ParsedLabels()
-        let limit = sampleLimit
-        func reject(_ message: String) {
-            parsed.rejectedCount += 1
-            if parsed.rejections.count < limit { parsed.rejections.append(message) }
-        }
-        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
-            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
-                parsed.rowsRead += 1
-                guard record.kind(0) == .text else {
-                    reject("\(path):\(record.line): column \"\(source.idColumn)\": missing prediction id")
-                    return
-                }
-                guard let label = record.label(1) else {
-                    reject("\(path):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
-                    return
-                }
-                var labelTime = Int64.min
-                if source.timeColumn != nil {
-                    guard let time = record.timestamp(2, unit: timeUnit) else {
-                        reject("\(path):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
-                        return
-                    }
-                    labelTime = time
-                }
-                record.valueBytes(0) { parsed.append(idBytes: $0, label: label, timeMs: labelTime) }
-            }, onRowError: { error in
-                parsed.rowsRead += 1
-                reject(error.description)
-            })
-        }
-        return parsed
-    }
+    /// The projected label columns and how one label row is validated, shared by every label source.
+    private struct LabelRows {
+        let source: LabelSource
+        let columns: [String]
+        let timeUnit: TimestampUnit
 
-    private func readLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
-        let source = model.labels
-        let key = "models[\(model.name)].labels"
-        var columns = [source.idColumn, source.labelColumn]
-        if let timeColumn = source.timeColumn { columns.append(timeColumn) }
-        let timeUnit = unit(source.timestampUnit)
-        /// Parses one label row and joins it (or rejects it).
-        func ingestLabel(_ record: some SourceRow, location: String) {
-            counters.labelRowsRead += 1
+        init(_ source: LabelSource, timeUnit: TimestampUnit) {
+            self.source = source
+            self.timeUnit = timeUnit
+            columns = [source.idColumn, source.labelColumn] + (source.timeColumn.map { [$0] } ?? [])
+        }
+
+        /// Validates one row: hands its id bytes, label and observation time to `accept`, or a message to `reject`.
+        func parse(
+            _ record: some SourceRow, location: String, reject: (String) -> Void,
+            accept: (UnsafeRawBufferPointer, Bool, Int64) -> Void
+        ) {
             guard record.kind(0) == .text else {
                 reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
                 return
@@ -254,42 +221,63 @@ struct ModelDataReader {
                 return
             }
             var labelTime = Int64.min
-            if source.timeColumn != nil {
+            if let timeColumn = source.timeColumn {
                 guard let time = record.timestamp(2, unit: timeUnit) else {
-                    reject("\(location):\(record.line): column \"\(source.timeColumn!)\": \(describe(record, 2)) is not a timestamp")
+                    reject("\(location):\(record.line): column \"\(timeColumn)\": \(describe(record, 2)) is not a timestamp")
                     return
                 }
                 labelTime = time
             }
-            record.valueBytes(0) { table.recordLabel(idBytes: $0, label: label, timeMs: labelTime) }
+            record.valueBytes(0) { accept($0, label, labelTime) }
         }
+    }
 
-        if let postgres = source.postgres, let labelTimeColumn = source.timeColumn {
-            let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
-            // Labels are bounded by label time: a label cannot be observed before its prediction, so every
-            // label of a prediction in the read range has label_time >= the range's start.
-            if let scores = model.scores.postgres {
-                let scoreReader = try PostgresRecords(scores, key: "models[\(model.name)].scores", timestampUnit: model.scores.timestampUnit)
-                try PostgresRecords.olderScoreIDs(
-                    scores: scoreReader, scoreID: model.scores.idColumn, scoreTime: model.scores.timeColumn,
-                    scoreKey: "models[\(model.name)].scores.columns.time", range: readRange,
-                    labels: reader, labelID: source.idColumn, labelTime: labelTimeColumn, labelKey: "\(key).columns.time",
-                    labelStart: readRange.startMs, onID: { table.noteIDOutsideRange($0) })
-            }
-            try reader.stream(
-                columns: columns, columnKeys: ["id", "label", "time"].map { "\(key).columns.\($0)" }, timeColumn: 2,
-                startMs: readRange.startMs, endMs: nil
-            ) { record in
-                ingestLabel(record, location: reader.location)
-            }
+    /// Parses the label files into a ``ParsedLabels`` buffer without touching the score table.
+    func parseLabelFiles() throws(JobError) -> ParsedLabels {
+        let source = model.labels
+        let key = "models[\(model.name)].labels"
+        let rows = LabelRows(source, timeUnit: unit(source.timestampUnit))
+        var parsed = ParsedLabels()
+        let limit = sampleLimit
+        func reject(_ message: String) {
+            parsed.rejectedCount += 1
+            if parsed.rejections.count < limit { parsed.rejections.append(message) }
         }
         for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
-            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
-                ingestLabel(record, location: path)
+            try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, onRecord: { record in
+                parsed.rowsRead += 1
+                rows.parse(record, location: path, reject: reject) { parsed.append(idBytes: $0, label: $1, timeMs: $2) }
             }, onRowError: { error in
-                counters.labelRowsRead += 1
+                parsed.rowsRead += 1
                 reject(error.description)
             })
+        }
+        return parsed
+    }
+
+    /// Streams a PostgreSQL label source and joins it row by row (file labels go through ``parseLabelFiles()``).
+    private func readPostgresLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
+        let source = model.labels
+        let key = "models[\(model.name)].labels"
+        let rows = LabelRows(source, timeUnit: unit(source.timestampUnit))
+        guard let postgres = source.postgres, let labelTimeColumn = source.timeColumn else { return }
+        let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
+        // Labels are bounded by label time: a label cannot be observed before its prediction, so every
+        // label of a prediction in the read range has label_time >= the range's start.
+        if let scores = model.scores.postgres {
+            let scoreReader = try PostgresRecords(scores, key: "models[\(model.name)].scores", timestampUnit: model.scores.timestampUnit)
+            try PostgresRecords.olderScoreIDs(
+                scores: scoreReader, scoreID: model.scores.idColumn, scoreTime: model.scores.timeColumn,
+                scoreKey: "models[\(model.name)].scores.columns.time", range: readRange,
+                labels: reader, labelID: source.idColumn, labelTime: labelTimeColumn, labelKey: "\(key).columns.time",
+                labelStart: readRange.startMs, onID: { table.noteIDOutsideRange($0) })
+        }
+        try reader.stream(
+            columns: rows.columns, columnKeys: ["id", "label", "time"].map { "\(key).columns.\($0)" }, timeColumn: 2,
+            startMs: readRange.startMs, endMs: nil
+        ) { record in
+            counters.labelRowsRead += 1
+            rows.parse(record, location: reader.location, reject: reject) { table.recordLabel(idBytes: $0, label: $1, timeMs: $2) }
         }
     }
 }
