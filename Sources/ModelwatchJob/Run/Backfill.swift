@@ -128,15 +128,7 @@ extension JobRunner {
             let plan = EvaluationPlan(asOfMs: asOf, windowSeconds: model.windowSeconds, performanceWindows: windows)
             let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
             if asOf == last {
-                report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
-                report.inputRows = outcome.inputRows
-                report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
-                report.mostMissing = outcome.mostMissing
-                report.foldedSegments = outcome.foldedSegments
-                report.counters.labelsMatched = outcome.labelsMatched
-                report.counters.duplicateLabels = outcome.duplicateLabels
-                report.counters.orphanLabels = data.table.orphanLabels(asOfMs: asOf)
-                report.counters.lateLabels = data.table.lateLabels(asOfMs: asOf)
+                report.record(outcome, table: data.table, asOfMs: asOf)
             }
             for point in outcome.points { encoder.encode(point, into: &lines) }
             pending += 1

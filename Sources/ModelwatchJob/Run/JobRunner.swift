@@ -125,15 +125,7 @@ public struct JobRunner: Sendable {
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
         let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
         endStage("compute")
-        report.counters.labelsMatched = outcome.labelsMatched
-        report.counters.duplicateLabels = outcome.duplicateLabels
-        report.counters.orphanLabels = data.table.orphanLabels(asOfMs: plan.asOfMs)
-        report.counters.lateLabels = data.table.lateLabels(asOfMs: plan.asOfMs)
-        report.inputRows = outcome.inputRows
-        report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
-        report.driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
-        report.mostMissing = outcome.mostMissing
-        report.foldedSegments = outcome.foldedSegments
+        report.record(outcome, table: data.table, asOfMs: plan.asOfMs)
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
         lines.reserveCapacity(outcome.points.count * 200)

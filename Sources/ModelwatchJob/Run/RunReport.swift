@@ -62,3 +62,18 @@ public struct RunReport: Sendable {
         return worst
     }
 }
+
+extension ModelReport {
+    /// Copies what one evaluation as of `asOfMs` found into the report (the summary's and heartbeat's figures).
+    mutating func record(_ outcome: ModelEvaluator.Outcome, table: ScoreTable, asOfMs: Int64) {
+        counters.labelsMatched = outcome.labelsMatched
+        counters.duplicateLabels = outcome.duplicateLabels
+        counters.orphanLabels = table.orphanLabels(asOfMs: asOfMs)
+        counters.lateLabels = table.lateLabels(asOfMs: asOfMs)
+        inputRows = outcome.inputRows
+        finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
+        mostMissing = outcome.mostMissing
+        foldedSegments = outcome.foldedSegments
+    }
+}
