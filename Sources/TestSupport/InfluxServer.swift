@@ -28,26 +28,17 @@ public final class InfluxServer: @unchecked Sendable {
         url = "http://127.0.0.1:\(httpPort)"
         let config = directory.appendingPathComponent("influxdb.conf")
         try "reporting-disabled = true\n".write(to: config, atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-config", config.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["INFLUXDB_META_DIR"] = directory.appendingPathComponent("meta").path
-        environment["INFLUXDB_DATA_DIR"] = directory.appendingPathComponent("data").path
-        environment["INFLUXDB_DATA_WAL_DIR"] = directory.appendingPathComponent("wal").path
-        environment["INFLUXDB_HTTP_BIND_ADDRESS"] = "127.0.0.1:\(httpPort)"
-        environment["INFLUXDB_BIND_ADDRESS"] = "127.0.0.1:\(rpcPort)"
-        environment["INFLUXDB_REPORTING_DISABLED"] = "true"
-        environment["INFLUXDB_HTTP_LOG_ENABLED"] = "false"
-        environment["INFLUXDB_DATA_QUERY_LOG_ENABLED"] = "false"
-        environment["INFLUXDB_HTTP_AUTH_ENABLED"] = authEnabled ? "true" : "false"
-        process.environment = environment
-        let log = directory.appendingPathComponent("influxd.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try ServerProcess.launch(binary, arguments: ["-config", config.path], environment: [
+            "INFLUXDB_META_DIR": directory.appendingPathComponent("meta").path,
+            "INFLUXDB_DATA_DIR": directory.appendingPathComponent("data").path,
+            "INFLUXDB_DATA_WAL_DIR": directory.appendingPathComponent("wal").path,
+            "INFLUXDB_HTTP_BIND_ADDRESS": "127.0.0.1:\(httpPort)",
+            "INFLUXDB_BIND_ADDRESS": "127.0.0.1:\(rpcPort)",
+            "INFLUXDB_REPORTING_DISABLED": "true",
+            "INFLUXDB_HTTP_LOG_ENABLED": "false",
+            "INFLUXDB_DATA_QUERY_LOG_ENABLED": "false",
+            "INFLUXDB_HTTP_AUTH_ENABLED": authEnabled ? "true" : "false",
+        ], log: directory.appendingPathComponent("influxd.log"))
         try waitUntilReady()
     }
 
@@ -55,11 +46,7 @@ public final class InfluxServer: @unchecked Sendable {
 
     /// Stops the server and deletes its directory.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: directory)
+        ServerProcess.stop(process, removing: directory)
     }
 
     /// The process id (to pause it with SIGSTOP in fault tests).

@@ -40,19 +40,12 @@ public final class VictoriaMetricsServer: @unchecked Sendable {
         port = try FreePort.find()
         url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
         self.isTLS = tls != nil
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
+        var arguments = [
             "-httpListenAddr", "127.0.0.1:\(port)", "-storageDataPath", directory.appendingPathComponent("data").path,
             "-retentionPeriod", "100y", "-loggerLevel", "ERROR",
         ]
-        if let tls { process.arguments! += ["-tls", "-tlsCertFile", tls.certFile, "-tlsKeyFile", tls.keyFile] }
-        let log = directory.appendingPathComponent("vm.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        if let tls { arguments += ["-tls", "-tlsCertFile", tls.certFile, "-tlsKeyFile", tls.keyFile] }
+        process = try ServerProcess.launch(binary, arguments: arguments, log: directory.appendingPathComponent("vm.log"))
         try waitUntilReady()
     }
 
@@ -60,11 +53,7 @@ public final class VictoriaMetricsServer: @unchecked Sendable {
 
     /// Stops the server and deletes its directory.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: directory)
+        ServerProcess.stop(process, removing: directory)
     }
 
     public var pid: Int32 { process.processIdentifier }
