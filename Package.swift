@@ -41,8 +41,10 @@ let package = Package(
         .target(name: "LineProtocol", swiftSettings: strictSettings),
         /// The InfluxDB schema: the one source of truth for measurement, tag and field names.
         .target(name: "MetricSchema", swiftSettings: strictSettings),
-        .target(name: "PerformanceMetrics", swiftSettings: strictSettings),
-        .target(name: "DriftMetrics", swiftSettings: strictSettings),
+        /// Order-preserving integer keys for doubles and their radix sort, shared by the two metric modules.
+        .target(name: "OrderedKeys", swiftSettings: strictSettings),
+        .target(name: "PerformanceMetrics", dependencies: ["OrderedKeys"], swiftSettings: strictSettings),
+        .target(name: "DriftMetrics", dependencies: ["OrderedKeys"], swiftSettings: strictSettings),
         .target(name: "InputParsing", swiftSettings: strictSettings),
         .target(name: "SyntheticData", swiftSettings: strictSettings),
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics"],
+            name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics", "OrderedKeys"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(

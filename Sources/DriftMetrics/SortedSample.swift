@@ -1,3 +1,5 @@
+import OrderedKeys
+
 /// Helpers over ascending-sorted finite samples, shared by the summary, the profile builders and the drift.
 public enum SortedSample {
     /// The finite values of `values`, sorted ascending (NaN and ±inf are dropped: they are missing values).
@@ -25,68 +27,27 @@ public enum SortedSample {
         var keys = [UInt64](repeating: 0, count: n)
         var zeroCount = 0
         var negativeZero = false
-        var counts = [Int](repeating: 0, count: 8 * 256)
         values.withUnsafeBufferPointer { v in
             keys.withUnsafeMutableBufferPointer { k in
-                counts.withUnsafeMutableBufferPointer { c in
-                    for i in 0..<n {
-                        let x = v[i]
-                        if x == 0 {
-                            zeroCount &+= 1
-                            if x.sign == .minus { negativeZero = true }
-                        }
-                        let bits = (x + 0.0).bitPattern
-                        let key = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
-                        k[i] = key
-                        var rest = key
-                        for byte in 0..<8 {
-                            c[byte &* 256 &+ Int(rest & 0xFF)] &+= 1
-                            rest >>= 8
-                        }
+                for i in 0..<n {
+                    let x = v[i]
+                    if x == 0 {
+                        zeroCount &+= 1
+                        if x.sign == .minus { negativeZero = true }
                     }
+                    k[i] = OrderedKeys.key(x)
                 }
             }
         }
-        var scratch = [UInt64](repeating: 0, count: n)
-        var resultInScratch = false
-        keys.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { b in
-                counts.withUnsafeMutableBufferPointer { c in
-                    for byte in 0..<8 {
-                        let shift = UInt64(byte * 8)
-                        let base = byte * 256
-                        let first = resultInScratch ? b[0] : a[0]
-                        if c[base + Int((first >> shift) & 0xFF)] == n { continue }
-                        var offset = 0
-                        for d in 0..<256 {
-                            let count = c[base + d]
-                            c[base + d] = offset
-                            offset += count
-                        }
-                        let src = resultInScratch ? b : a
-                        let dst = resultInScratch ? a : b
-                        for key in src {
-                            let d = base &+ Int((key >> shift) & 0xFF)
-                            dst[c[d]] = key
-                            c[d] &+= 1
-                        }
-                        resultInScratch.toggle()
-                    }
-                }
-            }
-        }
-        let sortedKeys = resultInScratch ? scratch : keys
+        OrderedKeys.sort(&keys)
         var originalZeros: [Double] = []
         if negativeZero {
             originalZeros.reserveCapacity(zeroCount)
             for x in values where x == 0 { originalZeros.append(x) }
         }
         values.withUnsafeMutableBufferPointer { v in
-            sortedKeys.withUnsafeBufferPointer { k in
-                for i in 0..<n {
-                    let key = k[i]
-                    v[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
-                }
+            keys.withUnsafeBufferPointer { k in
+                for i in 0..<n { v[i] = OrderedKeys.value(k[i]) }
             }
             if negativeZero {
                 // The zeros are one run; a stable sort keeps them (−0 and +0 compare equal) in input order.

@@ -1,4 +1,6 @@
-/// The window's scores split by label, each side sorted ascending as ``scoreKey(_:)`` integers.
+import OrderedKeys
+
+/// The window's scores split by label, each side sorted ascending as ``OrderedKeys/key(_:)`` integers.
 ///
 /// This is the one sort per evaluation: AUC, DeLong, average precision, thresholds and top-k all read it.
 struct SortedScores {
@@ -24,17 +26,17 @@ struct SortedScores {
                     let s = scores[row]
                     precondition(s.isFinite, "scores must be finite; filter NaN and ±inf before evaluating")
                     if labels[row] {
-                        pos[i] = scoreKey(s)
+                        pos[i] = OrderedKeys.key(s)
                         i += 1
                     } else {
-                        neg[j] = scoreKey(s)
+                        neg[j] = OrderedKeys.key(s)
                         j += 1
                     }
                 }
             }
         }
-        radixSortKeys(&positives)
-        radixSortKeys(&negatives)
+        OrderedKeys.sort(&positives)
+        OrderedKeys.sort(&negatives)
         self.positives = positives
         self.negatives = negatives
     }
@@ -47,7 +49,7 @@ struct SortedScores {
     /// Rows with `score >= threshold`, as (positives, negatives), by binary search.
     func countAtOrAbove(_ threshold: Double) -> (positives: Int, negatives: Int) {
         precondition(!threshold.isNaN, "threshold must not be NaN")
-        let key = scoreKey(threshold)
+        let key = OrderedKeys.key(threshold)
         return (
             positives.count - Self.lowerBound(positives, key),
             negatives.count - Self.lowerBound(negatives, key)
@@ -73,14 +75,14 @@ struct SortedScores {
 
 /// All rows sharing one score: how many are positive and how many negative.
 struct TieGroup {
-    /// The shared ``scoreKey(_:)``.
+    /// The shared ``OrderedKeys/key(_:)``.
     var key: UInt64
     /// Positives with this score.
     var positives: Int
     /// Negatives with this score.
     var negatives: Int
     /// The shared score.
-    var score: Double { PerformanceMetrics.score(fromKey: key) }
+    var score: Double { OrderedKeys.value(key) }
 }
 
 /// Iterates tie groups from the highest score down by merging the two sorted key arrays.

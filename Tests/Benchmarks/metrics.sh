@@ -5,6 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$ROOT/.build/bench"
 mkdir -p "$WORK"
-swiftc -O -wmo -module-name PerformanceMetrics -parse-as-library "$ROOT"/Sources/PerformanceMetrics/*.swift "$ROOT/Tests/Benchmarks/metrics/main.swift" -o "$WORK/metrics"
+# OrderedKeys is its own module (PerformanceMetrics imports it); build it first, then the benchmark with it.
+swiftc -O -wmo -parse-as-library -module-name OrderedKeys -emit-module -emit-module-path "$WORK/OrderedKeys.swiftmodule" \
+  -emit-object -o "$WORK/OrderedKeys.o" "$ROOT"/Sources/OrderedKeys/*.swift
+swiftc -O -wmo -module-name PerformanceMetrics -parse-as-library -I "$WORK" \
+  "$ROOT"/Sources/PerformanceMetrics/*.swift "$ROOT/Tests/Benchmarks/metrics/main.swift" "$WORK/OrderedKeys.o" -o "$WORK/metrics"
 echo "== PerformanceMetrics: one window of N labelled rows (release build, one core) =="
 "$WORK/metrics" "$@"

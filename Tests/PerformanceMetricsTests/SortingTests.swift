@@ -1,3 +1,4 @@
+import OrderedKeys
 @testable import PerformanceMetrics
 import Testing
 
@@ -10,13 +11,13 @@ struct SortingTests {
         ]
     )
     func keysRoundTrip(score: Double) {
-        #expect(PerformanceMetrics.score(fromKey: scoreKey(score)) == score)
-        #expect(scoreKey(score) < scoreKey(score.nextUp))
+        #expect(OrderedKeys.value(OrderedKeys.key(score)) == score)
+        #expect(OrderedKeys.key(score) < OrderedKeys.key(score.nextUp))
     }
 
     @Test("-0.0 and 0.0 get the same key")
     func signedZero() {
-        #expect(scoreKey(-0.0) == scoreKey(0.0))
+        #expect(OrderedKeys.key(-0.0) == OrderedKeys.key(0.0))
     }
 
     @Test("radix sort agrees with the standard library sort", arguments: [0, 1, 1023, 1024, 5000, 70_000])
@@ -27,12 +28,12 @@ struct SortingTests {
             // Mix full-range keys, keys from negative scores and heavy duplicates.
             switch i % 3 {
             case 0: return r
-            case 1: return scoreKey(-Double(r >> 11) * 0x1p-53)
-            default: return scoreKey(Double(r % 7) / 10)
+            case 1: return OrderedKeys.key(-Double(r >> 11) * 0x1p-53)
+            default: return OrderedKeys.key(Double(r % 7) / 10)
             }
         }
         let expected = keys.sorted()
-        radixSortKeys(&keys)
+        OrderedKeys.sort(&keys)
         #expect(keys == expected)
     }
 }
