@@ -96,7 +96,17 @@ struct ModelDataReader {
         let segmentCount = model.segmentColumns.count
         let staticVersion = model.staticVersion
 
-        /// Parses one score row into the table (or rejects it).
+        let scoreFiles = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
+        table.reserveCapacity(SourceFiles.estimatedRows(scoreFiles, columns: columns.count))
+        // Parsing stays on this thread; the id join and the column appends run on a second one. The table
+        // is moved, not copied, so its columns stay uniquely referenced and append in place.
+        var handedOff = ScoreTable(segmentColumns: 0, numericFeatures: 0, categoricalFeatures: 0)
+        swap(&handedOff, &table)
+        let ingestion = ScoreIngestion(
+            table: consume handedOff, segmentColumns: segmentCount, numericFeatures: numericCount, categoricalFeatures: categoricalCount)
+        defer { table = ingestion.finish() }
+
+        /// Parses one score row into the current batch (or rejects it).
         func ingestScore(_ record: some SourceRow, location: String) {
             counters.scoreRowsRead += 1
             guard record.kind(0) == .text else {
@@ -108,7 +118,7 @@ struct ModelDataReader {
                 return
             }
             guard range.contains(time) else {
-                record.valueBytes(0) { table.noteIDOutsideRange(bytes: $0) }
+                record.valueBytes(0) { ingestion.current.noteIDOutsideRange(bytes: $0) }
                 return
             }
             var score = Double.nan
@@ -134,45 +144,45 @@ struct ModelDataReader {
                 }
             }
             counters.scoreRowsInRange += 1
+            let batch = ingestion.current
             let row = record.valueBytes(0) { idBytes in
                 if let versionIndex, record.kind(versionIndex) == .text {
                     return record.valueBytes(versionIndex) { versionBytes in
-                        table.beginRow(idBytes: idBytes, timeMs: time, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+                        batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
                     }
                 }
                 return staticVersion.withBytes { versionBytes in
-                    table.beginRow(idBytes: idBytes, timeMs: time, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+                    batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
                 }
             }
             for segment in 0..<segmentCount {
-                record.valueBytes(segmentStart + segment) { table.setSegment(segment, row: row, bytes: $0) }
+                record.valueBytes(segmentStart + segment) { batch.setSegment(segment, row: row, bytes: $0) }
             }
             for feature in 0..<numericCount {
                 let column = numericStart + feature
                 switch record.kind(column) {
-                case .null: table.setNumeric(feature, row: row, value: .nan, kind: .null)
-                case .empty: table.setNumeric(feature, row: row, value: .nan, kind: .empty)
+                case .null: batch.setNumeric(feature, row: row, value: .nan, kind: .null)
+                case .empty: batch.setNumeric(feature, row: row, value: .nan, kind: .empty)
                 case .text:
                     if let value = record.double(column) {
                         let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
-                        table.setNumeric(feature, row: row, value: value, kind: kind)
+                        batch.setNumeric(feature, row: row, value: value, kind: kind)
                     } else {
-                        table.setNumeric(feature, row: row, value: .nan, kind: .invalid)
+                        batch.setNumeric(feature, row: row, value: .nan, kind: .invalid)
                     }
                 }
             }
             for feature in 0..<categoricalCount {
                 let column = categoricalStart + feature
                 switch record.kind(column) {
-                case .null: table.setCategory(feature, row: row, value: "", kind: .null)
-                case .empty: table.setCategory(feature, row: row, value: "", kind: .empty)
-                case .text: record.valueBytes(column) { table.setCategory(feature, row: row, bytes: $0, kind: .present) }
+                case .null: batch.setCategory(feature, row: row, bytes: UnsafeRawBufferPointer(start: nil, count: 0), kind: .null)
+                case .empty: batch.setCategory(feature, row: row, bytes: UnsafeRawBufferPointer(start: nil, count: 0), kind: .empty)
+                case .text: record.valueBytes(column) { batch.setCategory(feature, row: row, bytes: $0, kind: .present) }
                 }
             }
+            if batch.isFull { ingestion.submit() }
         }
 
-        let scoreFiles = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
-        table.reserveCapacity(SourceFiles.estimatedRows(scoreFiles, columns: columns.count))
         if let postgres = source.postgres {
             let columnKeys = ["id", "time", "score", "version"].prefix(columns.count - segmentCount - numericCount - categoricalCount).map { "\(key).columns.\($0)" }
                 + Array(repeating: "models[\(model.name)].segments", count: segmentCount)
@@ -297,6 +307,8 @@ private func describe(_ record: some SourceRow, _ column: Int) -> String {
 struct ParsedLabels: Sendable {
     var arena: [UInt8] = []
     var offsets: [Int] = [0]
+    /// FNV-1a hash of each id (``ByteKeyIndex/hash(_:)``), computed while parsing.
+    var hashes: [UInt64] = []
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     var rowsRead = 0
@@ -307,17 +319,24 @@ struct ParsedLabels: Sendable {
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
         arena.append(contentsOf: idBytes)
         offsets.append(arena.count)
+        hashes.append(ByteKeyIndex.hash(idBytes))
         labels.append(label)
         timesMs.append(timeMs)
     }
 
-    /// Joins every label, in file order, exactly as reading them one by one would.
+    /// Joins every label, exactly as reading them one by one in file order would.
     func join(into table: inout ScoreTable) {
-        arena.withUnsafeBytes { bytes in
-            for index in labels.indices {
-                let id = UnsafeRawBufferPointer(rebasing: bytes[offsets[index]..<offsets[index + 1]])
-                table.recordLabel(idBytes: id, label: labels[index], timeMs: timesMs[index])
-            }
+        table.joinLabels(self)
+    }
+
+    /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
+    /// falls in `partition` (of `partitions`, by hash), in file order.
+    @inline(__always)
+    func forEachLabel(in partition: Int, of partitions: Int, _ body: (Range<Int>, UInt64, Bool, Int64) -> Void) {
+        for index in labels.indices {
+            let hash = hashes[index]
+            guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
+            body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
         }
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The prediction rows of one model inside the plan's read range, stored column by column.
 ///
 /// Memory is bounded by the rows of the evaluated windows: rows outside the range are only counted
@@ -98,81 +100,96 @@ public struct ScoreTable: Sendable {
         allIDHashes.insert(ByteKeyIndex.hash(bytes))
     }
 
-    /// Starts a row for `id` and returns its index: a new row, or the existing row for a duplicate id
-    /// (whose values the caller then overwrites: last row wins).
-    public mutating func beginRow(id: String, timeMs: Int64, score: Double, scoreKind: ValueKind, version: String) -> Int {
-        id.withBytes { idBytes in
-            version.withBytes { versionBytes in
-                beginRow(idBytes: idBytes, timeMs: timeMs, score: score, scoreKind: scoreKind, versionBytes: versionBytes)
+    /// Stores a batch of parsed rows, in batch order: a new id becomes a new row; a duplicate id (of an
+    /// earlier batch or of this one) overwrites its row's values (last row wins) and is counted.
+    ///
+    /// Column values are appended in bulk (one copy per column) when the batch has no duplicate; the
+    /// version, segment and category dictionaries see the values in file order, so their codes are the
+    /// same as reading row by row.
+    mutating func ingest(_ batch: ScoreBatch) {
+        for hash in batch.outsideIDHashes { allIDHashes.insert(hash) }
+        let count = batch.count
+        guard count > 0 else { return }
+        let capacity = ScoreBatch.capacity
+        var versionCodes = [UInt16](repeating: 0, count: count)
+        var newRows: [Int] = []
+        newRows.reserveCapacity(count)
+        var duplicates: [(batchRow: Int, row: Int)] = []
+        for batchRow in 0..<count {
+            let version = batch.versions[batchRow]
+            versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
+            let id = batch.ids[batchRow]
+            let (row, inserted) = idIndex.findOrInsert(batch.bytes(id), hash: id.hash)
+            if inserted {
+                newRows.append(batchRow)
+            } else {
+                duplicates.append((batchRow, row))
+                duplicateScores += 1
+                duplicateScoresByRow[Int32(row), default: 0] += 1
             }
         }
-    }
-
-    /// ``beginRow(id:timeMs:score:scoreKind:version:)`` on raw UTF-8 bytes, without creating Strings.
-    public mutating func beginRow(idBytes: UnsafeRawBufferPointer, timeMs: Int64, score: Double, scoreKind: ValueKind, versionBytes: UnsafeRawBufferPointer) -> Int {
-        let idHash = ByteKeyIndex.hash(idBytes)
-        let versionCode = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(versionBytes, hash: ByteKeyIndex.hash(versionBytes)).index)
-        let (row, inserted) = idIndex.findOrInsert(idBytes, hash: idHash)
-        if !inserted {
-            duplicateScores += 1
-            duplicateScoresByRow[Int32(row), default: 0] += 1
-            self.timeMs[row] = timeMs
-            self.score[row] = score
-            self.scoreKind[row] = scoreKind
-            self.versionCode[row] = versionCode
-            return row
+        var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
+        for column in self.segmentCodes.indices {
+            for batchRow in 0..<count {
+                let span = batch.segments[column * capacity + batchRow]
+                segmentCodes[column * count + batchRow] = span.length == 0
+                    ? UInt32(Self.missingSegmentValue.withBytes { segmentIndex[column].findOrInsert($0, hash: ByteKeyIndex.hash($0)).index })
+                    : UInt32(segmentIndex[column].findOrInsert(batch.bytes(span), hash: span.hash).index)
+            }
         }
-        self.timeMs.append(timeMs)
-        self.score.append(score)
-        self.scoreKind.append(scoreKind)
-        self.versionCode.append(versionCode)
-        label.append(-1)
-        labelTimeMs.append(Int64.min)
-        for column in segmentCodes.indices { segmentCodes[column].append(0) }
+        var categoryCodes = [UInt32](repeating: 0, count: max(1, self.categoryCodes.count * count))
+        for feature in self.categoryCodes.indices {
+            for batchRow in 0..<count where batch.categoryKind[feature * capacity + batchRow] == .present {
+                let span = batch.categories[feature * capacity + batchRow]
+                categoryCodes[feature * count + batchRow] = UInt32(categoryIndex[feature].findOrInsert(batch.bytes(span), hash: span.hash).index)
+            }
+        }
+
+        let allNew = duplicates.isEmpty
+        func append<T>(_ column: inout [T], _ source: UnsafePointer<T>) {
+            if allNew {
+                column.append(contentsOf: UnsafeBufferPointer(start: source, count: count))
+            } else {
+                for batchRow in newRows { column.append(source[batchRow]) }
+            }
+        }
+        append(&timeMs, batch.timeMs)
+        append(&score, batch.score)
+        append(&scoreKind, batch.scoreKind)
+        versionCodes.withUnsafeBufferPointer { append(&versionCode, $0.baseAddress!) }
+        label.append(contentsOf: repeatElement(-1, count: newRows.count))
+        labelTimeMs.append(contentsOf: repeatElement(Int64.min, count: newRows.count))
+        segmentCodes.withUnsafeBufferPointer { codes in
+            for column in self.segmentCodes.indices { append(&self.segmentCodes[column], codes.baseAddress! + column * count) }
+        }
         for feature in numeric.indices {
-            numeric[feature].append(.nan)
-            numericKind[feature].append(.null)
+            append(&numeric[feature], batch.numeric + feature * capacity)
+            append(&numericKind[feature], batch.numericKind + feature * capacity)
         }
-        for feature in categoryCodes.indices {
-            categoryCodes[feature].append(0)
-            categoryKind[feature].append(.null)
+        categoryCodes.withUnsafeBufferPointer { codes in
+            for feature in self.categoryCodes.indices {
+                append(&self.categoryCodes[feature], codes.baseAddress! + feature * count)
+                append(&categoryKind[feature], batch.categoryKind + feature * capacity)
+            }
         }
-        return row
-    }
 
-    /// Sets a segment value of a row (nil or empty → ``missingSegmentValue``).
-    public mutating func setSegment(_ column: Int, row: Int, value: String?) {
-        let text = (value?.isEmpty ?? true) ? Self.missingSegmentValue : value!
-        text.withBytes { setSegment(column, row: row, bytes: $0) }
-    }
-
-    /// Sets a segment value of a row from raw bytes (empty → ``missingSegmentValue``).
-    public mutating func setSegment(_ column: Int, row: Int, bytes: UnsafeRawBufferPointer) {
-        if bytes.isEmpty {
-            Self.missingSegmentValue.withBytes { setSegment(column, row: row, bytes: $0) }
-            return
+        for (batchRow, row) in duplicates {
+            timeMs[row] = batch.timeMs[batchRow]
+            score[row] = batch.score[batchRow]
+            scoreKind[row] = batch.scoreKind[batchRow]
+            versionCode[row] = versionCodes[batchRow]
+            for column in self.segmentCodes.indices { self.segmentCodes[column][row] = segmentCodes[column * count + batchRow] }
+            for feature in numeric.indices {
+                numeric[feature][row] = batch.numeric[feature * capacity + batchRow]
+                numericKind[feature][row] = batch.numericKind[feature * capacity + batchRow]
+            }
+            for feature in self.categoryCodes.indices {
+                let kind = batch.categoryKind[feature * capacity + batchRow]
+                categoryKind[feature][row] = kind
+                // A missing value keeps the row's earlier code (it is never read for a missing cell).
+                if kind == .present { self.categoryCodes[feature][row] = categoryCodes[feature * count + batchRow] }
+            }
         }
-        segmentCodes[column][row] = UInt32(segmentIndex[column].findOrInsert(bytes, hash: ByteKeyIndex.hash(bytes)).index)
-    }
-
-    /// Sets a numeric feature value of a row.
-    @inline(__always)
-    public mutating func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
-        numeric[feature][row] = kind == .present ? value : .nan
-        numericKind[feature][row] = kind
-    }
-
-    /// Sets a categorical feature value of a row (`value` is ignored unless kind is present).
-    public mutating func setCategory(_ feature: Int, row: Int, value: String, kind: ValueKind) {
-        value.withBytes { setCategory(feature, row: row, bytes: $0, kind: kind) }
-    }
-
-    /// Sets a categorical feature value of a row from raw bytes (ignored unless kind is present).
-    @inline(__always)
-    public mutating func setCategory(_ feature: Int, row: Int, bytes: UnsafeRawBufferPointer, kind: ValueKind) {
-        categoryKind[feature][row] = kind
-        guard kind == .present else { return }
-        categoryCodes[feature][row] = UInt32(categoryIndex[feature].findOrInsert(bytes, hash: ByteKeyIndex.hash(bytes)).index)
     }
 
     /// Records one label row. Labels join by prediction id only; for a row with several labels the one with
@@ -183,7 +200,11 @@ public struct ScoreTable: Sendable {
 
     /// ``recordLabel(id:label:timeMs:)`` on raw UTF-8 bytes.
     public mutating func recordLabel(idBytes: UnsafeRawBufferPointer, label value: Bool, timeMs: Int64) {
-        labelObservationTimes.append(timeMs)
+        recordLabel(idBytes: idBytes, label: value, timeMs: timeMs, observed: true)
+    }
+
+    private mutating func recordLabel(idBytes: UnsafeRawBufferPointer, label value: Bool, timeMs: Int64, observed: Bool) {
+        if observed { labelObservationTimes.append(timeMs) }
         let labelValue: Int8 = value ? 1 : 0
         let hash = ByteKeyIndex.hash(idBytes)
         guard let row = idIndex.find(idBytes, hash: hash) else {
@@ -198,6 +219,63 @@ public struct ScoreTable: Sendable {
         }
         label[row] = labelValue
         labelTimeMs[row] = timeMs
+    }
+
+    /// Joins parsed label rows (see ``recordLabel(idBytes:label:timeMs:)`` for the rules), giving exactly the
+    /// result of recording them one by one in file order.
+    ///
+    /// The rows are split by id hash over two threads: all labels of one id land in the same half and are
+    /// applied in file order, and the halves write disjoint rows.
+    mutating func joinLabels(_ parsed: ParsedLabels) {
+        labelObservationTimes.append(contentsOf: parsed.timesMs)
+        let partitions = 2
+        var orphans = [[Int64]](repeating: [], count: partitions)
+        var histories = [[Int32: [(timeMs: Int64, label: Int8)]]](repeating: [:], count: partitions)
+        let index = idIndex
+        let outside = allIDHashes
+        guard labelHistory.isEmpty else {
+            // Labels were already recorded (not the case for file sources): keep the one-by-one path.
+            parsed.arena.withUnsafeBytes { arena in
+                for partition in 0..<1 {
+                    parsed.forEachLabel(in: partition, of: 1) { id, hash, value, timeMs in
+                        recordLabel(idBytes: UnsafeRawBufferPointer(rebasing: arena[id]), label: value, timeMs: timeMs, observed: false)
+                    }
+                }
+            }
+            return
+        }
+        label.withUnsafeMutableBufferPointer { labels in
+            labelTimeMs.withUnsafeMutableBufferPointer { times in
+                orphans.withUnsafeMutableBufferPointer { orphans in
+                    histories.withUnsafeMutableBufferPointer { histories in
+                        nonisolated(unsafe) let labels = labels, times = times, orphans = orphans, histories = histories
+                        DispatchQueue.concurrentPerform(iterations: partitions) { partition in
+                            var history: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
+                            parsed.arena.withUnsafeBytes { arena in
+                                parsed.forEachLabel(in: partition, of: partitions) { id, hash, value, timeMs in
+                                    guard let row = index.find(UnsafeRawBufferPointer(rebasing: arena[id]), hash: hash) else {
+                                        if !outside.contains(hash) { orphans[partition].append(timeMs) }
+                                        return
+                                    }
+                                    let labelValue: Int8 = value ? 1 : 0
+                                    if labels[row] >= 0 {
+                                        let row32 = Int32(row)
+                                        if history[row32] == nil { history[row32] = [(times[row], labels[row])] }
+                                        history[row32]!.append((timeMs, labelValue))
+                                        guard timeMs >= times[row] else { return }
+                                    }
+                                    labels[row] = labelValue
+                                    times[row] = timeMs
+                                }
+                            }
+                            histories[partition] = history
+                        }
+                    }
+                }
+            }
+        }
+        for partition in 0..<partitions { orphanLabelTimes += orphans[partition] }
+        labelHistory = histories.reduce(into: [:]) { merged, part in merged.merge(part) { $1 } }
     }
 
     /// Sorts the time indexes; call once after reading.

@@ -1,0 +1,150 @@
+/// A block of validated score rows, stored column by column, on its way from the parsing thread to the
+/// ``ScoreTable`` (see ``ScoreIngestion``).
+///
+/// Byte values (prediction ids, versions, segment and category values) are copied into one arena with their
+/// FNV-1a hash, so the table's lookups start without touching the parser's buffers again. Numeric cells hold
+/// the stored value already: NaN unless the kind is `present`. A batch is reused: ``reset()`` empties it.
+/// Only one thread touches a batch at a time; ``ScoreIngestion`` hands it over.
+final class ScoreBatch: @unchecked Sendable {
+    /// Rows per batch.
+    static let capacity = 4096
+
+    /// A value's bytes in the arena and their hash.
+    struct Span {
+        var offset: Int
+        var length: Int
+        var hash: UInt64
+    }
+
+    let segmentColumns: Int
+    let numericFeatures: Int
+    let categoricalFeatures: Int
+    /// Rows filled.
+    private(set) var count = 0
+
+    private(set) var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity = 1 << 16
+    private var arenaCount = 0
+
+    let ids: UnsafeMutablePointer<Span>
+    let versions: UnsafeMutablePointer<Span>
+    let timeMs: UnsafeMutablePointer<Int64>
+    let score: UnsafeMutablePointer<Double>
+    let scoreKind: UnsafeMutablePointer<ValueKind>
+    /// Column-major: column × ``capacity`` + row.
+    let segments: UnsafeMutablePointer<Span>
+    let numeric: UnsafeMutablePointer<Double>
+    let numericKind: UnsafeMutablePointer<ValueKind>
+    let categories: UnsafeMutablePointer<Span>
+    let categoryKind: UnsafeMutablePointer<ValueKind>
+    /// Hashes of ids read outside the range (orphan detection only).
+    private(set) var outsideIDHashes: [UInt64] = []
+
+    init(segmentColumns: Int, numericFeatures: Int, categoricalFeatures: Int) {
+        self.segmentColumns = segmentColumns
+        self.numericFeatures = numericFeatures
+        self.categoricalFeatures = categoricalFeatures
+        let rows = Self.capacity
+        arena = .allocate(capacity: arenaCapacity)
+        ids = .allocate(capacity: rows)
+        versions = .allocate(capacity: rows)
+        timeMs = .allocate(capacity: rows)
+        score = .allocate(capacity: rows)
+        scoreKind = .allocate(capacity: rows)
+        segments = .allocate(capacity: max(1, segmentColumns * rows))
+        numeric = .allocate(capacity: max(1, numericFeatures * rows))
+        numericKind = .allocate(capacity: max(1, numericFeatures * rows))
+        categories = .allocate(capacity: max(1, categoricalFeatures * rows))
+        categoryKind = .allocate(capacity: max(1, categoricalFeatures * rows))
+    }
+
+    deinit {
+        arena.deallocate()
+        ids.deallocate()
+        versions.deallocate()
+        timeMs.deallocate()
+        score.deallocate()
+        scoreKind.deallocate()
+        segments.deallocate()
+        numeric.deallocate()
+        numericKind.deallocate()
+        categories.deallocate()
+        categoryKind.deallocate()
+    }
+
+    var isFull: Bool { count == Self.capacity }
+    var isEmpty: Bool { count == 0 && outsideIDHashes.isEmpty }
+
+    /// Empties the batch for reuse (keeps its memory).
+    func reset() {
+        count = 0
+        arenaCount = 0
+        outsideIDHashes.removeAll(keepingCapacity: true)
+    }
+
+    /// The bytes of `span`.
+    @inline(__always)
+    func bytes(_ span: Span) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: arena + span.offset, count: span.length)
+    }
+
+    /// Copies `bytes` into the arena.
+    @inline(__always)
+    private func store(_ bytes: UnsafeRawBufferPointer) -> Span {
+        if arenaCount + bytes.count > arenaCapacity {
+            var capacity = arenaCapacity * 2
+            while capacity < arenaCount + bytes.count { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = capacity
+        }
+        let offset = arenaCount
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            (arena + offset).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        arenaCount += bytes.count
+        return Span(offset: offset, length: bytes.count, hash: ByteKeyIndex.hash(bytes))
+    }
+
+    /// Starts a row and returns its index in the batch; its cells are then set by the `set` methods (every
+    /// cell of the row must be set).
+    @inline(__always)
+    func appendRow(idBytes: UnsafeRawBufferPointer, versionBytes: UnsafeRawBufferPointer, timeMs: Int64, score: Double, scoreKind: ValueKind) -> Int {
+        let row = count
+        ids[row] = store(idBytes)
+        versions[row] = store(versionBytes)
+        self.timeMs[row] = timeMs
+        self.score[row] = score
+        self.scoreKind[row] = scoreKind
+        count += 1
+        return row
+    }
+
+    /// Sets a segment value (empty bytes stand for a missing value).
+    @inline(__always)
+    func setSegment(_ column: Int, row: Int, bytes: UnsafeRawBufferPointer) {
+        segments[column * Self.capacity + row] = store(bytes)
+    }
+
+    /// Sets a numeric cell; the value is kept only when `kind` is present.
+    @inline(__always)
+    func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
+        numeric[feature * Self.capacity + row] = kind == .present ? value : .nan
+        numericKind[feature * Self.capacity + row] = kind
+    }
+
+    /// Sets a categorical cell; the bytes are kept only when `kind` is present.
+    @inline(__always)
+    func setCategory(_ feature: Int, row: Int, bytes: UnsafeRawBufferPointer, kind: ValueKind) {
+        let cell = feature * Self.capacity + row
+        categoryKind[cell] = kind
+        categories[cell] = kind == .present ? store(bytes) : Span(offset: 0, length: 0, hash: 0)
+    }
+
+    /// Records an id read outside the range.
+    func noteIDOutsideRange(bytes: UnsafeRawBufferPointer) {
+        outsideIDHashes.append(ByteKeyIndex.hash(bytes))
+    }
+}
