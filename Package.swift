@@ -65,7 +65,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData", "PostgresSource",
+                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,12 +9,27 @@ public enum SortedSample {
     /// (several times faster than the comparison sort on millions of values).
     public static func sortedFinite(_ values: [Double]) -> [Double] {
         var result = values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite)
-        if result.count < radixThreshold {
-            result.sort()
-        } else {
-            radixSort(&result)
-        }
+        var workspace = SortWorkspace()
+        sortFinite(&result, workspace: &workspace)
         return result
+    }
+
+    /// Buffers for repeated sorts: keeping one per thread saves allocating and page-faulting in two
+    /// key buffers per sort (the large samples of a big window are tens of megabytes each).
+    public struct SortWorkspace: Sendable {
+        var keys: [UInt64] = []
+        var scratch: [UInt64] = []
+        public init() {}
+    }
+
+    /// Sorts finite `values` in place, exactly as ``sortedFinite(_:)`` would, using `workspace`'s buffers.
+    public static func sortFinite(_ values: inout [Double], workspace: inout SortWorkspace) {
+        assert(values.allSatisfy(\.isFinite), "sortFinite needs finite values")
+        if values.count < radixThreshold {
+            values.sort()
+        } else {
+            radixSort(&values, workspace: &workspace)
+        }
     }
 
     /// Below this many values the comparison sort is as fast as the radix sort.
@@ -23,8 +38,20 @@ public enum SortedSample {
     /// Sorts finite doubles ascending like a stable `sort()`: LSD radix on 8-bit digits of an order-preserving
     /// key, skipping digits that every key shares; signed zeros are put back in their input order.
     static func radixSort(_ values: inout [Double]) {
+        var workspace = SortWorkspace()
+        radixSort(&values, workspace: &workspace)
+    }
+
+    static func radixSort(_ values: inout [Double], workspace: inout SortWorkspace) {
         let n = values.count
-        var keys = [UInt64](repeating: 0, count: n)
+        var keys = workspace.keys
+        workspace.keys = []
+        defer { workspace.keys = keys }
+        if keys.count < n {
+            keys.append(contentsOf: repeatElement(0, count: n - keys.count))
+        } else if keys.count > n {
+            keys.removeLast(keys.count - n)
+        }
         var zeroCount = 0
         var negativeZero = false
         values.withUnsafeBufferPointer { v in
@@ -39,7 +66,7 @@ public enum SortedSample {
                 }
             }
         }
-        OrderedKeys.sort(&keys)
+        OrderedKeys.sort(&keys, scratch: &workspace.scratch)
         var originalZeros: [Double] = []
         if negativeZero {
             originalZeros.reserveCapacity(zeroCount)

@@ -21,6 +21,13 @@ public enum OrderedKeys {
     ///
     /// Small inputs fall back to the standard library sort. The result does not depend on the input order.
     public static func sort(_ keys: inout [UInt64]) {
+        var scratch: [UInt64] = []
+        sort(&keys, scratch: &scratch)
+    }
+
+    /// ``sort(_:)`` with a caller-owned scratch buffer, so repeated sorts reuse memory instead of allocating
+    /// (and page-faulting in) a fresh buffer each time. `scratch`'s contents on return are unspecified.
+    public static func sort(_ keys: inout [UInt64], scratch: inout [UInt64]) {
         let n = keys.count
         if n < 1024 {
             keys.sort()
@@ -38,7 +45,11 @@ public enum OrderedKeys {
                 }
             }
         }
-        var scratch = [UInt64](repeating: 0, count: n)
+        if scratch.count < n {
+            scratch.append(contentsOf: repeatElement(0, count: n - scratch.count))
+        } else if scratch.count > n {
+            scratch.removeLast(scratch.count - n)
+        }
         var resultInScratch = false
         keys.withUnsafeMutableBufferPointer { a in
             scratch.withUnsafeMutableBufferPointer { b in
@@ -66,6 +77,88 @@ public enum OrderedKeys {
                 }
             }
         }
-        if resultInScratch { keys = scratch }
+        if resultInScratch { swap(&keys, &scratch) }
+    }
+
+    /// Maps an `Int64` to an unsigned integer with the same order.
+    @inlinable @inline(__always)
+    public static func key(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: value) ^ (1 << 63)
+    }
+
+    /// Sorts `values` ascending (radix sort on ``key(_:)-(Int64)``; small inputs use the standard sort).
+    public static func sort(_ values: inout [Int64]) {
+        guard values.count >= 1024 else {
+            values.sort()
+            return
+        }
+        var keys = values.map { key($0) }
+        sort(&keys)
+        for index in keys.indices { values[index] = Int64(bitPattern: keys[index] ^ (1 << 63)) }
+    }
+
+    /// The positions `0..<keys.count` ordered by key, ties in position order (a stable sort), as computed by
+    /// sorting indices with the standard library's stable sort; an LSD radix sort on bytes of (key, position)
+    /// pairs that skips bytes all keys share.
+    public static func stableOrder(_ keys: [UInt64]) -> [Int32] {
+        let n = keys.count
+        precondition(n <= Int(Int32.max), "too many keys")
+        if n < 1024 {
+            func precedes(_ a: Int32, _ b: Int32) -> Bool {
+                let left = keys[Int(a)], right = keys[Int(b)]
+                return left < right || (left == right && a < b)
+            }
+            return (0..<Int32(n)).sorted(by: precedes)
+        }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        counts.withUnsafeMutableBufferPointer { c in
+            for key in keys {
+                var k = key
+                for byte in 0..<8 {
+                    c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
+                    k >>= 8
+                }
+            }
+        }
+        var keysA = keys
+        var keysB = [UInt64](repeating: 0, count: n)
+        var orderA = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for index in 0..<n { buffer[index] = Int32(truncatingIfNeeded: index) }
+            initialized = n
+        }
+        var orderB = [Int32](repeating: 0, count: n)
+        var resultInB = false
+        keysA.withUnsafeMutableBufferPointer { ka in
+            keysB.withUnsafeMutableBufferPointer { kb in
+                orderA.withUnsafeMutableBufferPointer { oa in
+                    orderB.withUnsafeMutableBufferPointer { ob in
+                        counts.withUnsafeMutableBufferPointer { c in
+                            for byte in 0..<8 {
+                                let shift = UInt64(byte * 8)
+                                let base = byte * 256
+                                if c[base + Int((ka[0] >> shift) & 0xFF)] == n { continue }
+                                var offset = 0
+                                for digit in 0..<256 {
+                                    let count = c[base + digit]
+                                    c[base + digit] = offset
+                                    offset += count
+                                }
+                                let (srcKeys, srcOrder, dstKeys, dstOrder) = resultInB ? (kb, ob, ka, oa) : (ka, oa, kb, ob)
+                                for index in 0..<n {
+                                    let key = srcKeys[index]
+                                    let slot = base &+ Int((key >> shift) & 0xFF)
+                                    let target = c[slot]
+                                    dstKeys[target] = key
+                                    dstOrder[target] = srcOrder[index]
+                                    c[slot] = target &+ 1
+                                }
+                                resultInB.toggle()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return resultInB ? orderB : orderA
     }
 }

@@ -36,4 +36,36 @@ struct SortingTests {
         OrderedKeys.sort(&keys)
         #expect(keys == expected)
     }
+
+    @Test("stable order equals sorting positions by key with ties in position order", arguments: [0, 1, 1023, 1024, 5000, 70_000])
+    func stableOrderMatchesStableSort(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count) &+ 17)
+        // Millisecond times: a day of them (few distinct high bytes, many ties) and some far apart.
+        let keys = (0..<count).map { i -> UInt64 in
+            let r = generator.next()
+            let time: Int64 = i % 5 == 0 ? Int64(bitPattern: r) >> 20 : 1_793_577_600_000 + Int64(r % 86_400) * 1000
+            return OrderedKeys.key(time)
+        }
+        func precedes(_ a: Int32, _ b: Int32) -> Bool {
+            let left = keys[Int(a)], right = keys[Int(b)]
+            return left < right || (left == right && a < b)
+        }
+        let expected = (0..<Int32(count)).sorted(by: precedes)
+        #expect(OrderedKeys.stableOrder(keys) == expected)
+    }
+
+    @Test("Int64 keys preserve order and the Int64 sort agrees with the standard sort", arguments: [10, 1024, 30_000])
+    func int64Sort(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count))
+        var values = (0..<count).map { i -> Int64 in
+            let r = Int64(bitPattern: generator.next())
+            return i % 2 == 0 ? r : r % 1000
+        }
+        let expected = values.sorted()
+        OrderedKeys.sort(&values)
+        #expect(values == expected)
+        for pair in [(Int64.min, Int64.min + 1), (-1, 0), (0, 1), (Int64.max - 1, Int64.max)] {
+            #expect(OrderedKeys.key(pair.0) < OrderedKeys.key(pair.1))
+        }
+    }
 }

@@ -163,15 +163,16 @@ struct ModelEvaluator {
         }
         let evaluator = self
         let frozenSlices = slices
+        let workspaces = SampleWorkspaces()
         let results = tasks.parallelMap { task -> [Point] in
             let slices = frozenSlices
             switch task {
             case .output(let index):
                 let slice = slices[index]
-                return evaluator.outputPoints(slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+                return evaluator.outputPoints(slice: slice, workspaces: workspaces, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
             case .numeric(let index, let feature):
                 let slice = slices[index]
-                return [evaluator.numericFeaturePoint(feature: feature, name: evaluator.model.numericFeatures[feature], slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
+                return [evaluator.numericFeaturePoint(feature: feature, name: evaluator.model.numericFeatures[feature], slice: slice, workspaces: workspaces, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
             case .categorical(let index, let feature):
                 let slice = slices[index]
                 return evaluator.categoricalFeaturePoints(feature: feature, name: evaluator.model.categoricalFeatures[feature], slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
@@ -206,15 +207,22 @@ struct ModelEvaluator {
         outcome.mostMissing.sort { $0.rate > $1.rate }
     }
 
-    private func outputPoints(slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
-        var present: [Double] = []
-        present.reserveCapacity(slice.rows.count)
-        for row in slice.rows where table.scoreKind[Int(row)] == .present { present.append(table.score[Int(row)]) }
+    private func outputPoints(slice: Slice, workspaces: SampleWorkspaces, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
+        workspaces.with { workspace in
+            workspace.values.removeAll(keepingCapacity: true)
+            workspace.values.reserveCapacity(slice.rows.count)
+            for row in slice.rows where table.scoreKind[Int(row)] == .present { workspace.values.append(table.score[Int(row)]) }
+            // Sort once: the summary's quantiles, the drift's bins and KS and the threshold counts share the order.
+            SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
+            return outputPoints(slice: slice, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
+        }
+    }
+
+    private func outputPoints(slice: Slice, sorted present: [Double], tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
         var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
         point.add("count", slice.rows.count)
         point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present.count) / Double(slice.rows.count))
-        // Sort once: the summary's quantiles and the drift's bins and KS share the order.
-        let sorted = SortedSample.sortedFinite(present)
+        let sorted = present
         if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
         if let profile, !slice.rows.isEmpty {
             let drift = NumericDrift.compare(profile: profile.score, sortedPresentValues: sorted, missingCount: slice.rows.count - present.count)
@@ -235,20 +243,27 @@ struct ModelEvaluator {
         return points
     }
 
-    private func numericFeaturePoint(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
-        var counts = [Int](repeating: 0, count: 6)
-        var present: [Double] = []
-        present.reserveCapacity(slice.rows.count)
-        let kinds = table.numericKind[feature]
-        let values = table.numeric[feature]
-        for row in slice.rows {
-            let kind = kinds[Int(row)]
-            counts[Int(kind.rawValue)] += 1
-            if kind == .present { present.append(values[Int(row)]) }
+    private func numericFeaturePoint(feature: Int, name: String, slice: Slice, workspaces: SampleWorkspaces, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
+        workspaces.with { workspace in
+            var counts = [Int](repeating: 0, count: 6)
+            workspace.values.removeAll(keepingCapacity: true)
+            workspace.values.reserveCapacity(slice.rows.count)
+            let kinds = table.numericKind[feature]
+            let values = table.numeric[feature]
+            for row in slice.rows {
+                let kind = kinds[Int(row)]
+                counts[Int(kind.rawValue)] += 1
+                if kind == .present { workspace.values.append(values[Int(row)]) }
+            }
+            SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
+            return numericFeaturePoint(name: name, slice: slice, counts: counts, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
+    }
+
+    private func numericFeaturePoint(name: String, slice: Slice, counts: [Int], sorted: [Double], tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
+        let present = sorted
         var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: timestampMs)
         addMissingness(counts: counts, total: slice.rows.count, to: &point)
-        let sorted = SortedSample.sortedFinite(present)
         if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
         // An entirely missing feature writes its missingness only: no statistic, no drift (the missing-rate
         // alert covers it, and a drift alert on the same cause would double the page).

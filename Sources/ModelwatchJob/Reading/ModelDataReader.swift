@@ -19,6 +19,8 @@ struct ModelDataReader {
     var readsLabels = true
     /// Keep at most this many row-error messages for the report.
     var sampleLimit = 20
+    /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.
+    var clock: (@Sendable () -> ContinuousClock.Instant)?
 
     init(model: ModelConfiguration, plan: EvaluationPlan) {
         self.model = model
@@ -35,6 +37,9 @@ struct ModelDataReader {
         var table: ScoreTable
         var counters: JoinCounters
         var rowErrorSamples: [String]
+        /// Seconds per reading stage: `read_scores` (parse and store the scores), `join_labels` (wait for
+        /// the label parse, then join), `index` (sort the time index); empty without a ``clock``.
+        var stageSeconds: [(stage: String, seconds: Double)] = []
     }
 
     func read() throws(JobError) -> Result {
@@ -51,8 +56,18 @@ struct ModelDataReader {
         }
         // Label files are parsed on a second core while the scores are read; the join waits for both.
         // A source is files or PostgreSQL, never both (the config enforces it).
+        var stageSeconds: [(stage: String, seconds: Double)] = []
+        var stageStart = clock?()
+        func endStage(_ name: String) {
+            guard let clock, let start = stageStart else { return }
+            let now = clock()
+            let elapsed = start.duration(to: now).components
+            stageSeconds.append((name, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))
+            stageStart = now
+        }
         let parsing = readsLabels && model.labels.postgres == nil ? LabelFileParsing(reader: self) : nil
         try readScores(into: &table, counters: &counters, reject: reject)
+        endStage("read_scores")
         if let parsing {
             let parsed = try parsing.wait()
             counters.labelRowsRead = parsed.rowsRead
@@ -62,9 +77,11 @@ struct ModelDataReader {
         } else if readsLabels {
             try readPostgresLabels(into: &table, counters: &counters, reject: reject)
         }
+        endStage("join_labels")
         table.finishReading()
+        endStage("index")
         counters.rowsRejected = rejected
-        return Result(table: table, counters: counters, rowErrorSamples: samples)
+        return Result(table: table, counters: counters, rowErrorSamples: samples, stageSeconds: stageSeconds)
     }
 
     private func unit(_ option: TimestampUnitOption) -> TimestampUnit {

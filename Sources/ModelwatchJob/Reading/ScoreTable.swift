@@ -1,4 +1,5 @@
 import Dispatch
+import OrderedKeys
 
 /// The prediction rows of one model inside the plan's read range, stored column by column.
 ///
@@ -283,10 +284,31 @@ public struct ScoreTable: Sendable {
         versions = versionIndex.keys
         segmentValues = segmentIndex.map(\.keys)
         categoryValues = categoryIndex.map(\.keys)
-        labelObservationTimes.sort()
-        orphanLabelTimes.sort()
+        // The label-time sorts and the time index are independent: one core each.
+        var observationTimes = labelObservationTimes, orphanTimes = orphanLabelTimes
+        labelObservationTimes = []
+        orphanLabelTimes = []
+        var order: [Int32] = []
         let times = timeMs
-        rowsByTime = (0..<Int32(times.count)).sorted { times[Int($0)] < times[Int($1)] }
+        withUnsafeMutablePointer(to: &observationTimes) { observation in
+            withUnsafeMutablePointer(to: &orphanTimes) { orphans in
+                withUnsafeMutablePointer(to: &order) { order in
+                    nonisolated(unsafe) let observation = observation, orphans = orphans, order = order
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        if part == 0 {
+                            OrderedKeys.sort(&observation.pointee)
+                            OrderedKeys.sort(&orphans.pointee)
+                        } else {
+                            // Rows in time order, ties in row order.
+                            order.pointee = OrderedKeys.stableOrder(times.map { OrderedKeys.key($0) })
+                        }
+                    }
+                }
+            }
+        }
+        labelObservationTimes = observationTimes
+        orphanLabelTimes = orphanTimes
+        rowsByTime = order
     }
 
     /// The label of `row` as known at `asOfMs`: -1 when none had been observed by then.

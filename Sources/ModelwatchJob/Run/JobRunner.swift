@@ -118,8 +118,11 @@ public struct JobRunner: Sendable {
             report.stageSeconds.append((name, Self.seconds(now - stageStart)))
             stageStart = now
         }
-        let data = try ModelDataReader(model: model, plan: plan).read()
+        var reader = ModelDataReader(model: model, plan: plan)
+        reader.clock = environment.now
+        let data = try reader.read()
         endStage("read")
+        report.stageSeconds += data.stageSeconds.map { ("read.\($0.stage)", $0.seconds) }
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
