@@ -81,8 +81,15 @@ struct Moments {
             return
         }
         let exponent = Int(maxAbs.exponent)
+        // Multiplying by 2^−e is the same scaling while 2^−e is a normal double (all but the most extreme
+        // samples), and much cheaper than the general `scale`.
+        let factor: Double? = (-1022...1023).contains(-exponent) ? Self.scale(1, by: -exponent) : nil
         var sum = CompensatedSum()
-        for value in x { sum.add(Self.scale(value, by: -exponent)) }
+        if let factor {
+            for value in x { sum.add(value * factor) }
+        } else {
+            for value in x { sum.add(Self.scale(value, by: -exponent)) }
+        }
         let scaledMean = sum.value / Double(n)
         mean = Self.scale(scaledMean, by: exponent)
         guard n >= 2 else {
@@ -92,7 +99,7 @@ struct Moments {
         var squares = CompensatedSum()
         var deviations = CompensatedSum()
         for value in x {
-            let d = Self.scale(value, by: -exponent) - scaledMean
+            let d = (factor.map { value * $0 } ?? Self.scale(value, by: -exponent)) - scaledMean
             squares.add(d * d)
             deviations.add(d)
         }

@@ -52,6 +52,17 @@ public struct Record {
         withBytes(column) { parseDouble($0) }
     }
 
+    /// The kind of column `column` and, for text, the value parsed with `parseDouble` (nil when it is not a
+    /// number): ``kind(_:)`` and ``double(_:)`` in one lookup, for the per-cell hot path.
+    @inline(__always)
+    public func number(_ column: Int) -> (kind: FieldKind, value: Double?) {
+        let slot = slot(column)
+        let kind = FieldKind(rawValue: min(slot.kind, FieldSlot.text))!
+        guard kind == .text else { return (kind, nil) }
+        let base = slot.kind == FieldSlot.textInScratch ? scratch : input
+        return (kind, parseDouble(UnsafeRawBufferPointer(start: base + slot.offset, count: slot.length)))
+    }
+
     /// The value parsed with `parseTimestamp` as epoch milliseconds; nil for `null`, `empty` or invalid text.
     @inline(__always)
     public func timestamp(_ column: Int, unit: TimestampUnit = .auto) -> Int64? {

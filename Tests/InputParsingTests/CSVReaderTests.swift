@@ -142,4 +142,21 @@ struct CSVReaderTests {
         #expect(second.timestamp(0) == nil)
         #expect(try reader.next() == nil)
     }
+
+    @Test("number(_:) gives the kind and the parsed value in one lookup, also for quoted and escaped cells")
+    func numberAccessor() throws {
+        let reader = RecordReader(format: .csv(), columns: ["a", "b", "c", "d", "e"], source: "x")
+        reader.feed(Array("a,b,c,d,e\n1.5,,\"\",abc,\"2\"\"\"\n".utf8))
+        reader.finish()
+        guard case .record(let record) = try reader.next() else { Issue.record("no record"); return }
+        #expect(record.number(0).kind == .text && record.number(0).value == 1.5)
+        #expect(record.number(1).kind == .null && record.number(1).value == nil)
+        #expect(record.number(2).kind == .empty && record.number(2).value == nil)
+        #expect(record.number(3).kind == .text && record.number(3).value == nil, "text that is not a number")
+        #expect(record.number(4).kind == .text && record.number(4).value == nil, "unescaped to 2\", not a number")
+        for column in 0..<5 {
+            #expect(record.number(column).kind == record.kind(column))
+            #expect(record.number(column).value == record.double(column))
+        }
+    }
 }

@@ -176,12 +176,12 @@ struct ModelDataReader {
                 record.valueBytes(segmentStart + segment) { batch.setSegment(segment, row: row, bytes: $0) }
             }
             for feature in 0..<numericCount {
-                let column = numericStart + feature
-                switch record.kind(column) {
+                let cell = record.number(numericStart + feature)
+                switch cell.kind {
                 case .null: batch.setNumeric(feature, row: row, value: .nan, kind: .null)
                 case .empty: batch.setNumeric(feature, row: row, value: .nan, kind: .empty)
                 case .text:
-                    if let value = record.double(column) {
+                    if let value = cell.value {
                         let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
                         batch.setNumeric(feature, row: row, value: value, kind: kind)
                     } else {
@@ -324,7 +324,7 @@ private func describe(_ record: some SourceRow, _ column: Int) -> String {
 struct ParsedLabels: Sendable {
     var arena: [UInt8] = []
     var offsets: [Int] = [0]
-    /// FNV-1a hash of each id (``ByteKeyIndex/hash(_:)``), computed while parsing.
+    /// The hash of each id (``ByteKeyIndex/hash(_:)``), computed while parsing.
     var hashes: [UInt64] = []
     var labels: [Bool] = []
     var timesMs: [Int64] = []

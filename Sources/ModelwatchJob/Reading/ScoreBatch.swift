@@ -2,7 +2,7 @@
 /// ``ScoreTable`` (see ``ScoreIngestion``).
 ///
 /// Byte values (prediction ids, versions, segment and category values) are copied into one arena with their
-/// FNV-1a hash, so the table's lookups start without touching the parser's buffers again. Numeric cells hold
+/// hash (``ByteKeyIndex/hash(_:)``), so the table's lookups start without touching the parser's buffers again. Numeric cells hold
 /// the stored value already: NaN unless the kind is `present`. A batch is reused: ``reset()`` empties it.
 /// Only one thread touches a batch at a time; ``ScoreIngestion`` hands it over.
 final class ScoreBatch: @unchecked Sendable {

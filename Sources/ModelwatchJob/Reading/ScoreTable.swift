@@ -51,6 +51,7 @@ public struct ScoreTable: Sendable {
     public private(set) var duplicateScoresByRow: [Int32: Int] = [:]
     /// 64-bit hashes of the prediction ids read outside the range (ids in range are in the index); together
     /// they tell an orphan label from the label of an older prediction.
+    /// Released by ``finishReading()``.
     public private(set) var allIDHashes = Set<UInt64>()
 
     /// The value written for a missing segment value (tag values cannot be empty).
@@ -279,8 +280,11 @@ public struct ScoreTable: Sendable {
         labelHistory = histories.reduce(into: [:]) { merged, part in merged.merge(part) { $1 } }
     }
 
-    /// Sorts the time indexes; call once after reading.
+    /// Sorts the time indexes and releases the id index (ids are only needed to join); call once after
+    /// reading, after the labels.
     public mutating func finishReading() {
+        idIndex = ByteKeyIndex()
+        allIDHashes = []
         versions = versionIndex.keys
         segmentValues = segmentIndex.map(\.keys)
         categoryValues = categoryIndex.map(\.keys)

@@ -14,11 +14,19 @@ public protocol SourceRow {
     func label(_ column: Int) -> Bool?
     /// Calls `body` with the value's UTF-8 bytes (empty for null and empty values).
     func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
+    /// The kind and, for text, the numeric value (nil when not a number).
+    func number(_ column: Int) -> (kind: FieldKind, value: Double?)
 }
 
 extension Record: SourceRow {}
 
 extension SourceRow {
+    /// ``kind(_:)`` and ``double(_:)``; file records answer both with one lookup.
+    public func number(_ column: Int) -> (kind: FieldKind, value: Double?) {
+        let kind = kind(column)
+        return (kind, kind == .text ? double(column) : nil)
+    }
+
     /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
     /// avoid creating a String per cell.
     public func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
