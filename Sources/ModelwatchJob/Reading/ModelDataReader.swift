@@ -348,12 +348,26 @@ struct ParsedLabels: Sendable {
 
     /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
     /// falls in `partition` (of `partitions`, by hash), in file order.
+    /// `touch` is called for each of a block of labels before `body` sees them (see ``ByteKeyIndex/touch(_:)``).
     @inline(__always)
-    func forEachLabel(in partition: Int, of partitions: Int, _ body: (Range<Int>, UInt64, Bool, Int64) -> Void) {
-        for index in labels.indices {
-            let hash = hashes[index]
-            guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
-            body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
+    func forEachLabel(
+        in partition: Int, of partitions: Int, touch: (UInt64) -> Void = { _ in },
+        _ body: (Range<Int>, UInt64, Bool, Int64) -> Void
+    ) {
+        let block = ScoreTable.touchBlock
+        var start = 0
+        while start < labels.count {
+            let end = Swift.min(start + block, labels.count)
+            for index in start..<end {
+                let hash = hashes[index]
+                if partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition { touch(hash) }
+            }
+            for index in start..<end {
+                let hash = hashes[index]
+                guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
+                body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
+            }
+            start = end
         }
     }
 }

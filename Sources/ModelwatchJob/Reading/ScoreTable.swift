@@ -54,6 +54,11 @@ public struct ScoreTable: Sendable {
     /// Released by ``finishReading()``.
     public private(set) var allIDHashes = Set<UInt64>()
 
+    /// Keys touched ahead of their lookups (``ByteKeyIndex/touch(_:)``).
+    static let touchBlock = 256
+    /// Keeps the touches from being optimised away.
+    private var touchSink: UInt64 = 0
+
     /// The value written for a missing segment value (tag values cannot be empty).
     public static let missingSegmentValue = "(missing)"
 
@@ -117,7 +122,12 @@ public struct ScoreTable: Sendable {
         var newRows: [Int] = []
         newRows.reserveCapacity(count)
         var duplicates: [(batchRow: Int, row: Int)] = []
+        // Touch the id slots of a block before using them, so their cache misses overlap.
+        var touched: UInt64 = 0
         for batchRow in 0..<count {
+            if batchRow % Self.touchBlock == 0 {
+                for ahead in batchRow..<Swift.min(batchRow + Self.touchBlock, count) { touched &+= idIndex.touch(batch.ids[ahead].hash) }
+            }
             let version = batch.versions[batchRow]
             versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
             let id = batch.ids[batchRow]
@@ -130,6 +140,7 @@ public struct ScoreTable: Sendable {
                 duplicateScoresByRow[Int32(row), default: 0] += 1
             }
         }
+        touchSink = touched
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
         for column in self.segmentCodes.indices {
             for batchRow in 0..<count {
@@ -253,8 +264,9 @@ public struct ScoreTable: Sendable {
                         nonisolated(unsafe) let labels = labels, times = times, orphans = orphans, histories = histories
                         DispatchQueue.concurrentPerform(iterations: partitions) { partition in
                             var history: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
+                            var touched: UInt64 = 0
                             parsed.arena.withUnsafeBytes { arena in
-                                parsed.forEachLabel(in: partition, of: partitions) { id, hash, value, timeMs in
+                                parsed.forEachLabel(in: partition, of: partitions, touch: { touched &+= index.touch($0) }) { id, hash, value, timeMs in
                                     guard let row = index.find(UnsafeRawBufferPointer(rebasing: arena[id]), hash: hash) else {
                                         if !outside.contains(hash) { orphans[partition].append(timeMs) }
                                         return
@@ -271,6 +283,8 @@ public struct ScoreTable: Sendable {
                                 }
                             }
                             histories[partition] = history
+                            // Keeps the touches from being optimised away (the entry is never 1 here).
+                            if touched == 1 { orphans[partition].reserveCapacity(1) }
                         }
                     }
                 }
