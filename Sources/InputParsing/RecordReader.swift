@@ -64,8 +64,10 @@ public final class RecordReader {
     let nameOffsets: UnsafeMutablePointer<Int>
     let nameLengths: UnsafeMutablePointer<Int>
 
-    /// Creates a reader projecting `columns` (names; duplicates allowed) from input of `format`.
-    public init(format: InputFormat, columns: [String], source: String) {
+    /// Creates a reader projecting `columns` (names; duplicates allowed) from input of `format`. `startLine`
+    /// is the line number of the first byte fed (for reading a file from the middle, header bytes first).
+    public init(format: InputFormat, columns: [String], source: String, startLine: Int = 1) {
+        self.line = startLine
         self.format = format
         self.columns = columns
         self.source = source

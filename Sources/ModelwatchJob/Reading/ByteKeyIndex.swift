@@ -97,6 +97,15 @@ struct ByteKeyIndex: Sendable {
         return entry &+ UInt64(truncatingIfNeeded: offset) &+ (offset < arena.count ? UInt64(arena[offset]) : 0)
     }
 
+    /// The index a lookup of `hash` will most likely find (its home slot's entry when the tag matches), after
+    /// touching it like ``touch(_:)``; callers touch their own per-index data with it.
+    @inline(__always)
+    func likelyIndex(_ hash: UInt64) -> Int? {
+        let entry = slots[Int(truncatingIfNeeded: hash) & mask]
+        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return nil }
+        return Int(entry & 0xFFFF_FFFF) - 1
+    }
+
     /// The index of `bytes`, inserting it (with the next index) when absent.
     @inline(__always)
     mutating func findOrInsert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (index: Int, inserted: Bool) {

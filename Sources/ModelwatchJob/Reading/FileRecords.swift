@@ -12,25 +12,54 @@ import Glibc
 enum FileRecords {
     static let chunkSize = 1 << 20
 
+    /// Where to start reading a plain file other than at its beginning: at byte `offset`, which is line
+    /// `line` of the file, after feeding `header` (the file's header row, empty for JSON Lines).
+    struct Resume {
+        var offset: Int
+        var header: [UInt8]
+        var line: Int
+    }
+
+    /// The job error for a whole-input problem: a missing column is a config error naming the key.
+    static func jobError(_ error: InputError, key: String) -> JobError {
+        if case .missingColumn = error {
+            return JobError(.configError, "\(key).columns: \(error.description)")
+        }
+        return JobError(.dataError, error.description)
+    }
+
+    /// The reader's format for a source file.
+    static func inputFormat(path: String, format: SourceFormat) -> InputFormat {
+        switch format {
+        case .csv: path.hasSuffix(".tsv") || path.hasSuffix(".tsv.gz") ? .csv(delimiter: UInt8(ascii: "\t")) : .csv()
+        case .jsonl: .jsonLines
+        }
+    }
+
     static func stream(
-        path: String, format: SourceFormat?, columns: [String], key: String,
+        path: String, format: SourceFormat?, columns: [String], key: String, resume: Resume? = nil,
         onRecord: (Record) -> Void, onRowError: (RowError) -> Void
     ) throws(JobError) {
         guard let resolvedFormat = format ?? SourceFiles.format(of: path) else {
             throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
         }
-        let inputFormat: InputFormat = switch resolvedFormat {
-        case .csv: path.hasSuffix(".tsv") || path.hasSuffix(".tsv.gz") ? .csv(delimiter: UInt8(ascii: "\t")) : .csv()
-        case .jsonl: .jsonLines
-        }
+        let inputFormat = inputFormat(path: path, format: resolvedFormat)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        let reader = RecordReader(format: inputFormat, columns: columns, source: path)
+        let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0
+        let reader = RecordReader(format: inputFormat, columns: columns, source: path, startLine: (resume?.line ?? 1) - headerLines)
         var inflater: GzipInflater?
         var first = true
+        if let resume {
+            guard lseek(descriptor, off_t(resume.offset), SEEK_SET) >= 0 else {
+                throw JobError(.temporaryFailure, "\(path): seek failed: \(String(cString: strerror(errno)))")
+            }
+            reader.feed(resume.header)
+            first = false
+        }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
 
         func drain() -> JobError? {
@@ -43,10 +72,7 @@ enum FileRecords {
                 }
                 return nil
             } catch {
-                if case .missingColumn = error {
-                    return JobError(.configError, "\(key).columns: \(error.description)")
-                }
-                return JobError(.dataError, error.description)
+                return jobError(error, key: key)
             }
         }
 

@@ -19,6 +19,13 @@ struct ModelDataReader {
     var readsLabels = true
     /// Keep at most this many row-error messages for the report.
     var sampleLimit = 20
+    /// Parse large plain score files on every core (``ParallelScoreFile``); the result is the same either way.
+    var parallelScoreFiles = true
+    /// Block size and smallest file for the parallel read (tests use tiny ones to cut files in many places).
+    var parallelBlockSize = ParallelScoreFile.blockSize
+    var parallelMinimumSize = ParallelScoreFile.minimumSize
+    /// Parsing threads for the parallel read.
+    var parallelWorkers = ParallelScoreFile.defaultWorkers
     /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.
     var clock: (@Sendable () -> ContinuousClock.Instant)?
 
@@ -66,7 +73,7 @@ struct ModelDataReader {
             stageStart = now
         }
         let parsing = readsLabels && model.labels.postgres == nil ? LabelFileParsing(reader: self) : nil
-        try readScores(into: &table, counters: &counters, reject: reject)
+        rejected += try readScores(into: &table, counters: &counters, reject: reject)
         endStage("read_scores")
         if let parsing {
             let parsed = try parsing.wait()
@@ -94,24 +101,17 @@ struct ModelDataReader {
 
     // MARK: - Scores
 
-    private func readScores(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
+    /// Reads every score source into `table`; returns the rejected rows not passed to `reject` (beyond the
+    /// samples a parallel read kept).
+    private func readScores(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) -> Int {
+        var uncountedRejections = 0
         let source = model.scores
         let key = "models[\(model.name)].scores"
-        var columns = [source.idColumn, source.timeColumn, source.scoreColumn]
-        let versionIndex = source.versionColumn.map { _ in columns.count }
-        if let versionColumn = source.versionColumn { columns.append(versionColumn) }
-        let segmentStart = columns.count
-        columns += model.segmentColumns
-        let numericStart = columns.count
-        columns += model.numericFeatures
-        let categoricalStart = columns.count
-        columns += model.categoricalFeatures
-        let range = readRange
-        let timeUnit = unit(source.timestampUnit)
+        let parser = ScoreRowParser(model: model, range: readRange, timeUnit: unit(source.timestampUnit))
+        let columns = parser.columns
         let numericCount = model.numericFeatures.count
         let categoricalCount = model.categoricalFeatures.count
         let segmentCount = model.segmentColumns.count
-        let staticVersion = model.staticVersion
 
         let scoreFiles = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
         table.reserveCapacity(SourceFiles.estimatedRows(scoreFiles, columns: columns.count))
@@ -126,78 +126,15 @@ struct ModelDataReader {
         /// Parses one score row into the current batch (or rejects it).
         func ingestScore(_ record: some SourceRow, location: String) {
             counters.scoreRowsRead += 1
-            guard record.kind(0) == .text else {
-                reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
-                return
+            switch parser.parse(record, into: ingestion.current) {
+            case .stored:
+                counters.scoreRowsInRange += 1
+                if ingestion.current.isFull { ingestion.submit() }
+            case .outside:
+                break
+            case .rejected(let reason):
+                reject("\(location):\(record.line): \(reason)")
             }
-            guard let time = record.timestamp(1, unit: timeUnit) else {
-                reject("\(location):\(record.line): column \"\(source.timeColumn)\": \(describe(record, 1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
-                return
-            }
-            guard range.contains(time) else {
-                record.valueBytes(0) { ingestion.current.noteIDOutsideRange(bytes: $0) }
-                return
-            }
-            var score = Double.nan
-            var scoreKind = ValueKind.null
-            switch record.kind(2) {
-            case .null: scoreKind = .null
-            case .empty: scoreKind = .empty
-            case .text:
-                guard let value = record.double(2) else {
-                    reject("\(location):\(record.line): column \"\(source.scoreColumn)\": \(describe(record, 2)) is not a number")
-                    return
-                }
-                if value.isNaN {
-                    scoreKind = .nan
-                } else if value.isInfinite {
-                    scoreKind = .infinite
-                } else if value < 0 || value > 1 {
-                    reject("\(location):\(record.line): column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
-                    return
-                } else {
-                    score = value
-                    scoreKind = .present
-                }
-            }
-            counters.scoreRowsInRange += 1
-            let batch = ingestion.current
-            let row = record.valueBytes(0) { idBytes in
-                if let versionIndex, record.kind(versionIndex) == .text {
-                    return record.valueBytes(versionIndex) { versionBytes in
-                        batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
-                    }
-                }
-                return staticVersion.withBytes { versionBytes in
-                    batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
-                }
-            }
-            for segment in 0..<segmentCount {
-                record.valueBytes(segmentStart + segment) { batch.setSegment(segment, row: row, bytes: $0) }
-            }
-            for feature in 0..<numericCount {
-                let cell = record.number(numericStart + feature)
-                switch cell.kind {
-                case .null: batch.setNumeric(feature, row: row, value: .nan, kind: .null)
-                case .empty: batch.setNumeric(feature, row: row, value: .nan, kind: .empty)
-                case .text:
-                    if let value = cell.value {
-                        let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
-                        batch.setNumeric(feature, row: row, value: value, kind: kind)
-                    } else {
-                        batch.setNumeric(feature, row: row, value: .nan, kind: .invalid)
-                    }
-                }
-            }
-            for feature in 0..<categoricalCount {
-                let column = categoricalStart + feature
-                switch record.kind(column) {
-                case .null: batch.setCategory(feature, row: row, bytes: UnsafeRawBufferPointer(start: nil, count: 0), kind: .null)
-                case .empty: batch.setCategory(feature, row: row, bytes: UnsafeRawBufferPointer(start: nil, count: 0), kind: .empty)
-                case .text: record.valueBytes(column) { batch.setCategory(feature, row: row, bytes: $0, kind: .present) }
-                }
-            }
-            if batch.isFull { ingestion.submit() }
         }
 
         if let postgres = source.postgres {
@@ -206,18 +143,34 @@ struct ModelDataReader {
                 + Array(repeating: "models[\(model.name)].features.numeric", count: numericCount)
                 + Array(repeating: "models[\(model.name)].features.categorical", count: categoricalCount)
             let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
-            try reader.stream(columns: columns, columnKeys: columnKeys, timeColumn: 1, startMs: range.startMs, endMs: range.endMs) { record in
+            try reader.stream(columns: columns, columnKeys: columnKeys, timeColumn: 1, startMs: readRange.startMs, endMs: readRange.endMs) { record in
                 ingestScore(record, location: reader.location)
             }
         }
         for path in scoreFiles {
-            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, onRecord: { record in
+            // Large plain files are parsed on every core, block by block; the rest (and whatever a block cut
+            // inside a quoted field leaves) row by row here.
+            var resume: FileRecords.Resume?
+            if let format = source.format ?? SourceFiles.format(of: path), parallelScoreFiles,
+               let outcome = try ParallelScoreFile.read(
+                   path: path, format: FileRecords.inputFormat(path: path, format: format), key: key, parser: parser,
+                   ingestion: ingestion, sampleLimit: sampleLimit, workers: parallelWorkers, blockSize: parallelBlockSize,
+                   minimumSize: parallelMinimumSize) {
+                counters.scoreRowsRead += outcome.rowsRead
+                counters.scoreRowsInRange += outcome.rowsInRange
+                for message in outcome.rejections { reject(message) }
+                uncountedRejections += outcome.rejectedCount - outcome.rejections.count
+                guard let remainder = outcome.resume else { continue }
+                resume = remainder
+            }
+            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, resume: resume, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1
                 reject(error.description)
             })
         }
+        return uncountedRejections
     }
 
     // MARK: - Labels
@@ -244,13 +197,13 @@ struct ModelDataReader {
                 return
             }
             guard let label = record.label(1) else {
-                reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(describe(record, 1)) is not a label (0/1 or true/false)")
+                reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(record.describeValue(1)) is not a label (0/1 or true/false)")
                 return
             }
             var labelTime = Int64.min
             if let timeColumn = source.timeColumn {
                 guard let time = record.timestamp(2, unit: timeUnit) else {
-                    reject("\(location):\(record.line): column \"\(timeColumn)\": \(describe(record, 2)) is not a timestamp")
+                    reject("\(location):\(record.line): column \"\(timeColumn)\": \(record.describeValue(2)) is not a timestamp")
                     return
                 }
                 labelTime = time
@@ -306,17 +259,6 @@ struct ModelDataReader {
             counters.labelRowsRead += 1
             rows.parse(record, location: reader.location, reject: reject) { table.recordLabel(idBytes: $0, label: $1, timeMs: $2) }
         }
-    }
-}
-
-/// A short, quoted rendering of a bad value for error messages.
-private func describe(_ record: some SourceRow, _ column: Int) -> String {
-    switch record.kind(column) {
-    case .null: return "a missing value"
-    case .empty: return "an empty value"
-    case .text:
-        let text = record.string(column) ?? ""
-        return "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
     }
 }
 

@@ -20,14 +20,17 @@ final class ScoreIngestion: @unchecked Sendable {
     private let spareCount = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
+    /// Makes an empty batch of the table's shape.
+    private let makeBatch: @Sendable () -> ScoreBatch
+
     init(table: ScoreTable, segmentColumns: Int, numericFeatures: Int, categoricalFeatures: Int) {
         self.table = table
-        func make() -> ScoreBatch {
+        makeBatch = {
             ScoreBatch(segmentColumns: segmentColumns, numericFeatures: numericFeatures, categoricalFeatures: categoricalFeatures)
         }
-        current = make()
+        current = makeBatch()
         for _ in 1..<Self.batches {
-            spare.append(make())
+            spare.append(makeBatch())
             spareCount.signal()
         }
         DispatchQueue.global().async { [self] in consume() }
@@ -37,9 +40,26 @@ final class ScoreIngestion: @unchecked Sendable {
     func submit() {
         enqueue(current)
         spareCount.wait()
+        current = takeBatch()
+    }
+
+    /// Submits the current batch if it holds anything, so batches submitted next follow its rows.
+    func flushCurrent() {
+        if !current.isEmpty { submit() }
+    }
+
+    /// An empty batch: a stored one when the consumer has returned one, else a new one. Never waits (the
+    /// parallel parsers bound their batches by the blocks they keep in flight).
+    func takeBatch() -> ScoreBatch {
         lock.wait()
-        current = spare.removeLast()
+        let batch = spare.popLast()
         lock.signal()
+        return batch ?? makeBatch()
+    }
+
+    /// Hands a filled batch to the consumer, after every batch submitted before it.
+    func submit(_ batch: ScoreBatch) {
+        enqueue(batch)
     }
 
     /// Submits what is left, waits until every batch is stored and returns the table.

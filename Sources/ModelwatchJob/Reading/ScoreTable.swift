@@ -266,7 +266,12 @@ public struct ScoreTable: Sendable {
                             var history: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
                             var touched: UInt64 = 0
                             parsed.arena.withUnsafeBytes { arena in
-                                parsed.forEachLabel(in: partition, of: partitions, touch: { touched &+= index.touch($0) }) { id, hash, value, timeMs in
+                                parsed.forEachLabel(in: partition, of: partitions, touch: { hash in
+                                    touched &+= index.touch(hash)
+                                    if let row = index.likelyIndex(hash), row < labels.count {
+                                        touched &+= UInt64(truncatingIfNeeded: labels[row]) &+ UInt64(bitPattern: times[row])
+                                    }
+                                }) { id, hash, value, timeMs in
                                     guard let row = index.find(UnsafeRawBufferPointer(rebasing: arena[id]), hash: hash) else {
                                         if !outside.contains(hash) { orphans[partition].append(timeMs) }
                                         return

@@ -41,3 +41,16 @@ extension Record {
         withBytes(column, body)
     }
 }
+
+extension SourceRow {
+    /// A short, quoted rendering of a bad value for error messages.
+    func describeValue(_ column: Int) -> String {
+        switch kind(column) {
+        case .null: return "a missing value"
+        case .empty: return "an empty value"
+        case .text:
+            let text = string(column) ?? ""
+            return "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+        }
+    }
+}

@@ -1,0 +1,330 @@
+import Dispatch
+import Foundation
+import Gzip
+import InputParsing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Parses one large, uncompressed score file on several threads and hands its rows to a ``ScoreIngestion``
+/// in file order, so the table, the counts and the rejection samples are those of the sequential reader.
+///
+/// The file is cut into blocks of about ``blockSize`` bytes, each starting after a line feed; every block is
+/// parsed on its own (the header row first) into its own batches, and blocks are handed over in order. A cut
+/// is only right where the line feed ends a record; one inside a quoted CSV field would split a record.
+/// Such a cut shows as the block before it ending in an unterminated quoted field: the reader then drops
+/// that block and every later one and returns where the sequential reader must go on (the start of that
+/// block, a known record boundary). JSON Lines cannot contain a raw line feed inside a value.
+enum ParallelScoreFile {
+    /// Bytes per block (a block's rows are held in batches until their turn).
+    static let blockSize = 8 << 20
+    /// Files smaller than this are read sequentially.
+    static let minimumSize = 32 << 20
+
+    /// What the parallel part read.
+    struct Outcome {
+        var rowsRead = 0
+        var rowsInRange = 0
+        var rejectedCount = 0
+        /// The first rejection messages, in file order.
+        var rejections: [String] = []
+        /// Set when a cut fell inside a quoted field: read the rest sequentially from here.
+        var resume: FileRecords.Resume?
+    }
+
+    /// Parsing threads to use on this machine (1: read sequentially).
+    static var defaultWorkers: Int { Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) }
+
+    /// Reads `path` in parallel, or returns nil when it is better read sequentially (small, compressed, or a
+    /// header row longer than a block).
+    static func read(
+        path: String, format: InputFormat, key: String, parser: ScoreRowParser, ingestion: ScoreIngestion,
+        sampleLimit: Int, workers: Int = defaultWorkers, blockSize: Int = blockSize, minimumSize: Int = minimumSize
+    ) throws(JobError) -> Outcome? {
+        guard workers >= 2 else { return nil }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size >= minimumSize else { return nil }
+        let fileSize = Int(status.st_size)
+        var head = [UInt8](repeating: 0, count: Swift.min(fileSize, blockSize))
+        guard readFully(descriptor, into: &head, at: 0) == head.count, !Gzip.isGzip(head.prefix(2)) else { return nil }
+        let headerEnd: Int
+        if case .csv = format {
+            guard let end = csvHeaderEnd(head) else { return nil }
+            headerEnd = end
+        } else {
+            headerEnd = 0
+        }
+        let header = Array(head[0..<headerEnd])
+        let headerLines = header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let blockCount = Swift.max(1, (fileSize - headerEnd + blockSize - 1) / blockSize)
+
+        let queue = BlockQueue(blocks: blockCount, inFlight: workers + 2)
+        let group = DispatchGroup()
+        let job = BlockJob(
+            path: path, descriptor: descriptor, fileSize: fileSize, format: format, key: key, header: header,
+            headerEnd: headerEnd, blockSize: blockSize, blockCount: blockCount, parser: parser, ingestion: ingestion,
+            sampleLimit: sampleLimit)
+        for _ in 0..<workers {
+            DispatchQueue.global().async(group: group) {
+                while let index = queue.claim() { queue.complete(job.parse(index)) }
+            }
+        }
+        // Batches of the sequential reader's current batch (an earlier file) go first.
+        ingestion.flushCurrent()
+        var outcome = Outcome()
+        var line = 1 + headerLines
+        for index in 0..<blockCount {
+            let block = queue.take(index)
+            if let error = block.error {
+                queue.cancel()
+                group.wait()
+                throw error
+            }
+            if block.endsInsideQuote && index < blockCount - 1 {
+                queue.cancel()
+                group.wait()
+                outcome.resume = FileRecords.Resume(offset: block.start, header: header, line: line)
+                return outcome
+            }
+            for batch in block.batches { ingestion.submit(batch) }
+            outcome.rowsRead += block.rowsRead
+            outcome.rowsInRange += block.rowsInRange
+            outcome.rejectedCount += block.rejectedCount
+            let shift = line - (1 + headerLines)
+            for rejection in block.rejections where outcome.rejections.count < sampleLimit {
+                switch rejection {
+                case .row(let relativeLine, let reason):
+                    outcome.rejections.append("\(path):\(relativeLine + shift): \(reason)")
+                case .rowError(let error):
+                    outcome.rejections.append(RowError(source: error.source, line: error.line + shift, column: error.column, reason: error.reason).description)
+                }
+            }
+            line += block.lineFeeds
+            queue.release()
+        }
+        group.wait()
+        return outcome
+    }
+
+    /// The offset after the CSV header row (a line feed outside quotes), if it lies within `bytes`.
+    static func csvHeaderEnd(_ bytes: [UInt8]) -> Int? {
+        var quoted = false
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == 0x0A && !quoted { return index + 1 }
+        }
+        return nil
+    }
+
+    /// Reads `buffer.count` bytes at `offset` (fewer at end of file); -1 on error.
+    static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], at offset: Int) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return -1
+            }
+            if count == 0 { break }
+            done += count
+        }
+        return done
+    }
+}
+
+/// One parsed block, waiting for its turn.
+private struct ParsedBlock {
+    enum Rejection {
+        /// A row the parser rejected: block-relative line and reason.
+        case row(Int, String)
+        /// A row the reader rejected, with a block-relative line.
+        case rowError(RowError)
+    }
+
+    let index: Int
+    /// File offset of the block's first byte (a record boundary once the blocks before are confirmed).
+    var start = 0
+    var batches: [ScoreBatch] = []
+    var rowsRead = 0
+    var rowsInRange = 0
+    var rejectedCount = 0
+    var rejections: [Rejection] = []
+    var lineFeeds = 0
+    /// The block's last record is a quoted field left open: the cut after it may be inside a record.
+    var endsInsideQuote = false
+    var error: JobError?
+}
+
+/// Hands out block numbers and collects parsed blocks; at most `inFlight` blocks are parsed or waiting.
+private final class BlockQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private let slots: DispatchSemaphore
+    private let blocks: Int
+    private var next = 0
+    private var cancelled = false
+    private var done: [Int: ParsedBlock] = [:]
+
+    init(blocks: Int, inFlight: Int) {
+        self.blocks = blocks
+        slots = DispatchSemaphore(value: inFlight)
+    }
+
+    /// The next block to parse, or nil when there is none (or reading was cancelled).
+    func claim() -> Int? {
+        slots.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        guard !cancelled, next < blocks else {
+            slots.signal()
+            return nil
+        }
+        next += 1
+        return next - 1
+    }
+
+    func complete(_ block: ParsedBlock) {
+        lock.lock()
+        done[block.index] = block
+        lock.unlock()
+        ready.signal()
+    }
+
+    /// Waits for block `index`.
+    func take(_ index: Int) -> ParsedBlock {
+        while true {
+            lock.lock()
+            if let block = done.removeValue(forKey: index) {
+                lock.unlock()
+                return block
+            }
+            lock.unlock()
+            ready.wait()
+        }
+    }
+
+    /// A taken block has been handed over: another may be parsed.
+    func release() { slots.signal() }
+
+    /// Stops handing out blocks (parsers finish the one they hold).
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+        for _ in 0..<blocks { slots.signal() }
+    }
+}
+
+/// Parses one block: everything a parsing thread needs, immutable.
+private struct BlockJob: @unchecked Sendable {
+    let path: String
+    let descriptor: Int32
+    let fileSize: Int
+    let format: InputFormat
+    let key: String
+    let header: [UInt8]
+    let headerEnd: Int
+    let blockSize: Int
+    let blockCount: Int
+    let parser: ScoreRowParser
+    let ingestion: ScoreIngestion
+    let sampleLimit: Int
+
+    func parse(_ index: Int) -> ParsedBlock {
+        var block = ParsedBlock(index: index)
+        let nominalStart = headerEnd + index * blockSize
+        let nominalEnd = index == blockCount - 1 ? fileSize : nominalStart + blockSize
+        // Read the nominal range, then on until the line feed that ends the block.
+        var bytes = [UInt8](repeating: 0, count: nominalEnd - nominalStart)
+        guard ParallelScoreFile.readFully(descriptor, into: &bytes, at: nominalStart) == bytes.count else {
+            block.error = readError()
+            return block
+        }
+        var end = bytes.count
+        if nominalEnd < fileSize {
+            var searchFrom = bytes.count
+            while true {
+                if let lineFeed = bytes[searchFrom...].firstIndex(of: 0x0A) {
+                    end = lineFeed + 1
+                    break
+                }
+                searchFrom = bytes.count
+                var more = [UInt8](repeating: 0, count: Swift.min(1 << 16, fileSize - (nominalStart + bytes.count)))
+                if more.isEmpty {
+                    end = bytes.count
+                    break
+                }
+                guard ParallelScoreFile.readFully(descriptor, into: &more, at: nominalStart + bytes.count) == more.count else {
+                    block.error = readError()
+                    return block
+                }
+                bytes += more
+            }
+        }
+        // The block starts after the first line feed at or after its nominal start (the previous block
+        // ends there); the first block starts after the header.
+        var start = 0
+        if index > 0 {
+            start = bytes[0..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
+        }
+        block.start = nominalStart + start
+        block.lineFeeds = bytes[start..<end].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+
+        let reader = RecordReader(format: format, columns: parser.columns, source: path)
+        reader.feed(header)
+        var batch = ingestion.takeBatch()
+        var lastWasOpenQuote = false
+        func drain() throws(InputError) {
+            while let event = try reader.next() {
+                block.rowsRead += 1
+                lastWasOpenQuote = false
+                switch event {
+                case .record(let record):
+                    switch parser.parse(record, into: batch) {
+                    case .stored:
+                        block.rowsInRange += 1
+                        if batch.isFull {
+                            block.batches.append(batch)
+                            batch = ingestion.takeBatch()
+                        }
+                    case .outside:
+                        break
+                    case .rejected(let reason):
+                        block.rejectedCount += 1
+                        if block.rejections.count < sampleLimit { block.rejections.append(.row(record.line, reason)) }
+                    }
+                case .rowError(let error):
+                    if case .unterminatedQuote = error.reason { lastWasOpenQuote = true }
+                    block.rejectedCount += 1
+                    if block.rejections.count < sampleLimit { block.rejections.append(.rowError(error)) }
+                }
+            }
+        }
+        do {
+            var offset = start
+            while offset < end {
+                let piece = Swift.min(end - offset, 1 << 20)
+                bytes.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + piece)])) }
+                try drain()
+                offset += piece
+            }
+            reader.finish()
+            try drain()
+        } catch {
+            block.error = FileRecords.jobError(error, key: key)
+            return block
+        }
+        if !batch.isEmpty { block.batches.append(batch) }
+        block.endsInsideQuote = lastWasOpenQuote
+        return block
+    }
+
+    private func readError() -> JobError {
+        JobError(.temporaryFailure, "\(path): read failed: \(String(cString: strerror(errno)))")
+    }
+}

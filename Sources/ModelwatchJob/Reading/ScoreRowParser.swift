@@ -1,0 +1,120 @@
+import InputParsing
+
+/// Validates one score row and appends it to a ``ScoreBatch``: the per-row half of reading scores, shared by
+/// the sequential reader and the parallel block parsers (``ParallelScoreFile``). Holds no mutable state, so
+/// one value serves any number of threads.
+struct ScoreRowParser: Sendable {
+    /// What became of a row.
+    enum Outcome {
+        /// Stored in the batch (in the read range).
+        case stored
+        /// Outside the read range: only its id hash was noted.
+        case outside
+        /// Rejected; the reason, without the `path:line: ` prefix.
+        case rejected(String)
+    }
+
+    /// The projected columns, in the order the parser indexes them.
+    let columns: [String]
+    private let source: ScoreSource
+    private let range: TimeRange
+    private let timeUnit: TimestampUnit
+    private let versionIndex: Int?
+    private let segmentStart: Int, segmentCount: Int
+    private let numericStart: Int, numericCount: Int
+    private let categoricalStart: Int, categoricalCount: Int
+    private let staticVersion: String
+
+    init(model: ModelConfiguration, range: TimeRange, timeUnit: TimestampUnit) {
+        source = model.scores
+        self.range = range
+        self.timeUnit = timeUnit
+        var columns = [source.idColumn, source.timeColumn, source.scoreColumn]
+        versionIndex = source.versionColumn.map { _ in columns.count }
+        if let versionColumn = source.versionColumn { columns.append(versionColumn) }
+        segmentStart = columns.count
+        segmentCount = model.segmentColumns.count
+        columns += model.segmentColumns
+        numericStart = columns.count
+        numericCount = model.numericFeatures.count
+        columns += model.numericFeatures
+        categoricalStart = columns.count
+        categoricalCount = model.categoricalFeatures.count
+        columns += model.categoricalFeatures
+        self.columns = columns
+        staticVersion = model.staticVersion
+    }
+
+    /// Parses `record` into `batch` (which must not be full).
+    @inline(__always)
+    func parse(_ record: some SourceRow, into batch: ScoreBatch) -> Outcome {
+        guard record.kind(0) == .text else {
+            return .rejected("column \"\(source.idColumn)\": missing prediction id")
+        }
+        guard let time = record.timestamp(1, unit: timeUnit) else {
+            return .rejected("column \"\(source.timeColumn)\": \(record.describeValue(1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
+        }
+        guard range.contains(time) else {
+            record.valueBytes(0) { batch.noteIDOutsideRange(bytes: $0) }
+            return .outside
+        }
+        var score = Double.nan
+        var scoreKind = ValueKind.null
+        let scoreCell = record.number(2)
+        switch scoreCell.kind {
+        case .null: scoreKind = .null
+        case .empty: scoreKind = .empty
+        case .text:
+            guard let value = scoreCell.value else {
+                return .rejected("column \"\(source.scoreColumn)\": \(record.describeValue(2)) is not a number")
+            }
+            if value.isNaN {
+                scoreKind = .nan
+            } else if value.isInfinite {
+                scoreKind = .infinite
+            } else if value < 0 || value > 1 {
+                return .rejected("column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
+            } else {
+                score = value
+                scoreKind = .present
+            }
+        }
+        let row = record.valueBytes(0) { idBytes in
+            if let versionIndex, record.kind(versionIndex) == .text {
+                return record.valueBytes(versionIndex) { versionBytes in
+                    batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
+                }
+            }
+            return staticVersion.withBytes { versionBytes in
+                batch.appendRow(idBytes: idBytes, versionBytes: versionBytes, timeMs: time, score: score, scoreKind: scoreKind)
+            }
+        }
+        for segment in 0..<segmentCount {
+            record.valueBytes(segmentStart + segment) { batch.setSegment(segment, row: row, bytes: $0) }
+        }
+        for feature in 0..<numericCount {
+            let cell = record.number(numericStart + feature)
+            switch cell.kind {
+            case .null: batch.setNumeric(feature, row: row, value: .nan, kind: .null)
+            case .empty: batch.setNumeric(feature, row: row, value: .nan, kind: .empty)
+            case .text:
+                if let value = cell.value {
+                    let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
+                    batch.setNumeric(feature, row: row, value: value, kind: kind)
+                } else {
+                    batch.setNumeric(feature, row: row, value: .nan, kind: .invalid)
+                }
+            }
+        }
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        for feature in 0..<categoricalCount {
+            let column = categoricalStart + feature
+            switch record.kind(column) {
+            case .null: batch.setCategory(feature, row: row, bytes: none, kind: .null)
+            case .empty: batch.setCategory(feature, row: row, bytes: none, kind: .empty)
+            case .text: record.valueBytes(column) { batch.setCategory(feature, row: row, bytes: $0, kind: .present) }
+            }
+        }
+        return .stored
+    }
+}

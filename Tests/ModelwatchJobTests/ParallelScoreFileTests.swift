@@ -1,0 +1,206 @@
+import Foundation
+import InputParsing
+@testable import ModelwatchJob
+import Testing
+
+// Large plain score files are parsed in blocks on several threads (Reading/ParallelScoreFile.swift). These
+// tests cut small files into many tiny blocks and require the result to equal the sequential reader's:
+// every column of the table, the counters, the rejected-row count and the rejection messages with their line
+// numbers. The files have duplicate ids across blocks, rows outside the range, bad rows of every kind,
+// CRLF line ends and quoted fields with line feeds (which make some cuts fall inside a record).
+
+private struct Random {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
+
+private let start: Int64 = 1_000_000
+private let end: Int64 = 2_000_000
+
+/// A score CSV of `rows` rows; `multilineNotes` puts line feeds inside a quoted free-text column.
+private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool) -> String {
+    var random = Random(state: seed)
+    let newline = crlf ? "\r\n" : "\n"
+    var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note" + newline
+    for row in 0..<rows {
+        let id = "id\(random.next(rows * 3 / 4))"
+        let time = random.next(25) == 0 ? end + 5 : start + Int64(random.next(1_000_000))
+        var score = String(Double(random.next(101)) / 100)
+        var timeText = String(time)
+        var idText = id
+        var extra = ""
+        switch random.next(60) {
+        case 0: score = "1.5"
+        case 1: timeText = "yesterday"
+        case 2: idText = ""
+        case 3: extra = ",surplus"
+        case 4: score = "0\"5"
+        default: break
+        }
+        let region = ["north", "\"south, east\"", "\"\"\"quoted\"\"\"", ""][random.next(4)]
+        let f0 = random.next(8) == 0 ? "" : String(Double(random.next(10_000)) / 7)
+        let c0 = ["a", "b", "\"\"", ""][random.next(4)]
+        var note = "n\(row)"
+        if multilineNotes && random.next(3) == 0 {
+            note = "\"line one\nline two, \"\"quoted\"\"\(random.next(2) == 0 ? "\n" : "")\""
+        }
+        text += "\(idText),\(timeText),\(score),v\(random.next(3)),\(region),\(f0),\(c0),\(note)\(extra)" + newline
+    }
+    return text
+}
+
+private func labelCSV(rows: Int, seed: UInt64) -> String {
+    var random = Random(state: seed)
+    var text = "prediction_id,label,label_time\n"
+    for _ in 0..<rows {
+        text += "id\(random.next(rows)),\(random.next(2)),\(start + Int64(random.next(40)) * 25_000)\n"
+    }
+    return text
+}
+
+private func model(scores: String, labels: String, format: String? = nil) throws -> ModelConfiguration {
+    let yaml = """
+        models:
+          - name: m
+            window: 1h
+            maturity: 1h
+            segments: [region]
+            scores:
+              path: '\(scores)'
+        \(format.map { "      format: \($0)" } ?? "")
+              columns: {version: model_version}
+              timestamp_unit: milliseconds
+            labels:
+              path: '\(labels)'
+              columns: {time: label_time}
+              timestamp_unit: milliseconds
+            features:
+              numeric: [f0]
+              categorical: [c0]
+        """
+    return try #require(try ConfigLoader.parse(yaml: yaml, file: "test.yaml", environment: [:]).models.first)
+}
+
+/// Every column of the table, in a form where NaN equals NaN.
+private func snapshot(_ table: ScoreTable) -> [String: [String]] {
+    [
+        "time": table.timeMs.map { "\($0)" },
+        "score": table.score.map { "\($0.bitPattern)" },
+        "scoreKind": table.scoreKind.map { "\($0)" },
+        "version": table.versionCode.map { table.versions[Int($0)] },
+        "segment": table.segmentCodes[0].map { table.segmentValues[0][Int($0)] },
+        "segmentValues": table.segmentValues[0],
+        "numeric": table.numeric[0].map { "\($0.bitPattern)" },
+        "numericKind": table.numericKind[0].map { "\($0)" },
+        "category": zip(table.categoryCodes[0], table.categoryKind[0]).map { $1 == .present ? table.categoryValues[0][Int($0)] : "-" },
+        "categoryValues": table.categoryValues[0],
+        "categoryKind": table.categoryKind[0].map { "\($0)" },
+        "label": table.label.map { "\($0)" },
+        "labelTime": table.labelTimeMs.map { "\($0)" },
+        "history": table.labelHistory.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.map { "\($0.timeMs)=\($0.label)" })" },
+        "duplicates": ["\(table.duplicateScores)"] + table.duplicateScoresByRow.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" },
+        "observed": table.labelObservationTimes.map { "\($0)" },
+        "orphans": table.orphanLabelTimes.map { "\($0)" },
+        "rowsByTime": table.rowsByTime.map { "\($0)" },
+    ]
+}
+
+private func read(_ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20) throws -> ModelDataReader.Result {
+    var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true)
+    reader.parallelScoreFiles = parallel
+    reader.parallelBlockSize = blockSize
+    reader.parallelMinimumSize = 0
+    reader.parallelWorkers = workers
+    reader.sampleLimit = samples
+    return try reader.read()
+}
+
+private func expectSameRead(_ parallel: ModelDataReader.Result, _ sequential: ModelDataReader.Result) {
+    #expect(parallel.counters == sequential.counters)
+    #expect(parallel.rowErrorSamples == sequential.rowErrorSamples)
+    let left = snapshot(parallel.table), right = snapshot(sequential.table)
+    for key in right.keys.sorted() where left[key] != right[key] {
+        let index = zip(left[key]!, right[key]!).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? Swift.min(left[key]!.count, right[key]!.count)
+        Issue.record("\(key) differs at \(index): \(left[key]!.dropFirst(index).prefix(3)) vs \(right[key]!.dropFirst(index).prefix(3)) (counts \(left[key]!.count), \(right[key]!.count))")
+    }
+}
+
+@Suite("Reading large score files in parallel blocks equals reading them row by row")
+struct ParallelScoreFileTests {
+    @Test("same table, counts and rejection messages for every block size and thread count", arguments: [
+        (blockSize: 64, workers: 2, multiline: false, crlf: false),
+        (blockSize: 257, workers: 3, multiline: false, crlf: true),
+        (blockSize: 1000, workers: 2, multiline: true, crlf: false),
+        (blockSize: 4096, workers: 4, multiline: true, crlf: true),
+        (blockSize: 1 << 20, workers: 2, multiline: false, crlf: false),
+    ])
+    func equalsSequential(blockSize: Int, workers: Int, multiline: Bool, crlf: Bool) throws {
+        let directory = TemporaryDirectory()
+        let scores = directory.write("scores.csv", scoreCSV(rows: 3000, seed: UInt64(blockSize), multilineNotes: multiline, crlf: crlf))
+        let labels = directory.write("labels.csv", labelCSV(rows: 2500, seed: 7))
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false)
+        let parallel = try read(model, parallel: true, blockSize: blockSize, workers: workers)
+        #expect(sequential.counters.rowsRejected > 50, "the file has bad rows of every kind")
+        #expect(sequential.table.duplicateScores > 100)
+        expectSameRead(parallel, sequential)
+    }
+
+    @Test("rejection samples stop at the limit in file order; the count covers every rejected row")
+    func sampleLimit() throws {
+        let directory = TemporaryDirectory()
+        let scores = directory.write("scores.csv", scoreCSV(rows: 2000, seed: 11, multilineNotes: false, crlf: false))
+        let labels = directory.write("labels.csv", labelCSV(rows: 100, seed: 3))
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false, samples: 5)
+        let parallel = try read(model, parallel: true, blockSize: 300, samples: 5)
+        #expect(parallel.rowErrorSamples.count == 5)
+        expectSameRead(parallel, sequential)
+    }
+
+    @Test("a cut inside a quoted field is detected and the rest of the file is read row by row from a record boundary")
+    func cutInsideQuotedField() throws {
+        let directory = TemporaryDirectory()
+        // Every record carries a quoted field with many line feeds, so most cuts fall inside one.
+        var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note\n"
+        for row in 0..<400 {
+            text += "id\(row),\(start + Int64(row)),0.5,v1,r,\(row),c,\"\(String(repeating: "x\n", count: 30))\"\n"
+        }
+        let scores = directory.write("scores.csv", text)
+        let labels = directory.write("labels.csv", "prediction_id,label,label_time\n")
+        let model = try model(scores: scores, labels: labels)
+        let parser = ScoreRowParser(model: model, range: TimeRange(startMs: start, endMs: end), timeUnit: .milliseconds)
+        let ingestion = ScoreIngestion(table: ScoreTable(segmentColumns: 1, numericFeatures: 1, categoricalFeatures: 1), segmentColumns: 1, numericFeatures: 1, categoricalFeatures: 1)
+        let outcome = try #require(try ParallelScoreFile.read(
+            path: scores, format: .csv(), key: "k", parser: parser, ingestion: ingestion, sampleLimit: 20, workers: 2,
+            blockSize: 500, minimumSize: 0))
+        _ = ingestion.finish()
+        let resume = try #require(outcome.resume, "the first cut falls inside a quoted field")
+        // The resume point is the start of a record: its line number is the record's.
+        let prefix = text.utf8.prefix(resume.offset)
+        #expect(prefix.last == UInt8(ascii: "\n"))
+        #expect(String(decoding: text.utf8.dropFirst(resume.offset).prefix(2), as: UTF8.self) == "id")
+        #expect(resume.line == prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
+        #expect(outcome.rowsInRange == outcome.rowsRead && outcome.rowsRead < 400)
+        expectSameRead(try read(model, parallel: true, blockSize: 500), try read(model, parallel: false))
+    }
+
+    @Test("JSON Lines files are cut at any line feed")
+    func jsonLines() throws {
+        let directory = TemporaryDirectory()
+        var random = Random(state: 5)
+        var text = ""
+        for row in 0..<2000 {
+            let id = random.next(20) == 0 ? "null" : "\"id\(random.next(1500))\""
+            text += "{\"prediction_id\": \(id), \"prediction_time\": \(start + Int64(random.next(999_999))), \"score\": \(Double(random.next(100)) / 100), \"model_version\": \"v1\", \"region\": \"r\(row % 3)\", \"f0\": \(row % 7 == 0 ? "null" : String(row)), \"c0\": \"c\(row % 5)\"}\n"
+            if row % 97 == 0 { text += "{not json\n" }
+        }
+        let scores = directory.write("scores.jsonl", text)
+        let labels = directory.write("labels.csv", labelCSV(rows: 1500, seed: 9))
+        let model = try model(scores: scores, labels: labels)
+        expectSameRead(try read(model, parallel: true, blockSize: 333, workers: 3), try read(model, parallel: false))
+    }
+}
