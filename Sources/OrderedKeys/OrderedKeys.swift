@@ -33,18 +33,7 @@ public enum OrderedKeys {
             keys.sort()
             return
         }
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        counts.withUnsafeMutableBufferPointer { c in
-            keys.withUnsafeBufferPointer { src in
-                for key in src {
-                    var k = key
-                    for byte in 0..<8 {
-                        c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
-                        k >>= 8
-                    }
-                }
-            }
-        }
+        var counts = byteHistograms(keys)
         if scratch.count < n {
             scratch.append(contentsOf: repeatElement(0, count: n - scratch.count))
         } else if scratch.count > n {
@@ -80,6 +69,24 @@ public enum OrderedKeys {
         if resultInScratch { swap(&keys, &scratch) }
     }
 
+    /// For each of the 8 bytes of the keys (least significant first), how many keys have each value:
+    /// `counts[byte * 256 + value]`, the histograms an LSD radix sort turns into offsets.
+    private static func byteHistograms(_ keys: [UInt64]) -> [Int] {
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        counts.withUnsafeMutableBufferPointer { c in
+            keys.withUnsafeBufferPointer { src in
+                for key in src {
+                    var k = key
+                    for byte in 0..<8 {
+                        c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
+                        k >>= 8
+                    }
+                }
+            }
+        }
+        return counts
+    }
+
     /// Maps an `Int64` to an unsigned integer with the same order.
     @inlinable @inline(__always)
     public static func key(_ value: Int64) -> UInt64 {
@@ -110,16 +117,7 @@ public enum OrderedKeys {
             }
             return (0..<Int32(n)).sorted(by: precedes)
         }
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        counts.withUnsafeMutableBufferPointer { c in
-            for key in keys {
-                var k = key
-                for byte in 0..<8 {
-                    c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
-                    k >>= 8
-                }
-            }
-        }
+        var counts = byteHistograms(keys)
         var keysA = keys
         var keysB = [UInt64](repeating: 0, count: n)
         var orderA = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in

@@ -9,20 +9,13 @@ import Testing
 // numbers. The files have duplicate ids across blocks, rows outside the range, bad rows of every kind,
 // CRLF line ends and quoted fields with line feeds (which make some cuts fall inside a record).
 
-private struct Random {
-    var state: UInt64
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
-}
 
 private let start: Int64 = 1_000_000
 private let end: Int64 = 2_000_000
 
 /// A score CSV of `rows` rows; `multilineNotes` puts line feeds inside a quoted free-text column.
 private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool) -> String {
-    var random = Random(state: seed)
+    var random = TestRandom(state: seed)
     let newline = crlf ? "\r\n" : "\n"
     var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note" + newline
     for row in 0..<rows {
@@ -53,7 +46,7 @@ private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool)
 }
 
 private func labelCSV(rows: Int, seed: UInt64) -> String {
-    var random = Random(state: seed)
+    var random = TestRandom(state: seed)
     var text = "prediction_id,label,label_time\n"
     for _ in 0..<rows {
         text += "id\(random.next(rows)),\(random.next(2)),\(start + Int64(random.next(40)) * 25_000)\n"
@@ -191,7 +184,7 @@ struct ParallelScoreFileTests {
     @Test("JSON Lines files are cut at any line feed")
     func jsonLines() throws {
         let directory = TemporaryDirectory()
-        var random = Random(state: 5)
+        var random = TestRandom(state: 5)
         var text = ""
         for row in 0..<2000 {
             let id = random.next(20) == 0 ? "null" : "\"id\(random.next(1500))\""

@@ -8,14 +8,6 @@ import Testing
 // across batches, ids outside the read range, missing cells of every kind, several labels per id (with
 // tied label times), orphans and labels of older predictions.
 
-/// A deterministic generator (64-bit LCG; the high bits are used).
-private struct LCG {
-    var state: UInt64
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
-}
 
 /// The expected table, built one row at a time.
 private struct ExpectedTable {
@@ -37,7 +29,7 @@ private let rangeStart: Int64 = 1_000_000
 private let rangeEnd: Int64 = 2_000_000
 
 private func makeFiles(rows: Int, labels labelCount: Int, seed: UInt64, in directory: TemporaryDirectory) -> (scores: String, labels: String, expected: ExpectedTable) {
-    var random = LCG(state: seed)
+    var random = TestRandom(state: seed)
     var expected = ExpectedTable()
     var scores = "prediction_id,prediction_time,score,model_version,region,f0,f1,c0,c1\n"
     let idSpace = rows * 3 / 4

@@ -250,3 +250,12 @@ struct LineProtocolLine: CustomStringConvertible {
         return result
     }
 }
+
+/// A deterministic generator for test data (64-bit LCG; the high bits are used).
+struct TestRandom {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
