@@ -87,7 +87,7 @@ private func snapshot(_ table: ScoreTable) -> [String: [String]] {
         "segment": table.segmentCodes[0].map { table.segmentValues[0][Int($0)] },
         "segmentValues": table.segmentValues[0],
         "numeric": table.numeric[0].map { "\($0.bitPattern)" },
-        "numericKind": table.numericKind[0].map { "\($0)" },
+        "numericKind": table.numeric[0].map { "\(ScoreTable.numericKind($0))" },
         "category": zip(table.categoryCodes[0], table.categoryKind[0]).map { $1 == .present ? table.categoryValues[0][Int($0)] : "-" },
         "categoryValues": table.categoryValues[0],
         "categoryKind": table.categoryKind[0].map { "\($0)" },

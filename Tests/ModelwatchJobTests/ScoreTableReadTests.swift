@@ -119,6 +119,19 @@ private func model(scores: String, labels: String) throws -> ModelConfiguration 
 
 @Suite("Reading: batched score storage and the parallel label join equal row-by-row reading")
 struct ScoreTableReadTests {
+    @Test("a missing numeric cell is a NaN that carries its kind; numbers are present; a bare NaN reads as nan",
+          arguments: [ValueKind.null, .empty, .nan, .infinite, .invalid])
+    func missingCellsCarryTheirKind(kind: ValueKind) {
+        let stored = ScoreTable.missing(kind)
+        #expect(stored.isNaN)
+        #expect(ScoreTable.numericKind(stored) == kind)
+        // Copies through arrays keep the payload.
+        #expect(ScoreTable.numericKind(Array(repeating: stored, count: 3)[2]) == kind)
+        #expect(ScoreTable.numericKind(0.25) == .present)
+        #expect(ScoreTable.numericKind(-0.0) == .present)
+        #expect(ScoreTable.numericKind(Double.nan) == .nan)
+    }
+
     @Test("every row, duplicate, category code and label equals the row-by-row model", arguments: [
         (rows: 10, labels: 12, seed: UInt64(1)),
         (rows: 4096, labels: 3000, seed: 2),
@@ -146,7 +159,7 @@ struct ScoreTableReadTests {
                 time: table.timeMs[row], score: String(table.score[row]), version: table.versions[Int(table.versionCode[row])],
                 segment: table.segmentValues[0][Int(table.segmentCodes[0][row])], numeric: [], categorical: [])
             for feature in 0..<2 {
-                switch table.numericKind[feature][row] {
+                switch ScoreTable.numericKind(table.numeric[feature][row]) {
                 case .present: got.numeric.append("\(table.numeric[feature][row])")
                 case .null: got.numeric.append("null")
                 case .empty: got.numeric.append("empty")
@@ -154,7 +167,7 @@ struct ScoreTableReadTests {
                 case .infinite: got.numeric.append("infinite")
                 case .invalid: got.numeric.append("invalid")
                 }
-                if table.numericKind[feature][row] != .present, !table.numeric[feature][row].isNaN {
+                if ScoreTable.numericKind(table.numeric[feature][row]) != .present, !table.numeric[feature][row].isNaN {
                     mismatches.append("\(id): missing numeric cell stored as \(table.numeric[feature][row])")
                 }
                 switch table.categoryKind[feature][row] {

@@ -248,12 +248,15 @@ struct ModelEvaluator {
             var counts = [Int](repeating: 0, count: 6)
             workspace.values.removeAll(keepingCapacity: true)
             workspace.values.reserveCapacity(slice.rows.count)
-            let kinds = table.numericKind[feature]
             let values = table.numeric[feature]
             for row in slice.rows {
-                let kind = kinds[Int(row)]
-                counts[Int(kind.rawValue)] += 1
-                if kind == .present { workspace.values.append(values[Int(row)]) }
+                let value = values[Int(row)]
+                if value.isNaN {
+                    counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
+                } else {
+                    counts[0] += 1
+                    workspace.values.append(value)
+                }
             }
             SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
             return numericFeaturePoint(name: name, slice: slice, counts: counts, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)

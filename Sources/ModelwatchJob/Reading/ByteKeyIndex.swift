@@ -12,27 +12,29 @@ struct ByteKeyIndex: Sendable {
     /// Per slot: 0 when empty, else (upper 32 bits of the hash) << 32 | (index + 1), so a probe rejects
     /// most non-matching entries without touching the key arena.
     private var slots: [UInt64]
-    private var hashes: [UInt64] = []
     private var offsets: [Int] = [0]
     private var arena: [UInt8] = []
     private var mask: Int
 
     init(capacity: Int = 64) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while !Self.fits(capacity, in: size) { size <<= 1 }
         slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
+    /// Whether `keys` keys stay within the maximum load (3/4) of `slots` slots.
+    @inline(__always)
+    private static func fits(_ keys: Int, in slots: Int) -> Bool { keys * 4 <= slots * 3 }
+
     /// Sizes the table for `keys` keys so it does not rehash while they are inserted.
     mutating func reserveCapacity(_ keys: Int) {
-        hashes.reserveCapacity(keys)
         offsets.reserveCapacity(keys + 1)
-        while keys * 2 > slots.count { grow() }
+        while !Self.fits(keys, in: slots.count) { grow() }
     }
 
     /// Number of distinct keys.
-    var count: Int { hashes.count }
+    var count: Int { offsets.count - 1 }
 
     /// A 64-bit hash of `bytes`: eight bytes at a time, each word folded in with a multiply, and a final
     /// avalanche (the splitmix64 finaliser), so both the low bits (the slot) and the high bits (the tag) vary.
@@ -110,9 +112,8 @@ struct ByteKeyIndex: Sendable {
     @inline(__always)
     mutating func findOrInsert(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (index: Int, inserted: Bool) {
         if let existing = find(bytes, hash: hash) { return (existing, false) }
-        if (count + 1) * 2 > slots.count { grow() }
+        if !Self.fits(count + 1, in: slots.count) { grow() }
         let index = count
-        hashes.append(hash)
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -152,14 +153,19 @@ struct ByteKeyIndex: Sendable {
         (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
     }
 
+    /// Doubles the slots and re-places every key (its hash recomputed from the arena: keeping 8 bytes of hash
+    /// per key for the rare resize would cost more memory than the recomputation costs time).
     private mutating func grow() {
         let size = slots.count * 2
         slots = Array(repeating: 0, count: size)
         mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Self.entry(hash: hash, index: index)
+        arena.withUnsafeBytes { keys in
+            for index in 0..<count {
+                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: keys[offsets[index]..<offsets[index + 1]]))
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = Self.entry(hash: hash, index: index)
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// Byte values (prediction ids, versions, segment and category values) are copied into one arena with their
 /// hash (``ByteKeyIndex/hash(_:)``), so the table's lookups start without touching the parser's buffers again. Numeric cells hold
-/// the stored value already: NaN unless the kind is `present`. A batch is reused: ``reset()`` empties it.
+/// the stored value already: the number when present, else a NaN carrying the ``ValueKind`` (``ScoreTable/numericKind(_:)``). A batch is reused: ``reset()`` empties it.
 /// Only one thread touches a batch at a time; ``ScoreIngestion`` hands it over.
 final class ScoreBatch: @unchecked Sendable {
     /// Rows per batch.
@@ -34,7 +34,6 @@ final class ScoreBatch: @unchecked Sendable {
     /// Column-major: column × ``capacity`` + row.
     let segments: UnsafeMutablePointer<Span>
     let numeric: UnsafeMutablePointer<Double>
-    let numericKind: UnsafeMutablePointer<ValueKind>
     let categories: UnsafeMutablePointer<Span>
     let categoryKind: UnsafeMutablePointer<ValueKind>
     /// Hashes of ids read outside the range (orphan detection only).
@@ -53,7 +52,6 @@ final class ScoreBatch: @unchecked Sendable {
         scoreKind = .allocate(capacity: rows)
         segments = .allocate(capacity: max(1, segmentColumns * rows))
         numeric = .allocate(capacity: max(1, numericFeatures * rows))
-        numericKind = .allocate(capacity: max(1, numericFeatures * rows))
         categories = .allocate(capacity: max(1, categoricalFeatures * rows))
         categoryKind = .allocate(capacity: max(1, categoricalFeatures * rows))
     }
@@ -67,7 +65,6 @@ final class ScoreBatch: @unchecked Sendable {
         scoreKind.deallocate()
         segments.deallocate()
         numeric.deallocate()
-        numericKind.deallocate()
         categories.deallocate()
         categoryKind.deallocate()
     }
@@ -128,11 +125,10 @@ final class ScoreBatch: @unchecked Sendable {
         segments[column * Self.capacity + row] = store(bytes)
     }
 
-    /// Sets a numeric cell; the value is kept only when `kind` is present.
+    /// Sets a numeric cell: the value when `kind` is present, else the missing value of that kind.
     @inline(__always)
     func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
-        numeric[feature * Self.capacity + row] = kind == .present ? value : .nan
-        numericKind[feature * Self.capacity + row] = kind
+        numeric[feature * Self.capacity + row] = kind == .present ? value : ScoreTable.missing(kind)
     }
 
     /// Sets a categorical cell; the bytes are kept only when `kind` is present.

@@ -23,9 +23,9 @@ public struct ScoreTable: Sendable {
     /// Segment values by code, per column (complete after ``finishReading()``).
     public private(set) var segmentValues: [[String]]
     private var segmentIndex: [ByteKeyIndex]
-    /// Per numeric feature: value per row (NaN when missing) and its kind.
+    /// Per numeric feature: the value per row; a missing cell is a NaN whose payload is its ``ValueKind``
+    /// (see ``numericKind(_:)``), which saves a byte per cell next to the 8 of the value.
     public private(set) var numeric: [[Double]]
-    public private(set) var numericKind: [[ValueKind]]
     /// Per categorical feature: code per row into ``categoryValues`` and the kind.
     public private(set) var categoryCodes: [[UInt32]]
     public private(set) var categoryKind: [[ValueKind]]
@@ -54,6 +54,20 @@ public struct ScoreTable: Sendable {
     /// Released by ``finishReading()``.
     public private(set) var allIDHashes = Set<UInt64>()
 
+    /// The stored form of a missing numeric cell of `kind`: a quiet NaN carrying the kind.
+    @inline(__always)
+    public static func missing(_ kind: ValueKind) -> Double {
+        Double(nan: Double.RawSignificand(kind.rawValue), signaling: false)
+    }
+
+    /// The kind of a stored numeric cell: present for a number, else the kind its NaN carries.
+    @inline(__always)
+    public static func numericKind(_ stored: Double) -> ValueKind {
+        guard stored.isNaN else { return .present }
+        let code = UInt8(truncatingIfNeeded: stored.significandBitPattern & 0xFF)
+        return code == ValueKind.present.rawValue ? .nan : ValueKind(rawValue: code) ?? .nan
+    }
+
     /// Keys touched ahead of their lookups (``ByteKeyIndex/touch(_:)``).
     static let touchBlock = 256
     /// Keeps the touches from being optimised away.
@@ -67,7 +81,6 @@ public struct ScoreTable: Sendable {
         segmentValues = Array(repeating: [], count: segmentColumns)
         segmentIndex = Array(repeating: ByteKeyIndex(), count: segmentColumns)
         numeric = Array(repeating: [], count: numericFeatures)
-        numericKind = Array(repeating: [], count: numericFeatures)
         categoryCodes = Array(repeating: [], count: categoricalFeatures)
         categoryKind = Array(repeating: [], count: categoricalFeatures)
         categoryValues = Array(repeating: [], count: categoricalFeatures)
@@ -88,7 +101,6 @@ public struct ScoreTable: Sendable {
         for index in segmentCodes.indices { segmentCodes[index].reserveCapacity(rows) }
         for index in numeric.indices {
             numeric[index].reserveCapacity(rows)
-            numericKind[index].reserveCapacity(rows)
         }
         for index in categoryCodes.indices {
             categoryCodes[index].reserveCapacity(rows)
@@ -177,7 +189,6 @@ public struct ScoreTable: Sendable {
         }
         for feature in numeric.indices {
             append(&numeric[feature], batch.numeric + feature * capacity)
-            append(&numericKind[feature], batch.numericKind + feature * capacity)
         }
         categoryCodes.withUnsafeBufferPointer { codes in
             for feature in self.categoryCodes.indices {
@@ -194,7 +205,6 @@ public struct ScoreTable: Sendable {
             for column in self.segmentCodes.indices { self.segmentCodes[column][row] = segmentCodes[column * count + batchRow] }
             for feature in numeric.indices {
                 numeric[feature][row] = batch.numeric[feature * capacity + batchRow]
-                numericKind[feature][row] = batch.numericKind[feature * capacity + batchRow]
             }
             for feature in self.categoryCodes.indices {
                 let kind = batch.categoryKind[feature * capacity + batchRow]

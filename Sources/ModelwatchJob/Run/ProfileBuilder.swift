@@ -46,7 +46,7 @@ public enum ProfileBuilder {
         for (index, name) in model.numericFeatures.enumerated() {
             var present: [Double] = []
             present.reserveCapacity(table.count)
-            for row in 0..<table.count where table.numericKind[index][row] == .present { present.append(table.numeric[index][row]) }
+            for value in table.numeric[index] where !value.isNaN { present.append(value) }
             features[name] = .numeric(NumericFeatureProfile.build(presentValues: present, missingCount: table.count - present.count))
         }
         for (index, name) in model.categoricalFeatures.enumerated() {
