@@ -123,6 +123,7 @@ enum ParallelScoreFile {
 
     /// Reads `buffer.count` bytes at `offset` (fewer at end of file); -1 on error.
     static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], at offset: Int) -> Int {
+        errno = 0
         var done = 0
         while done < buffer.count {
             let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
@@ -242,7 +243,7 @@ private struct BlockJob: @unchecked Sendable {
         // Read the nominal range, then on until the line feed that ends the block.
         var bytes = [UInt8](repeating: 0, count: nominalEnd - nominalStart)
         guard ParallelScoreFile.readFully(descriptor, into: &bytes, at: nominalStart) == bytes.count else {
-            block.error = readError()
+            block.error = readError(at: nominalStart)
             return block
         }
         var end = bytes.count
@@ -260,7 +261,7 @@ private struct BlockJob: @unchecked Sendable {
                     break
                 }
                 guard ParallelScoreFile.readFully(descriptor, into: &more, at: nominalStart + bytes.count) == more.count else {
-                    block.error = readError()
+                    block.error = readError(at: nominalStart + bytes.count)
                     return block
                 }
                 bytes += more
@@ -324,7 +325,9 @@ private struct BlockJob: @unchecked Sendable {
         return block
     }
 
-    private func readError() -> JobError {
-        JobError(.temporaryFailure, "\(path): read failed: \(String(cString: strerror(errno)))")
+    /// A failed or short read: an I/O error, or the file shrank while being read (it was replaced or truncated).
+    private func readError(at offset: Int) -> JobError {
+        let reason = errno != 0 ? String(cString: strerror(errno)) : "the file ended early (was it truncated or replaced while being read?)"
+        return JobError(.temporaryFailure, "\(path): read failed at byte \(offset) of \(fileSize): \(reason)")
     }
 }
