@@ -17,7 +17,6 @@ public enum SortedSample {
     /// Buffers for repeated sorts: keeping one per thread saves allocating and page-faulting in two
     /// key buffers per sort (the large samples of a big window are tens of megabytes each).
     public struct SortWorkspace: Sendable {
-        var keys: [UInt64] = []
         var scratch: [UInt64] = []
         public init() {}
     }
@@ -44,46 +43,40 @@ public enum SortedSample {
 
     static func radixSort(_ values: inout [Double], workspace: inout SortWorkspace) {
         let n = values.count
-        var keys = workspace.keys
-        workspace.keys = []
-        defer { workspace.keys = keys }
-        if keys.count < n {
-            keys.append(contentsOf: repeatElement(0, count: n - keys.count))
-        } else if keys.count > n {
-            keys.removeLast(keys.count - n)
-        }
-        var zeroCount = 0
-        var negativeZero = false
-        values.withUnsafeBufferPointer { v in
-            keys.withUnsafeMutableBufferPointer { k in
+        if workspace.scratch.count < n { workspace.scratch.append(contentsOf: repeatElement(0, count: n - workspace.scratch.count)) }
+        // The keys replace the values in place, so the sort needs one extra buffer, not two. Signed zeros get
+        // equal keys; their input order is kept aside (only once a −0 shows up) to be put back.
+        var zerosBeforeNegative = 0
+        var originalZeros: [Double]?
+        values.withUnsafeMutableBufferPointer { v in
+            v.withMemoryRebound(to: UInt64.self) { k in
                 for i in 0..<n {
-                    let x = v[i]
+                    let x = Double(bitPattern: k[i])
                     if x == 0 {
-                        zeroCount &+= 1
-                        if x.sign == .minus { negativeZero = true }
+                        if originalZeros != nil {
+                            originalZeros!.append(x)
+                        } else if x.sign == .minus {
+                            originalZeros = Array(repeating: 0.0, count: zerosBeforeNegative) + [x]
+                        } else {
+                            zerosBeforeNegative &+= 1
+                        }
                     }
                     k[i] = OrderedKeys.key(x)
                 }
+                workspace.scratch.withUnsafeMutableBufferPointer { scratch in
+                    let s = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+                    let sorted = OrderedKeys.sort(k, scratch: s) ? s : k
+                    for i in 0..<n { k[i] = OrderedKeys.value(sorted[i]).bitPattern }
+                }
             }
-        }
-        OrderedKeys.sort(&keys, scratch: &workspace.scratch)
-        var originalZeros: [Double] = []
-        if negativeZero {
-            originalZeros.reserveCapacity(zeroCount)
-            for x in values where x == 0 { originalZeros.append(x) }
-        }
-        values.withUnsafeMutableBufferPointer { v in
-            keys.withUnsafeBufferPointer { k in
-                for i in 0..<n { v[i] = OrderedKeys.value(k[i]) }
-            }
-            if negativeZero {
+            if let originalZeros {
                 // The zeros are one run; a stable sort keeps them (−0 and +0 compare equal) in input order.
                 var lo = 0, hi = n
                 while lo < hi {
                     let mid = (lo + hi) / 2
                     if v[mid] < 0 { lo = mid + 1 } else { hi = mid }
                 }
-                for j in 0..<zeroCount { v[lo + j] = originalZeros[j] }
+                for j in originalZeros.indices { v[lo + j] = originalZeros[j] }
             }
         }
     }

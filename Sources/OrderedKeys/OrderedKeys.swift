@@ -33,54 +33,65 @@ public enum OrderedKeys {
             keys.sort()
             return
         }
-        var counts = byteHistograms(keys)
-        if scratch.count < n {
-            scratch.append(contentsOf: repeatElement(0, count: n - scratch.count))
-        } else if scratch.count > n {
-            scratch.removeLast(scratch.count - n)
+        if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
+        let resultInScratch = keys.withUnsafeMutableBufferPointer { a in
+            scratch.withUnsafeMutableBufferPointer { b in sort(a, scratch: UnsafeMutableBufferPointer(rebasing: b[0..<n])) }
         }
+        if resultInScratch {
+            if scratch.count > n { scratch.removeLast(scratch.count - n) }
+            swap(&keys, &scratch)
+        }
+    }
+
+    /// Sorts `keys` with `scratch` (the same length) as the other buffer of the radix passes; returns true when
+    /// the sorted keys end up in `scratch` (then `keys` holds a permutation of them), false when in `keys`.
+    /// Lets a caller that converts the keys back anyway skip a copy.
+    public static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) -> Bool {
+        let n = keys.count
+        precondition(scratch.count == n, "scratch must have the length of keys")
+        if n < 1024 {
+            var small = keys
+            small.sort()
+            return false
+        }
+        var counts = byteHistograms(UnsafeBufferPointer(keys))
         var resultInScratch = false
-        keys.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { b in
-                counts.withUnsafeMutableBufferPointer { c in
-                    for byte in 0..<8 {
-                        let shift = UInt64(byte * 8)
-                        let base = byte * 256
-                        let first = resultInScratch ? b[0] : a[0]
-                        if c[base + Int((first >> shift) & 0xFF)] == n { continue }
-                        var offset = 0
-                        for d in 0..<256 {
-                            let count = c[base + d]
-                            c[base + d] = offset
-                            offset += count
-                        }
-                        let src = resultInScratch ? b : a
-                        let dst = resultInScratch ? a : b
-                        for key in src {
-                            let d = base &+ Int((key >> shift) & 0xFF)
-                            dst[c[d]] = key
-                            c[d] &+= 1
-                        }
-                        resultInScratch.toggle()
-                    }
+        let a = keys, b = scratch
+        counts.withUnsafeMutableBufferPointer { c in
+            for byte in 0..<8 {
+                let shift = UInt64(byte * 8)
+                let base = byte * 256
+                let first = resultInScratch ? b[0] : a[0]
+                if c[base + Int((first >> shift) & 0xFF)] == n { continue }
+                var offset = 0
+                for d in 0..<256 {
+                    let count = c[base + d]
+                    c[base + d] = offset
+                    offset += count
                 }
+                let src = resultInScratch ? b : a
+                let dst = resultInScratch ? a : b
+                for key in src {
+                    let d = base &+ Int((key >> shift) & 0xFF)
+                    dst[c[d]] = key
+                    c[d] &+= 1
+                }
+                resultInScratch.toggle()
             }
         }
-        if resultInScratch { swap(&keys, &scratch) }
+        return resultInScratch
     }
 
     /// For each of the 8 bytes of the keys (least significant first), how many keys have each value:
     /// `counts[byte * 256 + value]`, the histograms an LSD radix sort turns into offsets.
-    private static func byteHistograms(_ keys: [UInt64]) -> [Int] {
+    private static func byteHistograms(_ keys: UnsafeBufferPointer<UInt64>) -> [Int] {
         var counts = [Int](repeating: 0, count: 8 * 256)
         counts.withUnsafeMutableBufferPointer { c in
-            keys.withUnsafeBufferPointer { src in
-                for key in src {
-                    var k = key
-                    for byte in 0..<8 {
-                        c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
-                        k >>= 8
-                    }
+            for key in keys {
+                var k = key
+                for byte in 0..<8 {
+                    c[byte &* 256 &+ Int(k & 0xFF)] &+= 1
+                    k >>= 8
                 }
             }
         }
@@ -117,7 +128,7 @@ public enum OrderedKeys {
             }
             return (0..<Int32(n)).sorted(by: precedes)
         }
-        var counts = byteHistograms(keys)
+        var counts = keys.withUnsafeBufferPointer { byteHistograms($0) }
         var keysA = keys
         var keysB = [UInt64](repeating: 0, count: n)
         var orderA = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
