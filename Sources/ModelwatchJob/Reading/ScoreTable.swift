@@ -259,10 +259,8 @@ public struct ScoreTable: Sendable {
         guard labelHistory.isEmpty else {
             // Labels were already recorded (not the case for file sources): keep the one-by-one path.
             parsed.arena.withUnsafeBytes { arena in
-                for partition in 0..<1 {
-                    parsed.forEachLabel(in: partition, of: 1) { id, hash, value, timeMs in
-                        recordLabel(idBytes: UnsafeRawBufferPointer(rebasing: arena[id]), label: value, timeMs: timeMs, observed: false)
-                    }
+                parsed.forEachLabel(in: 0, of: 1) { id, _, value, timeMs in
+                    recordLabel(idBytes: UnsafeRawBufferPointer(rebasing: arena[id]), label: value, timeMs: timeMs, observed: false)
                 }
             }
             return
