@@ -32,8 +32,15 @@ struct ModelEvaluator {
         for (index, column) in model.segmentColumns.enumerated() where !capping.folded[index].isEmpty {
             outcome.foldedSegments[column] = capping.folded[index]
         }
-        evaluatePerformance(capping: capping, into: &outcome)
-        evaluateInputs(capping: capping, into: &outcome)
+        // Performance and input tasks run as one pool on all cores: a single large performance window is one
+        // task, and the other cores work through the features meanwhile. Points keep their order.
+        let performance = performanceTasks(capping: capping)
+        let inputs = inputTasks(capping: capping, into: &outcome)
+        let evaluator = self
+        let (performanceResults, inputResults) = parallelMap(
+            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, workspaces: inputs.workspaces) })
+        collect(performance, performanceResults, into: &outcome)
+        collect(inputs, inputResults, into: &outcome)
         return outcome
     }
 
@@ -47,65 +54,75 @@ struct ModelEvaluator {
 
     // MARK: - Performance
 
-    private func evaluatePerformance(capping: SegmentCapping, into outcome: inout Outcome) {
-        let asOf = plan.asOfMs
-        let options = PerformanceOptions(
-            thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
-        // One task per (window, slice), evaluated on all cores; results are used in task order.
-        struct Task: Sendable {
-            let window: EvaluationPlan.PerformanceWindow
-            let slice: Slice
-        }
-        var tasks: [Task] = []
+    /// One performance task: a window's slice.
+    struct PerformanceTask: Sendable {
+        let window: EvaluationPlan.PerformanceWindow
+        let slice: Slice
+    }
+
+    /// The performance tasks, one per (window, slice), and each window's rows (for its join diagnostics).
+    struct PerformanceWork: Sendable {
+        var tasks: [PerformanceTask] = []
         var windowRows: [[Int32]] = []
+    }
+
+    private func performanceTasks(capping: SegmentCapping) -> PerformanceWork {
+        var work = PerformanceWork()
         for window in plan.performanceWindows {
             let rows = Array(table.rows(in: window.range))
-            windowRows.append(rows)
+            work.windowRows.append(rows)
             var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
-            tasks += slices.map { Task(window: window, slice: $0) }
+            work.tasks += slices.map { PerformanceTask(window: window, slice: $0) }
         }
-        let evaluator = self
-        let results = tasks.parallelMap { task -> (points: [Point], result: PerformanceResult, sufficient: Bool) in
-            let table = evaluator.table
-            let model = evaluator.model
-            var scores: [Double] = []
-            var labels: [Bool] = []
-            scores.reserveCapacity(task.slice.rows.count)
-            labels.reserveCapacity(task.slice.rows.count)
-            var scored = 0
-            for row in task.slice.rows {
-                let r = Int(row)
-                guard table.scoreKind[r] == .present else { continue }
-                scored += 1
-                let label = table.label(row: r, asOfMs: asOf)
-                guard label >= 0 else { continue }
-                scores.append(table.score[r])
-                labels.append(label == 1)
-            }
-            let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
-            let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
-                && result.nNegative >= model.minimumSamples.negatives
-            let points = PointBuilder.performance(
-                result, tags: [evaluator.modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
-                sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
-                topKLabels: model.topKPercent.map(Self.label))
-            return (points, result, sufficient)
+        return work
+    }
+
+    private func run(_ task: PerformanceTask) -> (points: [Point], result: PerformanceResult, sufficient: Bool) {
+        let asOf = plan.asOfMs
+        let options = PerformanceOptions(
+            thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
+        var scores: [Double] = []
+        var labels: [Bool] = []
+        scores.reserveCapacity(task.slice.rows.count)
+        labels.reserveCapacity(task.slice.rows.count)
+        var scored = 0
+        for row in task.slice.rows {
+            let r = Int(row)
+            guard table.scoreKind[r] == .present else { continue }
+            scored += 1
+            let label = table.label(row: r, asOfMs: asOf)
+            guard label >= 0 else { continue }
+            scores.append(table.score[r])
+            labels.append(label == 1)
         }
+        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
+        let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
+            && result.nNegative >= model.minimumSamples.negatives
+        let points = PointBuilder.performance(
+            result, tags: [modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
+            sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
+            topKLabels: model.topKPercent.map(Self.label))
+        return (points, result, sufficient)
+    }
+
+    private func collect(
+        _ work: PerformanceWork, _ results: [(points: [Point], result: PerformanceResult, sufficient: Bool)], into outcome: inout Outcome
+    ) {
         var taskIndex = 0
         for (windowIndex, window) in plan.performanceWindows.enumerated() {
-            while taskIndex < tasks.count, tasks[taskIndex].window == window {
+            while taskIndex < work.tasks.count, work.tasks[taskIndex].window == window {
                 let (points, result, sufficient) = results[taskIndex]
                 outcome.points += points
-                if !window.provisional, tasks[taskIndex].slice.segment == Tags.allValue {
-                    outcome.finalPerformance.append((tasks[taskIndex].slice.version, result, sufficient))
+                if !window.provisional, work.tasks[taskIndex].slice.segment == Tags.allValue {
+                    outcome.finalPerformance.append((work.tasks[taskIndex].slice.version, result, sufficient))
                 }
                 taskIndex += 1
             }
             if !window.provisional {
-                outcome.points.append(joinPoint(rows: windowRows[windowIndex], timestampMs: window.range.endMs, into: &outcome))
+                outcome.points.append(joinPoint(rows: work.windowRows[windowIndex], timestampMs: window.range.endMs, into: &outcome))
             }
         }
     }
@@ -138,47 +155,57 @@ struct ModelEvaluator {
 
     // MARK: - Inputs and outputs
 
-    private func evaluateInputs(capping: SegmentCapping, into outcome: inout Outcome) {
-        let window = plan.inputWindow
-        let rows = Array(table.rows(in: window))
-        outcome.inputRows = rows.count
-        let timestamp = window.endMs
-        var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
-        if slices.isEmpty {
-            slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
-        }
-        let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
-        // One task per (slice, feature): statistics and drift are independent, so they run on all cores;
-        // results are collected in task order, so the output does not depend on scheduling.
-        enum Task: Sendable {
-            case output(slice: Int)
-            case numeric(slice: Int, feature: Int)
-            case categorical(slice: Int, feature: Int)
-        }
-        var tasks: [Task] = []
-        for index in slices.indices {
-            tasks.append(.output(slice: index))
-            tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
-            tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
-        }
-        let evaluator = self
-        let frozenSlices = slices
+    /// One input task: the output point of a slice, or one feature of a slice.
+    enum InputTask: Sendable {
+        case output(slice: Int)
+        case numeric(slice: Int, feature: Int)
+        case categorical(slice: Int, feature: Int)
+    }
+
+    /// The input-window tasks, one per (slice, feature) and per slice for the output; statistics and drift are
+    /// independent, and results are collected in task order, so the output does not depend on scheduling.
+    struct InputWork: Sendable {
+        var tasks: [InputTask] = []
+        var slices: [Slice] = []
         let workspaces = SampleWorkspaces()
-        let results = tasks.parallelMap { task -> [Point] in
-            let slices = frozenSlices
-            switch task {
-            case .output(let index):
-                let slice = slices[index]
-                return evaluator.outputPoints(slice: slice, workspaces: workspaces, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
-            case .numeric(let index, let feature):
-                let slice = slices[index]
-                return [evaluator.numericFeaturePoint(feature: feature, name: evaluator.model.numericFeatures[feature], slice: slice, workspaces: workspaces, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
-            case .categorical(let index, let feature):
-                let slice = slices[index]
-                return evaluator.categoricalFeaturePoints(feature: feature, name: evaluator.model.categoricalFeatures[feature], slice: slice, tags: [evaluator.modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
-            }
+    }
+
+    private func inputTasks(capping: SegmentCapping, into outcome: inout Outcome) -> InputWork {
+        let rows = Array(table.rows(in: plan.inputWindow))
+        outcome.inputRows = rows.count
+        var work = InputWork()
+        work.slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
+        if work.slices.isEmpty {
+            work.slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
         }
-        for (task, points) in zip(tasks, results) {
+        for index in work.slices.indices {
+            work.tasks.append(.output(slice: index))
+            work.tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
+            work.tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
+        }
+        return work
+    }
+
+    private var fingerprint: String? { profile.map { String($0.fingerprint.prefix(16)) } }
+
+    private func run(_ task: InputTask, slices: [Slice], workspaces: SampleWorkspaces) -> [Point] {
+        let timestamp = plan.inputWindow.endMs
+        switch task {
+        case .output(let index):
+            let slice = slices[index]
+            return outputPoints(slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+        case .numeric(let index, let feature):
+            let slice = slices[index]
+            return [numericFeaturePoint(feature: feature, name: model.numericFeatures[feature], slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
+        case .categorical(let index, let feature):
+            let slice = slices[index]
+            return categoricalFeaturePoints(feature: feature, name: model.categoricalFeatures[feature], slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+        }
+    }
+
+    private func collect(_ work: InputWork, _ results: [[Point]], into outcome: inout Outcome) {
+        let slices = work.slices
+        for (task, points) in zip(work.tasks, results) {
             switch task {
             case .numeric(let index, _), .categorical(let index, _):
                 if slices[index].segment == Tags.allValue, let first = points.first,
