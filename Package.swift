@@ -102,7 +102,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol", "InputParsing"],
+            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol", "InputParsing", "Gzip"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(

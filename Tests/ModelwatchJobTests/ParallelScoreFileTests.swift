@@ -1,4 +1,5 @@
 import Foundation
+import Gzip
 import InputParsing
 @testable import ModelwatchJob
 import Testing
@@ -195,5 +196,60 @@ struct ParallelScoreFileTests {
         let labels = directory.write("labels.csv", labelCSV(rows: 1500, seed: 9))
         let model = try model(scores: scores, labels: labels)
         expectSameRead(try read(model, parallel: true, blockSize: 333, workers: 3), try read(model, parallel: false))
+    }
+
+    @Test("a gzip file inflated on a second thread reads exactly like the plain file (several pieces, two members)")
+    func gzipPipeline() throws {
+        let directory = TemporaryDirectory()
+        let text = scoreCSV(rows: 40_000, seed: 21, multilineNotes: true, crlf: false)
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 2 * InflatePipeline.pieceSize, "spans several decompressed pieces")
+        // Two concatenated gzip members, split inside a record.
+        let half = bytes.count / 2
+        let gz = try Gzip.compress(Array(bytes[..<half])) + Gzip.compress(Array(bytes[half...]))
+        let plain = directory.write("scores.csv", text)
+        let compressed = directory.file("scores.csv.gz")
+        FileManager.default.createFile(atPath: compressed, contents: Data(gz))
+        let labels = directory.write("labels.csv", labelCSV(rows: 30_000, seed: 4))
+        let fromPlain = try read(try model(scores: plain, labels: labels), parallel: false)
+        let fromGzip = try read(try model(scores: compressed, labels: labels), parallel: true)
+        #expect(fromGzip.rowErrorSamples == fromPlain.rowErrorSamples.map { $0.replacingOccurrences(of: plain, with: compressed) })
+        #expect(fromGzip.counters == fromPlain.counters)
+        #expect(snapshot(fromGzip.table) == snapshot(fromPlain.table))
+    }
+
+    @Test("a truncated or corrupt gzip file is a data error naming the file", arguments: ["truncated", "corrupt"])
+    func damagedGzip(damage: String) throws {
+        let directory = TemporaryDirectory()
+        var gz = try Gzip.compress(Array(scoreCSV(rows: 20_000, seed: 8, multilineNotes: false, crlf: false).utf8))
+        if damage == "truncated" {
+            gz.removeLast(gz.count / 3)
+        } else {
+            for index in stride(from: gz.count / 2, to: gz.count / 2 + 64, by: 1) { gz[index] ^= 0x5A }
+        }
+        let scores = directory.file("scores.csv.gz")
+        FileManager.default.createFile(atPath: scores, contents: Data(gz))
+        let labels = directory.write("labels.csv", labelCSV(rows: 10, seed: 4))
+        #expect {
+            _ = try read(try model(scores: scores, labels: labels), parallel: true)
+        } throws: { error in
+            guard let error = error as? JobError else { return false }
+            return error.status == .dataError && error.message.contains(scores) && error.message.contains("gzip")
+        }
+    }
+
+    @Test("a gzip file whose header lacks a column stops the inflating thread and names the key")
+    func gzipMissingColumn() throws {
+        let directory = TemporaryDirectory()
+        let text = scoreCSV(rows: 30_000, seed: 2, multilineNotes: false, crlf: false).replacingOccurrences(of: ",f0,", with: ",g0,")
+        let scores = directory.file("scores.csv.gz")
+        FileManager.default.createFile(atPath: scores, contents: Data(try Gzip.compress(Array(text.utf8))))
+        let labels = directory.write("labels.csv", labelCSV(rows: 10, seed: 4))
+        #expect {
+            _ = try read(try model(scores: scores, labels: labels), parallel: true)
+        } throws: { error in
+            guard let error = error as? JobError else { return false }
+            return error.status == .configError && error.message.contains("models[m].scores.columns") && error.message.contains("f0")
+        }
     }
 }

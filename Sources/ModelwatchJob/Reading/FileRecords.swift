@@ -7,7 +7,8 @@ import Glibc
 
 /// Streams the records of one file (plain or gzip, detected by its magic bytes) through a ``RecordReader``.
 ///
-/// Reads 1 MiB at a time, so memory does not grow with the file. Row errors are handed to `onRowError`
+/// Reads 1 MiB at a time, so memory does not grow with the file; gzip is inflated on a second thread
+/// (``InflatePipeline``) while this one parses. Row errors are handed to `onRowError`
 /// and reading goes on; fatal problems (unreadable file, missing column, corrupt gzip) throw.
 enum FileRecords {
     static let chunkSize = 1 << 20
@@ -51,7 +52,6 @@ enum FileRecords {
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0
         let reader = RecordReader(format: inputFormat, columns: columns, source: path, startLine: (resume?.line ?? 1) - headerLines)
-        var inflater: GzipInflater?
         var first = true
         if let resume {
             guard lseek(descriptor, off_t(resume.offset), SEEK_SET) >= 0 else {
@@ -76,7 +76,10 @@ enum FileRecords {
             }
         }
 
-        while true {
+        // A gzip file is inflated on a second thread (InflatePipeline) while this one parses.
+        var pipeline: InflatePipeline?
+        defer { pipeline?.stop() }
+        while pipeline == nil {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -86,27 +89,17 @@ enum FileRecords {
             if first {
                 first = false
                 if Gzip.isGzip(buffer.prefix(count)) {
-                    do { inflater = try GzipInflater() } catch { throw JobError(.dataError, "\(path): \(error)") }
+                    pipeline = InflatePipeline(descriptor: descriptor, path: path, first: Array(buffer[0..<count]))
+                    break
                 }
             }
-            if let inflater {
-                var gzipFailure: GzipError?
-                buffer.withUnsafeBytes { raw in
-                    do {
-                        try inflater.decompress(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { reader.feed($0) }
-                    } catch {
-                        gzipFailure = (error as? GzipError) ?? .corruptData(message: "\(error)")
-                    }
-                }
-                if let gzipFailure { throw JobError(.dataError, "\(path): corrupt gzip data: \(gzipFailure)") }
-            } else {
-                buffer.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            }
+            buffer.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             if let error = drain() { throw error }
         }
-        if let inflater {
-            do { try inflater.finish() } catch {
-                throw JobError(.dataError, "\(path): truncated or corrupt gzip data: \(error)")
+        if let pipeline {
+            while let piece = try pipeline.next() {
+                reader.feed(piece)
+                if let error = drain() { throw error }
             }
         }
         reader.finish()
