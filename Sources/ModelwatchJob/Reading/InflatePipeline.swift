@@ -33,7 +33,7 @@ final class InflatePipeline: @unchecked Sendable {
 
     /// Starts inflating `descriptor` of `path`; `first` holds the bytes already read from its start.
     init(descriptor: Int32, path: String, first: [UInt8]) {
-        DispatchQueue.global().async { [self] in
+        ReaderThread.start("inflate") { [self] in
             produce(descriptor: descriptor, path: path, first: first)
             finished.signal()
         }

@@ -320,7 +320,7 @@ final class LabelFileParsing: @unchecked Sendable {
     private var result: Swift.Result<ParsedLabels, JobError>?
 
     init(reader: ModelDataReader) {
-        DispatchQueue.global().async { [self] in
+        ReaderThread.start("labels") { [self] in
             do throws(JobError) {
                 result = .success(try reader.parseLabelFiles())
             } catch {

@@ -69,9 +69,11 @@ enum ParallelScoreFile {
             path: path, descriptor: descriptor, fileSize: fileSize, format: format, key: key, header: header,
             headerEnd: headerEnd, blockSize: blockSize, blockCount: blockCount, parser: parser, ingestion: ingestion,
             sampleLimit: sampleLimit)
-        for _ in 0..<workers {
-            DispatchQueue.global().async(group: group) {
+        for worker in 0..<workers {
+            group.enter()
+            ReaderThread.start("parse.\(worker)") {
                 while let index = queue.claim() { queue.complete(job.parse(index)) }
+                group.leave()
             }
         }
         // Batches of the sequential reader's current batch (an earlier file) go first.

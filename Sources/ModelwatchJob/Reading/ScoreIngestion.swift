@@ -4,7 +4,8 @@ import Dispatch
 ///
 /// The caller (the parsing thread) fills ``current`` and calls ``submit()`` when it is full; a consumer thread
 /// ingests batches in submission order, so the table is exactly what ingesting row by row in file order
-/// gives. Three batches circulate: the parser waits only when the table falls two batches behind.
+/// gives. Row by row, three batches circulate: the parser waits only when the table falls two batches behind;
+/// the parallel block parsers take batches with ``takeBatch()`` and are bounded by their blocks in flight.
 /// Call ``finish()`` exactly once, also when parsing fails, to stop the consumer and get the table back.
 final class ScoreIngestion: @unchecked Sendable {
     private static let batches = 3
@@ -33,7 +34,7 @@ final class ScoreIngestion: @unchecked Sendable {
             spare.append(makeBatch())
             spareCount.signal()
         }
-        DispatchQueue.global().async { [self] in consume() }
+        ReaderThread.start("store") { [self] in consume() }
     }
 
     /// Hands the current batch to the consumer and continues with an empty one (waits while none is free).
