@@ -80,21 +80,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        /// Real servers and fault injection for tests; not a product, never shipped.
+        /// Real servers, fault injection and the deterministic generator for tests; not a product, never shipped.
         .target(name: "TestSupport", swiftSettings: strictSettings),
 
         // MARK: Tests
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics", "OrderedKeys"],
+            name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics", "OrderedKeys", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "DriftMetricsTests", dependencies: ["DriftMetrics"],
+            name: "DriftMetricsTests", dependencies: ["DriftMetrics", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
-        .testTarget(name: "InputParsingTests", dependencies: ["InputParsing", "Gzip"], swiftSettings: strictSettings),
+        .testTarget(name: "InputParsingTests", dependencies: ["InputParsing", "Gzip", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData"], swiftSettings: strictSettings),
         .testTarget(
             name: "InfluxDeliveryTests",
@@ -102,7 +102,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol", "InputParsing", "Gzip"],
+            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol", "InputParsing", "Gzip", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(

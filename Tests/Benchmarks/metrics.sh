@@ -9,6 +9,6 @@ mkdir -p "$WORK"
 swiftc -O -wmo -parse-as-library -module-name OrderedKeys -emit-module -emit-module-path "$WORK/OrderedKeys.swiftmodule" \
   -emit-object -o "$WORK/OrderedKeys.o" "$ROOT"/Sources/OrderedKeys/*.swift
 swiftc -O -wmo -module-name PerformanceMetrics -parse-as-library -I "$WORK" \
-  "$ROOT"/Sources/PerformanceMetrics/*.swift "$ROOT/Tests/Benchmarks/metrics/main.swift" "$WORK/OrderedKeys.o" -o "$WORK/metrics"
+  "$ROOT"/Sources/PerformanceMetrics/*.swift "$ROOT/Sources/TestSupport/SplitMix64.swift" "$ROOT/Tests/Benchmarks/metrics/main.swift" "$WORK/OrderedKeys.o" -o "$WORK/metrics"
 echo "== PerformanceMetrics: one window of N labelled rows (release build, one core) =="
 "$WORK/metrics" "$@"

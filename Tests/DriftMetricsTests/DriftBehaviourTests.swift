@@ -1,6 +1,7 @@
 import DriftMetrics
 import Foundation
 import Testing
+import TestSupport
 
 /// The documented drift conventions, checked with hand-computed expectations.
 @Suite("Drift conventions")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The decoded `Fixtures/golden.json`.
 ///
@@ -82,21 +83,6 @@ struct GeneratorSpec: Decodable, Sendable {
     }
 }
 
-/// splitmix64 (Steele, Lea, Flood 2014), the same constants as the Python script.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
 
 struct ExpectedSummary: Decodable, Sendable {
     let count: Int

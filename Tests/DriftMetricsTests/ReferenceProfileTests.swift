@@ -1,6 +1,7 @@
 import DriftMetrics
 import Foundation
 import Testing
+import TestSupport
 
 /// Profile building, JSON round trips, fingerprints and version checks (no external golden values: the
 /// expectations follow from the documented conventions).

@@ -1,26 +1,14 @@
 @testable import DriftMetrics
 import Testing
+import TestSupport
 
 /// The radix path of `SortedSample.sortedFinite` must give exactly the standard library's stable sort.
 @Suite("SortedSample radix sort equals the standard sort")
 struct SortedSampleRadixTests {
-    /// splitmix64, so the cases are the same on every run.
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     static func sample(_ kind: Int, count: Int) -> [Double] {
-        var mix = Mix(state: UInt64(kind) &* 7919 &+ UInt64(count))
+        var mix = SplitMix64(seed: UInt64(kind) &* 7919 &+ UInt64(count))
         return (0..<count).map { _ in
-            let u = mix.unit()
+            let u = mix.nextDouble()
             switch kind {
             case 0: return (u - 0.5) * 1e6                                     // continuous, mixed sign
             case 1: return (u * 100).rounded() / 100 - 0.3                        // heavy ties

@@ -1,5 +1,6 @@
 import InputParsing
 import Testing
+import TestSupport
 
 @Suite("Chunk-boundary independence")
 struct ChunkBoundaryTests {
@@ -31,7 +32,7 @@ struct ChunkBoundaryTests {
         let columns = ["id", "text"]
         let reference = try readAll(bytes, format: format, columns: columns)
         #expect(try readAll(bytes, format: format, columns: columns, splits: Array(0...bytes.count)) == reference)
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let cuts = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
                 Int.random(in: 0...bytes.count, using: &generator)

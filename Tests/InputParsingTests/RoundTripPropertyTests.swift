@@ -1,16 +1,17 @@
 import InputParsing
 import Testing
+import TestSupport
 
 @Suite("Encode-then-parse round trips")
 struct RoundTripPropertyTests {
     static let alphabet: [String] = ["a", "b", "7", ",", "\"", "\n", "\r\n", " ", "é", "😀", ".", "\t"]
 
-    static func randomText(_ generator: inout SeededGenerator) -> String {
+    static func randomText(_ generator: inout SplitMix64) -> String {
         (0..<Int.random(in: 1...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
     }
 
     /// RFC 4180 encoding: quote when needed (or at random), double inner quotes.
-    static func csvField(_ value: Value, _ generator: inout SeededGenerator) -> String {
+    static func csvField(_ value: Value, _ generator: inout SplitMix64) -> String {
         switch value {
         case .null: return ""
         case .empty: return "\"\""
@@ -24,7 +25,7 @@ struct RoundTripPropertyTests {
         }
     }
 
-    static func randomValue(_ generator: inout SeededGenerator) -> Value {
+    static func randomValue(_ generator: inout SplitMix64) -> Value {
         switch Int.random(in: 0..<6, using: &generator) {
         case 0: .null
         case 1: .empty
@@ -34,7 +35,7 @@ struct RoundTripPropertyTests {
 
     @Test("random RFC 4180 documents parse back to their values with right line numbers")
     func csvRoundTrip() throws {
-        var generator = SeededGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         for _ in 0..<150 {
             let columnCount = Int.random(in: 1...4, using: &generator)
             let names = (0..<columnCount).map { "c\($0)" }
@@ -61,7 +62,7 @@ struct RoundTripPropertyTests {
         }
     }
 
-    static func jsonString(_ text: String, _ generator: inout SeededGenerator) -> String {
+    static func jsonString(_ text: String, _ generator: inout SplitMix64) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -89,7 +90,7 @@ struct RoundTripPropertyTests {
 
     @Test("random JSON Lines objects parse back to their string values")
     func jsonRoundTrip() throws {
-        var generator = SeededGenerator(state: 5)
+        var generator = SplitMix64(seed: 5)
         var text = ""
         var expected: [Item] = []
         for line in 1...300 {

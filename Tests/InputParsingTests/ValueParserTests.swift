@@ -1,5 +1,6 @@
 import InputParsing
 import Testing
+import TestSupport
 
 @Suite("parseDouble")
 struct DoubleParserTests {
@@ -33,7 +34,7 @@ struct DoubleParserTests {
 
     @Test("bit-identical to Double(String) on many random decimal strings")
     func matchesStandardLibrary() {
-        var generator = SeededGenerator(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         var mismatches: [String] = []
         for round in 0..<60_000 {
             let text: String

@@ -1,5 +1,6 @@
 import PerformanceMetrics
 import Testing
+import TestSupport
 
 @Suite("PerformanceEvaluator edge cases")
 struct EvaluatorTests {

@@ -1,6 +1,7 @@
 import Foundation
 import PerformanceMetrics
 import Testing
+import TestSupport
 
 /// `Fixtures/golden.json`, written by `Fixtures/generate_golden.py` from scikit-learn, scipy, numpy and statsmodels.
 struct GoldenFixture: Decodable {

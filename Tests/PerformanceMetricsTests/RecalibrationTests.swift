@@ -1,5 +1,6 @@
 @testable import PerformanceMetrics
 import Testing
+import TestSupport
 
 @Suite("Logistic recalibration and the DeLong interval")
 struct RecalibrationTests {

@@ -1,6 +1,7 @@
 import OrderedKeys
 @testable import PerformanceMetrics
 import Testing
+import TestSupport
 
 @Suite("The one sort: order-preserving keys and radix sort")
 struct SortingTests {

@@ -1,22 +1,11 @@
 // Times PerformanceEvaluator.evaluate on N labelled rows (issue 3): one sort per window, reused for AUC, AP,
 // thresholds and top-k, plus calibration and the recalibration fits. Built by metrics.sh with swiftc -O
-// together with Sources/PerformanceMetrics; not part of the test suite.
+// together with Sources/PerformanceMetrics and the tests' generator (Sources/TestSupport/SplitMix64.swift); not
+// part of the test suite.
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
 
 func now() -> Double {
     var spec = timespec()
@@ -30,13 +19,13 @@ let options = PerformanceOptions(thresholds: [0.3, 0.5, 0.7], topKFractions: [0.
 print("rows        scores              best of 3 (s)   rows/s          AUC")
 for n in sizes.isEmpty ? [1_000_000, 10_000_000] : sizes {
     for (name, decimals) in [("distinct", 0), ("rounded 1e-2", 2)] {
-        var random = SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         var scores = [Double](repeating: 0, count: n)
         var labels = [Bool](repeating: false, count: n)
         for index in 0..<n {
-            let latent = random.uniform()
-            labels[index] = random.uniform() < 0.1 + 0.6 * latent
-            var score = min(1, max(0, 0.5 * latent + 0.5 * random.uniform()))
+            let latent = random.nextDouble()
+            labels[index] = random.nextDouble() < 0.1 + 0.6 * latent
+            var score = min(1, max(0, 0.5 * latent + 0.5 * random.nextDouble()))
             if decimals > 0 { score = (score * 100).rounded() / 100 }
             scores[index] = score
         }

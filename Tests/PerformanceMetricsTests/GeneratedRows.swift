@@ -1,17 +1,7 @@
-/// splitmix64, bit-identical to `splitmix64` in `Fixtures/generate_golden.py`, for regenerating large fixture cases.
-struct SplitMix64 {
-    private var state: UInt64
+import TestSupport
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The large generated fixture cases, rebuilt from their seed instead of stored.
+extension SplitMix64 {
     /// The rows of `splitmix_rows(seed, n, kind)` in the generator; integer arithmetic only, so exact.
     static func rows(seed: UInt64, count: Int, kind: String) -> (scores: [Double], labels: [Bool]) {
         var generator = SplitMix64(seed: seed)
