@@ -3,6 +3,7 @@ import Gzip
 import InputParsing
 @testable import ModelwatchJob
 import Testing
+import TestSupport
 
 // Large plain score files are parsed in blocks on several threads (Reading/ParallelScoreFile.swift). These
 // tests cut small files into many tiny blocks and require the result to equal the sequential reader's:
@@ -16,17 +17,17 @@ private let end: Int64 = 2_000_000
 
 /// A score CSV of `rows` rows; `multilineNotes` puts line feeds inside a quoted free-text column.
 private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool) -> String {
-    var random = TestRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     let newline = crlf ? "\r\n" : "\n"
     var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note" + newline
     for row in 0..<rows {
-        let id = "id\(random.next(rows * 3 / 4))"
-        let time = random.next(25) == 0 ? end + 5 : start + Int64(random.next(1_000_000))
-        var score = String(Double(random.next(101)) / 100)
+        let id = "id\(random.next(below: rows * 3 / 4))"
+        let time = random.next(below: 25) == 0 ? end + 5 : start + Int64(random.next(below: 1_000_000))
+        var score = String(Double(random.next(below: 101)) / 100)
         var timeText = String(time)
         var idText = id
         var extra = ""
-        switch random.next(60) {
+        switch random.next(below: 60) {
         case 0: score = "1.5"
         case 1: timeText = "yesterday"
         case 2: idText = ""
@@ -34,48 +35,29 @@ private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool)
         case 4: score = "0\"5"
         default: break
         }
-        let region = ["north", "\"south, east\"", "\"\"\"quoted\"\"\"", ""][random.next(4)]
-        let f0 = random.next(8) == 0 ? "" : String(Double(random.next(10_000)) / 7)
-        let c0 = ["a", "b", "\"\"", ""][random.next(4)]
+        let region = ["north", "\"south, east\"", "\"\"\"quoted\"\"\"", ""][random.next(below: 4)]
+        let f0 = random.next(below: 8) == 0 ? "" : String(Double(random.next(below: 10_000)) / 7)
+        let c0 = ["a", "b", "\"\"", ""][random.next(below: 4)]
         var note = "n\(row)"
-        if multilineNotes && random.next(3) == 0 {
-            note = "\"line one\nline two, \"\"quoted\"\"\(random.next(2) == 0 ? "\n" : "")\""
+        if multilineNotes && random.next(below: 3) == 0 {
+            note = "\"line one\nline two, \"\"quoted\"\"\(random.next(below: 2) == 0 ? "\n" : "")\""
         }
-        text += "\(idText),\(timeText),\(score),v\(random.next(3)),\(region),\(f0),\(c0),\(note)\(extra)" + newline
+        text += "\(idText),\(timeText),\(score),v\(random.next(below: 3)),\(region),\(f0),\(c0),\(note)\(extra)" + newline
     }
     return text
 }
 
 private func labelCSV(rows: Int, seed: UInt64) -> String {
-    var random = TestRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     var text = "prediction_id,label,label_time\n"
     for _ in 0..<rows {
-        text += "id\(random.next(rows)),\(random.next(2)),\(start + Int64(random.next(40)) * 25_000)\n"
+        text += "id\(random.next(below: rows)),\(random.next(below: 2)),\(start + Int64(random.next(below: 40)) * 25_000)\n"
     }
     return text
 }
 
-private func model(scores: String, labels: String, format: String? = nil) throws -> ModelConfiguration {
-    let yaml = """
-        models:
-          - name: m
-            window: 1h
-            maturity: 1h
-            segments: [region]
-            scores:
-              path: '\(scores)'
-        \(format.map { "      format: \($0)" } ?? "")
-              columns: {version: model_version}
-              timestamp_unit: milliseconds
-            labels:
-              path: '\(labels)'
-              columns: {time: label_time}
-              timestamp_unit: milliseconds
-            features:
-              numeric: [f0]
-              categorical: [c0]
-        """
-    return try #require(try ConfigLoader.parse(yaml: yaml, file: "test.yaml", environment: [:]).models.first)
+private func model(scores: String, labels: String) throws -> ModelConfiguration {
+    try readerTestModel(scores: scores, labels: labels, numeric: ["f0"], categorical: ["c0"])
 }
 
 /// Every column of the table, in a form where NaN equals NaN.
@@ -185,11 +167,11 @@ struct ParallelScoreFileTests {
     @Test("JSON Lines files are cut at any line feed")
     func jsonLines() throws {
         let directory = TemporaryDirectory()
-        var random = TestRandom(state: 5)
+        var random = SplitMix64(seed: 5)
         var text = ""
         for row in 0..<2000 {
-            let id = random.next(20) == 0 ? "null" : "\"id\(random.next(1500))\""
-            text += "{\"prediction_id\": \(id), \"prediction_time\": \(start + Int64(random.next(999_999))), \"score\": \(Double(random.next(100)) / 100), \"model_version\": \"v1\", \"region\": \"r\(row % 3)\", \"f0\": \(row % 7 == 0 ? "null" : String(row)), \"c0\": \"c\(row % 5)\"}\n"
+            let id = random.next(below: 20) == 0 ? "null" : "\"id\(random.next(below: 1500))\""
+            text += "{\"prediction_id\": \(id), \"prediction_time\": \(start + Int64(random.next(below: 999_999))), \"score\": \(Double(random.next(below: 100)) / 100), \"model_version\": \"v1\", \"region\": \"r\(row % 3)\", \"f0\": \(row % 7 == 0 ? "null" : String(row)), \"c0\": \"c\(row % 5)\"}\n"
             if row % 97 == 0 { text += "{not json\n" }
         }
         let scores = directory.write("scores.jsonl", text)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ModelwatchJob
 import Testing
+import TestSupport
 
 // The reader parses on one thread and stores rows in batches on another, and joins labels on two threads.
 // These tests compare what it builds with a plain row-by-row model of the documented join policy
@@ -29,34 +30,34 @@ private let rangeStart: Int64 = 1_000_000
 private let rangeEnd: Int64 = 2_000_000
 
 private func makeFiles(rows: Int, labels labelCount: Int, seed: UInt64, in directory: TemporaryDirectory) -> (scores: String, labels: String, expected: ExpectedTable) {
-    var random = TestRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     var expected = ExpectedTable()
     var scores = "prediction_id,prediction_time,score,model_version,region,f0,f1,c0,c1\n"
     let idSpace = rows * 3 / 4
     for _ in 0..<rows {
-        let id = "id\(random.next(idSpace))"
-        let outside = random.next(20) == 0
-        let time = outside ? rangeEnd + Int64(random.next(1000)) : rangeStart + Int64(random.next(1_000_000))
-        let score = String(Double(random.next(101)) / 100)
-        let version = ["v1", "v2"][random.next(2)]
-        let segment = ["", "north", "south"][random.next(3)]
+        let id = "id\(random.next(below: idSpace))"
+        let outside = random.next(below: 20) == 0
+        let time = outside ? rangeEnd + Int64(random.next(below: 1000)) : rangeStart + Int64(random.next(below: 1_000_000))
+        let score = String(Double(random.next(below: 101)) / 100)
+        let version = ["v1", "v2"][random.next(below: 2)]
+        let segment = ["", "north", "south"][random.next(below: 3)]
         func numericCell() -> (csv: String, stored: String) {
-            switch random.next(10) {
+            switch random.next(below: 10) {
             case 0: return ("", "null")
             case 1: return ("\"\"", "empty")
             case 2: return ("NaN", "nan")
             case 3: return ("abc", "invalid")
             default:
-                let value = Double(random.next(100_000)) / 1000 - 20
+                let value = Double(random.next(below: 100_000)) / 1000 - 20
                 return ("\(value)", "\(value)")
             }
         }
         func categoryCell(_ values: Int) -> (csv: String, stored: String) {
-            switch random.next(8) {
+            switch random.next(below: 8) {
             case 0: return ("", "null")
             case 1: return ("\"\"", "empty")
             default:
-                let value = "k\(random.next(values))"
+                let value = "k\(random.next(below: values))"
                 return (value, "=" + value)
             }
         }
@@ -82,9 +83,9 @@ private func makeFiles(rows: Int, labels labelCount: Int, seed: UInt64, in direc
     }
     var labels = "prediction_id,label,label_time\n"
     for _ in 0..<labelCount {
-        let id = "id\(random.next(idSpace + idSpace / 10))"
-        let time = rangeStart + Int64(random.next(50)) * 40_000
-        let label = Int8(random.next(2))
+        let id = "id\(random.next(below: idSpace + idSpace / 10))"
+        let time = rangeStart + Int64(random.next(below: 50)) * 40_000
+        let label = Int8(random.next(below: 2))
         labels += "\(id),\(label),\(time)\n"
         if expected.rows[id] != nil {
             expected.labels[id, default: []].append((time, label))
@@ -96,25 +97,7 @@ private func makeFiles(rows: Int, labels labelCount: Int, seed: UInt64, in direc
 }
 
 private func model(scores: String, labels: String) throws -> ModelConfiguration {
-    let yaml = """
-        models:
-          - name: m
-            window: 1h
-            maturity: 1h
-            segments: [region]
-            scores:
-              path: '\(scores)'
-              columns: {version: model_version}
-              timestamp_unit: milliseconds
-            labels:
-              path: '\(labels)'
-              columns: {time: label_time}
-              timestamp_unit: milliseconds
-            features:
-              numeric: [f0, f1]
-              categorical: [c0, c1]
-        """
-    return try #require(try ConfigLoader.parse(yaml: yaml, file: "test.yaml", environment: [:]).models.first)
+    try readerTestModel(scores: scores, labels: labels, numeric: ["f0", "f1"], categorical: ["c0", "c1"])
 }
 
 @Suite("Reading: batched score storage and the parallel label join equal row-by-row reading")

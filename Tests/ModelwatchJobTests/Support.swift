@@ -3,6 +3,7 @@ import HTTPTransport
 import InfluxDelivery
 import Logging
 import ModelwatchJob
+import Testing
 
 // Shared helpers for the ModelwatchJob tests: fixtures, temporary directories, a deterministic run
 // environment and a small line protocol reader for assertions.
@@ -251,11 +252,26 @@ struct LineProtocolLine: CustomStringConvertible {
     }
 }
 
-/// A deterministic generator for test data (64-bit LCG; the high bits are used).
-struct TestRandom {
-    var state: UInt64
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
+/// A one-model config for reader tests: scores (with a version column and a `region` segment) and labels (with
+/// a time column), both with millisecond epoch times, and the given features.
+func readerTestModel(scores: String, labels: String, numeric: [String], categorical: [String]) throws -> ModelConfiguration {
+    let yaml = """
+        models:
+          - name: m
+            window: 1h
+            maturity: 1h
+            segments: [region]
+            scores:
+              path: '\(scores)'
+              columns: {version: model_version}
+              timestamp_unit: milliseconds
+            labels:
+              path: '\(labels)'
+              columns: {time: label_time}
+              timestamp_unit: milliseconds
+            features:
+              numeric: [\(numeric.joined(separator: ", "))]
+              categorical: [\(categorical.joined(separator: ", "))]
+        """
+    return try #require(try ConfigLoader.parse(yaml: yaml, file: "test.yaml", environment: [:]).models.first)
 }
