@@ -28,7 +28,7 @@ MASK = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------------------------------------------
-# Deterministic rows shared with the Swift tests (Tests/PerformanceMetricsTests/SplitMix64.swift).
+# Deterministic rows shared with the Swift tests (Sources/TestSupport/SplitMix64.swift, Tests/PerformanceMetricsTests/GeneratedRows.swift).
 
 def splitmix64(seed):
     state = seed & MASK
