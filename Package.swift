@@ -118,7 +118,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "GrafanaKitTests", dependencies: ["MetricSchema", .product(name: "Yams", package: "Yams")],
+            name: "GrafanaKitTests", dependencies: ["MetricSchema", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
     ],

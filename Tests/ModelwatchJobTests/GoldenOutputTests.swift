@@ -1,6 +1,7 @@
 import Foundation
 import ModelwatchJob
 import Testing
+import TestSupport
 
 /// The demo-like fixture (Fixtures/demo: a small seeded `modelwatch generate --scenario demo` data set, two
 /// models, a reference profile) run end to end to line protocol and compared byte for byte with

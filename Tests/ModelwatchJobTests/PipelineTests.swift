@@ -1,6 +1,7 @@
 import Foundation
 import ModelwatchJob
 import Testing
+import TestSupport
 
 // In-process runs of hand-written fixtures (Fixtures/join, Fixtures/bad), with exact expected values.
 //
