@@ -28,20 +28,9 @@ struct ComposeTests {
         let envFile = directory.appendingPathComponent(".env")
         try FileManager.default.copyItem(at: Repo.url(".env.example"), to: envFile)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--env-file", envFile.path, "-f", Repo.url("docker-compose.yml").path, "config"]
-        process.currentDirectoryURL = Repo.root
-        let output = directory.appendingPathComponent("output")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "docker-compose config failed:\n\(text)")
+        let (status, text) = try ProcessOutput.run(
+            Self.binary, ["--env-file", envFile.path, "-f", Repo.url("docker-compose.yml").path, "config"], in: Repo.root)
+        #expect(status == 0, "docker-compose config failed:\n\(text)")
         #expect(text.contains("grafana/grafana-oss:"))
     }
 
