@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "TestSupport", swiftSettings: strictSettings),
 
         // MARK: Tests
-        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
         .testTarget(
             name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics", "OrderedKeys", "TestSupport"],

@@ -1,7 +1,8 @@
 // Line-protocol encoding speed: compiled together with Sources/LineProtocol by Tests/Benchmarks/run.sh
 // (swiftc -O, one module), so it needs no change to Package.swift. Encodes 1M points shaped like the job's
 // output: in the proportions of a benchmark run's points (numeric feature 3/10, feature category 4/10, calibration
-// bin, threshold and top-k 1/10 each; about 290 bytes a line like the job's output) and prints lines/s.
+// bin, threshold and top-k 1/10 each; about 290 bytes a line like the job's output) and prints lines/s, on one thread
+// and then concurrently (`encode(_:chunks:)`, whose output must be the same bytes).
 import Foundation
 
 func makePoints(_ count: Int) -> [Point] {
@@ -74,4 +75,15 @@ for _ in 0..<3 {
     precondition(encoder.statistics.encodedPoints == count)
     digest = buffer.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }  // FNV-1a of the output
 }
-print("{\"lines\": \(count), \"bytes\": \(bytes), \"seconds\": \(best), \"lines_per_second\": \(Double(count) / best), \"mb_per_second\": \(Double(bytes) / best / 1e6), \"fnv1a\": \"\(String(digest, radix: 16))\"}")
+// The same points encoded concurrently (LineProtocolEncoder.encode(_:chunks:)): four chunks per core.
+let cores = ProcessInfo.processInfo.activeProcessorCount
+var bestParallel = Double.infinity
+for _ in 0..<3 {
+    var encoder = LineProtocolEncoder()
+    let start = DispatchTime.now().uptimeNanoseconds
+    let buffer = encoder.encode(points, chunks: 4 * cores)
+    bestParallel = min(bestParallel, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    precondition(encoder.statistics.encodedPoints == count)
+    precondition(buffer.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } == digest, "concurrent output differs")
+}
+print("{\"lines\": \(count), \"bytes\": \(bytes), \"seconds\": \(best), \"lines_per_second\": \(Double(count) / best), \"mb_per_second\": \(Double(bytes) / best / 1e6), \"fnv1a\": \"\(String(digest, radix: 16))\", \"cores\": \(cores), \"seconds_parallel\": \(bestParallel), \"lines_per_second_parallel\": \(Double(count) / bestParallel), \"mb_per_second_parallel\": \(Double(bytes) / bestParallel / 1e6)}")
