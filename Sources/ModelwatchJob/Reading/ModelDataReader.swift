@@ -266,8 +266,6 @@ struct ModelDataReader {
 struct ParsedLabels: Sendable {
     var arena: [UInt8] = []
     var offsets: [Int] = [0]
-    /// The hash of each id (``ByteKeyIndex/hash(_:)``), computed while parsing.
-    var hashes: [UInt64] = []
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     var rowsRead = 0
@@ -278,7 +276,6 @@ struct ParsedLabels: Sendable {
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
         arena.append(contentsOf: idBytes)
         offsets.append(arena.count)
-        hashes.append(ByteKeyIndex.hash(idBytes))
         labels.append(label)
         timesMs.append(timeMs)
     }
@@ -291,25 +288,31 @@ struct ParsedLabels: Sendable {
     /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
     /// falls in `partition` (of `partitions`, by hash), in file order.
     /// `touch` is called for each of a block of labels before `body` sees them (see ``ByteKeyIndex/touch(_:)``).
+    /// The hashes are computed here, a block at a time, rather than kept per label (8 bytes a label).
     @inline(__always)
     func forEachLabel(
         in partition: Int, of partitions: Int, touch: (UInt64) -> Void = { _ in },
         _ body: (Range<Int>, UInt64, Bool, Int64) -> Void
     ) {
         let block = ScoreTable.touchBlock
-        var start = 0
-        while start < labels.count {
-            let end = Swift.min(start + block, labels.count)
-            for index in start..<end {
-                let hash = hashes[index]
-                if partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition { touch(hash) }
+        arena.withUnsafeBytes { arena in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block) { hashes in
+                var start = 0
+                while start < labels.count {
+                    let end = Swift.min(start + block, labels.count)
+                    for index in start..<end {
+                        let hash = ByteKeyIndex.hash(UnsafeRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]]))
+                        hashes[index - start] = hash
+                        if partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition { touch(hash) }
+                    }
+                    for index in start..<end {
+                        let hash = hashes[index - start]
+                        guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
+                        body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
+                    }
+                    start = end
+                }
             }
-            for index in start..<end {
-                let hash = hashes[index]
-                guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
-                body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
-            }
-            start = end
         }
     }
 }
