@@ -153,8 +153,8 @@ struct ScoreTableReadTests {
                 if ScoreTable.numericKind(table.numeric[feature][row]) != .present, !table.numeric[feature][row].isNaN {
                     mismatches.append("\(id): missing numeric cell stored as \(table.numeric[feature][row])")
                 }
-                switch table.categoryKind[feature][row] {
-                case .present: got.categorical.append("=" + table.categoryValues[feature][Int(table.categoryCodes[feature][row])])
+                switch table.categories[feature].kind(row) {
+                case .present: got.categorical.append("=" + table.categoryValues[feature][table.categories[feature].code(row)])
                 case .null: got.categorical.append("null")
                 case .empty: got.categorical.append("empty")
                 default: got.categorical.append("?")

@@ -275,9 +275,7 @@ struct ModelEvaluator {
             var counts = [Int](repeating: 0, count: 6)
             workspace.values.removeAll(keepingCapacity: true)
             workspace.values.reserveCapacity(slice.rows.count)
-            let values = table.numeric[feature]
-            for row in slice.rows {
-                let value = values[Int(row)]
+            table.numeric[feature].forEach(rows: slice.rows) { value in
                 if value.isNaN {
                     counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
                 } else {
@@ -310,12 +308,9 @@ struct ModelEvaluator {
     private func categoricalFeaturePoints(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
         var counts = [Int](repeating: 0, count: 6)
         var codeCounts = [Int](repeating: 0, count: table.categoryValues[feature].count)
-        let kinds = table.categoryKind[feature]
-        let codes = table.categoryCodes[feature]
-        for row in slice.rows {
-            let kind = kinds[Int(row)]
+        table.categories[feature].forEach(rows: slice.rows) { kind, code in
             counts[Int(kind.rawValue)] += 1
-            if kind == .present { codeCounts[Int(codes[Int(row)])] += 1 }
+            if kind == .present { codeCounts[code] += 1 }
         }
         var categoryCounts: [String: Int] = [:]
         for (code, count) in codeCounts.enumerated() where count > 0 { categoryCounts[table.categoryValues[feature][code]] = count }
