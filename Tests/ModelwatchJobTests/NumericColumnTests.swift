@@ -1,4 +1,6 @@
 @testable import ModelwatchJob
+import DriftMetrics
+import Foundation
 import Testing
 import TestSupport
 
@@ -102,4 +104,61 @@ private let missingCells = [ValueKind.null, .empty, .nan, .infinite, .invalid].m
 
 private extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+// The statistics sort a scaled column's codes instead of its doubles; the result must be exactly that of
+// gathering the doubles and sorting them.
+@Suite struct ScaledSortTests {
+    /// The double path: gather present values, count kinds, sort.
+    private func reference(_ column: NumericColumn, rows: [Int32]) -> (values: [Double], counts: [Int]) {
+        var counts = [Int](repeating: 0, count: 6)
+        var values: [Double] = []
+        column.forEach(rows: rows) { value in
+            if value.isNaN { counts[Int(ScoreTable.numericKind(value).rawValue)] += 1 } else { counts[0] += 1; values.append(value) }
+        }
+        var workspace = SortedSample.SortWorkspace()
+        SortedSample.sortFinite(&values, workspace: &workspace)
+        return (values, counts)
+    }
+
+    @Test(arguments: [(rows: 500, digits: 0), (rows: 500, digits: 3), (rows: 40_000, digits: 2), (rows: 40_000, digits: 6)])
+    func codesSortExactlyLikeTheirValues(size: (rows: Int, digits: Int)) {
+        var random = SplitMix64(seed: UInt64(size.rows * 10 + size.digits))
+        var column = NumericColumn()
+        let scale = pow(10.0, Double(size.digits))
+        for _ in 0..<size.rows {
+            if random.next(below: 20) == 0 {
+                column.append(ScoreTable.missing([ValueKind.null, .empty, .nan, .infinite, .invalid][random.next(below: 5)]))
+            } else {
+                // Heavy ties, both signs, the full 32-bit range of codes.
+                let code = random.next(below: 3) == 0 ? Int64(random.next(below: 7)) : Int64(bitPattern: random.next()) % 2_000_000_000
+                column.append(Double(code) / scale)
+            }
+        }
+        #expect(column.isScaled && column.exponent == size.digits)
+        // Rows in a shuffled order with repeats, like a window's rows by time.
+        let rows = (0..<size.rows).map { _ in Int32(random.next(below: size.rows)) }
+        var values = [1.0, 2.0]
+        var counts = [Int](repeating: 0, count: 6)
+        var scratch: [UInt64] = []
+        #expect(column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch))
+        let expected = reference(column, rows: rows)
+        #expect(values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(counts == expected.counts)
+    }
+
+    @Test func doublesAndNegativeZerosLeaveItToTheDoublePath() {
+        var doubles = NumericColumn()
+        for value in [1.0, .pi] { doubles.append(value) }
+        var zeros = NumericColumn()
+        for value in [1.5, -0.0, 0.0] { zeros.append(value) }
+        #expect(zeros.isScaled)
+        for column in [doubles, zeros] {
+            var values: [Double] = []
+            var counts = [Int](repeating: 0, count: 6)
+            var scratch: [UInt64] = []
+            #expect(!column.gatherSortedPresentValues(rows: [0, 1, 2].prefix(column.count), into: &values, counts: &counts, scratch: &scratch))
+            #expect(values.isEmpty && counts == [0, 0, 0, 0, 0, 0])
+        }
+    }
 }

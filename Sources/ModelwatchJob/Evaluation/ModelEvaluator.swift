@@ -275,15 +275,18 @@ struct ModelEvaluator {
             var counts = [Int](repeating: 0, count: 6)
             workspace.values.removeAll(keepingCapacity: true)
             workspace.values.reserveCapacity(slice.rows.count)
-            table.numeric[feature].forEach(rows: slice.rows) { value in
-                if value.isNaN {
-                    counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
-                } else {
-                    counts[0] += 1
-                    workspace.values.append(value)
+            let column = table.numeric[feature]
+            if !column.gatherSortedPresentValues(rows: slice.rows, into: &workspace.values, counts: &counts, scratch: &workspace.sort.scratch) {
+                column.forEach(rows: slice.rows) { value in
+                    if value.isNaN {
+                        counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
+                    } else {
+                        counts[0] += 1
+                        workspace.values.append(value)
+                    }
                 }
+                SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
             }
-            SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
             return numericFeaturePoint(name: name, slice: slice, counts: counts, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
     }

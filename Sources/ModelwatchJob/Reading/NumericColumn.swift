@@ -45,6 +45,9 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         isScaled ? Self.decode(codes[row], scale: Self.powersOfTen[exponent]) : doubles[row]
     }
 
+    /// The codes and their scale (`10^exponent`) while the column is scaled.
+    var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, Self.powersOfTen[exponent]) : nil }
+
     /// Bytes per cell in the current form (4 scaled, 8 double).
     public var bytesPerCell: Int { isScaled ? 4 : 8 }
 
