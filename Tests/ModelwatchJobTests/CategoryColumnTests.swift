@@ -36,6 +36,18 @@ private func expectCells(_ column: CategoryColumn, _ expected: [CategoryCell], s
         for cell in `case`.cells { column.append(code: cell.code, kind: cell.kind) }
         #expect(column.isNarrow == `case`.narrow, "\(`case`.name)")
         expectCells(column, `case`.cells)
+        // In bulk, after a few single cells (the batch path of the reader).
+        var bulk = CategoryColumn()
+        let head = `case`.cells.prefix(1)
+        for cell in head { bulk.append(code: cell.code, kind: cell.kind) }
+        let rest = Array(`case`.cells.dropFirst())
+        rest.map(\.code).withUnsafeBufferPointer { codes in
+            rest.map(\.kind).withUnsafeBufferPointer { kinds in
+                bulk.append(codes: codes.baseAddress!, kinds: kinds.baseAddress!, count: rest.count)
+            }
+        }
+        #expect(bulk.isNarrow == `case`.narrow, "\(`case`.name)")
+        expectCells(bulk, `case`.cells)
     }
 
     @Test func overwritingCanWidenAndClearACode() {

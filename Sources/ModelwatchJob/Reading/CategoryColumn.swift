@@ -42,6 +42,32 @@ public struct CategoryColumn: Sendable {
         }
     }
 
+    /// Appends `count` cells in order: `codes[i]` where `kinds[i]` is present, else the kind.
+    public mutating func append(codes: UnsafePointer<Int>, kinds: UnsafePointer<ValueKind>, count: Int) {
+        guard isNarrow else {
+            for index in 0..<count { wide.append(Self.wideCode(code: codes[index], kind: kinds[index])) }
+            return
+        }
+        let start = narrow.count
+        var written = 0
+        narrow.append(contentsOf: repeatElement(0, count: count))
+        narrow.withUnsafeMutableBufferPointer { cells in
+            while written < count {
+                let kind = kinds[written], code = codes[written]
+                if kind == .present {
+                    guard code < Int(Self.narrowMissing) else { break }
+                    cells[start + written] = UInt16(truncatingIfNeeded: code)
+                } else {
+                    cells[start + written] = Self.narrowMissing + UInt16(kind.rawValue)
+                }
+                written += 1
+            }
+        }
+        guard written < count else { return }
+        narrow.removeLast(count - written)
+        for index in written..<count { append(code: codes[index], kind: kinds[index]) }
+    }
+
     /// Replaces the cell of `row` (a duplicate prediction id's later row).
     public mutating func set(_ row: Int, code: Int, kind: ValueKind) {
         if isNarrow, kind == .present, code >= Int(Self.narrowMissing) { widen() }

@@ -197,7 +197,9 @@ public struct ScoreTable: Sendable {
             let kinds = batch.categoryKind + feature * capacity
             let codes = feature * count
             if allNew {
-                for batchRow in 0..<count { categories[feature].append(code: categoryCodes[codes + batchRow], kind: kinds[batchRow]) }
+                categoryCodes.withUnsafeBufferPointer { categoryCodes in
+                    categories[feature].append(codes: categoryCodes.baseAddress! + codes, kinds: kinds, count: count)
+                }
             } else {
                 for batchRow in newRows { categories[feature].append(code: categoryCodes[codes + batchRow], kind: kinds[batchRow]) }
             }
