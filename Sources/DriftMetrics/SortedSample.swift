@@ -17,7 +17,8 @@ public enum SortedSample {
     /// Buffers for repeated sorts: keeping one per thread saves allocating and page-faulting in two
     /// key buffers per sort (the large samples of a big window are tens of megabytes each).
     public struct SortWorkspace: Sendable {
-        var scratch: [UInt64] = []
+        /// The radix sort's second buffer (callers sorting keys of their own may borrow it).
+        public var scratch: [UInt64] = []
         public init() {}
     }
 

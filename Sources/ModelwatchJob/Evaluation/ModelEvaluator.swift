@@ -275,17 +275,18 @@ struct ModelEvaluator {
             var counts = [Int](repeating: 0, count: 6)
             workspace.values.removeAll(keepingCapacity: true)
             workspace.values.reserveCapacity(slice.rows.count)
-            let values = table.numeric[feature]
-            for row in slice.rows {
-                let value = values[Int(row)]
-                if value.isNaN {
-                    counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
-                } else {
-                    counts[0] += 1
-                    workspace.values.append(value)
+            let column = table.numeric[feature]
+            if !column.gatherSortedPresentValues(rows: slice.rows, into: &workspace.values, counts: &counts, scratch: &workspace.sort.scratch) {
+                column.forEach(rows: slice.rows) { value in
+                    if value.isNaN {
+                        counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
+                    } else {
+                        counts[0] += 1
+                        workspace.values.append(value)
+                    }
                 }
+                SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
             }
-            SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
             return numericFeaturePoint(name: name, slice: slice, counts: counts, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
     }
@@ -310,12 +311,9 @@ struct ModelEvaluator {
     private func categoricalFeaturePoints(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
         var counts = [Int](repeating: 0, count: 6)
         var codeCounts = [Int](repeating: 0, count: table.categoryValues[feature].count)
-        let kinds = table.categoryKind[feature]
-        let codes = table.categoryCodes[feature]
-        for row in slice.rows {
-            let kind = kinds[Int(row)]
+        table.categories[feature].forEach(rows: slice.rows) { kind, code in
             counts[Int(kind.rawValue)] += 1
-            if kind == .present { codeCounts[Int(codes[Int(row)])] += 1 }
+            if kind == .present { codeCounts[code] += 1 }
         }
         var categoryCounts: [String: Int] = [:]
         for (code, count) in codeCounts.enumerated() where count > 0 { categoryCounts[table.categoryValues[feature][code]] = count }

@@ -266,8 +266,6 @@ struct ModelDataReader {
 struct ParsedLabels: Sendable {
     var arena: [UInt8] = []
     var offsets: [Int] = [0]
-    /// The hash of each id (``ByteKeyIndex/hash(_:)``), computed while parsing.
-    var hashes: [UInt64] = []
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     var rowsRead = 0
@@ -278,7 +276,6 @@ struct ParsedLabels: Sendable {
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
         arena.append(contentsOf: idBytes)
         offsets.append(arena.count)
-        hashes.append(ByteKeyIndex.hash(idBytes))
         labels.append(label)
         timesMs.append(timeMs)
     }
@@ -289,28 +286,52 @@ struct ParsedLabels: Sendable {
     }
 
     /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
-    /// falls in `partition` (of `partitions`, by hash), in file order.
+    /// falls in `partition` (of `partitions`, by ``partition(of:partitions:)``), in file order.
     /// `touch` is called for each of a block of labels before `body` sees them (see ``ByteKeyIndex/touch(_:)``).
+    /// The hashes are computed here, a block at a time and only for the partition's own labels, rather than
+    /// kept per label (8 bytes a label).
     @inline(__always)
     func forEachLabel(
         in partition: Int, of partitions: Int, touch: (UInt64) -> Void = { _ in },
         _ body: (Range<Int>, UInt64, Bool, Int64) -> Void
     ) {
         let block = ScoreTable.touchBlock
-        var start = 0
-        while start < labels.count {
-            let end = Swift.min(start + block, labels.count)
-            for index in start..<end {
-                let hash = hashes[index]
-                if partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition { touch(hash) }
+        arena.withUnsafeBytes { arena in
+            offsets.withUnsafeBufferPointer { offsets in
+                withUnsafeTemporaryAllocation(of: (index: Int, hash: UInt64).self, capacity: block) { own in
+                    var start = 0
+                    while start < labels.count {
+                        let end = Swift.min(start + block, labels.count)
+                        var owned = 0
+                        for index in start..<end {
+                            let id = UnsafeRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
+                            guard partitions == 1 || Self.partition(of: id, partitions: partitions) == partition else { continue }
+                            let hash = ByteKeyIndex.hash(id)
+                            own[owned] = (index, hash)
+                            owned += 1
+                            touch(hash)
+                        }
+                        for entry in own[0..<owned] {
+                            body(offsets[entry.index]..<offsets[entry.index + 1], entry.hash, labels[entry.index], timesMs[entry.index])
+                        }
+                        start = end
+                    }
+                }
             }
-            for index in start..<end {
-                let hash = hashes[index]
-                guard partitions == 1 || Int(truncatingIfNeeded: hash >> 32) % partitions == partition else { continue }
-                body(offsets[index]..<offsets[index + 1], hash, labels[index], timesMs[index])
-            }
-            start = end
         }
+    }
+
+    /// Which of `partitions` an id belongs to: a cheap function of its last eight bytes (the same id always
+    /// lands in the same partition, so its labels stay in file order).
+    @inline(__always)
+    static func partition(of id: UnsafeRawBufferPointer, partitions: Int) -> Int {
+        var word: UInt64 = 0
+        if id.count >= 8 {
+            word = id.loadUnaligned(fromByteOffset: id.count - 8, as: UInt64.self)
+        } else {
+            for byte in id { word = word << 8 | UInt64(byte) }
+        }
+        return Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 32) % partitions
     }
 }
 

@@ -23,12 +23,12 @@ public struct ScoreTable: Sendable {
     /// Segment values by code, per column (complete after ``finishReading()``).
     public private(set) var segmentValues: [[String]]
     private var segmentIndex: [ByteKeyIndex]
-    /// Per numeric feature: the value per row; a missing cell is a NaN whose payload is its ``ValueKind``
-    /// (see ``numericKind(_:)``), which saves a byte per cell next to the 8 of the value.
-    public private(set) var numeric: [[Double]]
-    /// Per categorical feature: code per row into ``categoryValues`` and the kind.
-    public private(set) var categoryCodes: [[UInt32]]
-    public private(set) var categoryKind: [[ValueKind]]
+    /// Per numeric feature: the value per row, four bytes a cell while the column's values allow it
+    /// (``NumericColumn``); a missing cell reads as a NaN whose payload is its ``ValueKind`` (see
+    /// ``numericKind(_:)``).
+    public private(set) var numeric: [NumericColumn]
+    /// Per categorical feature: per row, the code into ``categoryValues`` or the kind of a missing cell.
+    public private(set) var categories: [CategoryColumn]
     /// Category values by code, per feature (complete after ``finishReading()``).
     public private(set) var categoryValues: [[String]]
     private var categoryIndex: [ByteKeyIndex]
@@ -80,9 +80,8 @@ public struct ScoreTable: Sendable {
         segmentCodes = Array(repeating: [], count: segmentColumns)
         segmentValues = Array(repeating: [], count: segmentColumns)
         segmentIndex = Array(repeating: ByteKeyIndex(), count: segmentColumns)
-        numeric = Array(repeating: [], count: numericFeatures)
-        categoryCodes = Array(repeating: [], count: categoricalFeatures)
-        categoryKind = Array(repeating: [], count: categoricalFeatures)
+        numeric = Array(repeating: NumericColumn(), count: numericFeatures)
+        categories = Array(repeating: CategoryColumn(), count: categoricalFeatures)
         categoryValues = Array(repeating: [], count: categoricalFeatures)
         categoryIndex = Array(repeating: ByteKeyIndex(), count: categoricalFeatures)
     }
@@ -102,9 +101,8 @@ public struct ScoreTable: Sendable {
         for index in numeric.indices {
             numeric[index].reserveCapacity(rows)
         }
-        for index in categoryCodes.indices {
-            categoryCodes[index].reserveCapacity(rows)
-            categoryKind[index].reserveCapacity(rows)
+        for index in categories.indices {
+            categories[index].reserveCapacity(rows)
         }
         idIndex.reserveCapacity(rows)
     }
@@ -162,11 +160,11 @@ public struct ScoreTable: Sendable {
                     : UInt32(segmentIndex[column].findOrInsert(batch.bytes(span), hash: span.hash).index)
             }
         }
-        var categoryCodes = [UInt32](repeating: 0, count: max(1, self.categoryCodes.count * count))
-        for feature in self.categoryCodes.indices {
+        var categoryCodes = [Int](repeating: 0, count: max(1, categories.count * count))
+        for feature in categories.indices {
             for batchRow in 0..<count where batch.categoryKind[feature * capacity + batchRow] == .present {
                 let span = batch.categories[feature * capacity + batchRow]
-                categoryCodes[feature * count + batchRow] = UInt32(categoryIndex[feature].findOrInsert(batch.bytes(span), hash: span.hash).index)
+                categoryCodes[feature * count + batchRow] = categoryIndex[feature].findOrInsert(batch.bytes(span), hash: span.hash).index
             }
         }
 
@@ -188,12 +186,22 @@ public struct ScoreTable: Sendable {
             for column in self.segmentCodes.indices { append(&self.segmentCodes[column], codes.baseAddress! + column * count) }
         }
         for feature in numeric.indices {
-            append(&numeric[feature], batch.numeric + feature * capacity)
+            let cells = batch.numeric + feature * capacity
+            if allNew {
+                numeric[feature].append(contentsOf: UnsafeBufferPointer(start: cells, count: count))
+            } else {
+                for batchRow in newRows { numeric[feature].append(cells[batchRow]) }
+            }
         }
-        categoryCodes.withUnsafeBufferPointer { codes in
-            for feature in self.categoryCodes.indices {
-                append(&self.categoryCodes[feature], codes.baseAddress! + feature * count)
-                append(&categoryKind[feature], batch.categoryKind + feature * capacity)
+        for feature in categories.indices {
+            let kinds = batch.categoryKind + feature * capacity
+            let codes = feature * count
+            if allNew {
+                categoryCodes.withUnsafeBufferPointer { categoryCodes in
+                    categories[feature].append(codes: categoryCodes.baseAddress! + codes, kinds: kinds, count: count)
+                }
+            } else {
+                for batchRow in newRows { categories[feature].append(code: categoryCodes[codes + batchRow], kind: kinds[batchRow]) }
             }
         }
 
@@ -204,13 +212,10 @@ public struct ScoreTable: Sendable {
             versionCode[row] = versionCodes[batchRow]
             for column in self.segmentCodes.indices { self.segmentCodes[column][row] = segmentCodes[column * count + batchRow] }
             for feature in numeric.indices {
-                numeric[feature][row] = batch.numeric[feature * capacity + batchRow]
+                numeric[feature].set(row, batch.numeric[feature * capacity + batchRow])
             }
-            for feature in self.categoryCodes.indices {
-                let kind = batch.categoryKind[feature * capacity + batchRow]
-                categoryKind[feature][row] = kind
-                // A missing value keeps the row's earlier code (it is never read for a missing cell).
-                if kind == .present { self.categoryCodes[feature][row] = categoryCodes[feature * count + batchRow] }
+            for feature in categories.indices {
+                categories[feature].set(row, code: categoryCodes[feature * count + batchRow], kind: batch.categoryKind[feature * capacity + batchRow])
             }
         }
     }

@@ -52,8 +52,8 @@ public enum ProfileBuilder {
         for (index, name) in model.categoricalFeatures.enumerated() {
             var counts = [Int](repeating: 0, count: table.categoryValues[index].count)
             var missing = 0
-            for row in 0..<table.count {
-                if table.categoryKind[index][row] == .present { counts[Int(table.categoryCodes[index][row])] += 1 } else { missing += 1 }
+            table.categories[index].forEach(rows: 0..<Int32(table.count)) { kind, code in
+                if kind == .present { counts[code] += 1 } else { missing += 1 }
             }
             var byName: [String: Int] = [:]
             for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[index][code]] = count }

@@ -1,0 +1,58 @@
+import OrderedKeys
+
+extension NumericColumn {
+    /// Gathers the present values of `rows` into `values` in ascending order and counts each cell by kind
+    /// (`counts[kind.rawValue]`), sorting the column's 32-bit decimal codes rather than doubles: the codes
+    /// order like their values, and their keys share the upper four bytes, which the radix sort skips (half
+    /// the passes of a sort of doubles). `scratch` is the sort's second buffer.
+    ///
+    /// Returns false, with `values` and `counts` unchanged, when the column holds doubles or one of the rows
+    /// is a negative zero (a stable sort of doubles keeps signed zeros in row order; codes cannot).
+    func gatherSortedPresentValues<Rows: Collection>(rows: Rows, into values: inout [Double], counts: inout [Int], scratch: inout [UInt64]) -> Bool where Rows.Element == Int32 {
+        guard let (codes, scale) = scaledCodes else { return false }
+        let n = rows.count
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: n))
+        if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
+        var kindCounts = [Int](repeating: 0, count: counts.count)
+        var present = 0
+        var sawNegativeZero = false
+        codes.withUnsafeBufferPointer { codes in
+            values.withUnsafeMutableBufferPointer { values in
+                values.withMemoryRebound(to: UInt64.self) { keys in
+                    for row in rows {
+                        let code = codes[Int(row)]
+                        if code >= Self.missingCeiling {
+                            keys[present] = UInt64(UInt32(bitPattern: code) ^ 0x8000_0000)
+                            present &+= 1
+                        } else if code == Self.negativeZeroCode {
+                            sawNegativeZero = true
+                        } else {
+                            kindCounts[Int(code &- Int32.min)] += 1
+                        }
+                    }
+                }
+            }
+        }
+        if sawNegativeZero {
+            values.removeAll(keepingCapacity: true)
+            return false
+        }
+        values.withUnsafeMutableBufferPointer { values in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                values.withMemoryRebound(to: UInt64.self) { keys in
+                    let sortedInScratch = OrderedKeys.sort(
+                        UnsafeMutableBufferPointer(rebasing: keys[0..<present]), scratch: UnsafeMutableBufferPointer(rebasing: scratch[0..<present]))
+                    for index in 0..<present {
+                        let key = sortedInScratch ? scratch[index] : keys[index]
+                        values[index] = Double(Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000)) / scale
+                    }
+                }
+            }
+        }
+        values.removeLast(n - present)
+        kindCounts[Int(ValueKind.present.rawValue)] = present
+        for kind in counts.indices { counts[kind] += kindCounts[kind] }
+        return true
+    }
+}

@@ -1,0 +1,197 @@
+/// One numeric feature's cells, kept in four bytes a cell while the column's values allow it, losslessly.
+///
+/// Feature columns mostly hold integers or decimals with a few fractional digits (counts, ages, amounts,
+/// rates rounded by the producer). While every value `v` of the column is exactly (bit for bit)
+/// `Double(m) / 10^e` for a 32-bit `m` and the column's exponent `e` in `0...9`, the column stores `m`; the
+/// exponent grows when a value needs more digits (the stored codes are rescaled), and the first value that
+/// fits no exponent turns the column into plain doubles for good. A value read back is therefore always the
+/// double that was parsed. Missing cells are reserved codes (`Int32.min + kind`) in the scaled form and
+/// NaNs carrying their kind (``ScoreTable/missing(_:)``) in the double form; reading either gives the NaN.
+public struct NumericColumn: Sendable, RandomAccessCollection {
+    /// Decimal scaled codes (empty once ``isScaled`` is false).
+    private var codes: [Int32] = []
+    /// Plain doubles (used once a value fits no decimal scale).
+    private var doubles: [Double] = []
+    /// True while the column is stored as scaled codes.
+    public private(set) var isScaled = true
+    /// The decimal exponent of the scaled codes: a cell's value is `code / 10^exponent`.
+    public private(set) var exponent = 0
+    /// The largest |code| stored, to know whether a larger exponent still fits.
+    private var largestMagnitude: UInt32 = 0
+
+    /// The largest exponent tried (powers of ten up to `10^22` are exact doubles; 32-bit codes of columns
+    /// with values near 1 run out of digits long before).
+    static let maximumExponent = 18
+    /// Codes below this are kept for cells that are not a scaled value: missing cells (`Int32.min + kind`)
+    /// and negative zero.
+    static let missingCeiling = Int32.min + 8
+    /// The code of `-0.0` (which `0 / 10^e` would turn into `+0.0`).
+    static let negativeZeroCode = Int32.min + 7
+    /// The largest magnitude a value's code may have (the smallest codes are kept for missing cells).
+    static let largestCode = UInt32(Int32.max - 8)
+
+    static let powersOfTen: [Double] = (0...maximumExponent).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { isScaled ? codes.count : doubles.count }
+
+    /// The stored form of a cell: the value, or the NaN carrying its missing kind (``ScoreTable/numericKind(_:)``).
+    @inline(__always)
+    public subscript(row: Int) -> Double {
+        isScaled ? Self.decode(codes[row], scale: Self.powersOfTen[exponent]) : doubles[row]
+    }
+
+    /// The codes and their scale (`10^exponent`) while the column is scaled.
+    var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, Self.powersOfTen[exponent]) : nil }
+
+    /// Bytes per cell in the current form (4 scaled, 8 double).
+    public var bytesPerCell: Int { isScaled ? 4 : 8 }
+
+    /// Reserves room for `rows` cells.
+    public mutating func reserveCapacity(_ rows: Int) {
+        if isScaled { codes.reserveCapacity(rows) } else { doubles.reserveCapacity(rows) }
+    }
+
+    /// Appends one stored cell: a value, or a NaN carrying its kind (``ScoreTable/missing(_:)``).
+    @inline(__always)
+    public mutating func append(_ stored: Double) {
+        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
+            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
+            codes.append(code)
+        } else {
+            appendSlowly(stored)
+        }
+    }
+
+    /// Appends stored cells in order.
+    public mutating func append(contentsOf stored: UnsafeBufferPointer<Double>) {
+        guard isScaled else {
+            doubles.append(contentsOf: stored)
+            return
+        }
+        let start = codes.count
+        let scale = Self.powersOfTen[exponent]
+        var written = 0
+        var largest = largestMagnitude
+        codes.append(contentsOf: repeatElement(0, count: stored.count))
+        codes.withUnsafeMutableBufferPointer { codes in
+            for value in stored {
+                guard let code = Self.code(ofStored: value, scale: scale) else { break }
+                largest = Swift.max(largest, Self.magnitude(of: code))
+                codes[start + written] = code
+                written += 1
+            }
+        }
+        largestMagnitude = largest
+        guard written < stored.count else { return }
+        codes.removeLast(stored.count - written)
+        for value in stored[written...] { append(value) }
+    }
+
+    /// Replaces the cell of `row` (a duplicate prediction id's later row).
+    public mutating func set(_ row: Int, _ stored: Double) {
+        if isScaled, Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) == nil { widen(toFit: stored) }
+        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
+            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
+            codes[row] = code
+        } else {
+            doubles[row] = stored
+        }
+    }
+
+    /// Calls `body` with the stored form of each of `rows`' cells, in order.
+    public func forEach<Rows: Collection>(rows: Rows, _ body: (Double) -> Void) where Rows.Element == Int32 {
+        if isScaled {
+            let scale = Self.powersOfTen[exponent]
+            codes.withUnsafeBufferPointer { codes in
+                for row in rows { body(Self.decode(codes[Int(row)], scale: scale)) }
+            }
+        } else {
+            doubles.withUnsafeBufferPointer { doubles in
+                for row in rows { body(doubles[Int(row)]) }
+            }
+        }
+    }
+
+    // MARK: - Encoding
+
+    @inline(__always)
+    static func decode(_ code: Int32, scale: Double) -> Double {
+        if code < missingCeiling {
+            if code == negativeZeroCode { return -0.0 }
+            return ScoreTable.missing(ValueKind(rawValue: UInt8(truncatingIfNeeded: code &- Int32.min)) ?? .nan)
+        }
+        return Double(code) / scale
+    }
+
+    /// The code of a stored cell at `scale` (`10^exponent`): the missing code of a NaN, else ``code(of:scale:)``.
+    @inline(__always)
+    static func code(ofStored stored: Double, scale: Double) -> Int32? {
+        if stored.isNaN { return Int32.min + Int32(ScoreTable.numericKind(stored).rawValue) }
+        if stored == 0, stored.sign == .minus { return negativeZeroCode }
+        return code(of: stored, scale: scale)
+    }
+
+    /// The magnitude of a value's code; 0 for the reserved codes.
+    @inline(__always)
+    static func magnitude(of code: Int32) -> UInt32 { code >= missingCeiling ? code.magnitude : 0 }
+
+    /// `m` with `Double(m) / scale` bit-identical to `value` and |m| within ``largestCode``, if any.
+    @inline(__always)
+    static func code(of value: Double, scale: Double) -> Int32? {
+        let scaled = (value * scale).rounded()
+        guard scaled.magnitude <= Double(largestCode) else { return nil }
+        let code = Int32(scaled)
+        guard (Double(code) / scale).bitPattern == value.bitPattern else { return nil }
+        return code
+    }
+
+    private mutating func appendSlowly(_ stored: Double) {
+        if isScaled { widen(toFit: stored) }
+        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
+            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
+            codes.append(code)
+        } else {
+            doubles.append(stored)
+        }
+    }
+
+    /// Raises the exponent to the smallest that fits `value` and every stored code, or turns the column
+    /// into doubles when there is none.
+    private mutating func widen(toFit value: Double) {
+        var candidate = exponent + 1
+        while candidate <= Self.maximumExponent {
+            let factor = Self.powersOfTen[candidate - exponent]
+            if Double(largestMagnitude) * factor > Double(Self.largestCode) { break }
+            if Self.code(of: value, scale: Self.powersOfTen[candidate]) != nil {
+                rescale(to: candidate)
+                return
+            }
+            candidate += 1
+        }
+        let scale = Self.powersOfTen[exponent]
+        doubles = []
+        doubles.reserveCapacity(Swift.max(codes.capacity, codes.count + 1))
+        for code in codes { doubles.append(Self.decode(code, scale: scale)) }
+        codes = []
+        isScaled = false
+    }
+
+    /// Multiplies every stored code by `10^(newExponent − exponent)` (it fits: see ``widen(toFit:)``).
+    private mutating func rescale(to newExponent: Int) {
+        let factor = Self.powersOfTen[newExponent - exponent]
+        if largestMagnitude > 0 {
+            // Every code times the factor fits (the largest does); zeros stay zeros.
+            let integerFactor = Int32(factor)
+            codes.withUnsafeMutableBufferPointer { codes in
+                for index in codes.indices where codes[index] >= Self.missingCeiling { codes[index] &*= integerFactor }
+            }
+            largestMagnitude = UInt32(Double(largestMagnitude) * factor)
+        }
+        exponent = newExponent
+    }
+}
