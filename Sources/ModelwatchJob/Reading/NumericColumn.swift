@@ -2,7 +2,7 @@
 ///
 /// Feature columns mostly hold integers or decimals with a few fractional digits (counts, ages, amounts,
 /// rates rounded by the producer). While every value `v` of the column is exactly (bit for bit)
-/// `Double(m) / 10^e` for a 32-bit `m` and the column's exponent `e` in `0...9`, the column stores `m`; the
+/// `Double(m) / 10^e` for a 32-bit `m` and the column's exponent `e` in `0...18`, the column stores `m`; the
 /// exponent grows when a value needs more digits (the stored codes are rescaled), and the first value that
 /// fits no exponent turns the column into plain doubles for good. A value read back is therefore always the
 /// double that was parsed. Missing cells are reserved codes (`Int32.min + kind`) in the scaled form and
