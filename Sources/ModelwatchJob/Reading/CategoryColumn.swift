@@ -34,8 +34,8 @@ public struct CategoryColumn: Sendable {
     /// Appends a cell: `code` when `kind` is present (the code is ignored otherwise).
     @inline(__always)
     public mutating func append(code: Int, kind: ValueKind) {
-        if isNarrow, kind != .present || code < Int(Self.narrowMissing) {
-            narrow.append(kind == .present ? UInt16(truncatingIfNeeded: code) : Self.narrowMissing + UInt16(kind.rawValue))
+        if isNarrow, let cell = Self.narrowCell(code: code, kind: kind) {
+            narrow.append(cell)
         } else {
             if isNarrow { widen() }
             wide.append(Self.wideCode(code: code, kind: kind))
@@ -52,14 +52,8 @@ public struct CategoryColumn: Sendable {
         var written = 0
         narrow.append(contentsOf: repeatElement(0, count: count))
         narrow.withUnsafeMutableBufferPointer { cells in
-            while written < count {
-                let kind = kinds[written], code = codes[written]
-                if kind == .present {
-                    guard code < Int(Self.narrowMissing) else { break }
-                    cells[start + written] = UInt16(truncatingIfNeeded: code)
-                } else {
-                    cells[start + written] = Self.narrowMissing + UInt16(kind.rawValue)
-                }
+            while written < count, let cell = Self.narrowCell(code: codes[written], kind: kinds[written]) {
+                cells[start + written] = cell
                 written += 1
             }
         }
@@ -70,10 +64,10 @@ public struct CategoryColumn: Sendable {
 
     /// Replaces the cell of `row` (a duplicate prediction id's later row).
     public mutating func set(_ row: Int, code: Int, kind: ValueKind) {
-        if isNarrow, kind == .present, code >= Int(Self.narrowMissing) { widen() }
-        if isNarrow {
-            narrow[row] = kind == .present ? UInt16(truncatingIfNeeded: code) : Self.narrowMissing + UInt16(kind.rawValue)
+        if isNarrow, let cell = Self.narrowCell(code: code, kind: kind) {
+            narrow[row] = cell
         } else {
+            if isNarrow { widen() }
             wide[row] = Self.wideCode(code: code, kind: kind)
         }
     }
@@ -106,6 +100,13 @@ public struct CategoryColumn: Sendable {
     @inline(__always)
     private static func widened(_ cell: UInt16) -> UInt32 {
         cell < narrowMissing ? UInt32(cell) : wideMissing + UInt32(cell - narrowMissing)
+    }
+
+    /// The two-byte cell of `code` or a missing `kind`; nil when the code needs four bytes.
+    @inline(__always)
+    private static func narrowCell(code: Int, kind: ValueKind) -> UInt16? {
+        if kind != .present { return narrowMissing + UInt16(kind.rawValue) }
+        return code < Int(narrowMissing) ? UInt16(truncatingIfNeeded: code) : nil
     }
 
     @inline(__always)

@@ -42,11 +42,14 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// The stored form of a cell: the value, or the NaN carrying its missing kind (``ScoreTable/numericKind(_:)``).
     @inline(__always)
     public subscript(row: Int) -> Double {
-        isScaled ? Self.decode(codes[row], scale: Self.powersOfTen[exponent]) : doubles[row]
+        isScaled ? Self.decode(codes[row], scale: scale) : doubles[row]
     }
 
-    /// The codes and their scale (`10^exponent`) while the column is scaled.
-    var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, Self.powersOfTen[exponent]) : nil }
+    /// `10^exponent`: a scaled cell's value is its code divided by this.
+    private var scale: Double { Self.powersOfTen[exponent] }
+
+    /// The codes and their scale while the column is scaled.
+    var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, scale) : nil }
 
     /// Bytes per cell in the current form (4 scaled, 8 double).
     public var bytesPerCell: Int { isScaled ? 4 : 8 }
@@ -59,12 +62,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// Appends one stored cell: a value, or a NaN carrying its kind (``ScoreTable/missing(_:)``).
     @inline(__always)
     public mutating func append(_ stored: Double) {
-        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
-            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
-            codes.append(code)
-        } else {
-            appendSlowly(stored)
-        }
+        if let code = fittedCode(stored) { codes.append(code) } else { doubles.append(stored) }
     }
 
     /// Appends stored cells in order.
@@ -74,7 +72,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
             return
         }
         let start = codes.count
-        let scale = Self.powersOfTen[exponent]
+        let scale = self.scale
         var written = 0
         var largest = largestMagnitude
         codes.append(contentsOf: repeatElement(0, count: stored.count))
@@ -94,19 +92,13 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
 
     /// Replaces the cell of `row` (a duplicate prediction id's later row).
     public mutating func set(_ row: Int, _ stored: Double) {
-        if isScaled, Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) == nil { widen(toFit: stored) }
-        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
-            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
-            codes[row] = code
-        } else {
-            doubles[row] = stored
-        }
+        if let code = fittedCode(stored) { codes[row] = code } else { doubles[row] = stored }
     }
 
     /// Calls `body` with the stored form of each of `rows`' cells, in order.
     public func forEach<Rows: Collection>(rows: Rows, _ body: (Double) -> Void) where Rows.Element == Int32 {
         if isScaled {
-            let scale = Self.powersOfTen[exponent]
+            let scale = self.scale
             codes.withUnsafeBufferPointer { codes in
                 for row in rows { body(Self.decode(codes[Int(row)], scale: scale)) }
             }
@@ -150,14 +142,19 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         return code
     }
 
-    private mutating func appendSlowly(_ stored: Double) {
-        if isScaled { widen(toFit: stored) }
-        if isScaled, let code = Self.code(ofStored: stored, scale: Self.powersOfTen[exponent]) {
-            largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code))
-            codes.append(code)
-        } else {
-            doubles.append(stored)
+    /// The code of `stored` at the column's scale, first raising the exponent or turning the column into
+    /// doubles when it does not fit; nil once the column holds doubles.
+    @inline(__always)
+    private mutating func fittedCode(_ stored: Double) -> Int32? {
+        guard isScaled else { return nil }
+        var code = Self.code(ofStored: stored, scale: scale)
+        if code == nil {
+            widen(toFit: stored)
+            guard isScaled else { return nil }
+            code = Self.code(ofStored: stored, scale: scale)
         }
+        if let code { largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code)) }
+        return code
     }
 
     /// Raises the exponent to the smallest that fits `value` and every stored code, or turns the column
@@ -173,7 +170,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
             }
             candidate += 1
         }
-        let scale = Self.powersOfTen[exponent]
+        let scale = self.scale
         doubles = []
         doubles.reserveCapacity(Swift.max(codes.capacity, codes.count + 1))
         for code in codes { doubles.append(Self.decode(code, scale: scale)) }
