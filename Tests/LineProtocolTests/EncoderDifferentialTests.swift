@@ -9,6 +9,16 @@ private func firstDifference(_ output: [UInt8], _ expected: [UInt8]) -> Int? {
     return (0..<common).first { output[$0] != expected[$0] } ?? common
 }
 
+/// 5,000 random points from `seed`, and their bytes and statistics encoded one by one.
+private func pointsEncodedOneByOne(seed: UInt64) -> (points: [Point], bytes: [UInt8], statistics: EncodingStatistics) {
+    var random = RandomPoints(seed: seed)
+    let points = (0..<5_000).map { _ in random.point() }
+    var encoder = LineProtocolEncoder()
+    var bytes: [UInt8] = []
+    for point in points { encoder.encode(point, into: &bytes) }
+    return (points, bytes, encoder.statistics)
+}
+
 @Suite("Line protocol encoder against the reference")
 struct EncoderDifferentialTests {
     @Test("random points: the same bytes and statistics as the reference", arguments: [UInt64(1), 2, 3])
@@ -40,25 +50,17 @@ struct EncoderDifferentialTests {
 
     @Test("concurrent chunks encode as the points one by one", arguments: [0, 1, 2, 7, 64, 10_000])
     func concurrentChunks(chunkCount: Int) {
-        var points = RandomPoints(seed: 5)
-        let batch = (0..<5_000).map { _ in points.point() }
-        var oneByOne = LineProtocolEncoder()
-        var expected: [UInt8] = []
-        for point in batch { oneByOne.encode(point, into: &expected) }
+        let expected = pointsEncodedOneByOne(seed: 5)
         var encoder = LineProtocolEncoder()
-        #expect(firstDifference(encoder.encode(batch, chunks: chunkCount), expected) == nil)
-        #expect(encoder.statistics == oneByOne.statistics)
+        #expect(firstDifference(encoder.encode(expected.points, chunks: chunkCount), expected.bytes) == nil)
+        #expect(encoder.statistics == expected.statistics)
     }
 
     @Test("a batch encodes as its points one by one")
     func batch() {
-        var points = RandomPoints(seed: 4)
-        let batch = (0..<5_000).map { _ in points.point() }
-        var oneByOne = LineProtocolEncoder()
-        var expected: [UInt8] = []
-        for point in batch { oneByOne.encode(point, into: &expected) }
+        let expected = pointsEncodedOneByOne(seed: 4)
         var encoder = LineProtocolEncoder()
-        #expect(firstDifference(encoder.encode(batch), expected) == nil)
-        #expect(encoder.statistics == oneByOne.statistics)
+        #expect(firstDifference(encoder.encode(expected.points), expected.bytes) == nil)
+        #expect(encoder.statistics == expected.statistics)
     }
 }

@@ -58,6 +58,11 @@ func makePoints(_ count: Int) -> [Point] {
     return points
 }
 
+/// FNV-1a of the output, so runs can be compared byte for byte.
+func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+    bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
 let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 1_000_000
 let points = makePoints(count)
 var best = Double.infinity
@@ -73,7 +78,7 @@ for _ in 0..<3 {
     best = min(best, seconds)
     bytes = buffer.count
     precondition(encoder.statistics.encodedPoints == count)
-    digest = buffer.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }  // FNV-1a of the output
+    digest = fnv1a(buffer)
 }
 // The same points encoded concurrently (LineProtocolEncoder.encode(_:chunks:)): four chunks per core.
 let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -84,6 +89,6 @@ for _ in 0..<3 {
     let buffer = encoder.encode(points, chunks: 4 * cores)
     bestParallel = min(bestParallel, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     precondition(encoder.statistics.encodedPoints == count)
-    precondition(buffer.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } == digest, "concurrent output differs")
+    precondition(fnv1a(buffer) == digest, "concurrent output differs")
 }
 print("{\"lines\": \(count), \"bytes\": \(bytes), \"seconds\": \(best), \"lines_per_second\": \(Double(count) / best), \"mb_per_second\": \(Double(bytes) / best / 1e6), \"fnv1a\": \"\(String(digest, radix: 16))\", \"cores\": \(cores), \"seconds_parallel\": \(bestParallel), \"lines_per_second_parallel\": \(Double(count) / bestParallel), \"mb_per_second_parallel\": \(Double(bytes) / bestParallel / 1e6)}")
