@@ -1,8 +1,20 @@
 /// Fills the projected slots from CSV fields.
 struct CSVProjectionSink: CSVFieldSink {
     let columnToSlot: UnsafePointer<Int>
+    /// Per header column: whether it fills a slot read as a number.
+    let columnIsNumber: UnsafePointer<Bool>
     let headerCount: Int
     let slots: UnsafeMutablePointer<FieldSlot>
+
+    @inline(__always)
+    func wantsNumber(_ index: Int) -> Bool {
+        index < headerCount && columnIsNumber[index]
+    }
+
+    @inline(__always)
+    mutating func number(_ index: Int, start: Int, end: Int, value: Double) {
+        slots[columnToSlot[index]] = FieldSlot(kind: FieldSlot.number, offset: start, length: end - start, number: value)
+    }
 
     @inline(__always)
     mutating func field(_ index: Int, start: Int, end: Int, quoted: Bool, escaped: Bool) {
@@ -23,6 +35,12 @@ struct CSVHeaderSink: CSVFieldSink {
     mutating func field(_ index: Int, start: Int, end: Int, quoted: Bool, escaped: Bool) {
         fields.append((start, end, escaped))
     }
+
+    func wantsNumber(_ index: Int) -> Bool { false }
+
+    mutating func number(_ index: Int, start: Int, end: Int, value: Double) {
+        fields.append((start, end, false))
+    }
 }
 
 extension RecordReader {
@@ -32,7 +50,7 @@ extension RecordReader {
             guard try readCSVHeader() else { return nil }
         }
         let headerCount = header?.count ?? 0
-        var sink = CSVProjectionSink(columnToSlot: columnToSlot, headerCount: headerCount, slots: slots)
+        var sink = CSVProjectionSink(columnToSlot: columnToSlot, columnIsNumber: columnIsNumber, headerCount: headerCount, slots: slots)
         while position < input.count {
             let recordStart = position
             let recordLine = line
@@ -163,11 +181,15 @@ extension RecordReader {
             columnToSlot.deallocate()
             columnToSlot = .allocate(capacity: max(names.count, 1))
             columnToSlot.initialize(repeating: -1, count: max(names.count, 1))
+            columnIsNumber.deallocate()
+            columnIsNumber = .allocate(capacity: max(names.count, 1))
+            columnIsNumber.initialize(repeating: false, count: max(names.count, 1))
             for (slot, wanted) in uniqueColumns.enumerated() {
                 guard let headerIndex = names.firstIndex(of: wanted) else {
                     throw .missingColumn(name: wanted, source: source, available: names)
                 }
                 columnToSlot[headerIndex] = slot
+                columnIsNumber[headerIndex] = slotIsNumber[slot]
             }
             line += countLineFeeds(from: recordStart, to: next)
             position = next

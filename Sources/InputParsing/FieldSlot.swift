@@ -5,6 +5,8 @@ struct FieldSlot {
     /// Byte offset into the input buffer (or the scratch buffer for `textInScratch`).
     var offset: Int
     var length: Int
+    /// The value of a ``number`` slot.
+    var number: Double = 0
 
     static let null: UInt8 = 0
     static let empty: UInt8 = 1
@@ -15,4 +17,6 @@ struct FieldSlot {
     static let textNeedsUnescape: UInt8 = 4
     /// JSON string with backslash escapes still to be unescaped (transient).
     static let jsonNeedsUnescape: UInt8 = 5
+    /// CSV text that is a plain decimal, already parsed into ``number`` (the bytes are still in the input).
+    static let number: UInt8 = 6
 }

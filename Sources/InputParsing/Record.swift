@@ -49,7 +49,7 @@ public struct Record {
     /// The value parsed with `parseDouble`; nil for `null`, `empty` or non-numeric text.
     @inline(__always)
     public func double(_ column: Int) -> Double? {
-        withBytes(column) { parseDouble($0) }
+        number(column).value
     }
 
     /// The kind of column `column` and, for text, the value parsed with `parseDouble` (nil when it is not a
@@ -57,6 +57,7 @@ public struct Record {
     @inline(__always)
     public func number(_ column: Int) -> (kind: FieldKind, value: Double?) {
         let slot = slot(column)
+        if slot.kind == FieldSlot.number { return (.text, slot.number) }
         let kind = FieldKind(rawValue: min(slot.kind, FieldSlot.text))!
         guard kind == .text else { return (kind, nil) }
         let base = slot.kind == FieldSlot.textInScratch ? scratch : input

@@ -55,6 +55,10 @@ public final class RecordReader {
     public internal(set) var header: [String]?
     /// For each header column, the slot it fills or -1.
     var columnToSlot: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    /// For each header column, whether its slot is read as a number.
+    var columnIsNumber: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
+    /// Per slot: whether its column was named in `numberColumns`.
+    let slotIsNumber: [Bool]
 
     // JSON Lines state
     /// Offset from which to continue looking for the end of the current line.
@@ -66,7 +70,10 @@ public final class RecordReader {
 
     /// Creates a reader projecting `columns` (names; duplicates allowed) from input of `format`. `startLine`
     /// is the line number of the first byte fed (for reading a file from the middle, header bytes first).
-    public init(format: InputFormat, columns: [String], source: String, startLine: Int = 1) {
+    /// `numberColumns` (indices into `columns`) are the columns the caller reads with ``Record/number(_:)``: in
+    /// CSV, a plain decimal there is parsed while the record is scanned, in the same pass over its bytes, and
+    /// `number` returns it; the result is the same either way.
+    public init(format: InputFormat, columns: [String], source: String, startLine: Int = 1, numberColumns: [Int] = []) {
         self.line = startLine
         self.format = format
         self.columns = columns
@@ -89,6 +96,9 @@ public final class RecordReader {
             }
         }
         uniqueColumns = unique
+        var slotIsNumber = [Bool](repeating: false, count: unique.count)
+        for column in numberColumns where columns.indices.contains(column) { slotIsNumber[indices[column]] = true }
+        self.slotIsNumber = slotIsNumber
         slots = .allocate(capacity: max(unique.count, 1))
         slots.initialize(repeating: FieldSlot(kind: FieldSlot.null, offset: 0, length: 0), count: max(unique.count, 1))
         slotIndex = .allocate(capacity: max(columns.count, 1))
@@ -110,6 +120,7 @@ public final class RecordReader {
         slots.deallocate()
         slotIndex.deallocate()
         columnToSlot.deallocate()
+        columnIsNumber.deallocate()
         nameOffsets.deallocate()
         nameLengths.deallocate()
     }

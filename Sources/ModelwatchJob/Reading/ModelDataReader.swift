@@ -163,7 +163,7 @@ struct ModelDataReader {
                 guard let remainder = outcome.resume else { continue }
                 resume = remainder
             }
-            try FileRecords.stream(path: path, format: source.format, columns: columns, key: key, resume: resume, onRecord: { record in
+            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1

@@ -278,7 +278,7 @@ private struct BlockJob: @unchecked Sendable {
         block.start = nominalStart + start
         block.lineFeeds = bytes[start..<end].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
 
-        let reader = RecordReader(format: format, columns: parser.columns, source: path)
+        let reader = RecordReader(format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns)
         reader.feed(header)
         var batch = ingestion.takeBatch()
         var lastWasOpenQuote = false

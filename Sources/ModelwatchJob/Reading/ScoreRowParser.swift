@@ -16,6 +16,9 @@ struct ScoreRowParser: Sendable {
 
     /// The projected columns, in the order the parser indexes them.
     let columns: [String]
+    /// The projected columns read as numbers (the score and the numeric features), for
+    /// ``RecordReader/init(format:columns:source:startLine:numberColumns:)``.
+    var numberColumns: [Int] { [2] + Array(numericStart..<(numericStart + numericCount)) }
     private let source: ScoreSource
     private let range: TimeRange
     private let timeUnit: TimestampUnit
