@@ -8,13 +8,23 @@ import Glibc
 /// Open addressing over 64-bit hashes of the bytes; keys are kept in one contiguous byte arena and compared on a
 /// hash match, so collisions never merge two keys. This is the reader's hottest structure: one lookup per
 /// score row, label row and categorical cell.
+///
+/// While every key has the same length (prediction ids usually do), key `i` is at `i × length` in the arena and
+/// no offsets are kept: a lookup in a table far larger than the caches then misses the cache once fewer (the
+/// slot and the key, not the slot, the offset and the key), and the offsets' eight bytes a key are saved.
 struct ByteKeyIndex: Sendable {
     /// Per slot: 0 when empty, else (upper 32 bits of the hash) << 32 | (index + 1), so a probe rejects
     /// most non-matching entries without touching the key arena.
     private var slots: [UInt64]
-    private var offsets: [Int] = [0]
+    /// Where each key starts in the arena, and where the next would (`count + 1` entries); only while the
+    /// keys' lengths differ (``uniformLength`` nil).
+    private var offsets: [Int] = []
+    /// The length of every key while they all have the same one (and before the first key).
+    private var uniformLength: Int? = 0
     private var arena: [UInt8] = []
     private var mask: Int
+    /// Number of distinct keys.
+    private(set) var count = 0
 
     init(capacity: Int = 64) {
         var size = 16
@@ -29,12 +39,22 @@ struct ByteKeyIndex: Sendable {
 
     /// Sizes the table for `keys` keys so it does not rehash while they are inserted.
     mutating func reserveCapacity(_ keys: Int) {
-        offsets.reserveCapacity(keys + 1)
         while !Self.fits(keys, in: slots.count) { grow() }
     }
 
-    /// Number of distinct keys.
-    var count: Int { offsets.count - 1 }
+    /// Where key `index` starts in the arena.
+    @inline(__always)
+    private func start(of index: Int) -> Int {
+        if let uniformLength { return index &* uniformLength }
+        return offsets[index]
+    }
+
+    /// The arena range of key `index`.
+    @inline(__always)
+    private func range(of index: Int) -> Range<Int> {
+        if let uniformLength { return index &* uniformLength..<(index &+ 1) &* uniformLength }
+        return offsets[index]..<offsets[index + 1]
+    }
 
     /// A 64-bit hash of `bytes`: eight bytes at a time, each word folded in with a multiply, and a final
     /// avalanche (the splitmix64 finaliser), so both the low bits (the slot) and the high bits (the tag) vary.
@@ -95,7 +115,7 @@ struct ByteKeyIndex: Sendable {
     func touch(_ hash: UInt64) -> UInt64 {
         let entry = slots[Int(truncatingIfNeeded: hash) & mask]
         guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return entry }
-        let offset = offsets[Int(entry & 0xFFFF_FFFF) - 1]
+        let offset = start(of: Int(entry & 0xFFFF_FFFF) - 1)
         return entry &+ UInt64(truncatingIfNeeded: offset) &+ (offset < arena.count ? UInt64(arena[offset]) : 0)
     }
 
@@ -114,8 +134,19 @@ struct ByteKeyIndex: Sendable {
         if let existing = find(bytes, hash: hash) { return (existing, false) }
         if !Self.fits(count + 1, in: slots.count) { grow() }
         let index = count
+        if uniformLength != bytes.count && index > 0 {
+            if let uniformLength {
+                // The first key of another length: from now on every key's start is kept.
+                offsets = (0...index).map { $0 * uniformLength }
+                offsets.reserveCapacity(slots.count * 3 / 4 + 1)
+            }
+            uniformLength = nil
+        } else if index == 0 {
+            uniformLength = bytes.count
+        }
         arena.append(contentsOf: bytes)
-        offsets.append(arena.count)
+        if uniformLength == nil { offsets.append(arena.count) }
+        count += 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Self.entry(hash: hash, index: index)
@@ -124,7 +155,7 @@ struct ByteKeyIndex: Sendable {
 
     /// The key at `index`, as a String.
     func key(_ index: Int) -> String {
-        arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]]), as: UTF8.self) }
+        arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range(of: index)]), as: UTF8.self) }
     }
 
     /// Every key, in index order.
@@ -132,8 +163,8 @@ struct ByteKeyIndex: Sendable {
 
     @inline(__always)
     private func equals(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let start = offsets[index]
-        let length = offsets[index + 1] - start
+        let keyRange = range(of: index)
+        let start = keyRange.lowerBound, length = keyRange.count
         guard length == bytes.count else { return false }
         guard length > 0 else { return true }
         return arena.withUnsafeBytes { stored in
@@ -161,7 +192,7 @@ struct ByteKeyIndex: Sendable {
         mask = size - 1
         arena.withUnsafeBytes { keys in
             for index in 0..<count {
-                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: keys[offsets[index]..<offsets[index + 1]]))
+                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: keys[range(of: index)]))
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
                 slots[slot] = Self.entry(hash: hash, index: index)

@@ -1,0 +1,61 @@
+@testable import ModelwatchJob
+import Testing
+import TestSupport
+
+/// `ByteKeyIndex` keeps no offsets while its keys have one length, and switches to offsets at the first key of
+/// another: lookups, keys and indices must be the same whichever way the keys are stored.
+@Suite("ByteKeyIndex")
+struct ByteKeyIndexTests {
+    /// Inserts `keys` in order (duplicates allowed) and checks every answer against a dictionary.
+    static func check(_ keys: [String], reserving reserved: Int? = nil) {
+        var index = ByteKeyIndex()
+        if let reserved { index.reserveCapacity(reserved) }
+        var expected: [String: Int] = [:]
+        var order: [String] = []
+        for key in keys {
+            let result = key.withBytes { index.findOrInsert($0, hash: ByteKeyIndex.hash($0)) }
+            if let known = expected[key] {
+                #expect(result.index == known && !result.inserted, "\(key)")
+            } else {
+                #expect(result.index == order.count && result.inserted, "\(key)")
+                expected[key] = order.count
+                order.append(key)
+            }
+        }
+        #expect(index.count == order.count)
+        #expect(index.keys == order)
+        for (key, position) in expected {
+            #expect(key.withBytes { index.find($0, hash: ByteKeyIndex.hash($0)) } == position, "\(key)")
+        }
+        for absent in ["", "p000000000000", "p00000000000x", "zz"] where expected[absent] == nil {
+            #expect(absent.withBytes { index.find($0, hash: ByteKeyIndex.hash($0)) } == nil, "\(absent)")
+        }
+    }
+
+    static func ids(_ range: Range<Int>) -> [String] { range.map { "p" + String(100_000_000_000 + $0).dropFirst() } }
+
+    @Test("keys of one length, then another at the start, the middle or after the table grew", arguments: [0, 1, 7, 500, 5_000])
+    func lengthChanges(at position: Int) {
+        var keys = Self.ids(0..<6_000)
+        keys.insert("short", at: position)
+        keys.insert("a much longer key than the others", at: position + 2)
+        Self.check(keys + Self.ids(0..<100) + ["short"])
+        Self.check(keys, reserving: 10_000)
+    }
+
+    @Test("one length throughout, with duplicates", arguments: [1, 8, 12, 16, 40])
+    func uniform(length: Int) {
+        var generator = SplitMix64(seed: UInt64(length))
+        let keys = (0..<3_000).map { _ in
+            String((0..<length).map { _ in Character(UnicodeScalar(UInt8.random(in: 97...100, using: &generator))) })
+        }
+        Self.check(keys)
+    }
+
+    @Test("the empty key, alone and among others")
+    func emptyKey() {
+        Self.check(["", "", ""])
+        Self.check(["", "a", "", "bc", "a"])
+        Self.check(["a", "", "b"])
+    }
+}
