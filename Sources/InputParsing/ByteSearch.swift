@@ -45,3 +45,24 @@ func firstIndex(of byte: UInt8, in bytes: UnsafePointer<UInt8>, from: Int, end: 
     while index < end && bytes[index] != byte { index &+= 1 }
     return index
 }
+
+/// How many times `byte` occurs in `bytes` (eight bytes at a time).
+public func occurrences(of byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Int {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+    let pattern = SWAR.broadcast(byte)
+    let low: UInt64 = ~SWAR.highBits
+    var count = 0
+    var index = 0
+    while index &+ 8 <= bytes.count {
+        // Exact per lane: a lane of `x` is zero exactly when its high bit stays clear in `nonZero`.
+        let x = SWAR.load(base + index) ^ pattern
+        let nonZero = ((x & low) &+ low) | x
+        count &+= (~nonZero & SWAR.highBits).nonzeroBitCount
+        index &+= 8
+    }
+    while index < bytes.count {
+        if base[index] == byte { count &+= 1 }
+        index &+= 1
+    }
+    return count
+}

@@ -276,7 +276,7 @@ private struct BlockJob: @unchecked Sendable {
             start = bytes[0..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
         }
         block.start = nominalStart + start
-        block.lineFeeds = bytes[start..<end].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        block.lineFeeds = bytes.withUnsafeBytes { occurrences(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
 
         let reader = RecordReader(format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns)
         reader.feed(header)
