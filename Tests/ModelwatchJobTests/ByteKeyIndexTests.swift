@@ -58,4 +58,21 @@ struct ByteKeyIndexTests {
         Self.check(["", "a", "", "bc", "a"])
         Self.check(["a", "", "b"])
     }
+
+    @Test("a key that differs in any one byte is not found, even under the stored key's hash", arguments: Array(1...24) + [40])
+    func differsInOneByte(length: Int) {
+        var generator = SplitMix64(seed: UInt64(length))
+        let key = (0..<length).map { _ in UInt8.random(in: 97...122, using: &generator) }
+        var index = ByteKeyIndex()
+        let hash = key.withUnsafeBytes { ByteKeyIndex.hash($0) }
+        _ = key.withUnsafeBytes { index.findOrInsert($0, hash: hash) }
+        #expect(key.withUnsafeBytes { index.find($0, hash: hash) } == 0)
+        for position in 0..<length {
+            var other = key
+            other[position] ^= 0x20
+            // Looked up with the stored key's hash, so the slot's tag matches and only the bytes tell them apart.
+            #expect(other.withUnsafeBytes { index.find($0, hash: hash) } == nil, "length \(length), position \(position)")
+        }
+        #expect(key.dropLast().withUnsafeBytes { index.find($0, hash: hash) } == nil)
+    }
 }

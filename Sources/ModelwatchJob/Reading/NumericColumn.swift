@@ -135,9 +135,11 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// `m` with `Double(m) / scale` bit-identical to `value` and |m| within ``largestCode``, if any.
     @inline(__always)
     static func code(of value: Double, scale: Double) -> Int32? {
-        let scaled = (value * scale).rounded()
+        let scaled = value * scale
         guard scaled.magnitude <= Double(largestCode) else { return nil }
-        let code = Int32(scaled)
+        // Rounded half away from zero by truncating; where adding the half is itself rounded (not within 1e-6 of
+        // an integer, so no code fits anyway) the check below fails the same way.
+        let code = Int32(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
         guard (Double(code) / scale).bitPattern == value.bitPattern else { return nil }
         return code
     }
