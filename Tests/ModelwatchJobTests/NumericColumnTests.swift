@@ -147,6 +147,33 @@ private extension String {
         #expect(counts == expected.counts)
     }
 
+    /// Spans of codes around the counting sort's limits: one value, a few, up to `countingSortLimit` (counted) and
+    /// one more (radix), and a span wider than twice the cells (radix).
+    @Test(arguments: [(span: 1, rows: 300), (span: 2, rows: 300), (span: 1_000, rows: 20_000), (span: 1 << 18, rows: 300_000),
+                      ((1 << 18) + 1, 300_000), (span: 900, rows: 400), (span: 5, rows: 0)])
+    func narrowSpansSortExactlyLikeTheirValues(size: (span: Int, rows: Int)) {
+        var random = SplitMix64(seed: UInt64(size.span))
+        var column = NumericColumn()
+        let offset = -Int64(size.span / 3)  // both signs
+        for row in 0..<size.rows {
+            if random.next(below: 20) == 0 {
+                column.append(ScoreTable.missing([ValueKind.null, .empty, .nan, .infinite, .invalid][random.next(below: 5)]))
+            } else {
+                // The two ends of the span once each, so the span is exactly `span` codes.
+                let code = row == 0 ? offset : row == 1 ? offset + Int64(size.span) - 1 : offset + Int64(random.next(below: size.span))
+                column.append(Double(code) / 100)
+            }
+        }
+        let rows = (0..<size.rows).map { _ in Int32(random.next(below: size.rows)) } + [0, 1].prefix(size.rows)
+        var values: [Double] = []
+        var counts = [Int](repeating: 0, count: 6)
+        var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into the counts
+        #expect(column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch))
+        let expected = reference(column, rows: rows)
+        #expect(values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(counts == expected.counts)
+    }
+
     @Test func doublesAndNegativeZerosLeaveItToTheDoublePath() {
         var doubles = NumericColumn()
         for value in [1.0, .pi] { doubles.append(value) }

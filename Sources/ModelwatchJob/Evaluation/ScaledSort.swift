@@ -1,10 +1,17 @@
 import OrderedKeys
 
 extension NumericColumn {
+    /// The most buckets a counting sort of codes uses (2 MiB of counts).
+    static let countingSortLimit = 1 << 18
+
     /// Gathers the present values of `rows` into `values` in ascending order and counts each cell by kind
     /// (`counts[kind.rawValue]`), sorting the column's 32-bit decimal codes rather than doubles: the codes
     /// order like their values, and their keys share the upper four bytes, which the radix sort skips (half
     /// the passes of a sort of doubles). `scratch` is the sort's second buffer.
+    ///
+    /// When the codes span few values (at most ``countingSortLimit``, and not many more than there are cells:
+    /// counts, ages, flags, decimals of a few digits), they are counted instead, one bucket per code, and each
+    /// distinct value is decoded once; the result is the same.
     ///
     /// Returns false, with `values` and `counts` unchanged, when the column holds doubles or one of the rows
     /// is a negative zero (a stable sort of doubles keeps signed zeros in row order; codes cannot).
@@ -17,13 +24,17 @@ extension NumericColumn {
         var kindCounts = [Int](repeating: 0, count: counts.count)
         var present = 0
         var sawNegativeZero = false
+        var smallestKey = UInt64.max, largestKey: UInt64 = 0
         codes.withUnsafeBufferPointer { codes in
             values.withUnsafeMutableBufferPointer { values in
                 values.withMemoryRebound(to: UInt64.self) { keys in
                     for row in rows {
                         let code = codes[Int(row)]
                         if code >= Self.missingCeiling {
-                            keys[present] = UInt64(UInt32(bitPattern: code) ^ 0x8000_0000)
+                            let key = UInt64(UInt32(bitPattern: code) ^ 0x8000_0000)
+                            keys[present] = key
+                            smallestKey = Swift.min(smallestKey, key)
+                            largestKey = Swift.max(largestKey, key)
                             present &+= 1
                         } else if code == Self.negativeZeroCode {
                             sawNegativeZero = true
@@ -38,9 +49,27 @@ extension NumericColumn {
             values.removeAll(keepingCapacity: true)
             return false
         }
+        let distinctCodes = present > 0 ? Int(largestKey - smallestKey) + 1 : 0
         values.withUnsafeMutableBufferPointer { values in
             scratch.withUnsafeMutableBufferPointer { scratch in
                 values.withMemoryRebound(to: UInt64.self) { keys in
+                    if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present) {
+                        // Counted into the scratch buffer (at least `present` long), then written out bucket by
+                        // bucket over the keys, which are no longer needed.
+                        let buckets = UnsafeMutableBufferPointer(rebasing: scratch[0..<distinctCodes])
+                        buckets.update(repeating: 0)
+                        for index in 0..<present { buckets[Int(keys[index] &- smallestKey)] &+= 1 }
+                        var position = 0
+                        for bucket in 0..<distinctCodes where buckets[bucket] > 0 {
+                            let key = smallestKey &+ UInt64(bucket)
+                            let value = Double(Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000)) / scale
+                            for _ in 0..<Int(buckets[bucket]) {
+                                values[position] = value
+                                position &+= 1
+                            }
+                        }
+                        return
+                    }
                     let sortedInScratch = OrderedKeys.sort(
                         UnsafeMutableBufferPointer(rebasing: keys[0..<present]), scratch: UnsafeMutableBufferPointer(rebasing: scratch[0..<present]))
                     for index in 0..<present {
