@@ -217,20 +217,25 @@ struct ModelDataReader {
         let source = model.labels
         let key = "models[\(model.name)].labels"
         let rows = LabelRows(source, timeUnit: unit(source.timestampUnit))
-        var parsed = ParsedLabels()
+        let paths = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
         let limit = sampleLimit
-        func reject(_ message: String) {
-            parsed.rejectedCount += 1
-            if parsed.rejections.count < limit { parsed.rejections.append(message) }
-        }
-        for path in try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? [] {
-            try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, onRecord: { record in
-                parsed.rowsRead += 1
-                rows.parse(record, location: path, reject: reject) { parsed.append(idBytes: $0, label: $1, timeMs: $2) }
-            }, onRowError: { error in
-                parsed.rowsRead += 1
-                reject(error.description)
-            })
+        var parsed = ParsedLabels()
+        // Reached through a pointer: the closures below capture it, and every access to a captured variable
+        // would be checked for exclusivity at run time, several times a label row.
+        try withUnsafeMutablePointer(to: &parsed) { parsed throws(JobError) in
+            func reject(_ message: String) {
+                parsed.pointee.rejectedCount += 1
+                if parsed.pointee.rejections.count < limit { parsed.pointee.rejections.append(message) }
+            }
+            for path in paths {
+                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, onRecord: { record in
+                    parsed.pointee.rowsRead += 1
+                    rows.parse(record, location: path, reject: reject) { parsed.pointee.append(idBytes: $0, label: $1, timeMs: $2) }
+                }, onRowError: { error in
+                    parsed.pointee.rowsRead += 1
+                    reject(error.description)
+                })
+            }
         }
         return parsed
     }
