@@ -125,10 +125,27 @@ enum ParallelScoreFile {
 
     /// Reads `buffer.count` bytes at `offset` (fewer at end of file); -1 on error.
     static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], at offset: Int) -> Int {
+        buffer.withUnsafeMutableBytes { readFully(descriptor, into: $0, at: offset) }
+    }
+
+    /// Up to `count` bytes read at `offset` into a new array, its memory written only by the read (fewer bytes at
+    /// end of file); nil on error.
+    static func read(_ descriptor: Int32, count: Int, at offset: Int) -> [UInt8]? {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            let done = readFully(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            failed = done < 0
+            initializedCount = Swift.max(done, 0)
+        }
+        return failed ? nil : bytes
+    }
+
+    /// Reads `buffer.count` bytes at `offset` (fewer at end of file); -1 on error.
+    static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
         errno = 0
         var done = 0
         while done < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
             if count < 0 {
                 if errno == EINTR { continue }
                 return -1
@@ -243,8 +260,8 @@ private struct BlockJob: @unchecked Sendable {
         let nominalStart = headerEnd + index * blockSize
         let nominalEnd = index == blockCount - 1 ? fileSize : nominalStart + blockSize
         // Read the nominal range, then on until the line feed that ends the block.
-        var bytes = [UInt8](repeating: 0, count: nominalEnd - nominalStart)
-        guard ParallelScoreFile.readFully(descriptor, into: &bytes, at: nominalStart) == bytes.count else {
+        guard var bytes = ParallelScoreFile.read(descriptor, count: nominalEnd - nominalStart, at: nominalStart),
+              bytes.count == nominalEnd - nominalStart else {
             block.error = readError(at: nominalStart)
             return block
         }
