@@ -147,10 +147,11 @@ private extension String {
         #expect(counts == expected.counts)
     }
 
-    /// Spans of codes around the counting sort's limits: one value, a few, up to `countingSortLimit` (counted) and
-    /// one more (radix), and a span wider than twice the cells (radix).
-    @Test(arguments: [(span: 1, rows: 300), (span: 2, rows: 300), (span: 1_000, rows: 20_000), (span: 1 << 18, rows: 300_000),
-                      ((1 << 18) + 1, 300_000), (span: 900, rows: 400), (span: 5, rows: 0)])
+    /// Spans of codes around the counting sort's limits: one value, a few, more codes than cells (counted into a
+    /// scratch buffer longer than the cells), up to `countingSortLimit` (counted) and one more (radix), and a span
+    /// wider than twice the cells (radix).
+    @Test(arguments: [(span: 1, rows: 300), (span: 2, rows: 300), (span: 500, rows: 300), (span: 1_000, rows: 20_000),
+                      (span: 1 << 18, rows: 300_000), ((1 << 18) + 1, 300_000), (span: 900, rows: 400), (span: 5, rows: 0)])
     func narrowSpansSortExactlyLikeTheirValues(size: (span: Int, rows: Int)) {
         var random = SplitMix64(seed: UInt64(size.span))
         var column = NumericColumn()

@@ -50,12 +50,14 @@ extension NumericColumn {
             return false
         }
         let distinctCodes = present > 0 ? Int(largestKey - smallestKey) + 1 : 0
+        let counted = distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present)
+        if counted && scratch.count < distinctCodes { scratch.append(contentsOf: repeatElement(0, count: distinctCodes - scratch.count)) }
         values.withUnsafeMutableBufferPointer { values in
             scratch.withUnsafeMutableBufferPointer { scratch in
                 values.withMemoryRebound(to: UInt64.self) { keys in
-                    if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present) {
-                        // Counted into the scratch buffer (at least `present` long), then written out bucket by
-                        // bucket over the keys, which are no longer needed.
+                    if counted {
+                        // Counted into the scratch buffer (grown above to hold a count per code), then written out
+                        // bucket by bucket over the keys, which are no longer needed.
                         let buckets = UnsafeMutableBufferPointer(rebasing: scratch[0..<distinctCodes])
                         buckets.update(repeating: 0)
                         for index in 0..<present { buckets[Int(keys[index] &- smallestKey)] &+= 1 }
