@@ -72,7 +72,8 @@ struct ModelDataReader {
             stageSeconds.append((name, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))
             stageStart = now
         }
-        let parsing = readsLabels && model.labels.postgres == nil ? LabelFileParsing(reader: self) : nil
+        let reader = self
+        let parsing = readsLabels && model.labels.postgres == nil ? BackgroundResult("labels") { () throws(JobError) in try reader.parseLabelFiles() } : nil
         rejected += try readScores(into: &table, counters: &counters, reject: reject)
         endStage("read_scores")
         if let parsing {
@@ -340,25 +341,3 @@ struct ParsedLabels: Sendable {
     }
 }
 
-/// Parses a model's label files on a background thread.
-final class LabelFileParsing: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Swift.Result<ParsedLabels, JobError>?
-
-    init(reader: ModelDataReader) {
-        ReaderThread.start("labels") { [self] in
-            do throws(JobError) {
-                result = .success(try reader.parseLabelFiles())
-            } catch {
-                result = .failure(error)
-            }
-            done.signal()
-        }
-    }
-
-    /// Waits for the parse and returns its labels (or its error).
-    func wait() throws(JobError) -> ParsedLabels {
-        done.wait()
-        return try result!.get()
-    }
-}

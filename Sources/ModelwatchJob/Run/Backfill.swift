@@ -102,9 +102,16 @@ extension JobRunner {
         var resumeAfter = try checkpoint?.load()
         if let done = resumeAfter, done >= last { resumeAfter = last }
 
-        let profile = try model.referenceProfile.map { path throws(JobError) in try Self.loadProfile(path, model: model.name) }
+        let profileLoad = Self.startLoadingProfile(of: model)
         let readRange = TimeRange(startMs: first - maturityMs - windowMs, endMs: last)
-        let data = try ModelDataReader(model: model, range: readRange, readsLabels: true).read()
+        let data: ModelDataReader.Result
+        do {
+            data = try ModelDataReader(model: model, range: readRange, readsLabels: true).read()
+        } catch {
+            _ = try profileLoad?.wait()  // a broken profile is reported first
+            throw error
+        }
+        let profile = try profileLoad?.wait()
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)

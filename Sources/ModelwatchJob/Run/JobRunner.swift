@@ -105,12 +105,9 @@ public struct JobRunner: Sendable {
             asOfMs: request.asOfMs, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds,
             restateProvisional: model.restateProvisional)
         report.plan = plan
-        let profile = try model.referenceProfile.map { path throws(JobError) in try Self.loadProfile(path, model: model.name) }
-        if let profile, profile.model != model.name {
-            throw JobError(.configError, "models[\(model.name)].reference_profile: `\(model.referenceProfile!)` was built for model `\(profile.model)`, not `\(model.name)`")
-        }
+        let profileLoad = Self.startLoadingProfile(of: model)
         if let postgres = model.scores.postgres, postgres.mode == .pushdown {
-            return try evaluatePushdown(model, plan: plan, profile: profile, report: &report)
+            return try evaluatePushdown(model, plan: plan, profile: try profileLoad?.wait(), report: &report)
         }
         var stageStart = environment.now()
         func endStage(_ name: String) {
@@ -120,7 +117,14 @@ public struct JobRunner: Sendable {
         }
         var reader = ModelDataReader(model: model, plan: plan)
         reader.clock = environment.now
-        let data = try reader.read()
+        let data: ModelDataReader.Result
+        do {
+            data = try reader.read()
+        } catch {
+            _ = try profileLoad?.wait()  // a broken profile is reported first, as when it was loaded before the read
+            throw error
+        }
+        let profile = try profileLoad?.wait()
         endStage("read")
         report.stageSeconds += data.stageSeconds.map { ("read.\($0.stage)", $0.seconds) }
         report.counters = data.counters
@@ -168,6 +172,21 @@ public struct JobRunner: Sendable {
                 (run.max_bad_rows \(options.maxBadRows), run.max_bad_row_fraction \(options.maxBadRowFraction)); nothing was written for this model. First errors:
                 \(shown)
                 """)
+        }
+    }
+
+    /// Starts decoding the model's reference profile (if it has one) on a thread of its own, so that it overlaps
+    /// the data read (a large profile is a noticeable part of a small run); `wait()` gives the profile, or the
+    /// configuration error of a missing, invalid or other model's profile.
+    static func startLoadingProfile(of model: ModelConfiguration) -> BackgroundResult<ReferenceProfile>? {
+        guard let path = model.referenceProfile else { return nil }
+        let name = model.name
+        return BackgroundResult("profile") { () throws(JobError) in
+            let profile = try loadProfile(path, model: name)
+            guard profile.model == name else {
+                throw JobError(.configError, "models[\(name)].reference_profile: `\(path)` was built for model `\(profile.model)`, not `\(name)`")
+            }
+            return profile
         }
     }
 
