@@ -130,7 +130,7 @@ enum ParallelScoreFile {
 
     /// Up to `count` bytes read at `offset` into a new array, its memory written only by the read (fewer bytes at
     /// end of file); nil on error.
-    static func read(_ descriptor: Int32, count: Int, at offset: Int) -> [UInt8]? {
+    static func readBytes(_ descriptor: Int32, count: Int, at offset: Int) -> [UInt8]? {
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initializedCount in
             let done = readFully(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: offset)
@@ -260,7 +260,7 @@ private struct BlockJob: @unchecked Sendable {
         let nominalStart = headerEnd + index * blockSize
         let nominalEnd = index == blockCount - 1 ? fileSize : nominalStart + blockSize
         // Read the nominal range, then on until the line feed that ends the block.
-        guard var bytes = ParallelScoreFile.read(descriptor, count: nominalEnd - nominalStart, at: nominalStart),
+        guard var bytes = ParallelScoreFile.readBytes(descriptor, count: nominalEnd - nominalStart, at: nominalStart),
               bytes.count == nominalEnd - nominalStart else {
             block.error = readError(at: nominalStart)
             return block
