@@ -64,8 +64,7 @@ private func model(scores: String, labels: String) throws -> ModelConfiguration 
 private func snapshot(_ table: ScoreTable) -> [String: [String]] {
     [
         "time": table.timeMs.map { "\($0)" },
-        "score": table.score.map { "\($0.bitPattern)" },
-        "scoreKind": table.scoreKind.map { "\($0)" },
+        "score": table.score.map { "\($0.bitPattern)" },  // the stored form: a NaN carries the kind of a missing score
         "version": table.versionCode.map { table.versions[Int($0)] },
         "segment": table.segmentCodes[0].map { table.segmentValues[0][Int($0)] },
         "segmentValues": table.segmentValues[0],

@@ -124,6 +124,40 @@ struct PipelineTests {
         #expect(Set(run.lines.map(\.timestampMs)) == [inputTimestamp, performanceTimestamp])
     }
 
+    @Test("empty, NaN and infinite scores count as scored rows without a usable score: out of performance, in the output's missing rate")
+    func unusableScores() throws {
+        let directory = TemporaryDirectory()
+        // Performance window [01:00, 02:00): p01 0.9, p02 empty, p03 nan, p04 inf, p05 0.3, p06 0.45, p08 0.3
+        // (labels from Fixtures/join). Input window [02:00, 03:00): p11 0.5, p12 empty, p13 NaN, p14 0.7.
+        let scores = directory.write("scores.csv", """
+            prediction_id,prediction_time,score
+            p01,2026-11-20T01:05:00Z,0.9
+            p02,2026-11-20T01:10:00Z,
+            p03,2026-11-20T01:15:00Z,nan
+            p04,2026-11-20T01:20:00Z,inf
+            p05,2026-11-20T01:25:00Z,0.3
+            p06,2026-11-20T01:30:00Z,0.45
+            p08,2026-11-20T01:40:00Z,0.3
+            p11,2026-11-20T02:05:00Z,0.5
+            p12,2026-11-20T02:10:00Z,
+            p13,2026-11-20T02:15:00Z,NaN
+            p14,2026-11-20T02:20:00Z,0.7
+
+            """)
+        let run = try runPipeline(yaml: joinConfig(scores: scores), asOf: asOf, in: directory)
+        #expect(run.report.exitStatus == .ok, "\(SummaryRenderer.render(run.report))")
+        let performance = try run.point("modelwatch_performance", ["segment": "all"])
+        #expect(performance.integer("n_scored") == 4, "p01, p05, p06, p08 have a usable score")
+        #expect(performance.integer("n") == 4)
+        #expect(performance.integer("n_pos") == 2, "p01 and p05 are labelled 1")
+        let output = try run.point("modelwatch_output", ["segment": "all"])
+        #expect(output.integer("count") == 4)
+        #expect(output.number("missing_rate") == 0.5)
+        #expect(output.number("min") == 0.5)
+        #expect(output.number("max") == 0.7)
+        #expect(output.number("mean") == 0.6)
+    }
+
     @Test("any as-of inside the same window gives the same bytes")
     func asOfIsAligned() throws {
         let directory = TemporaryDirectory()

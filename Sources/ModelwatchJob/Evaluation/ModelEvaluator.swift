@@ -91,11 +91,12 @@ struct ModelEvaluator {
         var scored = 0
         for row in task.slice.rows {
             let r = Int(row)
-            guard table.scoreKind[r] == .present else { continue }
+            let score = table.score[r]
+            guard !score.isNaN else { continue }
             scored += 1
             let label = table.label(row: r, asOfMs: asOf)
             guard label >= 0 else { continue }
-            scores.append(table.score[r])
+            scores.append(score)
             labels.append(label == 1)
         }
         let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
@@ -238,9 +239,14 @@ struct ModelEvaluator {
         workspaces.with { workspace in
             workspace.values.removeAll(keepingCapacity: true)
             workspace.values.reserveCapacity(slice.rows.count)
-            for row in slice.rows where table.scoreKind[Int(row)] == .present { workspace.values.append(table.score[Int(row)]) }
             // Sort once: the summary's quantiles, the drift's bins and KS and the threshold counts share the order.
-            SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
+            var kinds = [Int](repeating: 0, count: 6)
+            if !table.score.gatherSortedPresentValues(rows: slice.rows, into: &workspace.values, counts: &kinds, scratch: &workspace.sort.scratch) {
+                table.score.forEach(rows: slice.rows) { score in
+                    if !score.isNaN { workspace.values.append(score) }
+                }
+                SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
+            }
             return outputPoints(slice: slice, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
     }

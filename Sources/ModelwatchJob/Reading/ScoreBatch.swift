@@ -29,8 +29,8 @@ final class ScoreBatch: @unchecked Sendable {
     let ids: UnsafeMutablePointer<Span>
     let versions: UnsafeMutablePointer<Span>
     let timeMs: UnsafeMutablePointer<Int64>
+    /// The stored score: the value when present, else the missing value of its kind.
     let score: UnsafeMutablePointer<Double>
-    let scoreKind: UnsafeMutablePointer<ValueKind>
     /// Column-major: column × ``capacity`` + row.
     let segments: UnsafeMutablePointer<Span>
     let numeric: UnsafeMutablePointer<Double>
@@ -49,7 +49,6 @@ final class ScoreBatch: @unchecked Sendable {
         versions = .allocate(capacity: rows)
         timeMs = .allocate(capacity: rows)
         score = .allocate(capacity: rows)
-        scoreKind = .allocate(capacity: rows)
         segments = .allocate(capacity: max(1, segmentColumns * rows))
         numeric = .allocate(capacity: max(1, numericFeatures * rows))
         categories = .allocate(capacity: max(1, categoricalFeatures * rows))
@@ -62,7 +61,6 @@ final class ScoreBatch: @unchecked Sendable {
         versions.deallocate()
         timeMs.deallocate()
         score.deallocate()
-        scoreKind.deallocate()
         segments.deallocate()
         numeric.deallocate()
         categories.deallocate()
@@ -113,8 +111,7 @@ final class ScoreBatch: @unchecked Sendable {
         ids[row] = store(idBytes)
         versions[row] = store(versionBytes)
         self.timeMs[row] = timeMs
-        self.score[row] = score
-        self.scoreKind[row] = scoreKind
+        self.score[row] = scoreKind == .present ? score : ScoreTable.missing(scoreKind)
         count += 1
         return row
     }

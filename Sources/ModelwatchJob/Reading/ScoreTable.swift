@@ -10,9 +10,10 @@ public struct ScoreTable: Sendable {
     /// Prediction id → row (the row is the id's index).
     private var idIndex = ByteKeyIndex(capacity: 1 << 16)
     public private(set) var timeMs: [Int64] = []
-    /// Score, NaN when not usable (see ``scoreKind``).
-    public private(set) var score: [Double] = []
-    public private(set) var scoreKind: [ValueKind] = []
+    /// The score per row, stored like a numeric feature (``NumericColumn``: four bytes a row while the scores
+    /// allow it): the value in [0, 1], or a NaN carrying the ``ValueKind`` of a missing or unusable score
+    /// (``numericKind(_:)``); a row has a usable score exactly when its stored score is not a NaN.
+    public private(set) var score = NumericColumn()
     /// Version code per row into ``versions``.
     public private(set) var versionCode: [UInt16] = []
     /// Version names by code (complete after ``finishReading()``).
@@ -93,7 +94,6 @@ public struct ScoreTable: Sendable {
     public mutating func reserveCapacity(_ rows: Int) {
         timeMs.reserveCapacity(rows)
         score.reserveCapacity(rows)
-        scoreKind.reserveCapacity(rows)
         versionCode.reserveCapacity(rows)
         label.reserveCapacity(rows)
         labelTimeMs.reserveCapacity(rows)
@@ -177,8 +177,11 @@ public struct ScoreTable: Sendable {
             }
         }
         append(&timeMs, batch.timeMs)
-        append(&score, batch.score)
-        append(&scoreKind, batch.scoreKind)
+        if allNew {
+            score.append(contentsOf: UnsafeBufferPointer(start: batch.score, count: count))
+        } else {
+            for batchRow in newRows { score.append(batch.score[batchRow]) }
+        }
         versionCodes.withUnsafeBufferPointer { append(&versionCode, $0.baseAddress!) }
         label.append(contentsOf: repeatElement(-1, count: newRows.count))
         labelTimeMs.append(contentsOf: repeatElement(Int64.min, count: newRows.count))
@@ -207,8 +210,7 @@ public struct ScoreTable: Sendable {
 
         for (batchRow, row) in duplicates {
             timeMs[row] = batch.timeMs[batchRow]
-            score[row] = batch.score[batchRow]
-            scoreKind[row] = batch.scoreKind[batchRow]
+            score.set(row, batch.score[batchRow])
             versionCode[row] = versionCodes[batchRow]
             for column in self.segmentCodes.indices { self.segmentCodes[column][row] = segmentCodes[column * count + batchRow] }
             for feature in numeric.indices {

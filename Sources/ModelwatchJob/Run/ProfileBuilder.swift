@@ -61,7 +61,7 @@ public enum ProfileBuilder {
         }
         var scores: [Double] = []
         scores.reserveCapacity(table.count)
-        for row in 0..<table.count where table.scoreKind[row] == .present { scores.append(table.score[row]) }
+        for score in table.score where !score.isNaN { scores.append(score) }
         let profile = ReferenceProfile.make(
             model: model.name, source: "\(model.scores.path ?? "postgres") \(range)", rowCount: table.count, features: features,
             score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count))
