@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        /// `__builtin_prefetch` for the id index's lookups (a header only: nothing to link).
+        .systemLibrary(name: "CPrefetch"),
 
         // MARK: Pure libraries: no I/O, no clock
         .target(name: "LineProtocol", swiftSettings: strictSettings),
@@ -65,7 +67,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys",
+                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

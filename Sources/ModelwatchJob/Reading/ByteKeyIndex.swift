@@ -1,3 +1,4 @@
+import CPrefetch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -106,26 +107,26 @@ struct ByteKeyIndex: Sendable {
         }
     }
 
-    /// Reads the memory a lookup of `hash` starts with (its home slot and, when the tag matches, the key's
-    /// offset and first byte) and returns a value derived from it.
+    /// Starts loading the home slot of `hash` into the cache and returns at once (a prefetch).
     ///
-    /// Touching a block of keys in a tight loop before looking them up lets the processor overlap their cache
-    /// misses (the table is far larger than the caches and accessed at random); the lookups then hit the cache.
+    /// The table is far larger than the caches and accessed at random: prefetching the slots of a block of keys
+    /// before looking them up lets their cache misses overlap, and the lookups then hit the cache.
     @inline(__always)
-    func touch(_ hash: UInt64) -> UInt64 {
-        let entry = slots[Int(truncatingIfNeeded: hash) & mask]
-        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return entry }
-        let offset = start(of: Int(entry & 0xFFFF_FFFF) - 1)
-        return entry &+ UInt64(truncatingIfNeeded: offset) &+ (offset < arena.count ? UInt64(arena[offset]) : 0)
+    func prefetchSlot(_ hash: UInt64) {
+        slots.withUnsafeBufferPointer { modelwatch_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & mask)) }
     }
 
-    /// The index a lookup of `hash` will most likely find (its home slot's entry when the tag matches), after
-    /// touching it like ``touch(_:)``; callers touch their own per-index data with it.
+    /// The index a lookup of `hash` will most likely find (its home slot's entry when the tag matches), having
+    /// started to load that key's bytes (a prefetch); for once the slot itself is cached (``prefetchSlot(_:)``).
+    /// Callers prefetch their own per-index data with it.
     @inline(__always)
-    func likelyIndex(_ hash: UInt64) -> Int? {
+    func prefetchKey(_ hash: UInt64) -> Int? {
         let entry = slots[Int(truncatingIfNeeded: hash) & mask]
         guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return nil }
-        return Int(entry & 0xFFFF_FFFF) - 1
+        let index = Int(entry & 0xFFFF_FFFF) - 1
+        let offset = start(of: index)
+        arena.withUnsafeBufferPointer { modelwatch_prefetch($0.baseAddress.map { $0 + offset }) }
+        return index
     }
 
     /// The index of `bytes`, inserting it (with the next index) when absent.

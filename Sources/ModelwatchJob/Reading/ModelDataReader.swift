@@ -293,12 +293,13 @@ struct ParsedLabels: Sendable {
 
     /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
     /// falls in `partition` (of `partitions`, by ``partition(of:partitions:)``), in file order.
-    /// `touch` is called for each of a block of labels before `body` sees them (see ``ByteKeyIndex/touch(_:)``).
+    /// For a block of labels at a time, `prefetch` is called with each hash, then `touch`, then `body`: the first
+    /// two start loading what `body` will read (see ``ByteKeyIndex/prefetchSlot(_:)``).
     /// The hashes are computed here, a block at a time and only for the partition's own labels, rather than
     /// kept per label (8 bytes a label).
     @inline(__always)
     func forEachLabel(
-        in partition: Int, of partitions: Int, touch: (UInt64) -> Void = { _ in },
+        in partition: Int, of partitions: Int, prefetch: (UInt64) -> Void = { _ in }, touch: (UInt64) -> Void = { _ in },
         _ body: (Range<Int>, UInt64, Bool, Int64) -> Void
     ) {
         let block = ScoreTable.touchBlock
@@ -315,8 +316,9 @@ struct ParsedLabels: Sendable {
                             let hash = ByteKeyIndex.hash(id)
                             own[owned] = (index, hash)
                             owned += 1
-                            touch(hash)
+                            prefetch(hash)
                         }
+                        for entry in own[0..<owned] { touch(entry.hash) }
                         for entry in own[0..<owned] {
                             body(offsets[entry.index]..<offsets[entry.index + 1], entry.hash, labels[entry.index], timesMs[entry.index])
                         }

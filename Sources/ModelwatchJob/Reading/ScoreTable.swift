@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import OrderedKeys
 
@@ -69,10 +70,8 @@ public struct ScoreTable: Sendable {
         return code == ValueKind.present.rawValue ? .nan : ValueKind(rawValue: code) ?? .nan
     }
 
-    /// Keys touched ahead of their lookups (``ByteKeyIndex/touch(_:)``).
+    /// Keys whose slots are prefetched ahead of their lookups (``ByteKeyIndex/prefetchSlot(_:)``).
     static let touchBlock = 256
-    /// Keeps the touches from being optimised away.
-    private var touchSink: UInt64 = 0
 
     /// The value written for a missing segment value (tag values cannot be empty).
     public static let missingSegmentValue = "(missing)"
@@ -132,11 +131,10 @@ public struct ScoreTable: Sendable {
         var newRows: [Int] = []
         newRows.reserveCapacity(count)
         var duplicates: [(batchRow: Int, row: Int)] = []
-        // Touch the id slots of a block before using them, so their cache misses overlap.
-        var touched: UInt64 = 0
+        // Prefetch the id slots of a block before using them, so their cache misses overlap.
         for batchRow in 0..<count {
             if batchRow % Self.touchBlock == 0 {
-                for ahead in batchRow..<Swift.min(batchRow + Self.touchBlock, count) { touched &+= idIndex.touch(batch.ids[ahead].hash) }
+                for ahead in batchRow..<Swift.min(batchRow + Self.touchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
             }
             let version = batch.versions[batchRow]
             versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
@@ -150,7 +148,6 @@ public struct ScoreTable: Sendable {
                 duplicateScoresByRow[Int32(row), default: 0] += 1
             }
         }
-        touchSink = touched
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
         for column in self.segmentCodes.indices {
             for batchRow in 0..<count {
@@ -279,12 +276,13 @@ public struct ScoreTable: Sendable {
                         nonisolated(unsafe) let labels = labels, times = times, orphans = orphans, histories = histories
                         DispatchQueue.concurrentPerform(iterations: partitions) { partition in
                             var history: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
-                            var touched: UInt64 = 0
                             parsed.arena.withUnsafeBytes { arena in
-                                parsed.forEachLabel(in: partition, of: partitions, touch: { hash in
-                                    touched &+= index.touch(hash)
-                                    if let row = index.likelyIndex(hash), row < labels.count {
-                                        touched &+= UInt64(truncatingIfNeeded: labels[row]) &+ UInt64(bitPattern: times[row])
+                                // For each block of labels: their slots are prefetched, then (the slots cached) the
+                                // likely rows' keys, labels and label times, then the labels are joined.
+                                parsed.forEachLabel(in: partition, of: partitions, prefetch: { index.prefetchSlot($0) }, touch: { hash in
+                                    if let row = index.prefetchKey(hash), row < labels.count {
+                                        modelwatch_prefetch(labels.baseAddress! + row)
+                                        modelwatch_prefetch(times.baseAddress! + row)
                                     }
                                 }) { id, hash, value, timeMs in
                                     guard let row = index.find(UnsafeRawBufferPointer(rebasing: arena[id]), hash: hash) else {
@@ -303,8 +301,6 @@ public struct ScoreTable: Sendable {
                                 }
                             }
                             histories[partition] = history
-                            // Keeps the touches from being optimised away (the entry is never 1 here).
-                            if touched == 1 { orphans[partition].reserveCapacity(1) }
                         }
                     }
                 }
