@@ -293,16 +293,16 @@ struct ParsedLabels: Sendable {
 
     /// Calls `body` with the arena range of the id, its hash, the label and its time for every label whose id
     /// falls in `partition` (of `partitions`, by ``partition(of:partitions:)``), in file order.
-    /// For a block of labels at a time, `prefetch` is called with each hash, then `touch`, then `body`: the first
-    /// two start loading what `body` will read (see ``ByteKeyIndex/prefetchSlot(_:)``).
+    /// For a block of labels at a time, `prefetch` is called with each hash, then `prefetchRows`, then `body`: the
+    /// first two start loading what `body` will read (see ``ByteKeyIndex/prefetchSlot(_:)``).
     /// The hashes are computed here, a block at a time and only for the partition's own labels, rather than
     /// kept per label (8 bytes a label).
     @inline(__always)
     func forEachLabel(
-        in partition: Int, of partitions: Int, prefetch: (UInt64) -> Void = { _ in }, touch: (UInt64) -> Void = { _ in },
+        in partition: Int, of partitions: Int, prefetch: (UInt64) -> Void = { _ in }, prefetchRows: (UInt64) -> Void = { _ in },
         _ body: (Range<Int>, UInt64, Bool, Int64) -> Void
     ) {
-        let block = ScoreTable.touchBlock
+        let block = ScoreTable.prefetchBlock
         arena.withUnsafeBytes { arena in
             offsets.withUnsafeBufferPointer { offsets in
                 withUnsafeTemporaryAllocation(of: (index: Int, hash: UInt64).self, capacity: block) { own in
@@ -318,7 +318,7 @@ struct ParsedLabels: Sendable {
                             owned += 1
                             prefetch(hash)
                         }
-                        for entry in own[0..<owned] { touch(entry.hash) }
+                        for entry in own[0..<owned] { prefetchRows(entry.hash) }
                         for entry in own[0..<owned] {
                             body(offsets[entry.index]..<offsets[entry.index + 1], entry.hash, labels[entry.index], timesMs[entry.index])
                         }

@@ -71,7 +71,7 @@ public struct ScoreTable: Sendable {
     }
 
     /// Keys whose slots are prefetched ahead of their lookups (``ByteKeyIndex/prefetchSlot(_:)``).
-    static let touchBlock = 256
+    static let prefetchBlock = 256
 
     /// The value written for a missing segment value (tag values cannot be empty).
     public static let missingSegmentValue = "(missing)"
@@ -133,8 +133,8 @@ public struct ScoreTable: Sendable {
         var duplicates: [(batchRow: Int, row: Int)] = []
         // Prefetch the id slots of a block before using them, so their cache misses overlap.
         for batchRow in 0..<count {
-            if batchRow % Self.touchBlock == 0 {
-                for ahead in batchRow..<Swift.min(batchRow + Self.touchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
+            if batchRow % Self.prefetchBlock == 0 {
+                for ahead in batchRow..<Swift.min(batchRow + Self.prefetchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
             }
             let version = batch.versions[batchRow]
             versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
@@ -279,7 +279,7 @@ public struct ScoreTable: Sendable {
                             parsed.arena.withUnsafeBytes { arena in
                                 // For each block of labels: their slots are prefetched, then (the slots cached) the
                                 // likely rows' keys, labels and label times, then the labels are joined.
-                                parsed.forEachLabel(in: partition, of: partitions, prefetch: { index.prefetchSlot($0) }, touch: { hash in
+                                parsed.forEachLabel(in: partition, of: partitions, prefetch: { index.prefetchSlot($0) }, prefetchRows: { hash in
                                     if let row = index.prefetchKey(hash), row < labels.count {
                                         modelwatch_prefetch(labels.baseAddress! + row)
                                         modelwatch_prefetch(times.baseAddress! + row)
