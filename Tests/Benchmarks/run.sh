@@ -61,7 +61,10 @@ measure() {
               /Maximum resident set size/ { m = $2 } END { printf "%.3f %d\n", s, m }' "$timing" >>"$out"
 }
 # median of the first column, with the matching peak memory
-median() { sort -n "$1" | awk '{ w[NR] = $1; m[NR] = $2 } END { i = int((NR + 1) / 2); print w[i], m[i] }'; }
+# The median wall time and, on its own, the median peak memory of a file of "seconds KiB" lines (the peak of a
+# run varies with what is in flight when it happens, independently of its time).
+median_of_column() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() { echo "$(median_of_column "$1" 1) $(median_of_column "$1" 2)"; }
 
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
