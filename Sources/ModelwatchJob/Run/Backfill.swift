@@ -104,14 +104,8 @@ extension JobRunner {
 
         let profileLoad = Self.startLoadingProfile(of: model)
         let readRange = TimeRange(startMs: first - maturityMs - windowMs, endMs: last)
-        let data: ModelDataReader.Result
-        do {
-            data = try ModelDataReader(model: model, range: readRange, readsLabels: true).read()
-        } catch {
-            _ = try profileLoad?.wait()  // a broken profile is reported first
-            throw error
-        }
-        let profile = try profileLoad?.wait()
+        let (data, profile) = try Self.read(
+            { () throws(JobError) in try ModelDataReader(model: model, range: readRange, readsLabels: true).read() }, beside: profileLoad)
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)

@@ -117,14 +117,7 @@ public struct JobRunner: Sendable {
         }
         var reader = ModelDataReader(model: model, plan: plan)
         reader.clock = environment.now
-        let data: ModelDataReader.Result
-        do {
-            data = try reader.read()
-        } catch {
-            _ = try profileLoad?.wait()  // a broken profile is reported first, as when it was loaded before the read
-            throw error
-        }
-        let profile = try profileLoad?.wait()
+        let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)
         endStage("read")
         report.stageSeconds += data.stageSeconds.map { ("read.\($0.stage)", $0.seconds) }
         report.counters = data.counters
@@ -188,6 +181,21 @@ public struct JobRunner: Sendable {
             }
             return profile
         }
+    }
+
+    /// Runs `read` while `profile` loads (``startLoadingProfile(of:)``) and returns both. A broken profile's error
+    /// comes ahead of the read's, as when the profile was loaded before reading.
+    static func read(
+        _ read: () throws(JobError) -> ModelDataReader.Result, beside profile: BackgroundResult<ReferenceProfile>?
+    ) throws(JobError) -> (data: ModelDataReader.Result, profile: ReferenceProfile?) {
+        let data: ModelDataReader.Result
+        do {
+            data = try read()
+        } catch {
+            _ = try profile?.wait()
+            throw error
+        }
+        return (data, try profile?.wait())
     }
 
     static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
