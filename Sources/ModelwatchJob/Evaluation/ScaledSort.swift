@@ -4,6 +4,15 @@ extension NumericColumn {
     /// The most buckets a counting sort of codes uses (2 MiB of counts).
     static let countingSortLimit = 1 << 18
 
+    /// A code as a sort key: unsigned keys order like the signed codes (the sign bit flipped), and share their
+    /// upper four bytes.
+    @inline(__always)
+    static func sortKey(of code: Int32) -> UInt64 { UInt64(UInt32(bitPattern: code) ^ 0x8000_0000) }
+
+    /// The code a ``sortKey(of:)`` came from.
+    @inline(__always)
+    static func code(ofSortKey key: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000) }
+
     /// Gathers the present values of `rows` into `values` in ascending order and counts each cell by kind
     /// (`counts[kind.rawValue]`), sorting the column's 32-bit decimal codes rather than doubles: the codes
     /// order like their values, and their keys share the upper four bytes, which the radix sort skips (half
@@ -31,7 +40,7 @@ extension NumericColumn {
                     for row in rows {
                         let code = codes[Int(row)]
                         if code >= Self.missingCeiling {
-                            let key = UInt64(UInt32(bitPattern: code) ^ 0x8000_0000)
+                            let key = Self.sortKey(of: code)
                             keys[present] = key
                             smallestKey = Swift.min(smallestKey, key)
                             largestKey = Swift.max(largestKey, key)
@@ -64,7 +73,7 @@ extension NumericColumn {
                         var position = 0
                         for bucket in 0..<distinctCodes where buckets[bucket] > 0 {
                             let key = smallestKey &+ UInt64(bucket)
-                            let value = Double(Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000)) / scale
+                            let value = Double(Self.code(ofSortKey: key)) / scale
                             for _ in 0..<Int(buckets[bucket]) {
                                 values[position] = value
                                 position &+= 1
@@ -76,7 +85,7 @@ extension NumericColumn {
                         UnsafeMutableBufferPointer(rebasing: keys[0..<present]), scratch: UnsafeMutableBufferPointer(rebasing: scratch[0..<present]))
                     for index in 0..<present {
                         let key = sortedInScratch ? scratch[index] : keys[index]
-                        values[index] = Double(Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000)) / scale
+                        values[index] = Double(Self.code(ofSortKey: key)) / scale
                     }
                 }
             }
