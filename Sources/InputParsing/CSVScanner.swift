@@ -58,21 +58,6 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
     return (negative ? -magnitude : magnitude, index)
 }
 
-/// Reads the run of ASCII digits at `index` into `significand` (shifted left by their count; it wraps past 19
-/// digits, which the caller rejects) and returns how many there were. (Byte by byte: the fields are short, and a
-/// word-at-a-time version measured slower on them.)
-@inline(__always)
-private func readDigits(_ bytes: UnsafePointer<UInt8>, at index: inout Int, end: Int, into significand: inout UInt64) -> Int {
-    let start = index
-    while index < end {
-        let digit = bytes[index] &- 48
-        if digit > 9 { break }
-        significand = significand &* 10 &+ UInt64(digit)
-        index &+= 1
-    }
-    return index &- start
-}
-
 /// Whether plain decimals can be read ahead of the delimiter search: not when the delimiter could be part of one.
 @inline(__always)
 func delimiterAllowsNumberScan(_ delimiter: UInt8) -> Bool {
