@@ -23,10 +23,20 @@ public enum NumericDrift {
     public static func compare(
         profile: NumericFeatureProfile, sortedPresentValues x: [Double], missingCount: Int
     ) -> DriftResult {
-        let currentBins = SortedSample.binCounts(sorted: x, edges: profile.edges)
+        compare(profile: profile, sample: SortedArray(values: x), missingCount: missingCount)
+    }
+
+    /// Compares present values given as runs (distinct values with their counts): the same result as
+    /// ``compare(profile:sortedPresentValues:missingCount:)`` on ``SortedRuns/expanded()``.
+    public static func compare(profile: NumericFeatureProfile, sortedRuns: SortedRuns, missingCount: Int) -> DriftResult {
+        compare(profile: profile, sample: sortedRuns, missingCount: missingCount)
+    }
+
+    static func compare<Sample: AscendingSample>(profile: NumericFeatureProfile, sample x: Sample, missingCount: Int) -> DriftResult {
+        let currentBins = SortedSample.binCounts(sample: x, edges: profile.edges)
         let current = currentBins + [Swift.max(0, missingCount)]
         let reference = profile.binCounts + [profile.missingCount]
-        let ks = profile.cdf.ksStatistic(sortedCurrent: x, referenceCount: profile.count)
+        let ks = profile.cdf.ksStatistic(current: x, referenceCount: profile.count)
         return DriftResult(
             psi: BinnedDistance.psi(reference: reference, current: current),
             js: BinnedDistance.jensenShannon(reference: reference, current: current),

@@ -42,11 +42,21 @@ public struct NumericSummary: Sendable, Hashable, Codable {
     ///
     /// Use this with ``NumericDrift/compare(profile:sortedPresentValues:missingCount:)`` to sort a window once.
     public init?(sortedFiniteValues x: [Double]) {
-        guard let first = x.first, let last = x.last else { return nil }
+        self.init(sample: SortedArray(values: x))
+    }
+
+    /// Summarises values given as runs (distinct values with their counts): the same summary as
+    /// ``init(sortedFiniteValues:)`` on ``SortedRuns/expanded()``; nil when there are none.
+    public init?(sortedRuns: SortedRuns) {
+        self.init(sample: sortedRuns)
+    }
+
+    init?<Sample: AscendingSample>(sample x: Sample) {
+        guard x.count > 0 else { return nil }
         count = x.count
-        min = first
-        max = last
-        let percentiles = Quantile.linear(sorted: x, probabilities: Quantile.summaryProbabilities)
+        min = x.element(at: 0)
+        max = x.element(at: count - 1)
+        let percentiles = Quantile.summaryProbabilities.map { Quantile.linear(sample: x, probability: $0) }
         p01 = percentiles[0]
         p05 = percentiles[1]
         p25 = percentiles[2]
@@ -54,11 +64,11 @@ public struct NumericSummary: Sendable, Hashable, Codable {
         p75 = percentiles[4]
         p95 = percentiles[5]
         p99 = percentiles[6]
-        let moments = Moments(sortedFinite: x)
+        let moments = Moments(sample: x)
         mean = moments.mean
         std = moments.std
-        // Zeros are contiguous in a sorted array; count them with two binary searches.
-        let zeros = SortedSample.countLessOrEqual(x, 0) - SortedSample.countLess(x, 0)
+        // Zeros are contiguous in a sorted sample; count them with two binary searches.
+        let zeros = x.countLessOrEqual(to: 0) - x.countLess(than: 0)
         zeroRate = Double(zeros) / Double(x.count)
     }
 }
@@ -68,13 +78,16 @@ public struct NumericSummary: Sendable, Hashable, Codable {
 /// Values are multiplied by 2^−e, where 2^e ≤ max|x| < 2^(e+1), so magnitudes from 1e−300 to 1e300 neither
 /// overflow nor underflow when summed or squared; the scaling is exact. The mean uses Neumaier (compensated)
 /// summation; the variance is the corrected two-pass formula `(Σd² − (Σd)²/n) / (n − 1)` with `d = x − mean`.
+/// Each distinct value is summed once, times the number of times it occurs (`x·m`, `d²·m`, `d·m`, each product
+/// added exactly as its rounded value and its rounding error), so a sorted array and its ``SortedRuns`` give the
+/// same bits, and a value occurring once contributes exactly itself, as in a plain compensated sum.
 struct Moments {
     let mean: Double
     let std: Double?
 
-    init(sortedFinite x: [Double]) {
+    init<Sample: AscendingSample>(sample x: Sample) {
         let n = x.count
-        let maxAbs = Swift.max(Swift.abs(x[0]), Swift.abs(x[n - 1]))
+        let maxAbs = Swift.max(Swift.abs(x.element(at: 0)), Swift.abs(x.element(at: n - 1)))
         guard maxAbs > 0 else {
             mean = 0
             std = n >= 2 ? 0 : nil
@@ -86,9 +99,9 @@ struct Moments {
         let factor: Double? = (-1022...1023).contains(-exponent) ? Self.scale(1, by: -exponent) : nil
         var sum = CompensatedSum()
         if let factor {
-            for value in x { sum.add(value * factor) }
+            x.forEachDistinct { value, times in sum.add(value * factor, times: times) }
         } else {
-            for value in x { sum.add(Self.scale(value, by: -exponent)) }
+            x.forEachDistinct { value, times in sum.add(Self.scale(value, by: -exponent), times: times) }
         }
         let scaledMean = sum.value / Double(n)
         mean = Self.scale(scaledMean, by: exponent)
@@ -98,10 +111,10 @@ struct Moments {
         }
         var squares = CompensatedSum()
         var deviations = CompensatedSum()
-        for value in x {
+        x.forEachDistinct { value, times in
             let d = (factor.map { value * $0 } ?? Self.scale(value, by: -exponent)) - scaledMean
-            squares.add(d * d)
-            deviations.add(d)
+            squares.add(d * d, times: times)
+            deviations.add(d, times: times)
         }
         let correction = deviations.value * deviations.value / Double(n)
         let scaledVariance = Swift.max(0, (squares.value - correction) / Double(n - 1))
@@ -128,6 +141,19 @@ struct CompensatedSum {
             compensation += (value - t) + sum
         }
         sum = t
+    }
+
+    /// Adds `value · times` exactly: the rounded product, then its rounding error (from a fused multiply-add).
+    @inline(__always)
+    mutating func add(_ value: Double, times: Int) {
+        if times == 1 {
+            add(value)
+            return
+        }
+        let weight = Double(times)
+        let product = value * weight
+        add(product)
+        add((-product).addingProduct(value, weight))
     }
 
     var value: Double { sum + compensation }

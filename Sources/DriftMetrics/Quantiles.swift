@@ -15,26 +15,26 @@ public enum Quantile {
     /// - Precondition: `sorted` is ascending and finite; `0 ≤ probability ≤ 1`.
     public static func linear(sorted: [Double], probability: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
-        return sorted.withUnsafeBufferPointer { linear(sortedBuffer: $0, probability: probability) }
+        return linear(sample: SortedArray(values: sorted), probability: probability)
     }
 
     /// Several type-7 quantiles of one ascending-sorted array (empty when the array is empty).
     public static func linear(sorted: [Double], probabilities: [Double]) -> [Double] {
         guard !sorted.isEmpty else { return [] }
-        return sorted.withUnsafeBufferPointer { buffer in
-            probabilities.map { linear(sortedBuffer: buffer, probability: $0) }
-        }
+        let sample = SortedArray(values: sorted)
+        return probabilities.map { linear(sample: sample, probability: $0) }
     }
 
-    static func linear(sortedBuffer x: UnsafeBufferPointer<Double>, probability q: Double) -> Double {
+    /// The type-7 quantile of a non-empty ascending sample (see ``linear(sorted:probability:)``).
+    static func linear<Sample: AscendingSample>(sample x: Sample, probability q: Double) -> Double {
         precondition(q >= 0 && q <= 1, "quantile probability \(q) is outside [0, 1]")
         let n = x.count
         let virtualIndex = Double(n - 1) * q
         let lower = virtualIndex.rounded(.down)
-        if virtualIndex >= Double(n - 1) { return x[n - 1] }
+        if virtualIndex >= Double(n - 1) { return x.element(at: n - 1) }
         let lo = Int(lower)
         let gamma = virtualIndex - lower
-        let a = x[lo], b = x[lo + 1]
+        let a = x.element(at: lo), b = x.element(at: lo + 1)
         let difference = b - a
         guard difference.isFinite else { return a * (1 - gamma) + b * gamma }
         return gamma >= 0.5 ? b - difference * (1 - gamma) : a + difference * gamma

@@ -62,7 +62,12 @@ public enum ReferenceCDF: Sendable, Hashable, Codable {
     /// `max |k_ref·n_cur − k_cur·n_ref|`, and returned as the correctly rounded `h / lcm(n_ref, n_cur)`,
     /// which is what `ks_2samp` returns in its exact mode (it snaps D to `round(D·lcm) / lcm`).
     func ksStatistic(sortedCurrent current: [Double], referenceCount: Int) -> Double? {
-        guard !current.isEmpty, referenceCount > 0 else { return nil }
+        ksStatistic(current: SortedArray(values: current), referenceCount: referenceCount)
+    }
+
+    /// ``ksStatistic(sortedCurrent:referenceCount:)`` of any ascending current sample.
+    func ksStatistic<Sample: AscendingSample>(current: Sample, referenceCount: Int) -> Double? {
+        guard current.count > 0, referenceCount > 0 else { return nil }
         if case let .exact(values, cumulativeCounts) = self,
            let exact = Self.exactStatistic(values, cumulativeCounts, referenceCount, current)
         {
@@ -80,8 +85,8 @@ public enum ReferenceCDF: Sendable, Hashable, Codable {
     }
 
     /// The exact statistic in integer arithmetic; nil if `n_ref · n_cur` would overflow `Int`.
-    private static func exactStatistic(
-        _ values: [Double], _ cumulativeCounts: [Int], _ referenceCount: Int, _ current: [Double]
+    private static func exactStatistic<Sample: AscendingSample>(
+        _ values: [Double], _ cumulativeCounts: [Int], _ referenceCount: Int, _ current: Sample
     ) -> Double? {
         let currentCount = current.count
         guard !values.isEmpty, !referenceCount.multipliedReportingOverflow(by: currentCount).overflow else {
@@ -96,19 +101,23 @@ public enum ReferenceCDF: Sendable, Hashable, Codable {
         return Double(numerator / g) / Double((referenceCount / g) * currentCount)
     }
 
-    /// Visits every distinct point `v` of the union of two ascending arrays, in order, with the number of
-    /// elements ≤ `v` in each.
-    private static func walk(_ a: [Double], _ b: [Double], _ visit: (Int, Int) -> Void) {
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
+    /// Visits every distinct point `v` of the union of an ascending array and an ascending sample, in order,
+    /// with the number of elements ≤ `v` in each.
+    private static func walk<Sample: AscendingSample>(_ a: [Double], _ b: Sample, _ visit: (Int, Int) -> Void) {
+        var i = 0, run = 0, j = 0
+        let runs = b.runCount
+        while i < a.count || run < runs {
             let v: Double
-            if i < a.count, j < b.count {
-                v = Swift.min(a[i], b[j])
+            if i < a.count, run < runs {
+                v = Swift.min(a[i], b.value(ofRun: run))
             } else {
-                v = i < a.count ? a[i] : b[j]
+                v = i < a.count ? a[i] : b.value(ofRun: run)
             }
             while i < a.count && a[i] <= v { i += 1 }
-            while j < b.count && b[j] <= v { j += 1 }
+            while run < runs && b.value(ofRun: run) <= v {
+                j = b.end(ofRun: run)
+                run += 1
+            }
             visit(i, j)
         }
     }

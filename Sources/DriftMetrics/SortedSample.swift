@@ -90,17 +90,26 @@ public enum SortedSample {
     /// default `right=True`, and sklearn `calibration_curve`'s rule; a value equal to an edge goes to the
     /// lower bin.
     public static func binCounts(sorted x: [Double], edges: [Double]) -> [Int] {
+        binCounts(sample: SortedArray(values: x), edges: edges)
+    }
+
+    /// ``binCounts(sorted:edges:)`` of any ascending sample, a run at a time.
+    static func binCounts<Sample: AscendingSample>(sample x: Sample, edges: [Double]) -> [Int] {
         var counts = [Int](repeating: 0, count: edges.count + 1)
         var bin = 0
-        for value in x {
+        var start = 0
+        for run in 0..<x.runCount {
+            let value = x.value(ofRun: run)
+            let end = x.end(ofRun: run)
             while bin < edges.count && edges[bin] < value { bin += 1 }
-            counts[bin] += 1
+            counts[bin] += end - start
+            start = end
         }
         return counts
     }
 
     /// Number of elements of sorted `x` strictly less than `value`.
-    static func countLess(_ x: [Double], _ value: Double) -> Int {
+    public static func countLess(_ x: [Double], _ value: Double) -> Int {
         var lo = 0, hi = x.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -110,7 +119,7 @@ public enum SortedSample {
     }
 
     /// Number of elements of sorted `x` less than or equal to `value`.
-    static func countLessOrEqual(_ x: [Double], _ value: Double) -> Int {
+    public static func countLessOrEqual(_ x: [Double], _ value: Double) -> Int {
         var lo = 0, hi = x.count
         while lo < hi {
             let mid = (lo + hi) / 2

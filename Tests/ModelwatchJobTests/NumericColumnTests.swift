@@ -110,6 +110,14 @@ private extension String {
 // gathering the doubles and sorting them.
 @Suite struct ScaledSortTests {
     /// The double path: gather present values, count kinds, sort.
+    /// Every value of a gathered sample, in order.
+    private static func expanded(_ present: SortedPresentValues) -> [Double] {
+        switch present {
+        case .values(let values): values
+        case .runs(let runs): runs.expanded()
+        }
+    }
+
     private func reference(_ column: NumericColumn, rows: [Int32]) -> (values: [Double], counts: [Int]) {
         var counts = [Int](repeating: 0, count: 6)
         var values: [Double] = []
@@ -141,9 +149,9 @@ private extension String {
         var values = [1.0, 2.0]
         var counts = [Int](repeating: 0, count: 6)
         var scratch: [UInt64] = []
-        #expect(column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch))
+        let gathered = column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch)
         let expected = reference(column, rows: rows)
-        #expect(values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(gathered.map(Self.expanded)?.map(\.bitPattern) == expected.values.map(\.bitPattern))
         #expect(counts == expected.counts)
     }
 
@@ -169,10 +177,18 @@ private extension String {
         var values: [Double] = []
         var counts = [Int](repeating: 0, count: 6)
         var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into the counts
-        #expect(column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch))
+        let gathered = column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch)
         let expected = reference(column, rows: rows)
-        #expect(values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(gathered.map(Self.expanded)?.map(\.bitPattern) == expected.values.map(\.bitPattern))
         #expect(counts == expected.counts)
+        // Counted spans come back as runs (one per distinct value), the others as every value.
+        let counted = expected.values.isEmpty
+            || (size.span <= NumericColumn.countingSortLimit && size.span <= 2 * expected.values.count)
+        if case .runs(let runs)? = gathered {
+            #expect(counted && runs.values == Array(Set(expected.values)).sorted())
+        } else {
+            #expect(!counted)
+        }
     }
 
     @Test func doublesAndNegativeZerosLeaveItToTheDoublePath() {
@@ -185,7 +201,7 @@ private extension String {
             var values: [Double] = []
             var counts = [Int](repeating: 0, count: 6)
             var scratch: [UInt64] = []
-            #expect(!column.gatherSortedPresentValues(rows: [0, 1, 2].prefix(column.count), into: &values, counts: &counts, scratch: &scratch))
+            #expect(column.gatherSortedPresentValues(rows: [0, 1, 2].prefix(column.count), into: &values, counts: &counts, scratch: &scratch) == nil)
             #expect(values.isEmpty && counts == [0, 0, 0, 0, 0, 0])
         }
     }

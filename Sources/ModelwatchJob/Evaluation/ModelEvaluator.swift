@@ -237,39 +237,51 @@ struct ModelEvaluator {
 
     private func outputPoints(slice: Slice, workspaces: SampleWorkspaces, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
         workspaces.with { workspace in
-            workspace.values.removeAll(keepingCapacity: true)
-            workspace.values.reserveCapacity(slice.rows.count)
             // Sort once: the summary's quantiles, the drift's bins and KS and the threshold counts share the order.
             var kinds = [Int](repeating: 0, count: 6)
-            if !table.score.gatherSortedPresentValues(rows: slice.rows, into: &workspace.values, counts: &kinds, scratch: &workspace.sort.scratch) {
-                table.score.forEach(rows: slice.rows) { score in
-                    if !score.isNaN { workspace.values.append(score) }
-                }
-                SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
-            }
-            return outputPoints(slice: slice, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
+            let present = sortedPresentValues(of: table.score, rows: slice.rows, counts: &kinds, workspace: &workspace)
+            return outputPoints(slice: slice, present: present, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
     }
 
-    private func outputPoints(slice: Slice, sorted present: [Double], tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
+    /// The present values of `column` in `rows`, sorted, with each cell counted by kind into `counts`.
+    private func sortedPresentValues(
+        of column: NumericColumn, rows: [Int32], counts: inout [Int], workspace: inout SampleWorkspaces.Workspace
+    ) -> SortedPresentValues {
+        workspace.values.removeAll(keepingCapacity: true)
+        workspace.values.reserveCapacity(rows.count)
+        if let present = column.gatherSortedPresentValues(rows: rows, into: &workspace.values, counts: &counts, scratch: &workspace.sort.scratch) {
+            return present
+        }
+        column.forEach(rows: rows) { value in
+            if value.isNaN {
+                counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
+            } else {
+                counts[0] += 1
+                workspace.values.append(value)
+            }
+        }
+        SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
+        return .values(workspace.values)
+    }
+
+    private func outputPoints(slice: Slice, present: SortedPresentValues, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
         var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
         point.add("count", slice.rows.count)
         point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present.count) / Double(slice.rows.count))
-        let sorted = present
-        if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
+        if let summary = present.summary { PointBuilder.addSummary(summary, to: &point) }
         if let profile, !slice.rows.isEmpty {
-            let drift = NumericDrift.compare(profile: profile.score, sortedPresentValues: sorted, missingCount: slice.rows.count - present.count)
+            let drift = present.drift(against: profile.score, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         var points = [point]
-        if !present.isEmpty {
+        if present.count > 0 {
             for threshold in model.thresholds {
                 var thresholdPoint = Point(measurement: Schema.outputThreshold.name, tags: tags + [(Tags.threshold, Self.label(threshold))], timestampMs: timestampMs)
-                let positive = present.reduce(0) { $0 + ($1 >= threshold ? 1 : 0) }
-                thresholdPoint.add("predicted_positive_rate", Double(positive) / Double(present.count))
+                thresholdPoint.add("predicted_positive_rate", Double(present.countAtLeast(threshold)) / Double(present.count))
                 points.append(thresholdPoint)
             }
         }
@@ -279,33 +291,19 @@ struct ModelEvaluator {
     private func numericFeaturePoint(feature: Int, name: String, slice: Slice, workspaces: SampleWorkspaces, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
         workspaces.with { workspace in
             var counts = [Int](repeating: 0, count: 6)
-            workspace.values.removeAll(keepingCapacity: true)
-            workspace.values.reserveCapacity(slice.rows.count)
-            let column = table.numeric[feature]
-            if !column.gatherSortedPresentValues(rows: slice.rows, into: &workspace.values, counts: &counts, scratch: &workspace.sort.scratch) {
-                column.forEach(rows: slice.rows) { value in
-                    if value.isNaN {
-                        counts[Int(ScoreTable.numericKind(value).rawValue)] += 1
-                    } else {
-                        counts[0] += 1
-                        workspace.values.append(value)
-                    }
-                }
-                SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
-            }
-            return numericFeaturePoint(name: name, slice: slice, counts: counts, sorted: workspace.values, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
+            let present = sortedPresentValues(of: table.numeric[feature], rows: slice.rows, counts: &counts, workspace: &workspace)
+            return numericFeaturePoint(name: name, slice: slice, counts: counts, present: present, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
         }
     }
 
-    private func numericFeaturePoint(name: String, slice: Slice, counts: [Int], sorted: [Double], tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
-        let present = sorted
+    private func numericFeaturePoint(name: String, slice: Slice, counts: [Int], present: SortedPresentValues, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> Point {
         var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: timestampMs)
         addMissingness(counts: counts, total: slice.rows.count, to: &point)
-        if let summary = NumericSummary(sortedFiniteValues: sorted) { PointBuilder.addSummary(summary, to: &point) }
+        if let summary = present.summary { PointBuilder.addSummary(summary, to: &point) }
         // An entirely missing feature writes its missingness only: no statistic, no drift (the missing-rate
         // alert covers it, and a drift alert on the same cause would double the page).
-        if let profile, case .numeric(let reference)? = profile.features[name], !present.isEmpty {
-            let drift = NumericDrift.compare(profile: reference, sortedPresentValues: sorted, missingCount: slice.rows.count - present.count)
+        if let profile, case .numeric(let reference)? = profile.features[name], present.count > 0 {
+            let drift = present.drift(against: reference, missingCount: slice.rows.count - present.count)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)

@@ -1,3 +1,4 @@
+import DriftMetrics
 import OrderedKeys
 
 extension NumericColumn {
@@ -13,19 +14,21 @@ extension NumericColumn {
     @inline(__always)
     static func code(ofSortKey key: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: key) ^ 0x8000_0000) }
 
-    /// Gathers the present values of `rows` into `values` in ascending order and counts each cell by kind
+    /// Gathers the present values of `rows` in ascending order and counts each cell by kind
     /// (`counts[kind.rawValue]`), sorting the column's 32-bit decimal codes rather than doubles: the codes
     /// order like their values, and their keys share the upper four bytes, which the radix sort skips (half
-    /// the passes of a sort of doubles). `scratch` is the sort's second buffer.
+    /// the passes of a sort of doubles). The values are sorted in `values`; `scratch` is the sort's second buffer.
     ///
     /// When the codes span few values (at most ``countingSortLimit``, and not many more than there are cells:
-    /// counts, ages, flags, decimals of a few digits), they are counted instead, one bucket per code, and each
-    /// distinct value is decoded once; the result is the same.
+    /// counts, ages, flags, decimals of a few digits), they are counted instead, one bucket per code, and the
+    /// result is the runs: each distinct value, decoded once, with its count (`values` then holds nothing useful).
     ///
-    /// Returns false, with `values` and `counts` unchanged, when the column holds doubles or one of the rows
+    /// Returns nil, with `values` and `counts` unchanged, when the column holds doubles or one of the rows
     /// is a negative zero (a stable sort of doubles keeps signed zeros in row order; codes cannot).
-    func gatherSortedPresentValues<Rows: Collection>(rows: Rows, into values: inout [Double], counts: inout [Int], scratch: inout [UInt64]) -> Bool where Rows.Element == Int32 {
-        guard let (codes, scale) = scaledCodes else { return false }
+    func gatherSortedPresentValues<Rows: Collection>(
+        rows: Rows, into values: inout [Double], counts: inout [Int], scratch: inout [UInt64]
+    ) -> SortedPresentValues? where Rows.Element == Int32 {
+        guard let (codes, scale) = scaledCodes else { return nil }
         let n = rows.count
         values.removeAll(keepingCapacity: true)
         values.append(contentsOf: repeatElement(0, count: n))
@@ -56,31 +59,36 @@ extension NumericColumn {
         }
         if sawNegativeZero {
             values.removeAll(keepingCapacity: true)
-            return false
+            return nil
         }
         let distinctCodes = present > 0 ? Int(largestKey - smallestKey) + 1 : 0
+        kindCounts[Int(ValueKind.present.rawValue)] = present
+        for kind in counts.indices { counts[kind] += kindCounts[kind] }
         let counted = distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present)
-        if counted && scratch.count < distinctCodes { scratch.append(contentsOf: repeatElement(0, count: distinctCodes - scratch.count)) }
-        values.withUnsafeMutableBufferPointer { values in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                values.withMemoryRebound(to: UInt64.self) { keys in
-                    if counted {
-                        // Counted into the scratch buffer (grown above to hold a count per code), then written out
-                        // bucket by bucket over the keys, which are no longer needed.
+        if counted {
+            if scratch.count < distinctCodes { scratch.append(contentsOf: repeatElement(0, count: distinctCodes - scratch.count)) }
+            var runs = SortedRuns()
+            values.withUnsafeBufferPointer { values in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    values.withMemoryRebound(to: UInt64.self) { keys in
+                        // Counted into the scratch buffer (grown above to hold a count per code); each code that
+                        // occurs becomes a run.
                         let buckets = UnsafeMutableBufferPointer(rebasing: scratch[0..<distinctCodes])
                         buckets.update(repeating: 0)
                         for index in 0..<present { buckets[Int(keys[index] &- smallestKey)] &+= 1 }
-                        var position = 0
                         for bucket in 0..<distinctCodes where buckets[bucket] > 0 {
-                            let key = smallestKey &+ UInt64(bucket)
-                            let value = Double(Self.code(ofSortKey: key)) / scale
-                            for _ in 0..<Int(buckets[bucket]) {
-                                values[position] = value
-                                position &+= 1
-                            }
+                            let code = Self.code(ofSortKey: smallestKey &+ UInt64(bucket))
+                            runs.append(Double(code) / scale, count: Int(buckets[bucket]))
                         }
-                        return
                     }
+                }
+            }
+            values.removeAll(keepingCapacity: true)
+            return .runs(runs)
+        }
+        values.withUnsafeMutableBufferPointer { values in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                values.withMemoryRebound(to: UInt64.self) { keys in
                     let sortedInScratch = OrderedKeys.sort(
                         UnsafeMutableBufferPointer(rebasing: keys[0..<present]), scratch: UnsafeMutableBufferPointer(rebasing: scratch[0..<present]))
                     for index in 0..<present {
@@ -91,8 +99,6 @@ extension NumericColumn {
             }
         }
         values.removeLast(n - present)
-        kindCounts[Int(ValueKind.present.rawValue)] = present
-        for kind in counts.indices { counts[kind] += kindCounts[kind] }
-        return true
+        return .values(values)
     }
 }

@@ -1,0 +1,148 @@
+/// An ascending, finite sample held as its distinct values and how many times each occurs.
+///
+/// A window of millions of values drawn from a few thousand distinct ones (counts, ages, amounts with a few
+/// decimals, rounded scores) is summarised and compared with its profile from its runs alone, without
+/// writing out every value: ``NumericSummary/init(sortedRuns:)`` and
+/// ``NumericDrift/compare(profile:sortedRuns:missingCount:)`` give what the expanded array gives.
+public struct SortedRuns: Sendable, Equatable {
+    /// The distinct values, strictly ascending.
+    public private(set) var values: [Double] = []
+    /// `ends[i]`: how many values are at most `values[i]` (the run of `values[i]` holds positions
+    /// `ends[i − 1] ..< ends[i]`), strictly ascending.
+    public private(set) var ends: [Int] = []
+
+    public init() {}
+
+    /// The runs of an ascending, finite array (equal neighbours form one run; `-0.0` joins a run of `0.0`).
+    public init(sorted: [Double]) {
+        for value in sorted {
+            if let last = values.last, last == value {
+                ends[ends.count - 1] += 1
+            } else {
+                append(value, count: 1)
+            }
+        }
+    }
+
+    /// Number of values (all runs together).
+    public var count: Int { ends.last ?? 0 }
+
+    /// True when there is no value.
+    public var isEmpty: Bool { ends.isEmpty }
+
+    /// Reserves room for `runs` distinct values.
+    public mutating func reserveCapacity(_ runs: Int) {
+        values.reserveCapacity(runs)
+        ends.reserveCapacity(runs)
+    }
+
+    /// Appends `count` (positive) copies of `value`, which must be finite and above every value held.
+    public mutating func append(_ value: Double, count: Int) {
+        precondition(count > 0 && value.isFinite && (values.last.map { $0 < value } ?? true), "runs must ascend")
+        values.append(value)
+        ends.append(self.count + count)
+    }
+
+    /// Every value, in order.
+    public func expanded() -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(count)
+        var start = 0
+        for (value, end) in zip(values, ends) {
+            result.append(contentsOf: repeatElement(value, count: end - start))
+            start = end
+        }
+        return result
+    }
+
+    /// Number of values strictly less than `value`.
+    public func countLess(than value: Double) -> Int {
+        // The first run not below `value`; every run before it is.
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? 0 : ends[lo - 1]
+    }
+
+    /// Number of values less than or equal to `value`.
+    public func countLessOrEqual(to value: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? 0 : ends[lo - 1]
+    }
+}
+
+/// An ascending, finite sample read run by run: the common ground of a sorted array (every value its own run)
+/// and ``SortedRuns``, so the summary and the drift are written once for both.
+protocol AscendingSample {
+    /// Number of values.
+    var count: Int { get }
+    /// Number of runs; neighbouring runs may hold equal values (a sorted array's ties).
+    var runCount: Int { get }
+    /// The value of run `run`.
+    func value(ofRun run: Int) -> Double
+    /// How many values runs `0 ... run` hold together.
+    func end(ofRun run: Int) -> Int
+    /// The value at 0-based `position` in ascending order.
+    func element(at position: Int) -> Double
+    /// Number of values strictly less than `value`.
+    func countLess(than value: Double) -> Int
+    /// Number of values less than or equal to `value`.
+    func countLessOrEqual(to value: Double) -> Int
+}
+
+extension AscendingSample {
+    /// Calls `body` with each distinct value (equal neighbouring runs merged) and how many times it occurs,
+    /// in ascending order.
+    @inline(__always)
+    func forEachDistinct(_ body: (Double, Int) -> Void) {
+        let runs = runCount
+        guard runs > 0 else { return }
+        var value = self.value(ofRun: 0)
+        var start = 0
+        for run in 1..<runs {
+            let next = self.value(ofRun: run)
+            if next != value {
+                let end = self.end(ofRun: run - 1)
+                body(value, end - start)
+                start = end
+                value = next
+            }
+        }
+        body(value, count - start)
+    }
+}
+
+/// A sorted array as an ``AscendingSample``: each value is a run of one.
+struct SortedArray: AscendingSample {
+    let values: [Double]
+
+    var count: Int { values.count }
+    var runCount: Int { values.count }
+    @inline(__always) func value(ofRun run: Int) -> Double { values[run] }
+    @inline(__always) func end(ofRun run: Int) -> Int { run + 1 }
+    @inline(__always) func element(at position: Int) -> Double { values[position] }
+    func countLess(than value: Double) -> Int { SortedSample.countLess(values, value) }
+    func countLessOrEqual(to value: Double) -> Int { SortedSample.countLessOrEqual(values, value) }
+}
+
+extension SortedRuns: AscendingSample {
+    var runCount: Int { values.count }
+    @inline(__always) func value(ofRun run: Int) -> Double { values[run] }
+    @inline(__always) func end(ofRun run: Int) -> Int { ends[run] }
+
+    /// The value at `position`: that of the first run ending after it.
+    func element(at position: Int) -> Double {
+        var lo = 0, hi = ends.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ends[mid] > position { hi = mid } else { lo = mid + 1 }
+        }
+        return values[lo]
+    }
+}
