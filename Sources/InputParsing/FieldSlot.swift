@@ -1,22 +1,23 @@
 /// Where one projected value of the current record lives (internal to the reader and `Record`).
+@usableFromInline
 struct FieldSlot {
     /// Kinds: see the static constants.
-    var kind: UInt8
+    @usableFromInline var kind: UInt8
     /// Byte offset into the input buffer (or the scratch buffer for `textInScratch`).
-    var offset: Int
-    var length: Int
+    @usableFromInline var offset: Int
+    @usableFromInline var length: Int
     /// The value of a ``number`` slot.
-    var number: Double = 0
+    @usableFromInline var number: Double = 0
 
-    static let null: UInt8 = 0
-    static let empty: UInt8 = 1
-    static let text: UInt8 = 2
+    @inlinable static var null: UInt8 { 0 }
+    @inlinable static var empty: UInt8 { 1 }
+    @inlinable static var text: UInt8 { 2 }
     /// Unescaped text stored in the scratch buffer.
-    static let textInScratch: UInt8 = 3
+    @inlinable static var textInScratch: UInt8 { 3 }
     /// CSV text with doubled quotes still to be unescaped (transient, before the record is published).
-    static let textNeedsUnescape: UInt8 = 4
+    @inlinable static var textNeedsUnescape: UInt8 { 4 }
     /// JSON string with backslash escapes still to be unescaped (transient).
-    static let jsonNeedsUnescape: UInt8 = 5
+    @inlinable static var jsonNeedsUnescape: UInt8 { 5 }
     /// CSV text that is a plain decimal, already parsed into ``number`` (the bytes are still in the input).
-    static let number: UInt8 = 6
+    @inlinable static var number: UInt8 { 6 }
 }

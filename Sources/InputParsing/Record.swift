@@ -7,25 +7,25 @@ public struct Record {
     public let line: Int
     /// Number of projected columns (the reader's `columns.count`).
     public let count: Int
-    let slots: UnsafePointer<FieldSlot>
-    let slotIndex: UnsafePointer<Int>
-    let input: UnsafePointer<UInt8>
-    let scratch: UnsafePointer<UInt8>
+    @usableFromInline let slots: UnsafePointer<FieldSlot>
+    @usableFromInline let slotIndex: UnsafePointer<Int>
+    @usableFromInline let input: UnsafePointer<UInt8>
+    @usableFromInline let scratch: UnsafePointer<UInt8>
 
-    @inline(__always)
-    private func slot(_ column: Int) -> FieldSlot {
+    @inlinable @inline(__always)
+    func slot(_ column: Int) -> FieldSlot {
         precondition(column >= 0 && column < count, "column index out of range")
         return slots[slotIndex[column]]
     }
 
     /// The kind of value in projected column `column` (0-based index into the reader's `columns`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func kind(_ column: Int) -> FieldKind {
         FieldKind(rawValue: min(slot(column).kind, FieldSlot.text))!
     }
 
     /// Calls `body` with the value's bytes (unescaped; empty for `null` and `empty`). Do not let them escape.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withBytes<Result, Failure: Error>(
         _ column: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result {
@@ -54,7 +54,7 @@ public struct Record {
 
     /// The kind of column `column` and, for text, the value parsed with `parseDouble` (nil when it is not a
     /// number): ``kind(_:)`` and ``double(_:)`` in one lookup, for the per-cell hot path.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func number(_ column: Int) -> (kind: FieldKind, value: Double?) {
         let slot = slot(column)
         if slot.kind == FieldSlot.number { return (.text, slot.number) }
