@@ -221,6 +221,9 @@ struct ModelDataReader {
         let paths = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
         let limit = sampleLimit
         var parsed = ParsedLabels()
+        // Room for every label up front: growing these arrays would copy them, and page in each copy.
+        let estimatedRows = SourceFiles.estimatedRows(paths, columns: rows.columns.count)
+        parsed.reserveCapacity(labels: estimatedRows, idBytes: Swift.min(SourceFiles.estimatedBytes(paths), 64 * estimatedRows))
         // Reached through a pointer: the closures below capture it, and every access to a captured variable
         // would be checked for exclusivity at run time, several times a label row.
         try withUnsafeMutablePointer(to: &parsed) { parsed throws(JobError) in
@@ -278,6 +281,14 @@ struct ParsedLabels: Sendable {
     var rejectedCount = 0
     /// The first rejections, in file order.
     var rejections: [String] = []
+
+    /// Reserves room for `labels` labels whose ids take `idBytes` bytes together (untouched room costs no memory).
+    mutating func reserveCapacity(labels count: Int, idBytes: Int) {
+        arena.reserveCapacity(idBytes)
+        offsets.reserveCapacity(count + 1)
+        labels.reserveCapacity(count)
+        timesMs.reserveCapacity(count)
+    }
 
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
         arena.append(contentsOf: idBytes)

@@ -20,6 +20,8 @@ enum ParallelScoreFile {
     static let blockSize = 8 << 20
     /// Files smaller than this are read sequentially.
     static let minimumSize = 32 << 20
+    /// Bytes read past a block's nominal end with it, to find the end of its last record.
+    static let lookahead = 1 << 16
 
     /// What the parallel part read.
     struct Outcome {
@@ -259,15 +261,16 @@ private struct BlockJob: @unchecked Sendable {
         var block = ParsedBlock(index: index)
         let nominalStart = headerEnd + index * blockSize
         let nominalEnd = index == blockCount - 1 ? fileSize : nominalStart + blockSize
-        // Read the nominal range, then on until the line feed that ends the block.
-        guard var bytes = ParallelScoreFile.readBytes(descriptor, count: nominalEnd - nominalStart, at: nominalStart),
-              bytes.count == nominalEnd - nominalStart else {
+        // Read the nominal range and a little more in one go, where the line feed that ends the block usually is
+        // (growing a block afterwards would copy all of it), then on until that line feed.
+        let length = Swift.min(fileSize, nominalEnd + ParallelScoreFile.lookahead) - nominalStart
+        guard var bytes = ParallelScoreFile.readBytes(descriptor, count: length, at: nominalStart), bytes.count == length else {
             block.error = readError(at: nominalStart)
             return block
         }
         var end = bytes.count
         if nominalEnd < fileSize {
-            var searchFrom = bytes.count
+            var searchFrom = nominalEnd - nominalStart
             while true {
                 if let lineFeed = bytes[searchFrom...].firstIndex(of: 0x0A) {
                     end = lineFeed + 1

@@ -45,12 +45,10 @@ enum SourceFiles {
     /// or by about 4 bytes a column when there is none (gzip counted 5×). Column reservations cost no memory
     /// until written; the id index is allocated at once, so a close estimate keeps it small.
     static func estimatedRows(_ files: [String], columns: Int) -> Int {
-        var bytes = 0
+        let bytes = estimatedBytes(files)
         var bytesPerRow = max(4 * columns, 16)
         var sampled = false
         for file in files {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
-            bytes += file.hasSuffix(".gz") ? size * 5 : size
             if !sampled, !file.hasSuffix(".gz"), let handle = FileHandle(forReadingAtPath: file) {
                 sampled = true
                 let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
@@ -60,6 +58,14 @@ enum SourceFiles {
             }
         }
         return min(bytes / bytesPerRow, 8_000_000)
+    }
+
+    /// The bytes of `files` once uncompressed, as far as their sizes tell (gzip counted 5×).
+    static func estimatedBytes(_ files: [String]) -> Int {
+        files.reduce(0) { total, file in
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
+            return total + (file.hasSuffix(".gz") ? size * 5 : size)
+        }
     }
 
     /// The format implied by a file name, or nil.
