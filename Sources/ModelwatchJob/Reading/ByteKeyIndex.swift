@@ -38,9 +38,11 @@ struct ByteKeyIndex: Sendable {
     @inline(__always)
     private static func fits(_ keys: Int, in slots: Int) -> Bool { keys * 4 <= slots * 3 }
 
-    /// Sizes the table for `keys` keys so it does not rehash while they are inserted.
-    mutating func reserveCapacity(_ keys: Int) {
+    /// Sizes the table for `keys` keys so it does not rehash while they are inserted, and the arena for `keyBytes`
+    /// bytes of keys so it does not grow (untouched room costs no memory).
+    mutating func reserveCapacity(_ keys: Int, keyBytes: Int = 0) {
         while !Self.fits(keys, in: slots.count) { grow() }
+        arena.reserveCapacity(keyBytes)
     }
 
     /// Where key `index` starts in the arena.

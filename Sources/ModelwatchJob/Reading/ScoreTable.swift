@@ -103,7 +103,8 @@ public struct ScoreTable: Sendable {
         for index in categories.indices {
             categories[index].reserveCapacity(rows)
         }
-        idIndex.reserveCapacity(rows)
+        // Ids of up to 36 bytes (a UUID's text) without growing the index's arena.
+        idIndex.reserveCapacity(rows, keyBytes: 36 * rows)
     }
 
     /// Records an id seen outside the read range (for orphan detection only).
