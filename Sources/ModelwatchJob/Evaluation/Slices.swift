@@ -45,22 +45,42 @@ struct SegmentCapping {
 
     /// Splits `rows` into slices: per version, the all-rows slice plus one per (capped) segment value.
     func slices(of rows: [Int32], table: ScoreTable, columns: [String]) -> [Slice] {
-        var byVersion: [UInt16: [Int32]] = [:]
-        for row in rows { byVersion[table.versionCode[Int(row)], default: []].append(row) }
         var result: [Slice] = []
-        for (code, versionRows) in byVersion.sorted(by: { table.versions[Int($0.key)] < table.versions[Int($1.key)] }) {
-            let version = table.versions[Int(code)]
+        let byVersion = Self.group(rows, into: table.versions.count) { Int(table.versionCode[Int($0)]) }
+        let versionCodes = byVersion.indices.filter { !byVersion[$0].isEmpty }.sorted { table.versions[$0] < table.versions[$1] }
+        // Per segment column, the kept values in order and the position of each segment code's value among them.
+        let segmentValues = columns.indices.map { Array(Set(mapped[$0])).sorted() }
+        let valueOfCode = columns.indices.map { column in
+            let position = Dictionary(uniqueKeysWithValues: segmentValues[column].enumerated().map { ($1, $0) })
+            return mapped[column].map { position[$0]! }
+        }
+        for code in versionCodes {
+            let version = table.versions[code]
+            let versionRows = byVersion[code]
             result.append(Slice(version: version, segment: Tags.allValue, segmentValue: Tags.allValue, rows: versionRows))
             for (column, name) in columns.enumerated() {
-                var byValue: [String: [Int32]] = [:]
-                for row in versionRows {
-                    byValue[mapped[column][Int(table.segmentCodes[column][Int(row)])], default: []].append(row)
-                }
-                for (value, valueRows) in byValue.sorted(by: { $0.key < $1.key }) {
+                let segmentCodes = table.segmentCodes[column]
+                let byValue = Self.group(versionRows, into: segmentValues[column].count) { valueOfCode[column][Int(segmentCodes[Int($0)])] }
+                for (value, valueRows) in zip(segmentValues[column], byValue) where !valueRows.isEmpty {
                     result.append(Slice(version: version, segment: name, segmentValue: value, rows: valueRows))
                 }
             }
         }
         return result
+    }
+
+    /// `rows` split by `group` (a number below `groups`), each part in row order: counted first, so every part is
+    /// allocated once at its size, and the common case of a single group is the rows themselves.
+    private static func group(_ rows: [Int32], into groups: Int, by group: (Int32) -> Int) -> [[Int32]] {
+        var counts = [Int](repeating: 0, count: groups)
+        for row in rows { counts[group(row)] += 1 }
+        var parts = [[Int32]](repeating: [], count: groups)
+        if let only = counts.firstIndex(of: rows.count), !rows.isEmpty {
+            parts[only] = rows
+            return parts
+        }
+        for part in parts.indices { parts[part].reserveCapacity(counts[part]) }
+        for row in rows { parts[group(row)].append(row) }
+        return parts
     }
 }
