@@ -44,6 +44,10 @@ public final class RecordReader {
     @exclusivity(unchecked) var position = 0
     /// 1-based physical line of the byte at `position`.
     @exclusivity(unchecked) var line = 1
+
+    /// The line the next unread byte is on: `startLine` plus the line feeds read so far (at the end of input,
+    /// plus one after a JSON Lines last line without a line feed).
+    public var currentLine: Int { line }
     @exclusivity(unchecked) var finished = false
     @exclusivity(unchecked) private var startChecked = false
 

@@ -69,7 +69,7 @@ enum ParallelScoreFile {
         let group = DispatchGroup()
         let job = BlockJob(
             path: path, descriptor: descriptor, fileSize: fileSize, format: format, key: key, header: header,
-            headerEnd: headerEnd, blockSize: blockSize, blockCount: blockCount, parser: parser, ingestion: ingestion,
+            headerLines: headerLines, headerEnd: headerEnd, blockSize: blockSize, blockCount: blockCount, parser: parser, ingestion: ingestion,
             sampleLimit: sampleLimit)
         for worker in 0..<workers {
             group.enter()
@@ -250,6 +250,8 @@ private struct BlockJob: @unchecked Sendable {
     let format: InputFormat
     let key: String
     let header: [UInt8]
+    /// Line feeds in `header`.
+    let headerLines: Int
     let headerEnd: Int
     let blockSize: Int
     let blockCount: Int
@@ -296,8 +298,8 @@ private struct BlockJob: @unchecked Sendable {
             start = bytes[0..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
         }
         block.start = nominalStart + start
-        block.lineFeeds = bytes.withUnsafeBytes { occurrences(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
 
+        // The reader starts on line 1 + the header's lines, so that it counts the block's line feeds as it reads.
         let reader = RecordReader(format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns)
         reader.feed(header)
         var batch = ingestion.takeBatch()
@@ -342,6 +344,9 @@ private struct BlockJob: @unchecked Sendable {
             block.error = FileRecords.jobError(error, key: key)
             return block
         }
+        // Every byte read: the lines passed are the block's line feeds (a block other than the file's last ends
+        // with one; the last block's count is not used).
+        block.lineFeeds = reader.currentLine - 1 - headerLines
         if !batch.isEmpty { block.batches.append(batch) }
         block.endsInsideQuote = lastWasOpenQuote
         return block
