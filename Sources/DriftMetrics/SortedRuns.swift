@@ -30,12 +30,6 @@ public struct SortedRuns: Sendable, Equatable {
     /// True when there is no value.
     public var isEmpty: Bool { ends.isEmpty }
 
-    /// Reserves room for `runs` distinct values.
-    public mutating func reserveCapacity(_ runs: Int) {
-        values.reserveCapacity(runs)
-        ends.reserveCapacity(runs)
-    }
-
     /// Appends `count` (positive) copies of `value`, which must be finite and above every value held.
     public mutating func append(_ value: Double, count: Int) {
         precondition(count > 0 && value.isFinite && (values.last.map { $0 < value } ?? true), "runs must ascend")
@@ -55,26 +49,18 @@ public struct SortedRuns: Sendable, Equatable {
         return result
     }
 
-    /// Number of values strictly less than `value`.
+    /// Number of values strictly less than `value`: those of the runs below the first run not below it.
     public func countLess(than value: Double) -> Int {
-        // The first run not below `value`; every run before it is.
-        var lo = 0, hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo == 0 ? 0 : ends[lo - 1]
+        count(ofRunsBefore: SortedSample.countLess(values, value))
     }
 
     /// Number of values less than or equal to `value`.
     public func countLessOrEqual(to value: Double) -> Int {
-        var lo = 0, hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] <= value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo == 0 ? 0 : ends[lo - 1]
+        count(ofRunsBefore: SortedSample.countLessOrEqual(values, value))
     }
+
+    /// Number of values in runs `0 ..< run`.
+    private func count(ofRunsBefore run: Int) -> Int { run == 0 ? 0 : ends[run - 1] }
 }
 
 /// An ascending, finite sample read run by run: the common ground of a sorted array (every value its own run)

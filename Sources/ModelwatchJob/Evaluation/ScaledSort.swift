@@ -21,9 +21,9 @@ extension NumericColumn {
     ///
     /// When the codes span few values (at most ``countingSortLimit``, and not many more than there are cells:
     /// counts, ages, flags, decimals of a few digits), they are counted instead, one bucket per code, and the
-    /// result is the runs: each distinct value, decoded once, with its count (`values` then holds nothing useful).
+    /// result is the runs: each distinct value, decoded once, with its count (`values` is left empty).
     ///
-    /// Returns nil, with `values` and `counts` unchanged, when the column holds doubles or one of the rows
+    /// Returns nil, with `counts` unchanged (and `values` at most emptied), when the column holds doubles or one of the rows
     /// is a negative zero (a stable sort of doubles keeps signed zeros in row order; codes cannot).
     func gatherSortedPresentValues<Rows: Collection>(
         rows: Rows, into values: inout [Double], counts: inout [Int], scratch: inout [UInt64]
