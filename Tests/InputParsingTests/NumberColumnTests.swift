@@ -38,14 +38,7 @@ struct NumberColumnTests {
                 }
             }
         }
-        var start = 0
-        for split in splits + [bytes.count] where split >= start {
-            reader.feed(Array(bytes[start..<split]))
-            try drain()
-            start = split
-        }
-        reader.finish()
-        try drain()
+        try feedInChunks(bytes, to: reader, splits: splits, drain: drain)
         return events
     }
 

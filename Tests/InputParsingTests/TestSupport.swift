@@ -52,6 +52,15 @@ func readAll(
             }
         }
     }
+    try feedInChunks(input, to: reader, splits: splits, drain: drain)
+    return items
+}
+
+/// Feeds `input` to `reader` in chunks ending at `splits` (sorted offsets; later ones past the end are ignored),
+/// calling `drain` after every feed and once more after `finish()`.
+func feedInChunks<Failure: Error>(
+    _ input: [UInt8], to reader: RecordReader, splits: [Int], drain: () throws(Failure) -> Void
+) throws(Failure) {
     var start = 0
     for split in splits + [input.count] where split >= start {
         reader.feed(Array(input[start..<split]))
@@ -60,7 +69,6 @@ func readAll(
     }
     reader.finish()
     try drain()
-    return items
 }
 
 /// Convenience for string inputs.
