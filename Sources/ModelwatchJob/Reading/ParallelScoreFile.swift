@@ -299,7 +299,8 @@ private struct BlockJob: @unchecked Sendable {
         }
         block.start = nominalStart + start
 
-        // The reader starts on line 1 + the header's lines, so that it counts the block's line feeds as it reads.
+        // Fed the header first, the reader is on line 1 + the header's lines when the block starts, and counts the
+        // block's line feeds as it reads (see `lineFeeds` below).
         let reader = RecordReader(format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns)
         reader.feed(header)
         var batch = ingestion.takeBatch()
