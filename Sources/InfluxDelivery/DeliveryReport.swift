@@ -28,4 +28,22 @@ public struct DeliveryReport: Sendable, Hashable {
     public init() {}
 
     mutating func record(_ outcome: DeliveryOutcome) { self.outcome = self.outcome.worse(outcome) }
+
+    /// Adds the report of a later call on the same spool, so several calls read as one: counts add up, the
+    /// outcome is the worse of the two, and the spool's depth and file count are the later call's (they describe
+    /// the spool after it).
+    public mutating func absorb(_ later: DeliveryReport) {
+        pointsDelivered += later.pointsDelivered
+        pointsRejected += later.pointsRejected
+        pointsSpooled += later.pointsSpooled
+        pointsReplayed += later.pointsReplayed
+        pointsDroppedSpoolFull += later.pointsDroppedSpoolFull
+        pointsLost += later.pointsLost
+        retries += later.retries
+        requests += later.requests
+        batches += later.batches
+        record(later.outcome)
+        spoolDepthBytes = later.spoolDepthBytes
+        spoolFiles = later.spoolFiles
+    }
 }

@@ -40,14 +40,30 @@ struct AlertEvaluationTests {
     }
 
     @Test("a healthy pipeline, a fresh model and enough labels stay silent on the demo", arguments: [
-        "mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing", "mw-write-failures", "mw-spool-growing",
-        "mw-model-too-old", "mw-labels-stopped", "mw-labels-late", "mw-volume-collapse", "mw-auc-below-floor",
+        "mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing", "mw-write-failures", "mw-points-lost",
+        "mw-spool-growing", "mw-model-too-old", "mw-labels-stopped", "mw-labels-late", "mw-volume-collapse", "mw-auc-below-floor",
     ])
     func healthyRulesStaySilent(uid: String) async throws {
         guard let demo = try await QueryExecutionTests.demo() else { return }
         let outcome = try #require(try Self.outcomes(demo)[uid])
         #expect(outcome.firing.isEmpty, "\(uid) fires: \(outcome.firing) \(outcome.numbers.mapValues { $0.map(\.value) })")
         #expect(!outcome.noData, "\(uid) has no data on the demo")
+    }
+
+    @Test("mw-points-lost fires for a model whose latest run lost points or dropped them from a full spool, not for one that recovered")
+    func pointsLostFires() throws {
+        let rule = try #require(Kit.rules.first { $0.uid == "mw-points-lost" })
+        // Hourly `last` values per model, oldest first, as the rule's two queries get them from InfluxDB.
+        let lost: [String: [Double?]] = ["evicted": [0, 0], "unspooled": [0, 12], "recovered": [40, 0], "healthy": [0, nil, 0]]
+        let dropped: [String: [Double?]] = ["evicted": [0, 300], "unspooled": [0, 0], "recovered": [7, 0], "healthy": [0, nil, 0]]
+        let outcome = try AlertEvaluator(rule: rule) { item in
+            let values = (item["model"]?["query"]?.string ?? "").contains("points_dropped_spool_full") ? dropped : lost
+            return values.map { model, values in
+                ScenarioInflux.Series(name: "modelwatch_run", tags: ["model": model], columns: ["time", "last"],
+                                      rows: values.enumerated().map { [.number(Double($0.offset)), $0.element.map(Doc.number) ?? .null] })
+            }
+        }.evaluate()
+        #expect(Set(outcome.firing.compactMap { $0["model"] }) == ["evicted", "unspooled"], "\(outcome.numbers)")
     }
 
     @Test("the heartbeat rule fires once the job has been silent for two days")

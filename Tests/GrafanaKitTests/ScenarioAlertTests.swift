@@ -10,7 +10,7 @@ import Testing
                 "MODELWATCH_SKIP_SCENARIOS=1"))
 struct ScenarioAlertTests {
     static let pipelineRules = ["mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing", "mw-write-failures",
-                                "mw-spool-growing", "mw-model-too-old"]
+                                "mw-points-lost", "mw-spool-growing", "mw-model-too-old"]
 
     struct Incident: Sendable, CustomTestStringConvertible {
         let scenario: String

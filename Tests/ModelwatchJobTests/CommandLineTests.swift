@@ -309,6 +309,30 @@ struct CommandLineTests {
         }
     }
 
+    @Test("a spool over its cap drops its oldest points, and the heartbeat and the summary say how many")
+    func spoolCapDropsAreReported() throws {
+        let directory = TemporaryDirectory()
+        // One byte of spool: every new batch file evicts the older ones (the newest is always kept).
+        let config = writeConfig(in: directory, top: "delivery:\n  retry_budget: 1s\n  spool_dir: spool\n  spool_max_bytes: 1\n  batch_lines: 3")
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(
+            ["run", "--config", config, "--as-of", asOf],
+            environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": "t"], timeout: 30)
+        #expect(outcome.status == 75, "\(outcome)")
+        let spool = directory.file("spool")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }
+        #expect(files.count == 1, "only the newest batch, the heartbeat's, is left: \(files)")
+        let heartbeat = try #require(files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }
+            .joined().split(separator: "\n").first { $0.hasPrefix("modelwatch_run,") }.flatMap { LineProtocolLine(String($0)) })
+        let spooled = try #require(heartbeat.integer("points_spooled"))
+        let dropped = try #require(heartbeat.integer("points_dropped_spool_full"))
+        // Batches of 3: all but the last metric batch are evicted while the metric points are spooled.
+        #expect(spooled > 3 && dropped == spooled - ((spooled - 1) % 3 + 1), "spooled \(spooled), dropped \(dropped)")
+        #expect(heartbeat.integer("points_lost") == 0)
+        #expect(heartbeat.integer("points_replayed") == 0)
+        #expect(outcome.stdout.contains("dropped (spool full)"), "\(outcome)")
+    }
+
     @Test("INFLUX_TOKEN never appears in the output, even when the config is wrong")
     func tokenNeverPrinted() throws {
         let directory = TemporaryDirectory()

@@ -47,8 +47,11 @@ public enum SummaryRenderer {
             }
             if let delivery = model.delivery {
                 var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"
+                if delivery.pointsReplayed > 0 { line += " (\(n(delivery.pointsReplayed)) from the spool)" }
                 if delivery.pointsRejected > 0 { line += " · \(n(delivery.pointsRejected)) rejected (dead letter)" }
                 if delivery.pointsSpooled > 0 { line += " · \(n(delivery.pointsSpooled)) spooled" }
+                if delivery.pointsDroppedSpoolFull > 0 { line += " · \(n(delivery.pointsDroppedSpoolFull)) dropped (spool full)" }
+                if delivery.pointsLost > 0 { line += " · \(n(delivery.pointsLost)) lost" }
                 if delivery.retries > 0 { line += " · \(delivery.retries) retries" }
                 out += line + "\n"
             }

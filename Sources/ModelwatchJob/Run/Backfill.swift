@@ -162,13 +162,7 @@ private struct DeliveryTotals {
     var encoded = 0
 
     mutating func add(_ delivery: DeliveryReport, encoded: Int) {
-        report.pointsDelivered += delivery.pointsDelivered
-        report.pointsRejected += delivery.pointsRejected
-        report.pointsSpooled += delivery.pointsSpooled
-        report.pointsLost += delivery.pointsLost
-        report.retries += delivery.retries
-        report.spoolDepthBytes = delivery.spoolDepthBytes
-        report.outcome = delivery.outcome
+        report.absorb(delivery)
         self.encoded = encoded
     }
 }

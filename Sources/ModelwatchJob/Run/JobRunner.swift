@@ -74,13 +74,7 @@ public struct JobRunner: Sendable {
                 modelReport.message = Self.message(of: heartbeatDelivery.outcome)
             }
             if var delivery = modelReport.delivery {
-                delivery.pointsDelivered += heartbeatDelivery.pointsDelivered
-                delivery.pointsRejected += heartbeatDelivery.pointsRejected
-                delivery.pointsReplayed += heartbeatDelivery.pointsReplayed
-                delivery.pointsLost += heartbeatDelivery.pointsLost
-                delivery.pointsSpooled += heartbeatDelivery.pointsSpooled
-                delivery.retries += heartbeatDelivery.retries
-                delivery.spoolDepthBytes = heartbeatDelivery.spoolDepthBytes
+                delivery.absorb(heartbeatDelivery)
                 modelReport.delivery = delivery
             } else {
                 modelReport.delivery = heartbeatDelivery
@@ -223,6 +217,9 @@ public struct JobRunner: Sendable {
         point.add("points_written", report.delivery?.pointsDelivered ?? 0)
         point.add("points_rejected", report.delivery?.pointsRejected ?? 0)
         point.add("points_spooled", report.delivery?.pointsSpooled ?? 0)
+        point.add("points_replayed", report.delivery?.pointsReplayed ?? 0)
+        point.add("points_lost", report.delivery?.pointsLost ?? 0)
+        point.add("points_dropped_spool_full", report.delivery?.pointsDroppedSpoolFull ?? 0)
         point.add("retries", report.delivery?.retries ?? 0)
         point.add("spool_depth_bytes", report.delivery?.spoolDepthBytes ?? 0)
         point.add("run_as_of_seconds", Int(asOfMs / 1000))
