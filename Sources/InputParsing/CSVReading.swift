@@ -59,11 +59,18 @@ extension RecordReader {
                 expectedFields: headerCount, sink: &sink)
             switch outcome {
             case .needMore:
+                if input.count - recordStart > maxRecordBytes {
+                    return skipTooLongRecord(recordStart: recordStart, recordLine: recordLine)
+                }
                 return nil
             case .blankLine(let next):
                 position = next
                 line += 1
             case .record(let next, let fieldCount, let recordEnd, let extraFieldStart, let lineFeeds):
+                // Checked here too, so that whether a record is too long does not depend on how the input was cut.
+                if next - recordStart > maxRecordBytes {
+                    return skipTooLongRecord(recordStart: recordStart, recordLine: recordLine)
+                }
                 line += lineFeeds
                 position = next
                 guard fieldCount == headerCount else {
@@ -83,6 +90,9 @@ extension RecordReader {
                 return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,
                     reason: .characterAfterClosingQuote(field: field + 1, name: headerName(field))))
             case .unterminatedQuote(let at, let field):
+                if input.count - recordStart > maxRecordBytes {
+                    return skipTooLongRecord(recordStart: recordStart, recordLine: recordLine)
+                }
                 line += countLineFeeds(from: recordStart, to: input.count)
                 position = input.count
                 return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,
@@ -153,6 +163,9 @@ extension RecordReader {
         }
         switch outcome {
         case .needMore:
+            if input.count - recordStart > maxRecordBytes {
+                throw malformed(recordStart, "header row longer than \(maxRecordBytes) bytes without ending (an unterminated quote or a missing line break?)")
+            }
             return false
         case .blankLine:
             throw malformed(recordStart, "empty header row")

@@ -7,7 +7,11 @@ extension RecordReader {
             let cursor = firstIndex(of: 0x0A, in: base, from: max(position, lineScanFrom), end: count)
             let lineEnd: Int
             let next: Int
-            if cursor < count {
+            if cursor - position >= maxRecordBytes {
+                // Longer than the limit with its line feed (or without one yet): whether it ended in the input
+                // seen so far does not matter, so the outcome does not depend on how the input was cut.
+                return skipTooLongRecord(recordStart: position, recordLine: line)
+            } else if cursor < count {
                 lineEnd = cursor
                 next = cursor + 1
             } else if finished {

@@ -25,7 +25,9 @@
 /// CSV specifics: the header row is required; blank lines are skipped (but counted for line numbers); a lone
 /// `\r` not followed by `\n` is data. After a quote error the reader resynchronises at the next line feed.
 /// JSON Lines specifics: one object per line, top-level keys only, duplicate keys: the last one wins.
-/// Lines are not length-limited: a huge record (or an unterminated quote) is buffered whole.
+/// Records are length-limited (``maxRecordBytes``): one that runs past the limit without ending (an unterminated
+/// quote, a file without line breaks) is reported as `.recordTooLong` and skipped to the line after its first line
+/// feed, so memory stays bounded whatever the input.
 public final class RecordReader {
     /// The input layout.
     public let format: InputFormat
@@ -33,6 +35,10 @@ public final class RecordReader {
     public let columns: [String]
     /// The input name used in error messages (e.g. a file path).
     public let source: String
+    /// The most bytes a record may span (CSV: its quoted line feeds included; JSON Lines: its line).
+    public let maxRecordBytes: Int
+    /// Default of ``maxRecordBytes``: 1 MiB, eight times Python's `csv.field_size_limit()` default.
+    public static let defaultMaxRecordBytes = 1 << 20
 
     // The state read and written for every record is marked `@exclusivity(unchecked)`: a reader is used by one
     // thread at a time (it is not thread-safe) and never passes its properties inout to code that could reach
@@ -49,6 +55,8 @@ public final class RecordReader {
     /// plus one after a JSON Lines last line without a line feed).
     public var currentLine: Int { line }
     @exclusivity(unchecked) var finished = false
+    /// Set after a record too long to buffer: bytes are dropped up to and including the next line feed.
+    @exclusivity(unchecked) var discardingLine = false
     @exclusivity(unchecked) private var startChecked = false
 
     /// Distinct wanted names; `slotIndex[i]` maps `columns[i]` to its slot.
@@ -82,7 +90,12 @@ public final class RecordReader {
     /// `numberColumns` (indices into `columns`) are the columns the caller reads with ``Record/number(_:)``: in
     /// CSV, a plain decimal there is parsed while the record is scanned, in the same pass over its bytes, and
     /// `number` returns it; the result is the same either way.
-    public init(format: InputFormat, columns: [String], source: String, startLine: Int = 1, numberColumns: [Int] = []) {
+    public init(
+        format: InputFormat, columns: [String], source: String, startLine: Int = 1, numberColumns: [Int] = [],
+        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
+    ) {
+        precondition(maxRecordBytes > 0, "maxRecordBytes must be positive")
+        self.maxRecordBytes = maxRecordBytes
         self.line = startLine
         self.format = format
         self.columns = columns
@@ -162,6 +175,9 @@ public final class RecordReader {
         if !startChecked {
             guard skipByteOrderMark() else { return nil }
         }
+        if discardingLine {
+            guard skipDiscardedLine() else { return nil }
+        }
         switch format {
         case .csv: return try nextCSV()
         case .jsonLines: return nextJSONLine()
@@ -183,6 +199,38 @@ public final class RecordReader {
             return false
         }
         startChecked = true
+        return true
+    }
+
+    /// Reports the record starting at `recordStart` on `recordLine` as too long and skips to the line after its
+    /// first line feed, dropping bytes until one arrives if none has yet.
+    func skipTooLongRecord(recordStart: Int, recordLine: Int) -> ReadEvent {
+        let lineFeed = firstIndex(of: 0x0A, in: input.base, from: recordStart, end: input.count)
+        if lineFeed < input.count {
+            position = lineFeed + 1
+            line = recordLine + 1
+        } else {
+            position = input.count
+            discardingLine = true
+        }
+        lineScanFrom = position
+        return .rowError(RowError(source: source, line: recordLine, column: 1, reason: .recordTooLong(limit: maxRecordBytes)))
+    }
+
+    /// Drops bytes up to and including the next line feed (the end of a record too long to buffer); false while
+    /// none has arrived.
+    private func skipDiscardedLine() -> Bool {
+        let lineFeed = firstIndex(of: 0x0A, in: input.base, from: position, end: input.count)
+        guard lineFeed < input.count else {
+            position = input.count
+            lineScanFrom = position
+            if finished { discardingLine = false }
+            return finished
+        }
+        position = lineFeed + 1
+        lineScanFrom = position
+        line += 1
+        discardingLine = false
         return true
     }
 

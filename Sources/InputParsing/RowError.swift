@@ -15,6 +15,9 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
         case characterAfterClosingQuote(field: Int, name: String?)
         /// JSON Lines: the line is not a valid JSON object; `message` says what was wrong.
         case invalidJSON(String)
+        /// The record ran past `limit` bytes without ending (an unterminated quote, a missing line break): the
+        /// reader skipped to the line after its first line feed instead of buffering the rest of the input.
+        case recordTooLong(limit: Int)
 
         /// Human-readable reason, used after `path:line:column: `.
         public var description: String {
@@ -32,6 +35,8 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
                 return "unexpected character after closing quote of \(label(field, name))"
             case .invalidJSON(let message):
                 return "invalid JSON object: \(message)"
+            case .recordTooLong(let limit):
+                return "record longer than \(limit) bytes without ending (an unterminated quote or a missing line break?); skipped to the next line"
             }
         }
     }

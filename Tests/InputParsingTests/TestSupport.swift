@@ -31,9 +31,10 @@ enum Item: Equatable, CustomStringConvertible {
 
 /// Reads `input` fed in chunks ending at `splits` (sorted offsets), draining after every feed.
 func readAll(
-    _ input: [UInt8], format: InputFormat, columns: [String], splits: [Int] = [], source: String = "test.csv"
+    _ input: [UInt8], format: InputFormat, columns: [String], splits: [Int] = [], source: String = "test.csv",
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
 ) throws(InputError) -> [Item] {
-    let reader = RecordReader(format: format, columns: columns, source: source)
+    let reader = RecordReader(format: format, columns: columns, source: source, maxRecordBytes: maxRecordBytes)
     var items: [Item] = []
     func drain() throws(InputError) {
         while let event = try reader.next() {
@@ -73,7 +74,8 @@ func feedInChunks<Failure: Error>(
 
 /// Convenience for string inputs.
 func readAll(
-    _ text: String, format: InputFormat = .csv(), columns: [String], splits: [Int] = []
+    _ text: String, format: InputFormat = .csv(), columns: [String], splits: [Int] = [],
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
 ) throws(InputError) -> [Item] {
-    try readAll(Array(text.utf8), format: format, columns: columns, splits: splits)
+    try readAll(Array(text.utf8), format: format, columns: columns, splits: splits, maxRecordBytes: maxRecordBytes)
 }

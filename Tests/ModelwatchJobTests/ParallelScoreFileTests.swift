@@ -83,8 +83,12 @@ private func snapshot(_ table: ScoreTable) -> [String: [String]] {
     ]
 }
 
-private func read(_ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20) throws -> ModelDataReader.Result {
+private func read(
+    _ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20,
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
+) throws -> ModelDataReader.Result {
     var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true)
+    reader.maxRecordBytes = maxRecordBytes
     reader.parallelScoreFiles = parallel
     reader.parallelBlockSize = blockSize
     reader.parallelMinimumSize = 0
@@ -161,6 +165,29 @@ struct ParallelScoreFileTests {
         #expect(resume.line == prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
         #expect(outcome.rowsInRange == outcome.rowsRead && outcome.rowsRead < 400)
         expectSameRead(try read(model, parallel: true, blockSize: 500), try read(model, parallel: false))
+    }
+
+    @Test("a record too long for the reader makes the rest of the file be read row by row, as the sequential reader does", arguments: [
+        300, 1000, 4096,
+    ])
+    func tooLongRecord(blockSize: Int) throws {
+        let directory = TemporaryDirectory()
+        // Row 150 opens a quote that never closes: the sequential reader gives up 2,000 bytes later and resumes
+        // on the next line, which a block cut anywhere else would not know.
+        var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note\n"
+        for row in 0..<600 {
+            let note = row == 150 ? "\"runaway" : "n\(row)"
+            text += "id\(row),\(start + Int64(row)),0.5,v1,r,\(row),c,\(note)\n"
+        }
+        let scores = directory.write("scores.csv", text)
+        let labels = directory.write("labels.csv", "prediction_id,label,label_time\n")
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false, maxRecordBytes: 2000)
+        #expect(sequential.rowErrorSamples.count == 1)
+        #expect(sequential.rowErrorSamples.first?.hasSuffix("scores.csv:152:1: record longer than 2000 bytes without ending (an unterminated quote or a missing line break?); skipped to the next line") == true,
+                "\(sequential.rowErrorSamples)")
+        #expect(sequential.counters.scoreRowsRead == 600)
+        expectSameRead(try read(model, parallel: true, blockSize: blockSize, maxRecordBytes: 2000), sequential)
     }
 
     @Test("JSON Lines files are cut at any line feed")

@@ -39,7 +39,7 @@ enum FileRecords {
 
     static func stream(
         path: String, format: SourceFormat?, columns: [String], numberColumns: [Int] = [], key: String, resume: Resume? = nil,
-        onRecord: (Record) -> Void, onRowError: (RowError) -> Void
+        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, onRecord: (Record) -> Void, onRowError: (RowError) -> Void
     ) throws(JobError) {
         guard let resolvedFormat = format ?? SourceFiles.format(of: path) else {
             throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
@@ -51,7 +51,8 @@ enum FileRecords {
         }
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0
-        let reader = RecordReader(format: inputFormat, columns: columns, source: path, startLine: (resume?.line ?? 1) - headerLines, numberColumns: numberColumns)
+        let reader = RecordReader(format: inputFormat, columns: columns, source: path, startLine: (resume?.line ?? 1) - headerLines, numberColumns: numberColumns,
+            maxRecordBytes: maxRecordBytes)
         var first = true
         if let resume {
             guard lseek(descriptor, off_t(resume.offset), SEEK_SET) >= 0 else {

@@ -26,6 +26,8 @@ struct ModelDataReader {
     var parallelMinimumSize = ParallelScoreFile.minimumSize
     /// Parsing threads for the parallel read.
     var parallelWorkers = ParallelScoreFile.defaultWorkers
+    /// The longest record read from any file (``RecordReader/maxRecordBytes``; tests use tiny ones).
+    var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.
     var clock: (@Sendable () -> ContinuousClock.Instant)?
 
@@ -156,7 +158,7 @@ struct ModelDataReader {
                let outcome = try ParallelScoreFile.read(
                    path: path, format: FileRecords.inputFormat(path: path, format: format), key: key, parser: parser,
                    ingestion: ingestion, sampleLimit: sampleLimit, workers: parallelWorkers, blockSize: parallelBlockSize,
-                   minimumSize: parallelMinimumSize) {
+                   minimumSize: parallelMinimumSize, maxRecordBytes: maxRecordBytes) {
                 counters.scoreRowsRead += outcome.rowsRead
                 counters.scoreRowsInRange += outcome.rowsInRange
                 for message in outcome.rejections { reject(message) }
@@ -164,7 +166,7 @@ struct ModelDataReader {
                 guard let remainder = outcome.resume else { continue }
                 resume = remainder
             }
-            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, onRecord: { record in
+            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, maxRecordBytes: maxRecordBytes, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1
@@ -232,7 +234,7 @@ struct ModelDataReader {
                 if parsed.pointee.rejections.count < limit { parsed.pointee.rejections.append(message) }
             }
             for path in paths {
-                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, onRecord: { record in
+                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, maxRecordBytes: maxRecordBytes, onRecord: { record in
                     parsed.pointee.rowsRead += 1
                     rows.parse(record, location: path, reject: reject) { parsed.pointee.append(idBytes: $0, label: $1, timeMs: $2) }
                 }, onRowError: { error in

@@ -14,7 +14,9 @@ import Glibc
 /// is only right where the line feed ends a record; one inside a quoted CSV field would split a record.
 /// Such a cut shows as the block before it ending in an unterminated quoted field: the reader then drops
 /// that block and every later one and returns where the sequential reader must go on (the start of that
-/// block, a known record boundary). JSON Lines cannot contain a raw line feed inside a value.
+/// block, a known record boundary). JSON Lines cannot contain a raw line feed inside a value. A block holding
+/// a record too long for the reader (``RecordReader/maxRecordBytes``) is handled the same way: where the
+/// sequential reader resynchronises after it depends on everything before, so it reads on from there.
 enum ParallelScoreFile {
     /// Bytes per block (a block's rows are held in batches until their turn).
     static let blockSize = 8 << 20
@@ -41,7 +43,8 @@ enum ParallelScoreFile {
     /// header row longer than a block).
     static func read(
         path: String, format: InputFormat, key: String, parser: ScoreRowParser, ingestion: ScoreIngestion,
-        sampleLimit: Int, workers: Int = defaultWorkers, blockSize: Int = blockSize, minimumSize: Int = minimumSize
+        sampleLimit: Int, workers: Int = defaultWorkers, blockSize: Int = blockSize, minimumSize: Int = minimumSize,
+        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }
         let descriptor = open(path, O_RDONLY)
@@ -70,7 +73,7 @@ enum ParallelScoreFile {
         let job = BlockJob(
             path: path, descriptor: descriptor, fileSize: fileSize, format: format, key: key, header: header,
             headerLines: headerLines, headerEnd: headerEnd, blockSize: blockSize, blockCount: blockCount, parser: parser, ingestion: ingestion,
-            sampleLimit: sampleLimit)
+            sampleLimit: sampleLimit, maxRecordBytes: maxRecordBytes)
         for worker in 0..<workers {
             group.enter()
             ReaderThread.start("parse.\(worker)") {
@@ -89,7 +92,7 @@ enum ParallelScoreFile {
                 group.wait()
                 throw error
             }
-            if block.endsInsideQuote && index < blockCount - 1 {
+            if block.needsSequentialRead && index < blockCount - 1 {
                 queue.cancel()
                 group.wait()
                 outcome.resume = FileRecords.Resume(offset: block.start, header: header, line: line)
@@ -177,8 +180,9 @@ private struct ParsedBlock {
     var rejectedCount = 0
     var rejections: [Rejection] = []
     var lineFeeds = 0
-    /// The block's last record is a quoted field left open: the cut after it may be inside a record.
-    var endsInsideQuote = false
+    /// The block's last record is a quoted field left open (the cut after it may be inside a record), or a record
+    /// was too long for the reader: the rest of the file is read sequentially from the block's start.
+    var needsSequentialRead = false
     var error: JobError?
 }
 
@@ -258,6 +262,7 @@ private struct BlockJob: @unchecked Sendable {
     let parser: ScoreRowParser
     let ingestion: ScoreIngestion
     let sampleLimit: Int
+    let maxRecordBytes: Int
 
     func parse(_ index: Int) -> ParsedBlock {
         var block = ParsedBlock(index: index)
@@ -301,10 +306,12 @@ private struct BlockJob: @unchecked Sendable {
 
         // Fed the header first, the reader is on line 1 + the header's lines when the block starts, and counts the
         // block's line feeds as it reads (see `lineFeeds` below).
-        let reader = RecordReader(format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns)
+        let reader = RecordReader(
+            format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns, maxRecordBytes: maxRecordBytes)
         reader.feed(header)
         var batch = ingestion.takeBatch()
         var lastWasOpenQuote = false
+        var hadTooLongRecord = false
         func drain() throws(InputError) {
             while let event = try reader.next() {
                 block.rowsRead += 1
@@ -326,6 +333,7 @@ private struct BlockJob: @unchecked Sendable {
                     }
                 case .rowError(let error):
                     if case .unterminatedQuote = error.reason { lastWasOpenQuote = true }
+                    if case .recordTooLong = error.reason { hadTooLongRecord = true }
                     block.rejectedCount += 1
                     if block.rejections.count < sampleLimit { block.rejections.append(.rowError(error)) }
                 }
@@ -349,7 +357,7 @@ private struct BlockJob: @unchecked Sendable {
         // with one; the last block's count is not used).
         block.lineFeeds = reader.currentLine - 1 - headerLines
         if !batch.isEmpty { block.batches.append(batch) }
-        block.endsInsideQuote = lastWasOpenQuote
+        block.needsSequentialRead = lastWasOpenQuote || hadTooLongRecord
         return block
     }
 
