@@ -22,7 +22,7 @@ public enum Schema {
         Tag(Tags.model, "Model name from the config (`models[].name`)."),
         Tag(Tags.version, "Model version from the version column, or the config's static `version`."),
         Tag(Tags.segment, "Segment column name, or `all` for the all-rows slice."),
-        Tag(Tags.segmentValue, "Segment value (top-K by volume, the rest folded into `other`), or `all`."),
+        Tag(Tags.segmentValue, "Segment value (top-K by volume, the rest folded into `(other)`; an empty value is `(missing)`), or `all`."),
     ]
 
     // MARK: Performance (matured labels, timestamped at the end of the prediction window)
@@ -271,8 +271,9 @@ public enum Tags {
     public static let rank = "rank"
     /// The tag value of the all-rows segment and of its segment value.
     public static let allValue = "all"
-    /// The segment value that collects values beyond the cardinality cap.
-    public static let otherValue = "other"
+    /// The segment value that collects values beyond the cardinality cap; in parentheses like `(missing)`, so that
+    /// a real value `other` (a common catch-all in source data) keeps a series of its own.
+    public static let otherValue = "(other)"
 }
 
 /// One measurement: its name, documentation, tags and fields.

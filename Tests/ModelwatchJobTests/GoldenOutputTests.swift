@@ -69,8 +69,8 @@ struct GoldenOutputTests {
         #expect(run.points("modelwatch_run").map { $0.tags["model"]! } == ["demo-model", "demo model (daily, restated)"])
         // Tag values needing escapes (a comma, spaces, quotes, non-ASCII) round-trip.
         let regions = Set(run.points("modelwatch_output", ["model": "demo-model", "segment": "region"]).compactMap { $0.tags["segment_value"] })
-        #expect(regions.contains("other"))
-        #expect(regions.count == 4, "segment_cap 4 keeps three values and `other`: \(regions)")
+        #expect(regions.contains("(other)"))
+        #expect(regions.count == 4, "segment_cap 4 keeps three values and `(other)`: \(regions)")
         // The restated model writes its final window and the provisional ones up to T.
         let restated = run.points("modelwatch_performance", ["model": "demo model (daily, restated)"])
         #expect(restated.map(\.timestampMs) == [ms("2026-11-07T00:00:00Z"), ms("2026-11-08T00:00:00Z"), ms("2026-11-09T00:00:00Z")])

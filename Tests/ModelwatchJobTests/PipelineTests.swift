@@ -262,25 +262,39 @@ struct PipelineTests {
         #expect(metricLines(other) == metricLines(csv))
     }
 
-    @Test("a segment column over its cap keeps the most frequent values and folds the rest into `other`")
+    @Test("a segment column over its cap keeps the most frequent values and folds the rest into `(other)`")
     func segmentCap() throws {
         let directory = TemporaryDirectory()
-        // Stored rows by region: north 5, south 3, east 1, west 1, `São Paulo, "SP"` 1. A cap of 3 keeps 2 + other.
+        // Stored rows by region: north 5, south 3, east 1, west 1, `São Paulo, "SP"` 1. A cap of 3 keeps 2 + (other).
         let run = try runPipeline(yaml: joinConfig(extra: ["segments: [region]", "segment_cap: 3"]), asOf: asOf, in: directory)
         let model = try #require(run.report.models.first)
         #expect(model.foldedSegments == ["region": ["São Paulo, \"SP\"", "east", "west"]])
 
         let performance = run.points("modelwatch_performance", ["segment": "region"])
-        #expect(performance.map { $0.tags["segment_value"]! } == ["north", "other", "south"])
+        #expect(performance.map { $0.tags["segment_value"]! } == ["(other)", "north", "south"])
         let n = { (value: String) in try run.point("modelwatch_performance", ["segment": "region", "segment_value": value]).integer("n_scored") }
         #expect(try n("north") == 4)   // p01 p02 p04 p08
         #expect(try n("south") == 2)   // p03 p05
-        #expect(try n("other") == 2)   // p06 (east) p07 (west)
+        #expect(try n("(other)") == 2)   // p06 (east) p07 (west)
         let count = { (value: String) in try run.point("modelwatch_output", ["segment": "region", "segment_value": value]).integer("count") }
         #expect(try count("north") == 1)
         #expect(try count("south") == 1)
-        #expect(try count("other") == 1)  // p13, São Paulo
-        #expect(SummaryRenderer.render(run.report).contains("region: 3 values folded into `other`"))
+        #expect(try count("(other)") == 1)  // p13, São Paulo
+        #expect(SummaryRenderer.render(run.report).contains("region: 3 values folded into `(other)`"))
+    }
+
+    @Test("a real segment value `other` keeps its own series next to the folded `(other)`")
+    func realOtherValueIsNotMerged() throws {
+        let directory = TemporaryDirectory()
+        // The fixture with `south` renamed `other`: other (3 rows) is kept, east, west and São Paulo are folded.
+        let text = try String(contentsOfFile: Fixture.path("join/scores.csv"), encoding: .utf8).replacingOccurrences(of: ",south", with: ",other")
+        let scores = directory.write("scores.csv", text)
+        let run = try runPipeline(yaml: joinConfig(scores: scores, extra: ["segments: [region]", "segment_cap: 3"]), asOf: asOf, in: directory)
+        let performance = run.points("modelwatch_performance", ["segment": "region"])
+        #expect(performance.map { $0.tags["segment_value"]! } == ["(other)", "north", "other"])
+        let n = { (value: String) in try run.point("modelwatch_performance", ["segment": "region", "segment_value": value]).integer("n_scored") }
+        #expect(try n("other") == 2)     // p03 p05, as `south` above
+        #expect(try n("(other)") == 2)   // p06 (east) p07 (west)
     }
 
     @Test("segment values needing escapes survive the round trip through line protocol")

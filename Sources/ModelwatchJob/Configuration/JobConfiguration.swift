@@ -36,7 +36,7 @@ public struct ModelConfiguration: Sendable {
     public var minimumSamples: MinimumSamples
     /// Segment columns; each gets one slice per (capped) value, plus the all-rows slice.
     public var segmentColumns: [String]
-    /// At most this many values per segment column (by volume); the rest fold into `other`.
+    /// At most this many values per segment column (by volume); the rest fold into `(other)`.
     public var segmentCap: Int
     /// Number of most frequent categories written per categorical feature.
     public var topCategories: Int

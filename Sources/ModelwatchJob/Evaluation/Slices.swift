@@ -5,7 +5,7 @@ struct Slice {
     let version: String
     /// Segment column name, or `all`.
     let segment: String
-    /// Segment value, `other` for values beyond the cap, or `all`.
+    /// Segment value, `(other)` for values beyond the cap, or `all`.
     let segmentValue: String
     var rows: [Int32]
 
@@ -17,9 +17,9 @@ struct Slice {
 /// Caps each segment column to its most frequent values so a runaway column cannot explode series.
 ///
 /// The kept values are the `cap` most frequent among all stored rows of the run (ties by value, byte
-/// order), so every window of a run uses the same set; the rest fold into `other`.
+/// order), so every window of a run uses the same set; the rest fold into `(other)`.
 struct SegmentCapping {
-    /// Per column: value code → output value (kept value or `other`).
+    /// Per column: value code → output value (kept value or `(other)`).
     let mapped: [[String]]
     /// Per column: the folded values (reported in the summary).
     let folded: [[String]]
@@ -34,7 +34,7 @@ struct SegmentCapping {
             let order = values.indices.sorted {
                 counts[$0] != counts[$1] ? counts[$0] > counts[$1] : Array(values[$0].utf8).lexicographicallyPrecedes(Array(values[$1].utf8))
             }
-            // With more than `cap` values, keep cap − 1 and fold the rest into `other`, so at most `cap` series.
+            // With more than `cap` values, keep cap − 1 and fold the rest into `(other)`, so at most `cap` series.
             let keep = values.count > cap ? Set(order.prefix(max(cap - 1, 0))) : Set(values.indices)
             mapped.append(values.indices.map { keep.contains($0) ? values[$0] : Tags.otherValue })
             folded.append(values.indices.filter { !keep.contains($0) }.map { values[$0] }.sorted())

@@ -1,5 +1,6 @@
 import Foundation
 import InfluxDelivery
+import MetricSchema
 import PerformanceMetrics
 
 /// Renders a run report as the one-screen summary printed at the end of every run.
@@ -43,7 +44,7 @@ public enum SummaryRenderer {
                 out += "  missing      \(missing.joined(separator: ", "))\(model.mostMissing.count > 3 ? " and \(model.mostMissing.count - 3) more" : "")\n"
             }
             for (column, values) in model.foldedSegments.sorted(by: { $0.key < $1.key }) {
-                out += "  segments     \(column): \(values.count) values folded into `other`\n"
+                out += "  segments     \(column): \(values.count) values folded into `\(Tags.otherValue)`\n"
             }
             if let delivery = model.delivery {
                 var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"

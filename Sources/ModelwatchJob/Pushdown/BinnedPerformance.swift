@@ -45,7 +45,7 @@ struct BinnedPerformance {
         }
     }
 
-    /// Adds another slice's statistics (for folding segment values into `other`): every statistic is a sum.
+    /// Adds another slice's statistics (for folding segment values into `(other)`): every statistic is a sum.
     mutating func merge(_ other: BinnedPerformance) {
         for b in 0..<Self.binCount {
             positives[b] += other.positives[b]

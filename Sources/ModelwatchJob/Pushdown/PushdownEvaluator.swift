@@ -11,7 +11,7 @@ import PostgresSource
 ///
 /// What is written (docs/postgres.md has the full table):
 /// - `modelwatch_performance` per performance window, version and segment slice (GROUPING SETS; values beyond
-///   the cap folded into `other` as in exact mode): n, n_pos, n_neg,
+///   the cap folded into `(other)` as in exact mode): n, n_pos, n_neg,
 ///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
 ///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
 ///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
@@ -184,7 +184,7 @@ struct PushdownEvaluator {
                     provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
                 if let bound = binned.aucErrorBound { outcome.aucErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound }
                 if !window.provisional { outcome.finalPerformance.append((version, result, sufficient)) }
-                // Segment slices, values beyond the cap folded into `other` (statistics are sums, so folding is exact).
+                // Segment slices, values beyond the cap folded into `(other)` (statistics are sums, so folding is exact).
                 for (column, name) in model.segmentColumns.enumerated() {
                     var folded: [String: BinnedPerformance] = [:]
                     for (key, value) in segmentStats[w]?[version] ?? [:] where key.column == column {
@@ -223,7 +223,7 @@ struct PushdownEvaluator {
     }
 
     /// Segment value → written value, like exact mode's ``SegmentCapping``: with more than `cap` values, the
-    /// `cap − 1` most frequent (ties by byte order) are kept and the rest map to nothing (→ `other`).
+    /// `cap − 1` most frequent (ties by byte order) are kept and the rest map to nothing (→ `(other)`).
     static func capSegments(_ volumes: [String: Int], cap: Int) -> [String: String] {
         let order = volumes.keys.sorted {
             volumes[$0]! != volumes[$1]! ? volumes[$0]! > volumes[$1]! : Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
