@@ -3,9 +3,10 @@
 /// At most `maxCategories` categories are stored: the most frequent ones, ties broken by category in
 /// ascending UTF-8 byte (= Unicode code point) order. The present values of the remaining categories are
 /// aggregated in ``otherCount`` (the "`__other__`" bucket, see ``otherBucketName``); it is a separate field,
-/// not a key of ``categories``, so it cannot collide with a real category of that name. Drift puts current
-/// values of categories that are not stored, including those folded into the other bucket, in one
-/// "unseen" bin whose reference count is ``otherCount``.
+/// not a key of ``categories``, so it cannot collide with a real category of that name. Drift bins only the
+/// most frequent stored categories and puts everything else, on both sides, in one "other" bin
+/// (``CategoricalDrift``); the stored categories also give ``CategoricalSummary`` its reference shares and
+/// unseen rate.
 public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
     /// Present reference values (including those in the other bucket).
     public let count: Int
@@ -42,9 +43,16 @@ public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
         return Double(c) / Double(count)
     }
 
-    /// The stored categories in ascending UTF-8 byte order: the bin order used by drift.
+    /// The stored categories in ascending UTF-8 byte order.
     public var orderedCategories: [String] {
         categories.keys.sorted(by: utf8Less)
+    }
+
+    /// The `limit` most frequent stored categories (ties by UTF-8 bytes) in ascending UTF-8 byte order: the
+    /// category bins of drift (``CategoricalDrift``).
+    public func binnedCategories(_ limit: Int) -> [String] {
+        guard categories.count > limit else { return orderedCategories }
+        return Self.rankedByCount(categories).prefix(Swift.max(0, limit)).map(\.category).sorted(by: utf8Less)
     }
 
     /// Positive counts, most frequent first, ties by category in ascending UTF-8 byte order.

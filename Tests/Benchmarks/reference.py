@@ -29,6 +29,7 @@ THRESHOLDS = [0.3, 0.5, 0.7]
 TOP_K = [1, 5, 10]
 TOP_CATEGORIES = 10
 MAX_STORED_CATEGORIES = 1000
+DRIFT_CATEGORIES = 20  # categories with a drift bin of their own; the rest share one "other" bin
 EXACT_CDF_LIMIT = 10_000
 FLOOR = 1e-4
 Z = 1.959963984540054
@@ -212,7 +213,7 @@ class CategoricalReference:
         self.present = int(counts.sum())
         self.other = self.present - sum(self.stored.values())
         self.missing = int(values.isna().sum())
-        self.order = sorted(self.stored, key=lambda c: c.encode())
+        self.order = sorted((c for c, _ in stored[:DRIFT_CATEGORIES]), key=lambda c: c.encode())
 
     def share(self, category):
         return self.stored.get(category, 0) / self.present
@@ -220,8 +221,9 @@ class CategoricalReference:
     def drift(self, counts, missing):
         cur = [int(counts.get(c, 0)) for c in self.order]
         unseen = int(sum(v for c, v in counts.items() if c not in self.stored))
-        ref = [self.stored[c] for c in self.order] + [self.other, self.missing]
-        cur = cur + [unseen, missing]
+        ref = [self.stored[c] for c in self.order]
+        ref = ref + [self.present - sum(ref), self.missing]
+        cur = cur + [int(sum(counts.values())) - sum(cur), missing]
         return dict(psi=psi(ref, cur), js=js(ref, cur)), unseen
 
 

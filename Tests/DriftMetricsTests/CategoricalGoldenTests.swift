@@ -4,8 +4,10 @@ import Testing
 /// Categorical profiles, summaries and drift against `Fixtures/golden.json`.
 ///
 /// Golden values: `Fixtures/generate_golden.py` (numpy 2.4.6 / scipy 1.17.1, Python 3.11.7): JS from
-/// `scipy.spatial.distance.jensenshannon(base=2)` and PSI from a numpy re-implementation, both over the stored
-/// categories in code-point order + the unseen bin + the missing bin; rankings and shares by plain Python.
+/// `scipy.spatial.distance.jensenshannon(base=2)` and PSI from a numpy re-implementation, both over the 20 most
+/// frequent stored categories in code-point order + one other bin + the missing bin; rankings and shares by plain
+/// Python. `high_cardinality_healthy_window` (1,000 categories, 960 rows from the same distribution) gets PSI 0.031,
+/// where one bin per stored category would give 0.87.
 @Suite("Categorical drift matches numpy/scipy golden values")
 struct CategoricalGoldenTests {
     @Test("profile, summary and drift match", arguments: Golden.shared.categorical)

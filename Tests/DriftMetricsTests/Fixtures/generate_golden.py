@@ -15,7 +15,7 @@ Where each expected value comes from:
   Swift profile stores 10 001 quantiles instead of the data; `ks` is then a numpy re-implementation of that
   documented estimator and `ksExact` is scipy's exact statistic on the full data.
 * JS: scipy.spatial.distance.jensenshannon(ref_counts, cur_counts, base=2) over the value bins + missing bin
-  (categorical: stored categories in code-point order + unseen bin + missing bin).
+  (categorical: the 20 most frequent stored categories in code-point order + one other bin + missing bin).
 * PSI: a numpy re-implementation of the documented rule: bin = np.searchsorted(edges, x, side="left")
   (right-closed bins, open outer ends), shares = counts / (present + missing) over value bins + missing bin,
   each share floored at 1e-4 with no renormalisation, natural log, summed with math.fsum.
@@ -189,18 +189,24 @@ def ranked(counts):
     return sorted(((k, v) for k, v in counts.items() if v > 0), key=lambda kv: (-kv[1], code_point_key(kv[0])))
 
 
+DRIFT_CATEGORIES = 20  # CategoricalDrift.defaultBinnedCategories
+
+
 def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max_categories, top_n):
     r = ranked(ref_counts)
     stored = dict(r[:max_categories])
     other = sum(v for _, v in r[max_categories:])
     ref_present = sum(v for _, v in r)
-    order = sorted(stored)
+    # Drift bins: the DRIFT_CATEGORIES most frequent stored categories, code-point order, then one other bin
+    # holding every other present value on each side, then the missing bin.
+    order = sorted(c for c, _ in r[:min(max_categories, DRIFT_CATEGORIES)])
     cur_ranked = ranked(cur_counts)
     cur_present = sum(v for _, v in cur_ranked)
     cur_bins = [cur_counts.get(c, 0) for c in order]
-    unseen = cur_present - sum(cur_bins)
-    ref_vec = [stored[c] for c in order] + [other, ref_missing]
-    cur_vec = cur_bins + [unseen, cur_missing]
+    unseen = cur_present - sum(cur_counts.get(c, 0) for c in stored)
+    ref_bins = [stored[c] for c in order]
+    ref_vec = ref_bins + [ref_present - sum(ref_bins), ref_missing]
+    cur_vec = cur_bins + [cur_present - sum(cur_bins), cur_missing]
     top = [{"category": c, "count": v, "share": v / cur_present,
             "referenceShare": (stored[c] / ref_present) if c in stored else 0.0}
            for c, v in cur_ranked[:top_n]]
@@ -216,6 +222,18 @@ def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max
             "unseenRate": (unseen / cur_present) if cur_present else None,
         },
     }
+
+
+def high_cardinality_case(rng):
+    """1,000 Zipf-like reference categories and a 960-row window drawn from the same distribution: a healthy
+    window whose PSI is sampling noise only (0.031; one bin per stored category would give 0.87)."""
+    weights = 1.0 / np.arange(1, 1001) ** 0.8
+    names = [f"m{i}" for i in range(1, 1001)]
+    ref = rng.multinomial(20000, weights / weights.sum())
+    cur = rng.multinomial(960, weights / weights.sum())
+    ref_counts = {n: int(v) for n, v in zip(names, ref) if v > 0}
+    cur_counts = {n: int(v) for n, v in zip(names, cur) if v > 0}
+    return categorical_case("high_cardinality_healthy_window", ref_counts, 40, cur_counts, 2, 1000, 10)
 
 
 def main():
@@ -265,6 +283,10 @@ def main():
                          {"x": 3, "b": 3, "a": 3, "zz": 3, "é": 3, "q": 1}, 0, 3, 4),
         categorical_case("all_missing_current", {"a": 7, "b": 3}, 0, {}, 7, 1000, 10),
         categorical_case("all_missing_reference", {}, 9, {"a": 2}, 1, 1000, 10),
+        # More stored categories than drift bins: 25 stored, the 20 most frequent binned, the rest in other.
+        categorical_case("more_categories_than_bins", {f"c{i:02d}": 60 - 2 * i for i in range(30)}, 3,
+                         {f"c{i:02d}": 1 + (i * 7) % 5 for i in range(0, 30, 3)} | {"new": 2}, 1, 25, 5),
+        high_cardinality_case(rng),
     ]
 
     quantiles = [
