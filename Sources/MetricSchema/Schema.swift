@@ -146,6 +146,7 @@ public enum Schema {
             Field("psi", .float, "Population stability index against the reference bins (10 deciles + missing)."),
             Field("js", .float, "Jensen–Shannon distance, base 2, over the same bins."),
             Field("ks", .float, "Kolmogorov–Smirnov D statistic against the reference distribution (numeric)."),
+            Field("drift_sufficient", .boolean, "True when the slice has at least `minimum_samples.drift` rows (default 200); drift alerts use only these. Written with the drift fields."),
             Field("profile_fingerprint", .string, "Fingerprint of the reference profile the drift compares against."),
         ]
     )
@@ -190,6 +191,7 @@ public enum Schema {
             Field("psi", .float, "PSI of the score against the reference profile."),
             Field("js", .float, "Jensen–Shannon distance (base 2) of the score."),
             Field("ks", .float, "Kolmogorov–Smirnov D of the score."),
+            Field("drift_sufficient", .boolean, "True when the slice has at least `minimum_samples.drift` rows (default 200); the score-shift alert uses only these."),
             Field("profile_fingerprint", .string, "Fingerprint of the reference profile."),
         ]
     )

@@ -86,6 +86,17 @@ final class ScenarioInflux: Sendable {
 
     static func scenario(_ recipe: Recipe) async throws -> ScenarioInflux { try await shared.get(recipe) }
 
+    /// A new database named `name` on the shared server, holding exactly `lines` (line protocol, ms
+    /// timestamps): for rule tests on hand-written points. `asOfs` are the times the tests evaluate at.
+    static func scratch(_ name: String, lines: [String], asOfs: [Int64]) async throws -> ScenarioInflux {
+        let url = try await shared.serverURL()
+        let database = "mw_scratch_\(name)_\(UUID().uuidString.prefix(8))"
+        try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
+        let text = lines.joined(separator: "\n") + "\n"
+        try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", text], expect: "204")
+        return ScenarioInflux(url: url, database: database, points: LineProtocolOracle.parse(text), asOfs: asOfs)
+    }
+
     private actor Shared {
         private var server: Result<String, any Error>?
         private var scenarios: [String: Task<ScenarioInflux, any Error>] = [:]

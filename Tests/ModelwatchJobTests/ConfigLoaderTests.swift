@@ -196,7 +196,7 @@ struct ConfigLoaderTests {
         #expect(model.thresholds == [0.5])
         #expect(model.topKPercent == [])
         #expect(model.restateProvisional)
-        #expect([model.minimumSamples.n, model.minimumSamples.positives, model.minimumSamples.negatives] as [Int] == [100, 10, 10])
+        #expect([model.minimumSamples.n, model.minimumSamples.positives, model.minimumSamples.negatives, model.minimumSamples.drift] as [Int] == [100, 10, 10, 200])
         #expect(model.segmentColumns == [])
         #expect(model.segmentCap == 20)
         #expect(model.topCategories == 10)
@@ -350,7 +350,7 @@ struct ConfigLoaderTests {
                 restate_provisional: false
                 thresholds: [0.25, 0.75]
                 top_k_percent: [1, 5.5]
-                minimum_samples: {n: 10, positives: 2, negatives: 3}
+                minimum_samples: {n: 10, positives: 2, negatives: 3, drift: 50}
                 segments: [region, channel]
                 segment_cap: 5
                 top_categories: 0
@@ -368,7 +368,7 @@ struct ConfigLoaderTests {
         #expect(!model.restateProvisional)
         #expect(model.thresholds == [0.25, 0.75])
         #expect(model.topKPercent == [1, 5.5])
-        #expect([model.minimumSamples.n, model.minimumSamples.positives, model.minimumSamples.negatives] as [Int] == [10, 2, 3])
+        #expect([model.minimumSamples.n, model.minimumSamples.positives, model.minimumSamples.negatives, model.minimumSamples.drift] as [Int] == [10, 2, 3, 50])
         #expect(model.segmentColumns == ["region", "channel"])
         #expect(model.segmentCap == 5)
         #expect(model.topCategories == 0)

@@ -38,6 +38,25 @@ struct GoldenOutputTests {
         }
     }
 
+    @Test("every drift point says whether its slice reaches minimum_samples.drift, and only then is it sufficient", arguments: [30, 200])
+    func driftSufficiency(minimum: Int) throws {
+        let directory = TemporaryDirectory()
+        var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        for index in configuration.models.indices { configuration.models[index].minimumSamples.drift = minimum }
+        let run = runPipeline(configuration, asOfMs: ms(Self.asOf), outputPath: directory.file("out.lp"))
+        let drifted = run.lines.filter { ["modelwatch_feature", "modelwatch_output"].contains($0.measurement) && $0.fields["psi"] != nil }
+        #expect(drifted.count >= 20)
+        var seen: Set<String> = []
+        for line in drifted {
+            let sufficient = try #require(line.fields["drift_sufficient"], "\(line)")
+            #expect(sufficient == String(try #require(line.integer("count")) >= minimum), "\(line)")
+            seen.insert(sufficient)
+        }
+        // The fixture's slices hold 14 to 72 rows: 30 splits them, 200 leaves none sufficient.
+        #expect(seen == (minimum == 30 ? ["true", "false"] : ["false"]))
+        #expect(!run.lines.contains { $0.fields["psi"] == nil && $0.fields["drift_sufficient"] != nil }, "only next to drift fields")
+    }
+
     @Test("running the same as-of twice, or any as-of in the same window, writes identical bytes")
     func deterministic() throws {
         let first = try run(output: "first.lp")

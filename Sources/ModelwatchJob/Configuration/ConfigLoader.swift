@@ -125,10 +125,11 @@ public enum ConfigLoader {
         }
         var minimum = MinimumSamples(n: 100, positives: 10, negatives: 10)
         if let minimumNode = try node.optional("minimum_samples") {
-            try minimumNode.allowOnly(["n", "positives", "negatives"])
+            try minimumNode.allowOnly(["n", "positives", "negatives", "drift"])
             if let value = try minimumNode.optional("n") { minimum.n = try nonNegative(value) }
             if let value = try minimumNode.optional("positives") { minimum.positives = try nonNegative(value) }
             if let value = try minimumNode.optional("negatives") { minimum.negatives = try nonNegative(value) }
+            if let value = try minimumNode.optional("drift") { minimum.drift = try nonNegative(value) }
         }
         let segments = try node.optional("segments")?.stringList ?? []
         var segmentCap = 20

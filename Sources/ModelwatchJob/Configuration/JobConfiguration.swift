@@ -58,9 +58,13 @@ public struct ModelConfiguration: Sendable {
 
 /// Minimum sample sizes for a window's metrics to count as sufficient.
 public struct MinimumSamples: Sendable, Equatable {
+    /// Labelled rows for a performance window (`sufficient`).
     public var n: Int
     public var positives: Int
     public var negatives: Int
+    /// Rows of a slice for its drift statistics to count (`drift_sufficient`): below it, PSI, JS and KS are
+    /// mostly sampling noise.
+    public var drift: Int = 200
 }
 
 /// File format of a source.

@@ -275,6 +275,7 @@ struct ModelEvaluator {
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
+            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         var points = [point]
@@ -307,6 +308,7 @@ struct ModelEvaluator {
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
+            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         return point
@@ -336,6 +338,7 @@ struct ModelEvaluator {
             let drift = CategoricalDrift.compare(profile: reference, counts: categoryCounts, missingCount: missing)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
+            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         var points = [point]

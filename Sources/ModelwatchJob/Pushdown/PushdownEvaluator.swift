@@ -288,6 +288,7 @@ struct PushdownEvaluator {
                 let reference = profile.score.binCounts + [profile.score.missingCount]
                 point.add("psi", BinnedDistance.psi(reference: reference, current: counts))
                 point.add("js", BinnedDistance.jensenShannon(reference: reference, current: counts))
+                point.add("drift_sufficient", .boolean(count >= model.minimumSamples.drift))
                 point.add("profile_fingerprint", .string(String(profile.fingerprint.prefix(16))))
             }
             points.append(point)
