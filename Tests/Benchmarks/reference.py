@@ -223,7 +223,7 @@ class CategoricalReference:
         unseen = int(sum(v for c, v in counts.items() if c not in self.stored))
         ref = [self.stored[c] for c in self.order]
         ref = ref + [self.present - sum(ref), self.missing]
-        cur = cur + [int(sum(counts.values())) - sum(cur), missing]
+        cur = cur + [int(counts.sum()) - sum(cur), missing]
         return dict(psi=psi(ref, cur), js=js(ref, cur)), unseen
 
 
