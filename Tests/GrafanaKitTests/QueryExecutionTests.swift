@@ -138,5 +138,8 @@ struct QueryExecutionTests {
         let provisional = try demo.query(#"SELECT count("n") FROM "modelwatch_performance" WHERE "provisional" = true"#)
         #expect((thin.first?.nonNullValues.first?.number ?? 0) > 0)
         #expect((provisional.first?.nonNullValues.first?.number ?? 0) > 0)
+        // Thin drift windows: the smallest region's slices, never the all-rows slice the drift alerts read.
+        let thinDrift = try demo.query(#"SELECT count("psi") FROM "modelwatch_feature" WHERE "drift_sufficient" = false GROUP BY "segment""#)
+        #expect(thinDrift.map { $0.tags["segment"] } == ["region"], "\(thinDrift)")
     }
 }
