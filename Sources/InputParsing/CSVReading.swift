@@ -93,10 +93,12 @@ extension RecordReader {
                 if input.count - recordStart > maxRecordBytes {
                     return skipTooLongRecord(recordStart: recordStart, recordLine: recordLine)
                 }
-                line += countLineFeeds(from: recordStart, to: input.count)
-                position = input.count
-                return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,
-                    reason: .unterminatedQuote(field: field + 1, name: headerName(field))))
+                // Like the other quote errors, reading resumes on the line after the quote's, so the rows after a
+                // stray quote are still read and counted rather than taken as the rest of one field.
+                let error = rowError(at: at, recordStart: recordStart, recordLine: recordLine,
+                    reason: .unterminatedQuote(field: field + 1, name: headerName(field)))
+                _ = skipToNextLine(from: at, recordStart: recordStart)  // at the end of input: always resumes
+                return .rowError(error)
             }
         }
         return nil

@@ -23,7 +23,8 @@
 /// ```
 ///
 /// CSV specifics: the header row is required; blank lines are skipped (but counted for line numbers); a lone
-/// `\r` not followed by `\n` is data. After a quote error the reader resynchronises at the next line feed.
+/// `\r` not followed by `\n` is data. After a quote error (a quote still open at the end of input included) the
+/// reader resynchronises at the next line feed.
 /// JSON Lines specifics: one object per line, top-level keys only, duplicate keys: the last one wins.
 /// Records are length-limited (``maxRecordBytes``): one that runs past the limit without ending (an unterminated
 /// quote, a file without line breaks) is reported as `.recordTooLong` and skipped to the line after its first line

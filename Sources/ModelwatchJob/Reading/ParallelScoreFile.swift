@@ -180,8 +180,8 @@ private struct ParsedBlock {
     var rejectedCount = 0
     var rejections: [Rejection] = []
     var lineFeeds = 0
-    /// The block's last record is a quoted field left open (the cut after it may be inside a record), or a record
-    /// was too long for the reader: the rest of the file is read sequentially from the block's start.
+    /// A quoted field was still open at the block's end (the cut after it may be inside a record), or a record was
+    /// too long for the reader: the rest of the file is read sequentially from the block's start.
     var needsSequentialRead = false
     var error: JobError?
 }
@@ -310,12 +310,13 @@ private struct BlockJob: @unchecked Sendable {
             format: format, columns: parser.columns, source: path, numberColumns: parser.numberColumns, maxRecordBytes: maxRecordBytes)
         reader.feed(header)
         var batch = ingestion.takeBatch()
-        var lastWasOpenQuote = false
+        // A quote still open at the block's end (the reader reports it and reads on from the next line) or a
+        // record too long for the reader: either way the cut after this block may be inside a record.
+        var endedInsideQuote = false
         var hadTooLongRecord = false
         func drain() throws(InputError) {
             while let event = try reader.next() {
                 block.rowsRead += 1
-                lastWasOpenQuote = false
                 switch event {
                 case .record(let record):
                     switch parser.parse(record, into: batch) {
@@ -332,7 +333,7 @@ private struct BlockJob: @unchecked Sendable {
                         if block.rejections.count < sampleLimit { block.rejections.append(.row(record.line, reason)) }
                     }
                 case .rowError(let error):
-                    if case .unterminatedQuote = error.reason { lastWasOpenQuote = true }
+                    if case .unterminatedQuote = error.reason { endedInsideQuote = true }
                     if case .recordTooLong = error.reason { hadTooLongRecord = true }
                     block.rejectedCount += 1
                     if block.rejections.count < sampleLimit { block.rejections.append(.rowError(error)) }
@@ -357,7 +358,7 @@ private struct BlockJob: @unchecked Sendable {
         // with one; the last block's count is not used).
         block.lineFeeds = reader.currentLine - 1 - headerLines
         if !batch.isEmpty { block.batches.append(batch) }
-        block.needsSequentialRead = lastWasOpenQuote || hadTooLongRecord
+        block.needsSequentialRead = endedInsideQuote || hadTooLongRecord
         return block
     }
 
