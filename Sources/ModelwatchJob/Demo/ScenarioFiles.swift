@@ -69,8 +69,8 @@ public enum ScenarioFiles {
         func list(_ names: [String]) -> String { "[" + names.joined(separator: ", ") + "]" }
         return """
             # Written by `modelwatch generate`. Paths are relative to this file.
-            # minimum_samples.drift is 500 (default 200) so that the smallest region's daily slice (about 320
-            # rows at the default rate) shows as a thin drift window on the dashboards.
+            # minimum_samples.drift is 1000 (default 200) so that the smallest region's daily slice (about 660
+            # rows at the demo's 400 predictions an hour) shows as a thin drift window on the dashboards.
             run:
               max_bad_rows: 100
             models:
@@ -79,7 +79,7 @@ public enum ScenarioFiles {
                 maturity: 7d
                 thresholds: [0.3, 0.5, 0.7]
                 top_k_percent: [1, 5, 10]
-                minimum_samples: {n: 200, positives: 20, negatives: 20, drift: 500}
+                minimum_samples: {n: 200, positives: 20, negatives: 20, drift: 1000}
                 segments: [region]
                 segment_cap: 10
                 reference_profile: reference-profile.json
