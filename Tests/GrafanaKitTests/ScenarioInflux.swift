@@ -36,8 +36,12 @@ final class ScenarioInflux: Sendable {
     /// What to generate and when to run.
     struct Recipe: Sendable {
         let scenario: String
-        /// Predictions per hour (`--rate`), the presets' 200. (Before categorical drift binned only the 20 most
-        /// frequent categories, a lower rate made the 1,000-category f_cat_02 exceed PSI 0.25 on healthy data.)
+        /// Predictions per hour (`--rate`): 200 for the demo, 100 for the 30-day presets (2,400 rows a day, half
+        /// the presets' own rate, to halve the suite's time). At 100 the healthy preset keeps wide margins to
+        /// every rule: AUC 0.763 against the 0.70 floor, feature PSI at most 0.019 against 0.25, score KS 0.030
+        /// against 0.15, ECE 0.034 against 0.10, label coverage 0.68 and 0.87 against 0.25 and 0.5. (Before
+        /// categorical drift binned only the 20 most frequent categories, anything below 200 made the
+        /// 1,000-category f_cat_02 exceed PSI 0.25 on healthy data.)
         let rate: Int
         /// As-of days, counted from the scenario's first day (day 1 = one day after the start).
         let runDays: [Int]
@@ -48,7 +52,7 @@ final class ScenarioInflux: Sendable {
         /// A 30-day preset, run on the days the alert rules look at when evaluated after day 30: the
         /// last 9 days (input baselines), and days 13 and 20 (performance baselines 10–38 days back).
         static func thirtyDays(_ scenario: String) -> Recipe {
-            Recipe(scenario: scenario, rate: 200, runDays: [13, 20] + Array(22...30))
+            Recipe(scenario: scenario, rate: 100, runDays: [13, 20] + Array(22...30))
         }
     }
 
