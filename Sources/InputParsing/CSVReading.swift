@@ -115,19 +115,6 @@ extension RecordReader {
         return RowError(source: source, line: place.line, column: place.column, reason: reason)
     }
 
-    /// After a row error, resynchronises at the line following offset `from`; false if that line is incomplete.
-    private func skipToNextLine(from: Int, recordStart: Int) -> Bool {
-        var index = firstIndex(of: 0x0A, in: input.base, from: from, end: input.count)
-        if index == input.count {
-            guard finished else { return false }
-        } else {
-            index += 1
-        }
-        line += countLineFeeds(from: recordStart, to: index)
-        position = index
-        return true
-    }
-
     /// Replaces doubled quotes in pending slots by copying them into the scratch buffer.
     @inline(__always)
     private func unescapeCSVSlots() {

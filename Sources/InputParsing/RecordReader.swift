@@ -203,14 +203,24 @@ public final class RecordReader {
         return true
     }
 
+    /// After a row error, resynchronises at the line following offset `from` of the record that starts at
+    /// `recordStart` (counting the lines in between); false, changing nothing, if that line is incomplete.
+    func skipToNextLine(from: Int, recordStart: Int) -> Bool {
+        var index = firstIndex(of: 0x0A, in: input.base, from: from, end: input.count)
+        if index == input.count {
+            guard finished else { return false }
+        } else {
+            index += 1
+        }
+        line += countLineFeeds(from: recordStart, to: index)
+        position = index
+        return true
+    }
+
     /// Reports the record starting at `recordStart` on `recordLine` as too long and skips to the line after its
     /// first line feed, dropping bytes until one arrives if none has yet.
     func skipTooLongRecord(recordStart: Int, recordLine: Int) -> ReadEvent {
-        let lineFeed = firstIndex(of: 0x0A, in: input.base, from: recordStart, end: input.count)
-        if lineFeed < input.count {
-            position = lineFeed + 1
-            line = recordLine + 1
-        } else {
+        if !skipToNextLine(from: recordStart, recordStart: recordStart) {
             position = input.count
             discardingLine = true
         }
@@ -221,16 +231,12 @@ public final class RecordReader {
     /// Drops bytes up to and including the next line feed (the end of a record too long to buffer); false while
     /// none has arrived.
     private func skipDiscardedLine() -> Bool {
-        let lineFeed = firstIndex(of: 0x0A, in: input.base, from: position, end: input.count)
-        guard lineFeed < input.count else {
-            position = input.count
+        guard skipToNextLine(from: position, recordStart: position) else {
+            position = input.count  // what arrived of the line is dropped, not kept until its end
             lineScanFrom = position
-            if finished { discardingLine = false }
-            return finished
+            return false
         }
-        position = lineFeed + 1
         lineScanFrom = position
-        line += 1
         discardingLine = false
         return true
     }
