@@ -224,8 +224,9 @@ struct ModelDataReader {
         let limit = sampleLimit
         var parsed = ParsedLabels()
         // Room for every label up front: growing these arrays would copy them, and page in each copy.
-        let estimatedRows = SourceFiles.estimatedRows(paths, columns: rows.columns.count)
-        parsed.reserveCapacity(labels: estimatedRows, idBytes: Swift.min(SourceFiles.estimatedBytes(paths), 64 * estimatedRows))
+        let labelBytes = SourceFiles.estimatedBytes(paths)
+        let estimatedRows = SourceFiles.estimatedRows(paths, columns: rows.columns.count, bytes: labelBytes)
+        parsed.reserveCapacity(labels: estimatedRows, idBytes: Swift.min(labelBytes, 64 * estimatedRows))
         // Reached through a pointer: the closures below capture it, and every access to a captured variable
         // would be checked for exclusivity at run time, several times a label row.
         try withUnsafeMutablePointer(to: &parsed) { parsed throws(JobError) in

@@ -43,9 +43,10 @@ enum SourceFiles {
     /// An estimate of the rows in `files`, used only to reserve memory up front, capped at 8 million: the
     /// file sizes divided by the mean line length of the first 64 KiB of the first uncompressed file (plus 5%),
     /// or by about 4 bytes a column when there is none (gzip counted 5×). Column reservations cost no memory
-    /// until written; the id index is allocated at once, so a close estimate keeps it small.
-    static func estimatedRows(_ files: [String], columns: Int) -> Int {
-        let bytes = estimatedBytes(files)
+    /// until written; the id index is allocated at once, so a close estimate keeps it small. `bytes`: the files'
+    /// ``estimatedBytes(_:)`` when the caller has it already.
+    static func estimatedRows(_ files: [String], columns: Int, bytes: Int? = nil) -> Int {
+        let bytes = bytes ?? estimatedBytes(files)
         var bytesPerRow = max(4 * columns, 16)
         var sampled = false
         for file in files {

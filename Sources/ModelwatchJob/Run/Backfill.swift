@@ -113,7 +113,8 @@ extension JobRunner {
         var lines: [UInt8] = []
         var encoder = LineProtocolEncoder()
         var pending = 0
-        var delivered = DeliveryTotals()
+        var delivered = DeliveryReport()
+        var pointsHandedOver = 0
         var asOf = resumeAfter.map { $0 + windowMs } ?? first
         var done = Int((asOf - first) / windowMs)
         report.plan = EvaluationPlan(asOfMs: last, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds, restateProvisional: model.restateProvisional)
@@ -135,8 +136,9 @@ extension JobRunner {
             pending += 1
             done += 1
             if pending >= request.windowsPerBatch || asOf == last {
-                let delivery = sink.deliver(lines, points: encoder.statistics.encodedPoints - delivered.encoded)
-                delivered.add(delivery, encoded: encoder.statistics.encodedPoints)
+                let delivery = sink.deliver(lines, points: encoder.statistics.encodedPoints - pointsHandedOver)
+                pointsHandedOver = encoder.statistics.encodedPoints
+                delivered.absorb(delivery)
                 lines.removeAll(keepingCapacity: true)
                 pending = 0
                 if let status = Self.status(of: delivery.outcome), status > report.status {
@@ -151,19 +153,8 @@ extension JobRunner {
             asOf += windowMs
         }
         report.pointsEncoded = encoder.statistics.encodedPoints
-        report.delivery = delivered.report
+        report.delivery = delivered
         if report.status == .ok { checkpoint?.remove() }
-    }
-}
-
-/// Sums delivery reports across batches.
-private struct DeliveryTotals {
-    var report = DeliveryReport()
-    var encoded = 0
-
-    mutating func add(_ delivery: DeliveryReport, encoded: Int) {
-        report.absorb(delivery)
-        self.encoded = encoded
     }
 }
 

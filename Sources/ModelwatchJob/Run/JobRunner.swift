@@ -73,12 +73,9 @@ public struct JobRunner: Sendable {
                 modelReport.status = status
                 modelReport.message = Self.message(of: heartbeatDelivery.outcome)
             }
-            if var delivery = modelReport.delivery {
-                delivery.absorb(heartbeatDelivery)
-                modelReport.delivery = delivery
-            } else {
-                modelReport.delivery = heartbeatDelivery
-            }
+            var delivery = modelReport.delivery ?? DeliveryReport()
+            delivery.absorb(heartbeatDelivery)
+            modelReport.delivery = delivery
             logger.info("model done", metadata: [
                 "model": "\(model.name)", "status": "\(modelReport.status.statusText)",
                 "points": "\(modelReport.pointsEncoded)", "rows_read": "\(modelReport.counters.rowsRead)",
