@@ -65,6 +65,14 @@ public struct MinimumSamples: Sendable, Equatable {
     /// Rows of a slice for its drift statistics to count (`drift_sufficient`): below it, PSI, JS and KS are
     /// mostly sampling noise.
     public var drift: Int = 200
+
+    /// Whether a performance window of `n` labelled rows (`positives` positive, `negatives` negative) is `sufficient`.
+    func admitPerformance(n: Int, positives: Int, negatives: Int) -> Bool {
+        n >= self.n && positives >= self.positives && negatives >= self.negatives
+    }
+
+    /// Whether a slice of `rows` rows is `drift_sufficient`.
+    func admitDrift(rows: Int) -> Bool { rows >= drift }
 }
 
 /// File format of a source.

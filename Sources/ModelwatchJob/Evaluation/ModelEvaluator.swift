@@ -100,8 +100,7 @@ struct ModelEvaluator {
             labels.append(label == 1)
         }
         let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
-        let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
-            && result.nNegative >= model.minimumSamples.negatives
+        let sufficient = model.minimumSamples.admitPerformance(n: result.n, positives: result.nPositive, negatives: result.nNegative)
         let points = PointBuilder.performance(
             result, tags: [modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
             sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
@@ -275,7 +274,7 @@ struct ModelEvaluator {
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
-            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: slice.rows.count)))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         var points = [point]
@@ -308,7 +307,7 @@ struct ModelEvaluator {
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("ks", drift.ks)
-            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: slice.rows.count)))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         return point
@@ -338,7 +337,7 @@ struct ModelEvaluator {
             let drift = CategoricalDrift.compare(profile: reference, counts: categoryCounts, missingCount: missing)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
-            point.add("drift_sufficient", .boolean(slice.rows.count >= model.minimumSamples.drift))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: slice.rows.count)))
             point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
         }
         var points = [point]

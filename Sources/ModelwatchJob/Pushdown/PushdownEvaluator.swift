@@ -176,8 +176,7 @@ struct PushdownEvaluator {
             for version in versions.sorted() {
                 let binned = stats[w]?[version] ?? BinnedPerformance(thresholdCount: thresholdCount)
                 let result = binned.result(thresholds: model.thresholds)
-                let sufficient = result.n >= model.minimumSamples.n && result.nPositive >= model.minimumSamples.positives
-                    && result.nNegative >= model.minimumSamples.negatives
+                let sufficient = model.minimumSamples.admitPerformance(n: result.n, positives: result.nPositive, negatives: result.nNegative)
                 let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue)]
                 outcome.points += PointBuilder.performance(
                     result, tags: tags, timestampMs: timestamp, scored: binned.scored, sufficient: sufficient,
@@ -193,8 +192,8 @@ struct PushdownEvaluator {
                     }
                     for (value, sliceStats) in folded.sorted(by: { $0.key < $1.key }) {
                         let sliceResult = sliceStats.result(thresholds: model.thresholds)
-                        let sliceSufficient = sliceResult.n >= model.minimumSamples.n && sliceResult.nPositive >= model.minimumSamples.positives
-                            && sliceResult.nNegative >= model.minimumSamples.negatives
+                        let sliceSufficient = model.minimumSamples.admitPerformance(
+                            n: sliceResult.n, positives: sliceResult.nPositive, negatives: sliceResult.nNegative)
                         outcome.points += PointBuilder.performance(
                             sliceResult, tags: [modelTag, (Tags.version, version), (Tags.segment, name), (Tags.segmentValue, value)],
                             timestampMs: timestamp, scored: sliceStats.scored, sufficient: sliceSufficient,
@@ -288,7 +287,7 @@ struct PushdownEvaluator {
                 let reference = profile.score.binCounts + [profile.score.missingCount]
                 point.add("psi", BinnedDistance.psi(reference: reference, current: counts))
                 point.add("js", BinnedDistance.jensenShannon(reference: reference, current: counts))
-                point.add("drift_sufficient", .boolean(count >= model.minimumSamples.drift))
+                point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: count)))
                 point.add("profile_fingerprint", .string(String(profile.fingerprint.prefix(16))))
             }
             points.append(point)

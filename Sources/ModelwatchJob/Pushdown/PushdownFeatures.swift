@@ -72,7 +72,7 @@ extension PushdownEvaluator {
                         let referenceCounts = reference.binCounts + [reference.missingCount]
                         point.add("psi", BinnedDistance.psi(reference: referenceCounts, current: counts))
                         point.add("js", BinnedDistance.jensenShannon(reference: referenceCounts, current: counts))
-                        point.add("drift_sufficient", .boolean(total >= model.minimumSamples.drift))
+                        point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: total)))
                         point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
                     }
                 }
@@ -120,7 +120,7 @@ extension PushdownEvaluator {
                     let drift = CategoricalDrift.compare(profile: reference, counts: stats.counts, missingCount: total - present)
                     point.add("psi", drift.psi)
                     point.add("js", drift.js)
-                    point.add("drift_sufficient", .boolean(total >= model.minimumSamples.drift))
+                    point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: total)))
                     point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
                 }
                 outcome.points.append(point)
