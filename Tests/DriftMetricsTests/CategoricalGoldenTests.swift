@@ -4,10 +4,11 @@ import Testing
 /// Categorical profiles, summaries and drift against `Fixtures/golden.json`.
 ///
 /// Golden values: `Fixtures/generate_golden.py` (numpy 2.4.6 / scipy 1.17.1, Python 3.11.7): JS from
-/// `scipy.spatial.distance.jensenshannon(base=2)` and PSI from a numpy re-implementation, both over the 20 most
-/// frequent stored categories in code-point order + one other bin + the missing bin; rankings and shares by plain
-/// Python. `high_cardinality_healthy_window` (1,000 categories, 960 rows from the same distribution) gets PSI 0.031,
-/// where one bin per stored category would give 0.87.
+/// `scipy.spatial.distance.jensenshannon(base=2)` and PSI from a numpy re-implementation, both over the case's
+/// `driftBins` (20 unless stated) most frequent stored categories in code-point order + one other bin + the
+/// missing bin; rankings and shares by plain Python. `high_cardinality_healthy_window` (1,000 categories, 960 rows
+/// from the same distribution) gets PSI 0.031, where one bin per stored category would give 0.87 (and 100 bins
+/// give `high_cardinality_100_bins`'s value).
 @Suite("Categorical drift matches numpy/scipy golden values")
 struct CategoricalGoldenTests {
     @Test("profile, summary and drift match", arguments: Golden.shared.categorical)
@@ -19,7 +20,7 @@ struct CategoricalGoldenTests {
         #expect(profile.otherCount == c.expected.otherCount)
         #expect(profile.count == c.expected.referenceCount)
 
-        let drift = CategoricalDrift.compare(profile: profile, counts: c.current.counts, missingCount: c.current.missing)
+        let drift = CategoricalBins(profile: profile, limit: c.driftBins).compare(counts: c.current.counts, missingCount: c.current.missing)
         #expect(isClose(drift.psi, c.expected.psi, absolute: 1e-12), "PSI of \(c.name): \(String(describing: drift.psi))")
         #expect(isClose(drift.js, c.expected.js, absolute: 1e-12), "JS of \(c.name): \(String(describing: drift.js))")
         #expect(drift.ks == nil && drift.ksErrorBound == nil)

@@ -157,6 +157,8 @@ struct CategoricalCase: Decodable, Sendable, CustomTestStringConvertible {
     let name: String
     let maxCategories: Int
     let topN: Int
+    /// `drift_category_bins`.
+    let driftBins: Int
     let reference: Counts
     let current: Counts
     let expected: Expected

@@ -93,6 +93,12 @@ private let invalidConfigs: [InvalidConfig] = [
         name: "segment cap of zero", yaml: config(model: "segment_cap: 0"),
         key: "models[0].segment_cap", fragment: "within 1…1000"),
     InvalidConfig(
+        name: "no categorical drift bin", yaml: config(model: "drift_category_bins: 0"),
+        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+    InvalidConfig(
+        name: "more categorical drift bins than a profile stores", yaml: config(model: "drift_category_bins: 1001"),
+        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+    InvalidConfig(
         name: "unknown model key with a suggestion", yaml: config(model: "windw: 2h"),
         key: "models[0].windw", fragment: "unknown key (did you mean `window`?)"),
     InvalidConfig(
@@ -200,6 +206,7 @@ struct ConfigLoaderTests {
         #expect(model.segmentColumns == [])
         #expect(model.segmentCap == 20)
         #expect(model.topCategories == 10)
+        #expect(model.driftCategoryBins == 20)
         #expect(model.staticVersion == "unversioned")
         #expect(model.referenceProfile == nil)
         #expect(model.numericFeatures == [] && model.categoricalFeatures == [])
@@ -354,6 +361,7 @@ struct ConfigLoaderTests {
                 segments: [region, channel]
                 segment_cap: 5
                 top_categories: 0
+                drift_category_bins: 50
                 features:
                   numeric: [age]
                   categorical: [country]
@@ -372,6 +380,7 @@ struct ConfigLoaderTests {
         #expect(model.segmentColumns == ["region", "channel"])
         #expect(model.segmentCap == 5)
         #expect(model.topCategories == 0)
+        #expect(model.driftCategoryBins == 50)
         #expect(model.numericFeatures == ["age"] && model.categoricalFeatures == ["country"])
         #expect(model.scores.format == .jsonl)
         #expect(model.scores.timestampUnit == .seconds)

@@ -1,3 +1,4 @@
+import DriftMetrics
 import Foundation
 import ModelwatchJob
 import Testing
@@ -55,6 +56,36 @@ struct GoldenOutputTests {
         // The fixture's slices hold 14 to 72 rows: 30 splits them, 200 leaves none sufficient.
         #expect(seen == (minimum == 30 ? ["true", "false"] : ["false"]))
         #expect(!run.lines.contains { $0.fields["psi"] == nil && $0.fields["drift_sufficient"] != nil }, "only next to drift fields")
+    }
+
+    @Test("categorical drift is binned over drift_category_bins reference categories; numeric drift is untouched")
+    func categoricalDriftBins() throws {
+        let directory = TemporaryDirectory()
+        func drift(bins: Int) throws -> [String: String] {
+            var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+            for index in configuration.models.indices { configuration.models[index].driftCategoryBins = bins }
+            let run = runPipeline(configuration, asOfMs: ms(Self.asOf), outputPath: directory.file("bins-\(bins).lp"))
+            var psi: [String: String] = [:]
+            for line in run.points("modelwatch_feature", ["model": "demo-model"]) {
+                psi["\(line.tags["segment"]!)=\(line.tags["segment_value"]!) \(line.tags["feature"]!) \(line.tags["kind"]!)"] = line.fields["psi"]
+            }
+            return psi
+        }
+        // The fixture's profile stores 4 categories of f_cat_00 and 48 of f_cat_01.
+        let all = try drift(bins: 1000)
+        let standard = try drift(bins: CategoricalDrift.defaultBinnedCategories)
+        let one = try drift(bins: 1)
+        #expect(try drift(bins: 48) == all, "48 bins hold every stored category, like 1,000")
+        func keys(_ suffix: String) -> [String] { all.keys.filter { $0.hasSuffix(suffix) }.sorted() }
+        let numeric = keys("f_num_00 numeric") + keys("f_num_01 numeric") + keys("f_num_02 numeric")
+        let few = keys("f_cat_00 categorical")
+        let many = keys("f_cat_01 categorical")
+        #expect(numeric.count >= 15 && few.count >= 5 && many.count == few.count)
+        #expect(Set(one.keys) == Set(all.keys) && Set(standard.keys) == Set(all.keys))
+        #expect(numeric.allSatisfy { one[$0] == all[$0] && standard[$0] == all[$0] }, "numeric drift does not depend on the setting")
+        #expect(few.allSatisfy { standard[$0] == all[$0] }, "20 bins hold all 4 categories of f_cat_00")
+        #expect(many.filter { standard[$0] != all[$0] }.count >= many.count / 2, "20 of 48 categories binned: other PSI values")
+        #expect(few.filter { one[$0] != all[$0] }.count >= few.count / 2, "one category bin: other PSI values")
     }
 
     @Test("running the same as-of twice, or any as-of in the same window, writes identical bytes")

@@ -1,3 +1,4 @@
+import DriftMetrics
 import Foundation
 import PostgresSource
 import Yams
@@ -90,7 +91,7 @@ public enum ConfigLoader {
     private static func parseModel(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
         try node.allowOnly([
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
-            "minimum_samples", "segments", "segment_cap", "top_categories", "reference_profile", "scores", "labels",
+            "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days",
         ])
         let nameNode = try node.required("name")
@@ -142,6 +143,13 @@ public enum ConfigLoader {
             topCategories = try topNode.int
             guard (0...100).contains(topCategories) else { throw topNode.error("must be within 0…100") }
         }
+        var driftCategoryBins = CategoricalDrift.defaultBinnedCategories
+        if let binsNode = try node.optional("drift_category_bins") {
+            driftCategoryBins = try binsNode.int
+            guard (1...CategoricalFeatureProfile.defaultMaxCategories).contains(driftCategoryBins) else {
+                throw binsNode.error("must be within 1…\(CategoricalFeatureProfile.defaultMaxCategories) (the categories a reference profile stores)")
+            }
+        }
         let scores = try parseScores(try node.required("scores"), resolve: resolve, environment: environment)
         let labels = try parseLabels(try node.required("labels"), resolve: resolve, environment: environment)
         var numeric: [String] = []
@@ -173,7 +181,7 @@ public enum ConfigLoader {
             windowSeconds: window, maturitySeconds: maturity,
             restateProvisional: try node.optional("restate_provisional")?.bool ?? true,
             thresholds: thresholds, topKPercent: topK, minimumSamples: minimum,
-            segmentColumns: segments, segmentCap: segmentCap, topCategories: topCategories,
+            segmentColumns: segments, segmentCap: segmentCap, topCategories: topCategories, driftCategoryBins: driftCategoryBins,
             referenceProfile: try node.optional("reference_profile").map { node throws(ConfigError) in resolve(try node.string) },
             scores: scores, labels: labels, numericFeatures: numeric, categoricalFeatures: categorical,
             deployedAtMs: deployedAt, maxModelAgeDays: maxAge

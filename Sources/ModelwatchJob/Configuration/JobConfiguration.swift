@@ -1,3 +1,4 @@
+import DriftMetrics
 import PostgresSource
 
 /// The one immutable, validated configuration of a run, resolved once from flags, environment and file.
@@ -40,6 +41,8 @@ public struct ModelConfiguration: Sendable {
     public var segmentCap: Int
     /// Number of most frequent categories written per categorical feature.
     public var topCategories: Int
+    /// Categorical drift bins of their own: the reference's most frequent categories (the rest share one bin).
+    public var driftCategoryBins: Int
     /// Frozen reference profile for drift; nil disables drift.
     public var referenceProfile: String?
     /// Score source.

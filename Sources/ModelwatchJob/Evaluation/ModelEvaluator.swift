@@ -10,6 +10,20 @@ struct ModelEvaluator {
     let plan: EvaluationPlan
     let table: ScoreTable
     let profile: ReferenceProfile?
+    /// Per categorical feature: its drift bins, fixed once by the profile and `drift_category_bins` (nil without
+    /// a categorical reference).
+    let categoricalBins: [CategoricalBins?]
+
+    init(model: ModelConfiguration, plan: EvaluationPlan, table: ScoreTable, profile: ReferenceProfile?) {
+        self.model = model
+        self.plan = plan
+        self.table = table
+        self.profile = profile
+        categoricalBins = model.categoricalFeatures.map { name in
+            guard case .categorical(let reference)? = profile?.features[name] else { return nil }
+            return CategoricalBins(profile: reference, limit: model.driftCategoryBins)
+        }
+    }
 
     /// What the evaluation produced, for the run summary.
     struct Outcome {
@@ -333,8 +347,8 @@ struct ModelEvaluator {
             point.add("distinct_count", summary.distinctCount)
             point.add("unseen_rate", summary.unseenRate)
         }
-        if let reference, counts[0] > 0 {
-            let drift = CategoricalDrift.compare(profile: reference, counts: categoryCounts, missingCount: missing)
+        if let bins = categoricalBins[feature], counts[0] > 0 {
+            let drift = bins.compare(counts: categoryCounts, missingCount: missing)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
             point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: slice.rows.count)))

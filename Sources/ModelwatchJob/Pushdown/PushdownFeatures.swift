@@ -99,6 +99,7 @@ extension PushdownEvaluator {
             }
             var reference: CategoricalFeatureProfile?
             if let profile, case .categorical(let categorical)? = profile.features[name] { reference = categorical }
+            let bins = reference.map { CategoricalBins(profile: $0, limit: model.driftCategoryBins) }
             for (version, stats) in byVersion.sorted(by: { $0.key < $1.key }) {
                 let present = stats.counts.values.reduce(0, +)
                 let total = present + stats.null + stats.empty
@@ -116,8 +117,8 @@ extension PushdownEvaluator {
                     point.add("distinct_count", summary.distinctCount)
                     point.add("unseen_rate", summary.unseenRate)
                 }
-                if let reference, present > 0 {
-                    let drift = CategoricalDrift.compare(profile: reference, counts: stats.counts, missingCount: total - present)
+                if let bins, present > 0 {
+                    let drift = bins.compare(counts: stats.counts, missingCount: total - present)
                     point.add("psi", drift.psi)
                     point.add("js", drift.js)
                     point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: total)))

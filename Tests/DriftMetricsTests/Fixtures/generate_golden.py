@@ -189,17 +189,18 @@ def ranked(counts):
     return sorted(((k, v) for k, v in counts.items() if v > 0), key=lambda kv: (-kv[1], code_point_key(kv[0])))
 
 
-DRIFT_CATEGORIES = 20  # CategoricalDrift.defaultBinnedCategories
+DRIFT_CATEGORIES = 20  # CategoricalDrift.defaultBinnedCategories (config key drift_category_bins)
 
 
-def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max_categories, top_n):
+def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max_categories, top_n,
+                     drift_bins=DRIFT_CATEGORIES):
     r = ranked(ref_counts)
     stored = dict(r[:max_categories])
     other = sum(v for _, v in r[max_categories:])
     ref_present = sum(v for _, v in r)
-    # Drift bins: the DRIFT_CATEGORIES most frequent stored categories, code-point order, then one other bin
+    # Drift bins: the drift_bins most frequent stored categories, code-point order, then one other bin
     # holding every other present value on each side, then the missing bin.
-    order = sorted(c for c, _ in r[:min(max_categories, DRIFT_CATEGORIES)])
+    order = sorted(c for c, _ in r[:min(max_categories, drift_bins)])
     cur_ranked = ranked(cur_counts)
     cur_present = sum(v for _, v in cur_ranked)
     cur_bins = [cur_counts.get(c, 0) for c in order]
@@ -211,7 +212,7 @@ def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max
             "referenceShare": (stored[c] / ref_present) if c in stored else 0.0}
            for c, v in cur_ranked[:top_n]]
     return {
-        "name": name, "maxCategories": max_categories, "topN": top_n,
+        "name": name, "maxCategories": max_categories, "topN": top_n, "driftBins": drift_bins,
         "reference": {"counts": ref_counts, "missing": ref_missing},
         "current": {"counts": cur_counts, "missing": cur_missing},
         "expected": {
@@ -224,16 +225,18 @@ def categorical_case(name, ref_counts, ref_missing, cur_counts, cur_missing, max
     }
 
 
-def high_cardinality_case(rng):
+def high_cardinality_cases(rng):
     """1,000 Zipf-like reference categories and a 960-row window drawn from the same distribution: a healthy
-    window whose PSI is sampling noise only (0.031; one bin per stored category would give 0.87)."""
+    window whose PSI is sampling noise only (0.031; one bin per stored category would give 0.87), and the same
+    counts over 100 category bins (drift_category_bins: 100)."""
     weights = 1.0 / np.arange(1, 1001) ** 0.8
     names = [f"m{i}" for i in range(1, 1001)]
     ref = rng.multinomial(20000, weights / weights.sum())
     cur = rng.multinomial(960, weights / weights.sum())
     ref_counts = {n: int(v) for n, v in zip(names, ref) if v > 0}
     cur_counts = {n: int(v) for n, v in zip(names, cur) if v > 0}
-    return categorical_case("high_cardinality_healthy_window", ref_counts, 40, cur_counts, 2, 1000, 10)
+    return [categorical_case("high_cardinality_healthy_window", ref_counts, 40, cur_counts, 2, 1000, 10),
+            categorical_case("high_cardinality_100_bins", ref_counts, 40, cur_counts, 2, 1000, 10, drift_bins=100)]
 
 
 def main():
@@ -286,7 +289,13 @@ def main():
         # More stored categories than drift bins: 25 stored, the 20 most frequent binned, the rest in other.
         categorical_case("more_categories_than_bins", {f"c{i:02d}": 60 - 2 * i for i in range(30)}, 3,
                          {f"c{i:02d}": 1 + (i * 7) % 5 for i in range(0, 30, 3)} | {"new": 2}, 1, 25, 5),
-        high_cardinality_case(rng),
+        # drift_category_bins: 5 on the same counts: c00…c04 binned, everything else in other.
+        categorical_case("five_drift_bins", {f"c{i:02d}": 60 - 2 * i for i in range(30)}, 3,
+                         {f"c{i:02d}": 1 + (i * 7) % 5 for i in range(0, 30, 3)} | {"new": 2}, 1, 25, 5, drift_bins=5),
+        # One category bin: `a` against every other category (and missing), so a swap between b, c and d is invisible.
+        categorical_case("one_drift_bin", {"a": 50, "b": 30, "c": 15, "d": 5}, 10,
+                         {"a": 5, "b": 15, "c": 30, "d": 60}, 10, 1000, 10, drift_bins=1),
+        *high_cardinality_cases(rng),
     ]
 
     quantiles = [
