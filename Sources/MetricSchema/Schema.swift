@@ -22,7 +22,7 @@ public enum Schema {
         Tag(Tags.model, "Model name from the config (`models[].name`)."),
         Tag(Tags.version, "Model version from the version column, or the config's static `version`."),
         Tag(Tags.segment, "Segment column name, or `all` for the all-rows slice."),
-        Tag(Tags.segmentValue, "Segment value (top-K by volume, the rest folded into `(other)`; an empty value is `(missing)`), or `all`."),
+        Tag(Tags.segmentValue, "Segment value (the window's top values by volume, the rest folded into `(other)`; an empty value is `(missing)`), or `all`."),
     ]
 
     // MARK: Performance (matured labels, timestamped at the end of the prediction window)

@@ -268,7 +268,9 @@ struct PipelineTests {
         // Stored rows by region: north 5, south 3, east 1, west 1, `São Paulo, "SP"` 1. A cap of 3 keeps 2 + (other).
         let run = try runPipeline(yaml: joinConfig(extra: ["segments: [region]", "segment_cap: 3"]), asOf: asOf, in: directory)
         let model = try #require(run.report.models.first)
-        #expect(model.foldedSegments == ["region": ["São Paulo, \"SP\"", "east", "west"]])
+        // Each window is capped by its own rows: the performance window folds east and west; the input window has
+        // three values (north, south, São Paulo) and keeps them all.
+        #expect(model.foldedSegments == ["region": ["east", "west"]])
 
         let performance = run.points("modelwatch_performance", ["segment": "region"])
         #expect(performance.map { $0.tags["segment_value"]! } == ["(other)", "north", "south"])
@@ -279,8 +281,56 @@ struct PipelineTests {
         let count = { (value: String) in try run.point("modelwatch_output", ["segment": "region", "segment_value": value]).integer("count") }
         #expect(try count("north") == 1)
         #expect(try count("south") == 1)
-        #expect(try count("(other)") == 1)  // p13, São Paulo
-        #expect(SummaryRenderer.render(run.report).contains("region: 3 values folded into `(other)`"))
+        #expect(try count("São Paulo, \"SP\"") == 1)  // p13
+        #expect(run.points("modelwatch_output", ["segment": "region", "segment_value": "(other)"]).isEmpty)
+        #expect(SummaryRenderer.render(run.report).contains("region: 2 values folded into `(other)`"))
+    }
+
+    @Test("a window's segment slices depend on its own rows only, so restating or backfilling it rewrites the same series", arguments: [
+        // (which window's rows change, the rows added to it): the other window's points must not change.
+        ("input", "south"), ("performance", "east"),
+    ])
+    func segmentCapPerWindow(changed: String, heavyValue: String) throws {
+        // Performance window [01:00, 02:00): north 4, south 2, east 1, west 1. Input window [02:00, 03:00): north 3,
+        // south 2, east 1. With a cap of 2, each window keeps its top value (north) and folds the rest. Twenty rows
+        // of `heavyValue` added to one window make that value the most frequent of the whole read range, which
+        // would change the other window's kept value if values were counted over all rows read.
+        let performanceRows = ["north", "north", "north", "north", "south", "south", "east", "west"]
+        let inputRows = ["north", "north", "north", "south", "south", "east"]
+        func csv(extra: Int) -> (scores: String, labels: String) {
+            var scores = "prediction_id,prediction_time,score,region\n"
+            var labels = "prediction_id,label,label_time\n"
+            for (index, region) in performanceRows.enumerated() {
+                scores += "a\(index),2026-11-20T01:\(10 + index):00Z,0.\(index + 1),\(region)\n"
+                labels += "a\(index),\(index % 2),2026-11-20T02:30:00Z\n"
+            }
+            for (index, region) in inputRows.enumerated() {
+                scores += "b\(index),2026-11-20T02:\(10 + index):00Z,0.\(index + 2),\(region)\n"
+            }
+            for index in 0..<extra {
+                let minute = 30 + index
+                scores += changed == "input"
+                    ? "x\(index),2026-11-20T02:\(minute):00Z,0.5,\(heavyValue)\n"
+                    : "x\(index),2026-11-20T01:\(minute):00Z,0.5,\(heavyValue)\n"
+                if changed == "performance" { labels += "x\(index),1,2026-11-20T02:40:00Z\n" }
+            }
+            return (scores, labels)
+        }
+        func points(extra: Int) throws -> [String] {
+            let directory = TemporaryDirectory()
+            let files = csv(extra: extra)
+            let run = try runPipeline(
+                yaml: joinConfig(scores: directory.write("scores.csv", files.scores), labels: directory.write("labels.csv", files.labels),
+                                 extra: ["segments: [region]", "segment_cap: 2"]),
+                asOf: asOf, in: directory)
+            let unchanged = changed == "input" ? performanceTimestamp : inputTimestamp
+            return run.lines.filter { $0.timestampMs == unchanged && $0.measurement != "modelwatch_run" }.map(\.description)
+        }
+        let before = try points(extra: 0)
+        let after = try points(extra: 20)
+        #expect(before.contains { $0.contains("segment_value=north") } && before.contains { $0.contains("segment_value=(other)") })
+        #expect(before.count >= 5)
+        #expect(after == before)
     }
 
     @Test("a real segment value `other` keeps its own series next to the folded `(other)`")

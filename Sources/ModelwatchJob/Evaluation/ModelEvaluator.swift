@@ -42,14 +42,10 @@ struct ModelEvaluator {
 
     func evaluate() -> Outcome {
         var outcome = Outcome()
-        let capping = SegmentCapping(table: table, columns: model.segmentColumns, cap: model.segmentCap)
-        for (index, column) in model.segmentColumns.enumerated() where !capping.folded[index].isEmpty {
-            outcome.foldedSegments[column] = capping.folded[index]
-        }
         // Performance and input tasks run as one pool on all cores: a single large performance window is one
         // task, and the other cores work through the features meanwhile. Points keep their order.
-        let performance = performanceTasks(capping: capping)
-        let inputs = inputTasks(capping: capping, into: &outcome)
+        let performance = performanceTasks(into: &outcome)
+        let inputs = inputTasks(into: &outcome)
         let evaluator = self
         let (performanceResults, inputResults) = parallelMap(
             performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, workspaces: inputs.workspaces) })
@@ -66,6 +62,16 @@ struct ModelEvaluator {
         return table.versions[Int(table.versionCode[Int(latest)])]
     }
 
+    /// A window's slices, its segment values capped by its own rows; the values it folds are added to the
+    /// outcome's `foldedSegments`.
+    private func slices(of rows: [Int32], into outcome: inout Outcome) -> [Slice] {
+        let capping = SegmentCapping(table: table, rows: rows, columns: model.segmentColumns, cap: model.segmentCap)
+        for (index, column) in model.segmentColumns.enumerated() where !capping.folded[index].isEmpty {
+            outcome.foldedSegments[column] = Array(Set(outcome.foldedSegments[column, default: []]).union(capping.folded[index])).sorted()
+        }
+        return capping.slices(of: rows, table: table, columns: model.segmentColumns)
+    }
+
     // MARK: - Performance
 
     /// One performance task: a window's slice.
@@ -80,12 +86,12 @@ struct ModelEvaluator {
         var windowRows: [[Int32]] = []
     }
 
-    private func performanceTasks(capping: SegmentCapping) -> PerformanceWork {
+    private func performanceTasks(into outcome: inout Outcome) -> PerformanceWork {
         var work = PerformanceWork()
         for window in plan.performanceWindows {
             let rows = Array(table.rows(in: window.range))
             work.windowRows.append(rows)
-            var slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
+            var slices = slices(of: rows, into: &outcome)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
@@ -184,11 +190,11 @@ struct ModelEvaluator {
         let workspaces = SampleWorkspaces()
     }
 
-    private func inputTasks(capping: SegmentCapping, into outcome: inout Outcome) -> InputWork {
+    private func inputTasks(into outcome: inout Outcome) -> InputWork {
         let rows = Array(table.rows(in: plan.inputWindow))
         outcome.inputRows = rows.count
         var work = InputWork()
-        work.slices = capping.slices(of: rows, table: table, columns: model.segmentColumns)
+        work.slices = slices(of: rows, into: &outcome)
         if work.slices.isEmpty {
             work.slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
         }

@@ -14,30 +14,35 @@ struct Slice {
     }
 }
 
-/// Caps each segment column to its most frequent values so a runaway column cannot explode series.
+/// Caps each segment column to its most frequent values in one window, so a runaway column cannot explode series.
 ///
-/// The kept values are the `cap` most frequent among all stored rows of the run (ties by value, byte
-/// order), so every window of a run uses the same set; the rest fold into `(other)`.
+/// The kept values are the `cap − 1` most frequent among the window's rows (ties by value, byte order) when a
+/// column has more than `cap` values; the rest fold into `(other)`. Counting only the window's own rows makes a
+/// window's slices a function of its rows: a restated window, or one rewritten by `backfill`, gets the same
+/// series as when it was first written, whatever other windows the run reads.
 struct SegmentCapping {
     /// Per column: value code → output value (kept value or `(other)`).
     let mapped: [[String]]
     /// Per column: the folded values (reported in the summary).
     let folded: [[String]]
 
-    init(table: ScoreTable, columns: [String], cap: Int) {
+    init(table: ScoreTable, rows: [Int32], columns: [String], cap: Int) {
         var mapped: [[String]] = []
         var folded: [[String]] = []
         for column in columns.indices {
             let values = table.segmentValues[column]
             var counts = Array(repeating: 0, count: values.count)
-            for code in table.segmentCodes[column] { counts[Int(code)] += 1 }
-            let order = values.indices.sorted {
+            table.segmentCodes[column].withUnsafeBufferPointer { codes in
+                for row in rows { counts[Int(codes[Int(row)])] += 1 }
+            }
+            let seen = values.indices.filter { counts[$0] > 0 }
+            let order = seen.sorted {
                 counts[$0] != counts[$1] ? counts[$0] > counts[$1] : Array(values[$0].utf8).lexicographicallyPrecedes(Array(values[$1].utf8))
             }
             // With more than `cap` values, keep cap − 1 and fold the rest into `(other)`, so at most `cap` series.
-            let keep = values.count > cap ? Set(order.prefix(max(cap - 1, 0))) : Set(values.indices)
+            let keep = seen.count > cap ? Set(order.prefix(max(cap - 1, 0))) : Set(seen)
             mapped.append(values.indices.map { keep.contains($0) ? values[$0] : Tags.otherValue })
-            folded.append(values.indices.filter { !keep.contains($0) }.map { values[$0] }.sorted())
+            folded.append(seen.filter { !keep.contains($0) }.map { values[$0] }.sorted())
         }
         self.mapped = mapped
         self.folded = folded

@@ -134,7 +134,8 @@ struct PushdownEvaluator {
         let firstSegmentColumn = 9 + 2 * model.thresholds.count
         /// Per window, version and slice (segment column index, -1 for all rows; value).
         var segmentStats: [Int: [String: [SliceKey: BinnedPerformance]]] = [:]
-        var segmentVolumes = [[String: Int]](repeating: [:], count: segmentCount)
+        /// Per window and segment column: rows per value (all versions), to cap each window by its own rows.
+        var segmentVolumes: [Int: [[String: Int]]] = [:]
         var stats: [Int: [String: BinnedPerformance]] = [:]
         var rowsPerWindow: [Int: [String: (rows: Int, labelled: Int)]] = [:]
         let thresholdCount = model.thresholds.count
@@ -151,7 +152,7 @@ struct PushdownEvaluator {
                 slice = SliceKey(column: index, value: value.isEmpty ? ScoreTable.missingSegmentValue : value)
             }
             if slice.column >= 0 {
-                segmentVolumes[slice.column][slice.value, default: 0] += count
+                segmentVolumes[w, default: Array(repeating: [:], count: segmentCount)][slice.column][slice.value, default: 0] += count
                 guard b >= 0 else { return }
                 var binned = segmentStats[w]?[version]?[slice] ?? BinnedPerformance(thresholdCount: thresholdCount)
                 binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount)
@@ -167,7 +168,6 @@ struct PushdownEvaluator {
         }
         let modelTag = (key: Tags.model, value: model.name)
         let thresholdLabels = model.thresholds.map(ModelEvaluator.label)
-        let mapped = segmentVolumes.map { Self.capSegments($0, cap: model.segmentCap) }
         for window in windows {
             let w = Int((window.range.startMs - start) / windowMs)
             let timestamp = window.range.endMs
@@ -183,7 +183,9 @@ struct PushdownEvaluator {
                     provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
                 if let bound = binned.aucErrorBound { outcome.aucErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound }
                 if !window.provisional { outcome.finalPerformance.append((version, result, sufficient)) }
-                // Segment slices, values beyond the cap folded into `(other)` (statistics are sums, so folding is exact).
+                // Segment slices, values beyond the window's cap folded into `(other)` (statistics are sums, so
+                // folding is exact).
+                let mapped = (segmentVolumes[w] ?? []).map { Self.capSegments($0, cap: model.segmentCap) }
                 for (column, name) in model.segmentColumns.enumerated() {
                     var folded: [String: BinnedPerformance] = [:]
                     for (key, value) in segmentStats[w]?[version] ?? [:] where key.column == column {
@@ -221,8 +223,8 @@ struct PushdownEvaluator {
         let value: String
     }
 
-    /// Segment value → written value, like exact mode's ``SegmentCapping``: with more than `cap` values, the
-    /// `cap − 1` most frequent (ties by byte order) are kept and the rest map to nothing (→ `(other)`).
+    /// Segment value → written value for one window, like exact mode's ``SegmentCapping``: with more than `cap`
+    /// values, the `cap − 1` most frequent (ties by byte order) are kept and the rest map to nothing (→ `(other)`).
     static func capSegments(_ volumes: [String: Int], cap: Int) -> [String: String] {
         let order = volumes.keys.sorted {
             volumes[$0]! != volumes[$1]! ? volumes[$0]! > volumes[$1]! : Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))

@@ -19,7 +19,7 @@ public struct ModelReport: Sendable {
     public var driftiest: [FeatureDrift] = []
     /// Features missing in at least 10% of the input window's rows (all-rows slice), highest first.
     public var mostMissing: [(feature: String, rate: Double)] = []
-    /// Segment values folded into `(other)`, per column.
+    /// Segment values folded into `(other)` in at least one window of the run, per column.
     public var foldedSegments: [String: [String]] = [:]
     public var durationSeconds = 0.0
     /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
