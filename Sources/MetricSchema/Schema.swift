@@ -250,6 +250,7 @@ public enum Schema {
             Field("retries", .integer, "HTTP retries during delivery."),
             Field("spool_depth_bytes", .integer, "Size of the spool after this model's metric points were delivered or spooled."),
             Field("run_as_of_seconds", .integer, "The as-of time T in epoch seconds (heartbeat queries use `last`)."),
+            Field("window_seconds", .integer, "The model's window W in seconds: how often it is expected to run (the hourly-model staleness alert watches models with W ≤ 1 h)."),
             Field("finished_at_seconds", .integer, "Wall-clock time the model's run finished, epoch seconds (the point itself is stamped T)."),
             Field("model_age_days", .float, "Days since the model's `deployed_at` (config); absent when not configured."),
             Field("max_model_age_days", .float, "The configured `max_model_age_days`; the model-age reminder compares the two."),

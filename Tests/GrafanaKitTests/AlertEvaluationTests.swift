@@ -40,7 +40,7 @@ struct AlertEvaluationTests {
     }
 
     @Test("a healthy pipeline, a fresh model and enough labels stay silent on the demo", arguments: [
-        "mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing", "mw-write-failures", "mw-points-lost",
+        "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing", "mw-write-failures", "mw-points-lost",
         "mw-spool-growing", "mw-model-too-old", "mw-labels-stopped", "mw-labels-late", "mw-volume-collapse", "mw-auc-below-floor",
     ])
     func healthyRulesStaySilent(uid: String) async throws {
@@ -65,6 +65,34 @@ struct AlertEvaluationTests {
         #expect(Self.firing(outcomes["mw-feature-drift"], by: "feature") == ["full"], "\(outcomes["mw-feature-drift"]?.numbers ?? [:])")
         #expect(Self.firing(outcomes["mw-feature-drift-sustained"], by: "feature") == ["full"])
         #expect(Self.firing(outcomes["mw-score-shift"], by: "model") == ["full"])
+    }
+
+    @Test("mw-hourly-model-silent fires for an hourly model after three silent clock hours, not for daily, running or one-hour-late models")
+    func hourlyModelSilentFires() async throws {
+        guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
+        let hour: Int64 = 3_600_000
+        let now: Int64 = 1_794_182_400_000 + 20 * 60_000  // 20 minutes into a clock hour; the rule is evaluated here
+        let currentHour = now - now % hour
+        // Heartbeats are stamped with the as-of time aligned down to the window: one stamp per hourly run.
+        func beats(_ model: String, window: Int64, every step: Int64, from first: Int64, through last: Int64) -> [String] {
+            (0...((last - first) / step)).map { index in
+                "modelwatch_run,model=\(model) duration_seconds=1.5,exit_code=0i,window_seconds=\(window / 1000)i \(first + index * step)"
+            }
+        }
+        let lines =
+            beats("stopped", window: hour, every: hour, from: currentHour - 30 * hour, through: currentHour - 3 * hour)
+            + beats("running", window: hour, every: hour, from: currentHour - 30 * hour, through: currentHour)
+            + beats("late-this-hour", window: hour, every: hour, from: currentHour - 30 * hour, through: currentHour - hour)
+            + beats("two-hours-silent", window: hour, every: hour, from: currentHour - 30 * hour, through: currentHour - 2 * hour)
+            + beats("quarter-hourly", window: hour / 4, every: hour / 4, from: currentHour - 30 * hour, through: currentHour)
+            + beats("daily", window: 24 * hour, every: 24 * hour, from: currentHour - 20 * hour - 24 * hour, through: currentHour - 20 * hour)
+        let data = try await ScenarioInflux.scratch("hourly_silent", lines: Array(lines), asOfs: [now - hour])
+        let outcome = try #require(try Self.outcomes(data)["mw-hourly-model-silent"])
+        // "stopped" last ran three clock hours ago: the current hour and the two before it are empty.
+        #expect(Self.firing(outcome, by: "model") == ["stopped"], "\(outcome.numbers)")
+        #expect(!outcome.noData)
+        #expect(Set((outcome.numbers["E"] ?? []).compactMap { $0.labels["model"] })
+            == ["stopped", "running", "late-this-hour", "two-hours-silent", "quarter-hourly", "daily"], "every model is evaluated")
     }
 
     @Test("mw-points-lost fires for a model whose latest run lost points or dropped them from a full spool, not for one that recovered")

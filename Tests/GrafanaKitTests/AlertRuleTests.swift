@@ -10,7 +10,7 @@ struct AlertRuleTests {
     @Test("the rule set covers every alert of the issue", arguments: [
         "mw-auc-below-floor", "mw-auc-drop", "mw-auc-sustained-drop", "mw-ece-high", "mw-labels-stopped", "mw-labels-late",
         "mw-feature-missing-jump", "mw-feature-drift", "mw-feature-drift-sustained", "mw-score-shift",
-        "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-runs-failing",
+        "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing",
         "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old",
     ])
     func ruleExists(uid: String) {

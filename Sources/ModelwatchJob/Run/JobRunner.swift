@@ -220,6 +220,7 @@ public struct JobRunner: Sendable {
         point.add("retries", report.delivery?.retries ?? 0)
         point.add("spool_depth_bytes", report.delivery?.spoolDepthBytes ?? 0)
         point.add("run_as_of_seconds", Int(asOfMs / 1000))
+        point.add("window_seconds", Int(model.windowSeconds))
         point.add("finished_at_seconds", Int(environment.wallClockMs() / 1000))
         if let deployed = model.deployedAtMs {
             point.add("model_age_days", Double(asOfMs - deployed) / 86_400_000)
