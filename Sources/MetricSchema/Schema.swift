@@ -73,6 +73,10 @@ public enum Schema {
             Field("fn", .integer, "False negatives."),
             Field("precision", .float, "tp / (tp + fp); absent when nothing is predicted positive."),
             Field("recall", .float, "tp / (tp + fn); absent when there are no positives."),
+            Field("precision_ci_lower", .float, "Lower end of the 95% Wilson interval of precision (tp out of tp + fp); absent with precision."),
+            Field("precision_ci_upper", .float, "Upper end of the 95% Wilson interval of precision."),
+            Field("recall_ci_lower", .float, "Lower end of the 95% Wilson interval of recall (tp out of tp + fn); absent with recall."),
+            Field("recall_ci_upper", .float, "Upper end of the 95% Wilson interval of recall."),
             Field("f1", .float, "2·tp / (2·tp + fp + fn); absent when tp + fp + fn = 0."),
             Field("fpr", .float, "fp / (fp + tn); absent when there are no negatives."),
             Field("specificity", .float, "tn / (tn + fp); absent when there are no negatives."),
@@ -92,6 +96,10 @@ public enum Schema {
             Field("score_cutoff", .float, "The k-th highest score."),
             Field("precision", .float, "Positives among the selected rows / selected."),
             Field("recall", .float, "Positives among the selected rows / n_pos; absent without positives."),
+            Field("precision_ci_lower", .float, "Lower end of the 95% Wilson interval of precision (positives out of the selected rows)."),
+            Field("precision_ci_upper", .float, "Upper end of the 95% Wilson interval of precision."),
+            Field("recall_ci_lower", .float, "Lower end of the 95% Wilson interval of recall (selected positives out of n_pos); absent with recall."),
+            Field("recall_ci_upper", .float, "Upper end of the 95% Wilson interval of recall."),
         ]
     )
 

@@ -34,6 +34,10 @@ public struct ThresholdMetrics: Sendable, Equatable {
     public var specificity: Double? { ratio(tn, tn + fp) }
     /// (tp + fp) / n; nil for an empty window.
     public var predictedPositiveRate: Double? { ratio(tp + fp, tp + fp + tn + fn) }
+    /// 95% Wilson interval of ``precision`` (tp out of tp + fp); nil when precision is.
+    public var precisionInterval: ProportionInterval? { .wilson(successes: tp, trials: tp + fp) }
+    /// 95% Wilson interval of ``recall`` (tp out of tp + fn); nil when recall is.
+    public var recallInterval: ProportionInterval? { .wilson(successes: tp, trials: tp + fn) }
 
     /// Computes the metrics at `threshold` by binary search in the sorted window.
     init(threshold: Double, sorted: SortedScores) {

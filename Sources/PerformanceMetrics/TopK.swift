@@ -14,6 +14,12 @@ public struct TopKMetrics: Sendable, Equatable {
     public var precision: Double?
     /// selectedPositives / n_pos; nil without positives.
     public var recall: Double?
+    /// Positives in the window: the denominator of ``recall``.
+    public var nPositive: Int
+    /// 95% Wilson interval of ``precision`` (selectedPositives out of selected); nil when precision is.
+    public var precisionInterval: ProportionInterval? { .wilson(successes: selectedPositives, trials: selected) }
+    /// 95% Wilson interval of ``recall`` (selectedPositives out of nPositive); nil when recall is.
+    public var recallInterval: ProportionInterval? { .wilson(successes: selectedPositives, trials: nPositive) }
 
     /// Creates the metrics from counts.
     public init(
@@ -24,6 +30,7 @@ public struct TopKMetrics: Sendable, Equatable {
         self.selected = selected
         self.selectedPositives = selectedPositives
         self.scoreCutoff = scoreCutoff
+        self.nPositive = nPositive
         precision = ratio(selectedPositives, selected)
         recall = ratio(selectedPositives, nPositive)
     }

@@ -32,12 +32,15 @@ struct GoldenFixture: Decodable {
         var threshold: Double
         var tp, fp, tn, fn: Int
         var precision, recall, f1, fpr, specificity, predictedPositiveRate: Double?
+        /// [lower, upper] from scipy's Wilson interval, or nil.
+        var precisionInterval, recallInterval: [Double]?
     }
 
     struct TopK: Decodable {
         var fraction: Double
         var k, selected: Int
         var scoreCutoff, precision, recall: Double?
+        var precisionInterval, recallInterval: [Double]?
     }
 
     struct Bin: Decodable {

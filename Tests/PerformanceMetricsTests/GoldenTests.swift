@@ -66,7 +66,17 @@ struct GoldenTests {
             expectClose(
                 got.predictedPositiveRate, want.predictedPositiveRate, tolerance: Self.exactTolerance, "PPR \(at)"
             )
+            expectInterval(got.precisionInterval, want.precisionInterval, "precision interval \(at)")
+            expectInterval(got.recallInterval, want.recallInterval, "recall interval \(at)")
         }
+    }
+
+    /// Wilson intervals: the same formula in the same order as scipy, so within a few ulps.
+    private func expectInterval(_ got: ProportionInterval?, _ want: [Double]?, _ what: String) {
+        #expect((got == nil) == (want == nil), "\(what): \(String(describing: got)) vs \(String(describing: want))")
+        guard let got, let want, want.count == 2 else { return }
+        expectClose(got.lower, want[0], tolerance: 1e-14, "\(what), lower end")
+        expectClose(got.upper, want[1], tolerance: 1e-14, "\(what), upper end")
     }
 
     @Test("top-k metrics match the reference", arguments: GoldenFixture.cases)
@@ -81,6 +91,8 @@ struct GoldenTests {
             #expect(got.scoreCutoff == want.scoreCutoff, "\(at)")
             expectClose(got.precision, want.precision, tolerance: Self.exactTolerance, "precision \(at)")
             expectClose(got.recall, want.recall, tolerance: Self.exactTolerance, "recall \(at)")
+            expectInterval(got.precisionInterval, want.precisionInterval, "precision interval \(at)")
+            expectInterval(got.recallInterval, want.recallInterval, "recall interval \(at)")
         }
     }
 

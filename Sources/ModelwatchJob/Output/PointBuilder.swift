@@ -44,6 +44,7 @@ enum PointBuilder {
             threshold.add("fn", metrics.fn)
             threshold.add("precision", metrics.precision)
             threshold.add("recall", metrics.recall)
+            addIntervals(precision: metrics.precisionInterval, recall: metrics.recallInterval, to: &threshold)
             threshold.add("f1", metrics.f1)
             threshold.add("fpr", metrics.fpr)
             threshold.add("specificity", metrics.specificity)
@@ -57,6 +58,7 @@ enum PointBuilder {
             topK.add("score_cutoff", metrics.scoreCutoff)
             topK.add("precision", metrics.precision)
             topK.add("recall", metrics.recall)
+            addIntervals(precision: metrics.precisionInterval, recall: metrics.recallInterval, to: &topK)
             points.append(topK)
         }
         for bin in result.calibrationBins {
@@ -69,6 +71,14 @@ enum PointBuilder {
             points.append(point)
         }
         return points
+    }
+
+    /// Adds the 95% Wilson intervals of a precision and a recall (absent where the rate is undefined).
+    static func addIntervals(precision: ProportionInterval?, recall: ProportionInterval?, to point: inout Point) {
+        point.add("precision_ci_lower", precision?.lower)
+        point.add("precision_ci_upper", precision?.upper)
+        point.add("recall_ci_lower", recall?.lower)
+        point.add("recall_ci_upper", recall?.upper)
     }
 
     /// Adds the distribution statistics shared by features and the score.

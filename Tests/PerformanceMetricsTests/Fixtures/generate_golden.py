@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes golden.json: expected PerformanceMetrics outputs computed with scikit-learn, scipy, numpy and statsmodels.
+"""Writes golden.json: expected PerformanceMetrics outputs computed with scikit-learn, scipy, numpy and statsmodels
+(precision and recall intervals: scipy.stats.binomtest(k, n).proportion_ci(method="wilson")).
 
 Run from anywhere: `python3 generate_golden.py` (writes next to this file). Needs numpy, scipy,
 scikit-learn and statsmodels. The Swift tests only read golden.json; they never run Python.
@@ -17,7 +18,7 @@ import scipy
 import sklearn
 import statsmodels
 import statsmodels.api as sm
-from scipy.stats import rankdata
+from scipy.stats import binomtest, rankdata
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (average_precision_score, brier_score_loss, confusion_matrix, f1_score,
                              log_loss, precision_score, recall_score, roc_auc_score)
@@ -101,10 +102,18 @@ def logistic_fits(y, p):
     return citl_value, float(joint.params[0]), float(joint.params[1])
 
 
+def wilson(k, n):
+    """95% Wilson score interval of k/n (no continuity correction) from scipy, or None when n = 0."""
+    if n == 0:
+        return None
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return [float(ci.low), float(ci.high)]
+
+
 def threshold_metrics(y, s, t):
     if len(y) == 0:  # sklearn rejects empty input; every count is 0 and every rate undefined.
         return dict(threshold=t, tp=0, fp=0, tn=0, fn=0, precision=None, recall=None, f1=None, fpr=None,
-                    specificity=None, predictedPositiveRate=None)
+                    specificity=None, predictedPositiveRate=None, precisionInterval=None, recallInterval=None)
     pred = (s >= t).astype(int)
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(y, pred, labels=[0, 1]).ravel())
     kw = dict(zero_division=np.nan)
@@ -123,20 +132,23 @@ def threshold_metrics(y, s, t):
     if f1 is not None:
         assert abs(f1 - 2 * tp / (2 * tp + fp + fn)) < 1e-15
     return dict(threshold=t, tp=tp, fp=fp, tn=tn, fn=fn, precision=precision, recall=recall, f1=f1,
-                fpr=ratio(fp, fp + tn), specificity=specificity, predictedPositiveRate=ratio(tp + fp, len(y)))
+                fpr=ratio(fp, fp + tn), specificity=specificity, predictedPositiveRate=ratio(tp + fp, len(y)),
+                precisionInterval=wilson(tp, tp + fp), recallInterval=wilson(tp, tp + fn))
 
 
 def top_k(y, s, f):
     n = len(s)
     if n == 0:
-        return dict(fraction=f, k=0, selected=0, scoreCutoff=None, precision=None, recall=None)
+        return dict(fraction=f, k=0, selected=0, scoreCutoff=None, precision=None, recall=None,
+                    precisionInterval=None, recallInterval=None)
     k = min(max(math.ceil(f * n - 1e-9), 1), n)
     cutoff = float(np.sort(s)[::-1][k - 1])
     sel = s >= cutoff
     hits = int(y[sel].sum())
     npos = int(y.sum())
     return dict(fraction=f, k=k, selected=int(sel.sum()), scoreCutoff=cutoff, precision=hits / int(sel.sum()),
-                recall=None if npos == 0 else hits / npos)
+                recall=None if npos == 0 else hits / npos,
+                precisionInterval=wilson(hits, int(sel.sum())), recallInterval=wilson(hits, npos))
 
 
 def reliability(y, p, bins):
