@@ -20,12 +20,27 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 from scipy.special import expit
-from scipy.stats import ks_2samp, rankdata
+from scipy.stats import binomtest, ks_2samp, rankdata
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
 AS_OF = pd.Timestamp("2026-11-02T00:00:00Z")
 WINDOW_START = AS_OF - pd.Timedelta(days=1)
 THRESHOLDS = [0.3, 0.5, 0.7]
+
+
+def wilson(k, n):
+    """95% Wilson interval of k/n from scipy (modelwatch's *_ci_lower/_ci_upper), or (None, None) when n = 0."""
+    if n == 0:
+        return None, None
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def with_intervals(fields, k_precision, n_precision, k_recall, n_recall):
+    """`fields` plus precision_ci_lower/upper and recall_ci_lower/upper."""
+    fields["precision_ci_lower"], fields["precision_ci_upper"] = wilson(k_precision, n_precision)
+    fields["recall_ci_lower"], fields["recall_ci_upper"] = wilson(k_recall, n_recall)
+    return fields
 TOP_K = [1, 5, 10]
 TOP_CATEGORIES = 10
 MAX_STORED_CATEGORIES = 1000
@@ -119,11 +134,11 @@ def performance(scores, labels, scored):
         fp = pp - tp
         fn = npos - tp
         tn = (n - npos) - fp
-        thr[threshold_label(t)] = dict(
+        thr[threshold_label(t)] = with_intervals(dict(
             tp=int(tp), fp=int(fp), tn=int(tn), fn=int(fn),
             precision=tp / pp if pp else None, recall=tp / npos if npos else None,
             f1=2 * tp / (2 * tp + fp + fn), fpr=fp / (fp + tn), specificity=tn / (tn + fp),
-            predicted_positive_rate=pp / n)
+            predicted_positive_rate=pp / n), tp, pp, tp, npos)
     # top-k: ceil(f n), ties at the cut-off included
     desc = order[::-1]
     for k_percent in TOP_K:
@@ -131,8 +146,9 @@ def performance(scores, labels, scored):
         cutoff = desc[k - 1]
         selected = n - np.searchsorted(order, cutoff, side="left")
         positives = npos - np.searchsorted(pos_sorted, cutoff, side="left")
-        topk[str(k_percent)] = dict(k=k, selected=int(selected), score_cutoff=float(cutoff),
-                                    precision=positives / selected, recall=positives / npos)
+        topk[str(k_percent)] = with_intervals(dict(k=k, selected=int(selected), score_cutoff=float(cutoff),
+                                                   precision=positives / selected, recall=positives / npos),
+                                              positives, selected, positives, npos)
     # reliability bins: linspace edges, right-closed
     edges = np.linspace(0, 1, 11)
     b = np.searchsorted(edges[1:-1], scores, side="left")
