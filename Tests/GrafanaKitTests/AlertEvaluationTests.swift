@@ -95,6 +95,23 @@ struct AlertEvaluationTests {
             == ["stopped", "running", "late-this-hour", "two-hours-silent", "quarter-hourly", "daily"], "every model is evaluated")
     }
 
+    @Test("mw-model-heartbeat-missing fires for a daily model 3 days behind, not for a weekly model 5 days behind")
+    func laggingModelAgainstItsOwnWindow() async throws {
+        guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
+        let day: Int64 = 86_400_000
+        let today: Int64 = 1_794_182_400_000  // a UTC midnight; the rule is evaluated an hour later
+        // As-of times are aligned down to each model's window, and heartbeats are stamped with them.
+        func beat(_ model: String, window: Int64, asOf: Int64) -> String {
+            "modelwatch_run,model=\(model) duration_seconds=2.0,exit_code=0i,run_as_of_seconds=\(asOf / 1000)i,window_seconds=\(window / 1000)i \(asOf)"
+        }
+        let lines = (0..<6).map { beat("daily", window: day, asOf: today - Int64($0) * day) }
+            + (3..<6).map { beat("stale-daily", window: day, asOf: today - Int64($0) * day) }
+            + [beat("weekly", window: 7 * day, asOf: today - 5 * day)]
+        let data = try await ScenarioInflux.scratch("lagging", lines: lines, asOfs: [today])
+        let outcome = try #require(try Self.outcomes(data)["mw-model-heartbeat-missing"])
+        #expect(Self.firing(outcome, by: "model") == ["stale-daily"], "\(outcome.numbers)")
+    }
+
     @Test("mw-points-lost fires for a model whose latest run lost points or dropped them from a full spool, not for one that recovered")
     func pointsLostFires() throws {
         let rule = try #require(Kit.rules.first { $0.uid == "mw-points-lost" })
