@@ -169,6 +169,8 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(name: "bad-row fraction above 1", yaml: config(top: "run:\n  max_bad_row_fraction: 2"), key: "run.max_bad_row_fraction", fragment: "within [0, 1]"),
     InvalidConfig(name: "negative bad-row count", yaml: config(top: "run:\n  max_bad_rows: -1"), key: "run.max_bad_rows", fragment: "zero or more"),
     InvalidConfig(name: "unknown log format", yaml: config(top: "run:\n  log_format: xml"), key: "run.log_format", fragment: "text, logfmt or json"),
+    InvalidConfig(name: "no thread", yaml: config(top: "run:\n  threads: 0"), key: "run.threads", fragment: "within 1…256, or auto"),
+    InvalidConfig(name: "threads neither a number nor auto", yaml: config(top: "run:\n  threads: all"), key: "run.threads", fragment: "all"),
 ]
 
 @Suite("Config loading")
@@ -231,6 +233,7 @@ struct ConfigLoaderTests {
         #expect(delivery.deadLetterPath == nil)
         let run = configuration.run
         #expect(run.maxBadRows == 1000)
+        #expect(run.threads == nil, "auto: the CPUs the process may use")
         #expect(run.maxBadRowFraction == 0.01)
         #expect(run.timeBudgetSeconds == 600)
         #expect(run.logFormat == .text)
@@ -366,7 +369,7 @@ struct ConfigLoaderTests {
                   numeric: [age]
                   categorical: [country]
                 """,
-            top: "delivery:\n  batch_lines: 100\n  gzip: no\n  retry_budget: 2m\nrun:\n  max_bad_rows: 0\n  log_format: json"
+            top: "delivery:\n  batch_lines: 100\n  gzip: no\n  retry_budget: 2m\nrun:\n  max_bad_rows: 0\n  log_format: json\n  threads: 3"
         )
         .replacingOccurrences(of: "path: data/scores.csv\n      columns: {}", with: "path: s.jsonl\n      format: jsonl\n      timestamp_unit: seconds\n      columns: {id: id, time: ts, score: p, version: model_version}")
         .replacingOccurrences(of: "path: data/labels.csv\n      columns: {}", with: "path: l.csv\n      columns: {id: id, label: y, time: observed}")
@@ -393,6 +396,8 @@ struct ConfigLoaderTests {
         #expect(configuration.delivery.retryBudgetSeconds == 120)
         #expect(configuration.run.maxBadRows == 0)
         #expect(configuration.run.logFormat == .json)
+        #expect(configuration.run.threads == 3)
+        #expect(try parse(config(top: "run:\n  threads: auto")).run.threads == nil)
     }
 
     @Test("load reports an unreadable file under --config")

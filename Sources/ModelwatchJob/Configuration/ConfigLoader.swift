@@ -456,7 +456,7 @@ public enum ConfigLoader {
     }
 
     private static func parseRun(_ node: ConfigNode?) throws(ConfigError) -> RunOptions {
-        try node?.allowOnly(["max_bad_rows", "max_bad_row_fraction", "time_budget", "log_format"])
+        try node?.allowOnly(["max_bad_rows", "max_bad_row_fraction", "time_budget", "log_format", "threads"])
         var options = RunOptions(maxBadRows: 1_000, maxBadRowFraction: 0.01, timeBudgetSeconds: 600, logFormat: .text)
         if let value = try node?.optional("max_bad_rows") { options.maxBadRows = try nonNegative(value) }
         if let value = try node?.optional("max_bad_row_fraction") {
@@ -467,6 +467,11 @@ public enum ConfigLoader {
         if let value = try node?.optional("log_format") {
             guard let format = LogFormat(rawValue: try value.string) else { throw value.error("must be text, logfmt or json") }
             options.logFormat = format
+        }
+        if let value = try node?.optional("threads"), (try? value.string) != "auto" {
+            let threads = try value.int
+            guard (1...256).contains(threads) else { throw value.error("must be within 1…256, or auto") }
+            options.threads = threads
         }
         return options
     }

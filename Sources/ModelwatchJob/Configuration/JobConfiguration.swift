@@ -188,6 +188,8 @@ public struct RunOptions: Sendable {
     public var timeBudgetSeconds: Double
     /// Log format.
     public var logFormat: LogFormat
+    /// Threads kept busy at once (`run.threads`); nil: the CPUs this process may use (``ThreadBudget``).
+    public var threads: Int? = nil
 }
 
 /// Log output format.

@@ -13,12 +13,15 @@ struct ModelEvaluator {
     /// Per categorical feature: its drift bins, fixed once by the profile and `drift_category_bins` (nil without
     /// a categorical reference).
     let categoricalBins: [CategoricalBins?]
+    /// Tasks run at once (``ThreadBudget``).
+    let threads: Int
 
-    init(model: ModelConfiguration, plan: EvaluationPlan, table: ScoreTable, profile: ReferenceProfile?) {
+    init(model: ModelConfiguration, plan: EvaluationPlan, table: ScoreTable, profile: ReferenceProfile?, threads: Int) {
         self.model = model
         self.plan = plan
         self.table = table
         self.profile = profile
+        self.threads = threads
         categoricalBins = model.categoricalFeatures.map { name in
             guard case .categorical(let reference)? = profile?.features[name] else { return nil }
             return CategoricalBins(profile: reference, limit: model.driftCategoryBins)
@@ -42,13 +45,14 @@ struct ModelEvaluator {
 
     func evaluate() -> Outcome {
         var outcome = Outcome()
-        // Performance and input tasks run as one pool on all cores: a single large performance window is one
-        // task, and the other cores work through the features meanwhile. Points keep their order.
+        // Performance and input tasks run as one pool on `threads` threads: a single large performance window is
+        // one task, and the other threads work through the features meanwhile. Points keep their order.
         let performance = performanceTasks(into: &outcome)
         let inputs = inputTasks(into: &outcome)
         let evaluator = self
         let (performanceResults, inputResults) = parallelMap(
-            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, workspaces: inputs.workspaces) })
+            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, workspaces: inputs.workspaces) },
+            width: threads)
         collect(performance, performanceResults, into: &outcome)
         collect(inputs, inputResults, into: &outcome)
         return outcome

@@ -24,8 +24,15 @@ struct ModelDataReader {
     /// Block size and smallest file for the parallel read (tests use tiny ones to cut files in many places).
     var parallelBlockSize = ParallelScoreFile.blockSize
     var parallelMinimumSize = ParallelScoreFile.minimumSize
-    /// Parsing threads for the parallel read.
-    var parallelWorkers = ParallelScoreFile.defaultWorkers
+    /// Parsing threads for the parallel read (1: sequential); ``threads(_:)`` sets it from a run's thread count.
+    var parallelWorkers = ParallelScoreFile.workers(threads: ThreadBudget.availableCPUs())
+    /// This reader with the parsing threads of a run of `threads` threads.
+    func threads(_ threads: Int) -> ModelDataReader {
+        var reader = self
+        reader.parallelWorkers = ParallelScoreFile.workers(threads: threads)
+        return reader
+    }
+
     /// The longest record read from any file (``RecordReader/maxRecordBytes``; tests use tiny ones).
     var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.

@@ -36,14 +36,14 @@ enum ParallelScoreFile {
         var resume: FileRecords.Resume?
     }
 
-    /// Parsing threads to use on this machine (1: read sequentially).
-    static var defaultWorkers: Int { Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) }
+    /// Parsing threads for a run of `threads` threads (1: read sequentially); more than 8 do not pay.
+    static func workers(threads: Int) -> Int { Swift.min(threads, 8) }
 
     /// Reads `path` in parallel, or returns nil when it is better read sequentially (small, compressed, or a
     /// header row longer than a block).
     static func read(
         path: String, format: InputFormat, key: String, parser: ScoreRowParser, ingestion: ScoreIngestion,
-        sampleLimit: Int, workers: Int = defaultWorkers, blockSize: Int = blockSize, minimumSize: Int = minimumSize,
+        sampleLimit: Int, workers: Int = workers(threads: ThreadBudget.availableCPUs()), blockSize: Int = blockSize, minimumSize: Int = minimumSize,
         maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }

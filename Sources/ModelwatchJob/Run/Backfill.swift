@@ -104,8 +104,10 @@ extension JobRunner {
 
         let profileLoad = Self.startLoadingProfile(of: model)
         let readRange = TimeRange(startMs: first - maturityMs - windowMs, endMs: last)
+        let threads = ThreadBudget.resolve(request.configuration.run.threads)
         let (data, profile) = try Self.read(
-            { () throws(JobError) in try ModelDataReader(model: model, range: readRange, readsLabels: true).read() }, beside: profileLoad)
+            { () throws(JobError) in try ModelDataReader(model: model, range: readRange, readsLabels: true).threads(threads).read() },
+            beside: profileLoad)
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
@@ -128,7 +130,7 @@ extension JobRunner {
                 }
             }
             let plan = EvaluationPlan(asOfMs: asOf, windowSeconds: model.windowSeconds, performanceWindows: windows)
-            let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
+            let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile, threads: threads).evaluate()
             if asOf == last {
                 report.record(outcome, table: data.table, asOfMs: asOf)
             }

@@ -38,6 +38,10 @@ public struct JobRunner: Sendable {
             return report
         }
         report.destination = sink.destination
+        logger.debug("threads", metadata: [
+            "threads": "\(ThreadBudget.resolve(configuration.run.threads))",
+            "source": "\(configuration.run.threads == nil ? "available CPUs (affinity and cgroup quota)" : "run.threads")",
+        ])
 
         for model in models {
             var modelReport = ModelReport(name: model.name)
@@ -106,7 +110,8 @@ public struct JobRunner: Sendable {
             report.stageSeconds.append((name, Self.seconds(now - stageStart)))
             stageStart = now
         }
-        var reader = ModelDataReader(model: model, plan: plan)
+        let threads = ThreadBudget.resolve(request.configuration.run.threads)
+        var reader = ModelDataReader(model: model, plan: plan).threads(threads)
         reader.clock = environment.now
         let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)
         endStage("read")
@@ -114,7 +119,7 @@ public struct JobRunner: Sendable {
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
-        let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile).evaluate()
+        let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile, threads: threads).evaluate()
         endStage("compute")
         report.record(outcome, table: data.table, asOfMs: plan.asOfMs)
         var encoder = LineProtocolEncoder()
