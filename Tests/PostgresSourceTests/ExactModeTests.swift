@@ -98,14 +98,17 @@ struct ExactModeTests {
         #expect(withoutOrphans(join) == withoutOrphans(fileJoin))
     }
 
-    @Test("push-down on the demo scenario writes a subset of exact mode's series and fields with equal values; AUC within 1e-3, AP within 5e-3 from 200 positives")
-    func pushdownMatchesExact() throws {
+    @Test("push-down on the demo scenario writes a subset of exact mode's series and fields with equal values, and every input-window series; AUC within 1e-3, AP within 5e-3 from 200 positives",
+          arguments: [10, 3])
+    func pushdownMatchesExact(segmentCap: Int) throws {
         let server = try Postgres.start()
         defer { server.stop() }
         let (directory, configPath, yaml) = try Self.loadScenario(into: server)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // The demo has 5 regions: a cap of 10 keeps them all, a cap of 3 keeps 2 and merges 3 into `(other)`.
         func run(_ mode: String) throws -> [ParsedLine] {
             let postgresYAML = yaml
+                .replacingOccurrences(of: "segment_cap: 10", with: "segment_cap: \(segmentCap)")
                 .replacingOccurrences(of: "path: scores.csv", with: "postgres: \(Postgres.block(server, "table: scores", extra: "mode: \(mode)"))")
                 .replacingOccurrences(of: "path: labels.csv", with: "postgres: \(Postgres.block(server, "table: labels"))")
             let (report, lines) = try Job.run(
@@ -155,6 +158,15 @@ struct ExactModeTests {
             "modelwatch_performance", "modelwatch_threshold", "modelwatch_calibration_bin", "modelwatch_join",
             "modelwatch_output", "modelwatch_output_threshold", "modelwatch_feature", "modelwatch_feature_category",
         ])
-        print("demo scenario push-down vs exact: largest |Δ| AUC \(largest.auc), AP \(largest.ap) (slices with ≥ 200 positives), \(largest.apSmall) (fewer) over \(pushdown.count) points")
+        // The input window's measurements cover exact mode's series: every version, the all-rows slice and each
+        // (capped) segment value.
+        let inputMeasurements: Set = ["modelwatch_output", "modelwatch_output_threshold", "modelwatch_feature", "modelwatch_feature_category"]
+        let exactInput = Set(exact.values.filter { inputMeasurements.contains($0.measurement) }.map(\.series))
+        let pushdownInput = Set(pushdown.filter { inputMeasurements.contains($0.measurement) }.map(\.series))
+        #expect(pushdownInput == exactInput, "exact only: \(exactInput.subtracting(pushdownInput).sorted().prefix(5))")
+        let folded = pushdownInput.filter { $0.contains("segment_value=(other)") }
+        #expect(folded.isEmpty == (segmentCap == 10), "\(folded.count) input series in (other)")
+        #expect(pushdownInput.contains { $0.hasPrefix("modelwatch_feature,") && $0.contains("segment=region") })
+        print("demo scenario push-down vs exact (segment_cap \(segmentCap)): largest |Δ| AUC \(largest.auc), AP \(largest.ap) (slices with ≥ 200 positives), \(largest.apSmall) (fewer) over \(pushdown.count) points")
     }
 }

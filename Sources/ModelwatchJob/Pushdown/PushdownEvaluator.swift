@@ -15,11 +15,12 @@ import PostgresSource
 ///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
 ///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
 ///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
-/// - `modelwatch_output` for the input window: count, missing_rate, mean, std, min, max, zero_rate, psi, js,
-///   and `modelwatch_output_threshold`; `modelwatch_feature` / `modelwatch_feature_category` (PushdownFeatures.swift).
+/// - `modelwatch_output` for the input window, per version and capped segment value (PushdownInputSlices.swift):
+///   count, missing_rate, mean, std, min, max, zero_rate, psi, js, and `modelwatch_output_threshold`;
+///   `modelwatch_feature` / `modelwatch_feature_category` (PushdownFeatures.swift).
 /// - `modelwatch_join` for the final window: scored, labelled, unlabelled, label_coverage.
-/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles and KS, segment slices of the
-/// input-window measurements, and the orphan/duplicate/late label counts.
+/// Absent: the DeLong interval, the recalibration fit, top-k, quantiles and KS, and the orphan/duplicate/late
+/// label counts.
 struct PushdownEvaluator {
     let model: ModelConfiguration
     let plan: EvaluationPlan
@@ -68,8 +69,8 @@ struct PushdownEvaluator {
 
         var outcome = Outcome()
         try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
-        try output(scores: scores, binding: scoreBinding, into: &outcome)
-        try features(scores: scores, binding: scoreBinding, profile: profile, into: &outcome)
+        let capping = try output(scores: scores, binding: scoreBinding, into: &outcome)
+        try features(scores: scores, binding: scoreBinding, profile: profile, capping: capping, into: &outcome)
         return outcome
     }
 
@@ -246,61 +247,110 @@ struct PushdownEvaluator {
 
     // MARK: - Output (input window)
 
-    private func output(scores: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) {
+    /// The output statistics of one input-window slice (mergeable, for `(other)`).
+    struct OutputStats {
+        var count = 0
+        var moments = MomentStats()
+        var zeros = 0
+        /// Per threshold, valid scores at or above it; then the counts in the profile's score bins.
+        var counts: [Int] = []
+
+        mutating func merge(_ other: OutputStats) {
+            count += other.count
+            moments.merge(other.moments)
+            zeros += other.zeros
+            counts = counts.isEmpty ? other.counts : zip(counts, other.counts).map(+)
+        }
+    }
+
+    /// Writes the output points of every input-window slice and returns the segment capping of the window, which
+    /// the feature queries apply too.
+    private func output(scores: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) -> [[String: String]] {
         let window = plan.inputWindow
         let source = model.scores
         let time = q(source.timeColumn)
-        let score = "CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION)"
+        let score = "s"  // the score column, as DOUBLE PRECISION, in the subquery below
         let valid = "\(score) >= 0 AND \(score) <= 1"
         var thresholdColumns = ""
         for threshold in model.thresholds {
             thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(Self.number(threshold)) THEN 1 ELSE 0 END)"
         }
-        let drift = scoreDriftSQL(profile: profile)
+        let drift = scoreDriftSQL(profile: profile, score: score)
+        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns)
+        let segments = slices.sql(groupingBy: ["version"])
         let sql = """
-            SELECT \(versionSQL) AS version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END),
+            SELECT version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END),
               AVG(CASE WHEN \(valid) THEN \(score) END), STDDEV_SAMP(CASE WHEN \(valid) THEN \(score) END),
               MIN(CASE WHEN \(valid) THEN \(score) END), MAX(CASE WHEN \(valid) THEN \(score) END),
-              SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)\(drift?.columns ?? "")
-            FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
-            GROUP BY 1 ORDER BY 1
+              SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)\(drift?.columns ?? "")\(segments.output)
+            FROM (
+              SELECT \(versionSQL) AS version, CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS \(score)\(segments.select)
+              FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
+            ) AS rows
+            \(segments.groupBy)
             """
-        let modelTag = (key: Tags.model, value: model.name)
-        var points: [Point] = []
+        let extraColumns = model.thresholds.count + (drift?.bins ?? 0)
+        let firstSegmentColumn = 8 + extraColumns
+        var raw: [PushdownInputSlices.Key: OutputStats] = [:]
+        var volumes: [Int: [String: Int]] = [:]
         try scores.run(sql, parameters: [binding.format(window.startMs), binding.format(window.endMs)], types: [binding.type, binding.type],
                        key: "models[\(model.name)].scores.postgres") { row in
             guard let version = row.string(0), let count = row.string(1).flatMap({ Int($0) }) else { return }
-            let present = row.string(2).flatMap { Int($0) } ?? 0
-            outcome.inputRows += count
-            let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue)]
-            var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: window.endMs)
-            point.add("count", count)
-            point.add("missing_rate", count == 0 ? nil : Double(count - present) / Double(count))
-            if present > 0 {
-                point.add("mean", row.double(3))
-                point.add("std", row.kind(4) == .text ? row.double(4) : nil)
-                point.add("min", row.double(5))
-                point.add("max", row.double(6))
-                point.add("zero_rate", Double(row.string(7).flatMap { Int($0) } ?? 0) / Double(present))
+            func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
+            let key = slices.slice(of: row, version: version, first: firstSegmentColumn)
+            let present = int(2)
+            var stats = OutputStats()
+            stats.count = count
+            stats.moments = MomentStats(count: present, mean: row.double(3), std: row.kind(4) == .text ? row.double(4) : nil,
+                                        min: row.double(5), max: row.double(6))
+            stats.zeros = int(7)
+            stats.counts = (0..<extraColumns).map { int(8 + $0) }
+            if key.column >= 0 {
+                volumes[key.column, default: [:]][key.value, default: 0] += count
+            } else {
+                outcome.inputRows += count
             }
-            if let profile, let drift, count > 0 {
-                let first = 8 + model.thresholds.count
-                let counts = (0..<drift.bins).map { row.string(first + $0).flatMap { Int($0) } ?? 0 } + [count - present]
-                let reference = profile.score.binCounts + [profile.score.missingCount]
-                point.add("psi", BinnedDistance.psi(reference: reference, current: counts))
-                point.add("js", BinnedDistance.jensenShannon(reference: reference, current: counts))
-                point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: count)))
-                point.add("profile_fingerprint", .string(String(profile.fingerprint.prefix(16))))
-            }
-            points.append(point)
-            if present > 0 {
-                for (index, threshold) in model.thresholds.enumerated() {
-                    var thresholdPoint = Point(measurement: Schema.outputThreshold.name, tags: tags + [(Tags.threshold, ModelEvaluator.label(threshold))], timestampMs: window.endMs)
-                    thresholdPoint.add("predicted_positive_rate", Double(row.string(8 + index).flatMap { Int($0) } ?? 0) / Double(present))
-                    points.append(thresholdPoint)
-                }
+            raw[key, default: OutputStats()].merge(stats)
+        }
+        let capping = PushdownInputSlices.capping(volumes: volumes, columns: model.segmentColumns.count, cap: model.segmentCap)
+        var merged: [PushdownInputSlices.Key: OutputStats] = [:]
+        for (key, stats) in raw { merged[PushdownInputSlices.written(key, capping: capping), default: OutputStats()].merge(stats) }
+        for (key, stats) in merged.sorted(by: { $0.key < $1.key }) {
+            outcome.points += outputPoints(stats, tags: slices.tags(key, model: model.name), timestampMs: window.endMs, driftBins: drift?.bins)
+        }
+        return capping
+    }
+
+    /// The `modelwatch_output` point and the output threshold points of one slice.
+    private func outputPoints(_ stats: OutputStats, tags: [(key: String, value: String)], timestampMs: Int64, driftBins: Int?) -> [Point] {
+        let count = stats.count, present = stats.moments.count
+        var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
+        point.add("count", count)
+        point.add("missing_rate", count == 0 ? nil : Double(count - present) / Double(count))
+        if present > 0 {
+            point.add("mean", stats.moments.mean)
+            point.add("std", stats.moments.std)
+            point.add("min", stats.moments.min)
+            point.add("max", stats.moments.max)
+            point.add("zero_rate", Double(stats.zeros) / Double(present))
+        }
+        if let profile, let driftBins, count > 0 {
+            let first = model.thresholds.count
+            let counts = Array(stats.counts[first..<(first + driftBins)]) + [count - present]
+            let reference = profile.score.binCounts + [profile.score.missingCount]
+            point.add("psi", BinnedDistance.psi(reference: reference, current: counts))
+            point.add("js", BinnedDistance.jensenShannon(reference: reference, current: counts))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: count)))
+            point.add("profile_fingerprint", .string(String(profile.fingerprint.prefix(16))))
+        }
+        var points = [point]
+        if present > 0 {
+            for (index, threshold) in model.thresholds.enumerated() {
+                var thresholdPoint = Point(measurement: Schema.outputThreshold.name, tags: tags + [(Tags.threshold, ModelEvaluator.label(threshold))], timestampMs: timestampMs)
+                thresholdPoint.add("predicted_positive_rate", Double(stats.counts[index]) / Double(present))
+                points.append(thresholdPoint)
             }
         }
-        outcome.points += points
+        return points
     }
 }

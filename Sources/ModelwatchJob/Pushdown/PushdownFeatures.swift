@@ -4,7 +4,8 @@ import LineProtocol
 import MetricSchema
 import PostgresSource
 
-/// Input-window feature statistics in push-down mode, per version (all-rows slice).
+/// Input-window feature statistics in push-down mode, per slice (``PushdownInputSlices``: per version, all rows and
+/// each capped segment value).
 ///
 /// Numeric features (numeric column types only): counts of rows, NULL, NaN and ±Infinity, then mean,
 /// sample standard deviation, min, max and zero rate of the finite values, and PSI/JS from the counts in the
@@ -12,15 +13,53 @@ import PostgresSource
 /// missing bin. Categorical features: counts per category (GROUP BY), from which the share ranking,
 /// distinct count, unseen rate, PSI and JS are exact. Absent: percentiles and KS.
 extension PushdownEvaluator {
-    func features(scores: PostgresRecords, binding: PostgresRecords.TimeBinding, profile: ReferenceProfile?, into outcome: inout Outcome) throws(JobError) {
+    /// One numeric feature's statistics in one slice (mergeable, for `(other)`).
+    struct NumericStats {
+        var count = 0
+        var nonNull = 0
+        var nan = 0
+        var infinite = 0
+        var finite = MomentStats()
+        var zeros = 0
+        var bins: [Int] = []
+
+        mutating func merge(_ other: NumericStats) {
+            count += other.count
+            nonNull += other.nonNull
+            nan += other.nan
+            infinite += other.infinite
+            finite.merge(other.finite)
+            zeros += other.zeros
+            bins = bins.isEmpty ? other.bins : zip(bins, other.bins).map(+)
+        }
+    }
+
+    /// One categorical feature's counts in one slice.
+    struct CategoryStats {
+        var counts: [String: Int] = [:]
+        var null = 0
+        var empty = 0
+
+        mutating func merge(_ other: CategoryStats) {
+            counts.merge(other.counts, uniquingKeysWith: +)
+            null += other.null
+            empty += other.empty
+        }
+    }
+
+    func features(
+        scores: PostgresRecords, binding: PostgresRecords.TimeBinding, profile: ReferenceProfile?, capping: [[String: String]],
+        into outcome: inout Outcome
+    ) throws(JobError) {
         let window = plan.inputWindow
         let time = PostgresConnection.quoteIdentifier(model.scores.timeColumn)
         let whereClause = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
         let parameters = [binding.format(window.startMs), binding.format(window.endMs)]
         let types = [binding.type, binding.type]
         let key = "models[\(model.name)].features"
-        let modelTag = (key: Tags.model, value: model.name)
         let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
+        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns)
+        let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
         let numericTypes: Set<UInt32> = [
             PostgresConnection.TypeOID.int2, PostgresConnection.TypeOID.int4, PostgresConnection.TypeOID.int8,
             PostgresConnection.TypeOID.numeric, PostgresConnection.TypeOID.float4, PostgresConnection.TypeOID.float8,
@@ -37,42 +76,58 @@ extension PushdownEvaluator {
             for (index, edge) in edges.enumerated() { binExpression += " WHEN fin <= CAST(\(edge) AS DOUBLE PRECISION) THEN \(index)" }
             binExpression += " ELSE \(edges.count) END"
             let binColumns = (0...edges.count).map { ", SUM(CASE WHEN fin IS NOT NULL AND \(binExpression) = \($0) THEN 1 ELSE 0 END)" }.joined()
+            let segments = slices.sql(groupingBy: ["version"])
             let sql = """
                 SELECT version, COUNT(*), COUNT(v),
                   SUM(CASE WHEN v = CAST('NaN' AS DOUBLE PRECISION) THEN 1 ELSE 0 END),
                   SUM(CASE WHEN v = CAST('Infinity' AS DOUBLE PRECISION) OR v = CAST('-Infinity' AS DOUBLE PRECISION) THEN 1 ELSE 0 END),
-                  COUNT(fin), AVG(fin), STDDEV_SAMP(fin), MIN(fin), MAX(fin), SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)
+                  COUNT(fin), AVG(fin), STDDEV_SAMP(fin), MIN(fin), MAX(fin), SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)\(segments.output)
                 FROM (
-                  SELECT version, v, CASE WHEN v > CAST('-Infinity' AS DOUBLE PRECISION) AND v < CAST('Infinity' AS DOUBLE PRECISION) THEN v END AS fin
-                  FROM (SELECT \(versionSQL) AS version, \(column) AS v FROM \(scores.from)\(whereClause)) AS rows
+                  SELECT version, v, CASE WHEN v > CAST('-Infinity' AS DOUBLE PRECISION) AND v < CAST('Infinity' AS DOUBLE PRECISION) THEN v END AS fin\(carry)
+                  FROM (SELECT \(versionSQL) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
                 ) AS x
-                GROUP BY version ORDER BY version
+                \(segments.groupBy)
                 """
+            var bySlice: [PushdownInputSlices.Key: NumericStats] = [:]
             try scores.run(sql, parameters: parameters, types: types, key: "\(key).numeric") { row in
                 guard let version = row.string(0) else { return }
                 func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
-                let total = int(1), nonNull = int(2), nan = int(3), infinite = int(4), present = int(5)
-                let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue)]
-                var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: window.endMs)
-                point.add("count", total)
-                point.add("missing_rate", total == 0 ? nil : Double(total - present) / Double(total))
-                point.add("null_count", total - nonNull)
+                var stats = NumericStats()
+                stats.count = int(1)
+                stats.nonNull = int(2)
+                stats.nan = int(3)
+                stats.infinite = int(4)
+                stats.finite = MomentStats(count: int(5), mean: row.double(6), std: row.kind(7) == .text ? row.double(7) : nil,
+                                           min: row.double(8), max: row.double(9))
+                stats.zeros = int(10)
+                stats.bins = (0...edges.count).map { int(11 + $0) }
+                let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 12 + edges.count), capping: capping)
+                bySlice[slice, default: NumericStats()].merge(stats)
+            }
+            for (slice, stats) in bySlice.sorted(by: { $0.key < $1.key }) {
+                let present = stats.finite.count
+                var point = Point(
+                    measurement: Schema.feature.name,
+                    tags: slices.tags(slice, model: model.name) + [(Tags.feature, name), (Tags.featureKind, "numeric")], timestampMs: window.endMs)
+                point.add("count", stats.count)
+                point.add("missing_rate", stats.count == 0 ? nil : Double(stats.count - present) / Double(stats.count))
+                point.add("null_count", stats.count - stats.nonNull)
                 point.add("empty_count", 0)
-                point.add("nan_count", nan)
-                point.add("inf_count", infinite)
+                point.add("nan_count", stats.nan)
+                point.add("inf_count", stats.infinite)
                 point.add("invalid_count", 0)
                 if present > 0 {
-                    point.add("mean", row.double(6))
-                    point.add("std", row.kind(7) == .text ? row.double(7) : nil)
-                    point.add("min", row.double(8))
-                    point.add("max", row.double(9))
-                    point.add("zero_rate", Double(int(10)) / Double(present))
+                    point.add("mean", stats.finite.mean)
+                    point.add("std", stats.finite.std)
+                    point.add("min", stats.finite.min)
+                    point.add("max", stats.finite.max)
+                    point.add("zero_rate", Double(stats.zeros) / Double(present))
                     if let reference {
-                        let counts = (0...edges.count).map { int(11 + $0) } + [total - present]
+                        let counts = stats.bins + [stats.count - present]
                         let referenceCounts = reference.binCounts + [reference.missingCount]
                         point.add("psi", BinnedDistance.psi(reference: referenceCounts, current: counts))
                         point.add("js", BinnedDistance.jensenShannon(reference: referenceCounts, current: counts))
-                        point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: total)))
+                        point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: stats.count)))
                         point.add("profile_fingerprint", fingerprint.map(FieldValue.string))
                     }
                 }
@@ -82,28 +137,32 @@ extension PushdownEvaluator {
 
         for name in model.categoricalFeatures {
             let column = PostgresConnection.quoteIdentifier(name)
+            let segments = slices.sql(groupingBy: ["version", "category"])
             let sql = """
-                SELECT \(versionSQL) AS version, CAST(\(column) AS TEXT) AS category, COUNT(*)
-                FROM \(scores.from)\(whereClause)
-                GROUP BY 1, 2 ORDER BY 1
+                SELECT version, category, COUNT(*)\(segments.output)
+                FROM (SELECT \(versionSQL) AS version, CAST(\(column) AS TEXT) AS category\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+                \(segments.groupBy)
                 """
-            var byVersion: [String: (counts: [String: Int], null: Int, empty: Int)] = [:]
+            var bySlice: [PushdownInputSlices.Key: CategoryStats] = [:]
             try scores.run(sql, parameters: parameters, types: types, key: "\(key).categorical") { row in
                 guard let version = row.string(0) else { return }
                 let count = row.string(2).flatMap { Int($0) } ?? 0
+                let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 3), capping: capping)
+                var stats = CategoryStats()
                 switch row.kind(1) {
-                case .null: byVersion[version, default: ([:], 0, 0)].null += count
-                case .empty: byVersion[version, default: ([:], 0, 0)].empty += count
-                case .text: byVersion[version, default: ([:], 0, 0)].counts[row.string(1) ?? "", default: 0] += count
+                case .null: stats.null = count
+                case .empty: stats.empty = count
+                case .text: stats.counts[row.string(1) ?? ""] = count
                 }
+                bySlice[slice, default: CategoryStats()].merge(stats)
             }
             var reference: CategoricalFeatureProfile?
             if let profile, case .categorical(let categorical)? = profile.features[name] { reference = categorical }
             let bins = reference.map { CategoricalBins(profile: $0, limit: model.driftCategoryBins) }
-            for (version, stats) in byVersion.sorted(by: { $0.key < $1.key }) {
+            for (slice, stats) in bySlice.sorted(by: { $0.key < $1.key }) {
                 let present = stats.counts.values.reduce(0, +)
                 let total = present + stats.null + stats.empty
-                let tags = [modelTag, (Tags.version, version), (Tags.segment, Tags.allValue), (Tags.segmentValue, Tags.allValue), (Tags.feature, name)]
+                let tags = slices.tags(slice, model: model.name) + [(Tags.feature, name)]
                 var point = Point(measurement: Schema.feature.name, tags: tags + [(Tags.featureKind, "categorical")], timestampMs: window.endMs)
                 point.add("count", total)
                 point.add("missing_rate", total == 0 ? nil : Double(total - present) / Double(total))
@@ -136,11 +195,10 @@ extension PushdownEvaluator {
         }
     }
 
-    /// PSI and JS of the score in the input window from its counts in the profile's score bins.
-    func scoreDriftSQL(profile: ReferenceProfile?) -> (columns: String, bins: Int)? {
+    /// The counts of the input window's `score` expression in the profile's score bins, for its PSI and JS.
+    func scoreDriftSQL(profile: ReferenceProfile?, score: String) -> (columns: String, bins: Int)? {
         guard let profile else { return nil }
         let edges = profile.score.edges
-        let score = "CAST(\(PostgresConnection.quoteIdentifier(model.scores.scoreColumn)) AS DOUBLE PRECISION)"
         let valid = "\(score) >= 0 AND \(score) <= 1"
         var binExpression = "CASE"
         for (index, edge) in edges.enumerated() { binExpression += " WHEN \(score) <= CAST(\(edge) AS DOUBLE PRECISION) THEN \(index)" }

@@ -1,0 +1,110 @@
+import MetricSchema
+import PostgresSource
+
+/// The slices of the input window in push-down mode: per version, the all-rows slice and one per (capped) value of
+/// each segment column, as in exact mode.
+///
+/// Each input-window query groups by `GROUPING SETS` (the version, then the version with each segment column) and
+/// appends `g<i>, GROUPING(g<i>)` to its rows. Segment values are capped per window like exact mode's
+/// ``SegmentCapping``: the volumes come from the score query, and the statistics of values beyond the cap are
+/// merged into `(other)` (counts add; means, variances, minima and maxima merge exactly, ``MomentStats``).
+struct PushdownInputSlices {
+    /// A slice: a version and a segment column (-1 for all rows) with its written value.
+    struct Key: Hashable, Comparable {
+        let version: String
+        let column: Int
+        let value: String
+
+        /// Exact mode's order: per version, all rows, then each column's values in ascending order.
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            if lhs.version != rhs.version { return lhs.version < rhs.version }
+            if lhs.column != rhs.column { return lhs.column < rhs.column }
+            return lhs.value < rhs.value
+        }
+    }
+
+    let segmentColumns: [String]
+
+    /// SQL fragments: `select` adds `, CAST(col AS TEXT) AS g<i>` to the inner SELECT, `output` appends
+    /// `, g<i>, GROUPING(g<i>)` to the outer one, `groupBy` groups by `keys` (positions or names) and each segment.
+    func sql(groupingBy keys: [String]) -> (select: String, output: String, groupBy: String) {
+        guard !segmentColumns.isEmpty else { return ("", "", "GROUP BY \(keys.joined(separator: ", "))") }
+        let select = segmentColumns.enumerated()
+            .map { ", CAST(\(PostgresConnection.quoteIdentifier($0.element)) AS TEXT) AS g\($0.offset)" }.joined()
+        let output = segmentColumns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
+        let base = keys.joined(separator: ", ")
+        let sets = ["(\(base))"] + segmentColumns.indices.map { "(\(base), g\($0))" }
+        return (select, output, "GROUP BY GROUPING SETS (\(sets.joined(separator: ", ")))")
+    }
+
+    /// The raw slice of a row whose segment columns start at `first`: the column whose `GROUPING()` is 0 and its
+    /// value (empty or NULL is `(missing)`, like exact mode), or the all-rows slice.
+    func slice(of row: PostgresRow, version: String, first: Int) -> Key {
+        for index in segmentColumns.indices where row.string(first + 2 * index + 1) == "0" {
+            let value = row.string(first + 2 * index) ?? ""
+            return Key(version: version, column: index, value: value.isEmpty ? ScoreTable.missingSegmentValue : value)
+        }
+        return Key(version: version, column: -1, value: Tags.allValue)
+    }
+
+    /// Per segment column, the written value of each raw value: kept, or `(other)` beyond the cap (the window's
+    /// `cap − 1` most frequent values are kept when it has more than `cap`; volumes over all versions).
+    static func capping(volumes: [Int: [String: Int]], columns: Int, cap: Int) -> [[String: String]] {
+        (0..<columns).map { column in
+            let kept = PushdownEvaluator.capSegments(volumes[column] ?? [:], cap: cap)
+            return Dictionary(uniqueKeysWithValues: (volumes[column] ?? [:]).keys.map { ($0, kept[$0] ?? Tags.otherValue) })
+        }
+    }
+
+    /// The written slice of a raw one.
+    static func written(_ key: Key, capping: [[String: String]]) -> Key {
+        guard key.column >= 0 else { return key }
+        return Key(version: key.version, column: key.column, value: capping[key.column][key.value] ?? Tags.otherValue)
+    }
+
+    /// The tags of a slice.
+    func tags(_ key: Key, model: String) -> [(key: String, value: String)] {
+        let segment = key.column >= 0 ? segmentColumns[key.column] : Tags.allValue
+        return [(Tags.model, model), (Tags.version, key.version), (Tags.segment, segment), (Tags.segmentValue, key.value)]
+    }
+}
+
+/// Count, mean, sum of squared deviations, minimum and maximum of a set of values, from SQL's `COUNT`, `AVG`,
+/// `STDDEV_SAMP`, `MIN` and `MAX`, mergeable (Chan et al.) so that folded segment values combine exactly.
+struct MomentStats {
+    var count = 0
+    var mean = 0.0
+    /// Σ (x − mean)².
+    var squaredDeviations = 0.0
+    var min: Double?
+    var max: Double?
+
+    init() {}
+
+    /// From one group's aggregates (`std` nil below two values).
+    init(count: Int, mean: Double?, std: Double?, min: Double?, max: Double?) {
+        self.count = count
+        self.mean = mean ?? 0
+        squaredDeviations = count > 1 ? (std ?? 0) * (std ?? 0) * Double(count - 1) : 0
+        self.min = min
+        self.max = max
+    }
+
+    mutating func merge(_ other: MomentStats) {
+        guard other.count > 0 else { return }
+        guard count > 0 else {
+            self = other
+            return
+        }
+        let total = Double(count + other.count)
+        let delta = other.mean - mean
+        mean += delta * Double(other.count) / total
+        squaredDeviations += other.squaredDeviations + delta * delta * Double(count) * Double(other.count) / total
+        count += other.count
+        min = [min, other.min].compactMap { $0 }.min()
+        max = [max, other.max].compactMap { $0 }.max()
+    }
+
+    /// The sample standard deviation; nil below two values.
+    var std: Double? { count > 1 ? (squaredDeviations / Double(count - 1)).squareRoot() : nil }
+}
