@@ -103,8 +103,11 @@ struct PipelineTests {
         #expect(threshold.number("precision") == 1)
         #expect(threshold.number("recall") == 0.75)
 
-        // The summary shows the same AUC.
-        #expect(SummaryRenderer.render(run.report).contains("AUC 0.7917"))
+        // The summary shows the same AUC, and precision and recall at the threshold with their 95% Wilson intervals
+        // (scipy 1.17.1 binomtest(3, 3) and binomtest(3, 4) .proportion_ci(method="wilson")).
+        let summary = SummaryRenderer.render(run.report)
+        #expect(summary.contains("AUC 0.7917"))
+        #expect(summary.contains("threshold    unversioned @0.5: precision 1.0000 [0.4385, 1.0000] · recall 0.7500 [0.3006, 0.9544]"), "\(summary)")
         #expect(run.report.models.first?.finalPerformance.count == 1)
     }
 

@@ -35,6 +35,10 @@ public enum SummaryRenderer {
                 if let brier = r.brier { line += " · Brier \(f(brier))" }
                 line += performance.sufficient ? "" : " · INSUFFICIENT SAMPLE"
                 out += line + "\n"
+                for metrics in r.thresholds.prefix(Self.thresholdLines) where r.n > 0 {
+                    out += "  threshold    \(performance.version) @\(ModelEvaluator.label(metrics.threshold)): "
+                        + "precision \(rate(metrics.precision, metrics.precisionInterval)) · recall \(rate(metrics.recall, metrics.recallInterval))\n"
+                }
             }
             out += "  inputs       \(n(model.inputRows)) predictions in the input window"
             let drifted = model.driftiest.prefix(3).map { "\($0.feature) PSI \(f($0.psi))" }
@@ -74,4 +78,13 @@ public enum SummaryRenderer {
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    /// Thresholds shown per version (the points have them all).
+    private static let thresholdLines = 5
+
+    /// A rate with its 95% interval, or `undefined`.
+    private static func rate(_ value: Double?, _ interval: ProportionInterval?) -> String {
+        guard let value else { return "undefined" }
+        return interval.map { "\(f(value)) [\(f($0.lower)), \(f($0.upper))]" } ?? f(value)
+    }
 }
