@@ -506,6 +506,10 @@ struct PipelineTests {
         #expect(report.status == .ok, "\(report.text)")
         #expect(report.text.contains("scores: 15 rows read, 12 in the evaluated range"), "\(report.text)")
         #expect(report.text.contains("labels: 12 rows read, 7 matched to scores in range, 1 orphans, 1 after the as-of time"), "\(report.text)")
+        #expect(report.text.contains("threads: \(ThreadBudget.availableCPUs()) (auto: "), "\(report.text)")
+        var pinned = ok
+        pinned.run.threads = 3
+        #expect(SourceValidator.validate(pinned, asOfMs: ms(asOf)).text.contains("threads: 3 (run.threads)"))
         #expect(directory.listing().isEmpty)
 
         let bad = try ConfigLoader.parse(yaml: joinConfig(scores: "bad/scores.csv", labels: "bad/labels.csv"), file: directory.file("m.yaml"), environment: [:])

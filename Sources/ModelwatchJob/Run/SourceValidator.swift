@@ -15,6 +15,7 @@ public enum SourceValidator {
         } else {
             text += "influx: not configured (set INFLUX_URL or influx.url; `run --output` works without it)\n"
         }
+        text += ThreadBudget.describe(configuration.run.threads) + "\n"
         for model in configuration.models {
             let plan = EvaluationPlan(
                 asOfMs: asOfMs, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds,

@@ -12,6 +12,14 @@ public enum ThreadBudget {
         configured ?? availableCPUs()
     }
 
+    /// One line saying how many threads a run uses and why, for `modelwatch validate`.
+    public static func describe(_ configured: Int?) -> String {
+        if let configured { return "threads: \(configured) (run.threads)" }
+        let affinity = affinityCPUs().map(String.init) ?? "unknown"
+        let quota = cgroupQuotaCPUs().map { "\($0) CPUs" } ?? "none"
+        return "threads: \(availableCPUs()) (auto: \(ProcessInfo.processInfo.activeProcessorCount) cores, affinity \(affinity), cgroup CPU quota \(quota))"
+    }
+
     /// The CPUs this process may use (at least 1).
     public static func availableCPUs() -> Int {
         var count = ProcessInfo.processInfo.activeProcessorCount
