@@ -259,7 +259,7 @@ struct PushdownEvaluator {
             count += other.count
             moments.merge(other.moments)
             zeros += other.zeros
-            counts = counts.isEmpty ? other.counts : zip(counts, other.counts).map(+)
+            counts = counts.addingCounts(other.counts)
         }
     }
 

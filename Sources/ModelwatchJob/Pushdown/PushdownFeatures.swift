@@ -30,7 +30,7 @@ extension PushdownEvaluator {
             infinite += other.infinite
             finite.merge(other.finite)
             zeros += other.zeros
-            bins = bins.isEmpty ? other.bins : zip(bins, other.bins).map(+)
+            bins = bins.addingCounts(other.bins)
         }
     }
 

@@ -108,3 +108,13 @@ struct MomentStats {
     /// The sample standard deviation; nil below two values.
     var std: Double? { count > 1 ? (squaredDeviations / Double(count - 1)).squareRoot() : nil }
 }
+
+extension Array where Element == Int {
+    /// The element-wise sum of two count vectors of one shape; an empty vector (a slice before its first group)
+    /// adds as zero.
+    func addingCounts(_ other: [Int]) -> [Int] {
+        if isEmpty { return other }
+        if other.isEmpty { return self }
+        return zip(self, other).map(+)
+    }
+}

@@ -38,8 +38,9 @@ public struct JobRunner: Sendable {
             return report
         }
         report.destination = sink.destination
+        let threads = ThreadBudget.resolve(configuration.run.threads)
         logger.debug("threads", metadata: [
-            "threads": "\(ThreadBudget.resolve(configuration.run.threads))",
+            "threads": "\(threads)",
             "source": "\(configuration.run.threads == nil ? "available CPUs (affinity and cgroup quota)" : "run.threads")",
         ])
 
@@ -54,7 +55,7 @@ public struct JobRunner: Sendable {
             }
             var lines: [UInt8] = []
             do {
-                lines = try evaluate(model, request: request, report: &modelReport)
+                lines = try evaluate(model, request: request, threads: threads, report: &modelReport)
             } catch {
                 modelReport.status = error.status
                 modelReport.message = error.message
@@ -95,7 +96,7 @@ public struct JobRunner: Sendable {
 
     // MARK: - One model
 
-    private func evaluate(_ model: ModelConfiguration, request: RunRequest, report: inout ModelReport) throws(JobError) -> [UInt8] {
+    private func evaluate(_ model: ModelConfiguration, request: RunRequest, threads: Int, report: inout ModelReport) throws(JobError) -> [UInt8] {
         let plan = EvaluationPlan(
             asOfMs: request.asOfMs, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds,
             restateProvisional: model.restateProvisional)
@@ -110,7 +111,6 @@ public struct JobRunner: Sendable {
             report.stageSeconds.append((name, Self.seconds(now - stageStart)))
             stageStart = now
         }
-        let threads = ThreadBudget.resolve(request.configuration.run.threads)
         var reader = ModelDataReader(model: model, plan: plan).threads(threads)
         reader.clock = environment.now
         let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)

@@ -15,17 +15,19 @@ public enum ThreadBudget {
     /// One line saying how many threads a run uses and why, for `modelwatch validate`.
     public static func describe(_ configured: Int?) -> String {
         if let configured { return "threads: \(configured) (run.threads)" }
-        let affinity = affinityCPUs().map(String.init) ?? "unknown"
-        let quota = cgroupQuotaCPUs().map { "\($0) CPUs" } ?? "none"
-        return "threads: \(availableCPUs()) (auto: \(ProcessInfo.processInfo.activeProcessorCount) cores, affinity \(affinity), cgroup CPU quota \(quota))"
+        let cores = ProcessInfo.processInfo.activeProcessorCount, affinity = affinityCPUs(), quota = cgroupQuotaCPUs()
+        return "threads: \(available(cores: cores, affinity: affinity, quota: quota)) (auto: \(cores) cores, "
+            + "affinity \(affinity.map(String.init) ?? "unknown"), cgroup CPU quota \(quota.map { "\($0) CPUs" } ?? "none"))"
     }
 
     /// The CPUs this process may use (at least 1).
     public static func availableCPUs() -> Int {
-        var count = ProcessInfo.processInfo.activeProcessorCount
-        if let affinity = affinityCPUs() { count = Swift.min(count, affinity) }
-        if let quota = cgroupQuotaCPUs() { count = Swift.min(count, quota) }
-        return Swift.max(1, count)
+        available(cores: ProcessInfo.processInfo.activeProcessorCount, affinity: affinityCPUs(), quota: cgroupQuotaCPUs())
+    }
+
+    /// The fewest of the machine's cores, the affinity mask's CPUs and the quota's, at least 1.
+    private static func available(cores: Int, affinity: Int?, quota: Int?) -> Int {
+        Swift.max(1, ([cores] + [affinity, quota].compactMap { $0 }).min()!)
     }
 
     /// CPUs in the process's affinity mask, from the `Cpus_allowed_list` line of `/proc/self/status` (`0-3,8`),
