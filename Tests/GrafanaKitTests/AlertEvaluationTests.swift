@@ -95,7 +95,10 @@ struct AlertEvaluationTests {
             == ["stopped", "running", "late-this-hour", "two-hours-silent", "quarter-hourly", "daily"], "every model is evaluated")
     }
 
-    @Test("mw-model-heartbeat-missing fires for a daily model 3 days behind, not for a weekly model 5 days behind")
+    @Test("""
+        mw-model-heartbeat-missing fires for a daily model 3 or 20 days behind and a weekly model 16 days behind, \
+        not for a weekly model 5 days behind
+        """)
     func laggingModelAgainstItsOwnWindow() async throws {
         guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
         let day: Int64 = 86_400_000
@@ -104,12 +107,24 @@ struct AlertEvaluationTests {
         func beat(_ model: String, window: Int64, asOf: Int64) -> String {
             "modelwatch_run,model=\(model) duration_seconds=2.0,exit_code=0i,run_as_of_seconds=\(asOf / 1000)i,window_seconds=\(window / 1000)i \(asOf)"
         }
-        let lines = (0..<6).map { beat("daily", window: day, asOf: today - Int64($0) * day) }
-            + (3..<6).map { beat("stale-daily", window: day, asOf: today - Int64($0) * day) }
-            + [beat("weekly", window: 7 * day, asOf: today - 5 * day)]
+        // (model, window in days, days behind today of each heartbeat)
+        let heartbeats: [(model: String, windowDays: Int64, daysBehind: [Int64])] = [
+            ("daily", 1, [0, 1, 2, 3, 4, 5]),
+            ("stale-daily", 1, [3, 4, 5]),
+            ("weekly", 7, [5]),
+            // Beyond a 7-day query range, where the old rule neither saw them nor kept them firing.
+            ("long-stale-daily", 1, [20, 21, 22, 23]),
+            ("stale-weekly", 7, [16, 23]),
+        ]
+        var lines: [String] = []
+        for heartbeat in heartbeats {
+            for behind in heartbeat.daysBehind {
+                lines.append(beat(heartbeat.model, window: heartbeat.windowDays * day, asOf: today - behind * day))
+            }
+        }
         let data = try await ScenarioInflux.scratch("lagging", lines: lines, asOfs: [today])
         let outcome = try #require(try Self.outcomes(data)["mw-model-heartbeat-missing"])
-        #expect(Self.firing(outcome, by: "model") == ["stale-daily"], "\(outcome.numbers)")
+        #expect(Self.firing(outcome, by: "model") == ["stale-daily", "long-stale-daily", "stale-weekly"], "\(outcome.numbers)")
     }
 
     @Test("mw-points-lost fires for a model whose latest run lost points or dropped them from a full spool, not for one that recovered")
