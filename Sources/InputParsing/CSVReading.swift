@@ -85,7 +85,17 @@ extension RecordReader {
                 guard skipToNextLine(from: at, recordStart: recordStart) else { return nil }
                 return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,
                     reason: .quoteInUnquotedField(field: field + 1, name: headerName(field))))
-            case .characterAfterClosingQuote(let at, let field):
+            case .characterAfterClosingQuote(let at, let field, let quoteAt):
+                let lineBreaks = countLineFeeds(from: quoteAt, to: at)
+                if lineBreaks > 0 {
+                    // The quoted field ran over line breaks and then did not end properly: most likely a stray
+                    // quote that paired with a quote on a later line. Reported at the stray quote, and reading
+                    // resumes on the line after it, so the rows the "field" swallowed are still read and counted.
+                    let error = rowError(at: quoteAt, recordStart: recordStart, recordLine: recordLine,
+                        reason: .strayQuote(field: field + 1, name: headerName(field), lineBreaks: lineBreaks))
+                    _ = skipToNextLine(from: quoteAt, recordStart: recordStart)  // a line feed follows the quote
+                    return .rowError(error)
+                }
                 guard skipToNextLine(from: at, recordStart: recordStart) else { return nil }
                 return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,
                     reason: .characterAfterClosingQuote(field: field + 1, name: headerName(field))))
@@ -160,7 +170,7 @@ extension RecordReader {
             throw malformed(recordStart, "empty header row")
         case .quoteInUnquotedField(let at, let field):
             throw malformed(at, "quote character inside unquoted field \(field + 1)")
-        case .characterAfterClosingQuote(let at, let field):
+        case .characterAfterClosingQuote(let at, let field, _):
             throw malformed(at, "unexpected character after closing quote of field \(field + 1)")
         case .unterminatedQuote(let at, let field):
             throw malformed(at, "unterminated quoted field \(field + 1)")

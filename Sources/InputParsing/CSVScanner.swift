@@ -21,8 +21,9 @@ enum CSVScan {
     case record(next: Int, fieldCount: Int, recordEnd: Int, extraFieldStart: Int, lineFeeds: Int)
     /// A `"` at offset `at` inside unquoted field `field` (0-based).
     case quoteInUnquotedField(at: Int, field: Int)
-    /// A byte other than delimiter/line break at `at` right after the closing quote of `field`.
-    case characterAfterClosingQuote(at: Int, field: Int)
+    /// A byte other than delimiter/line break at `at` right after the closing quote of `field`, whose opening
+    /// quote is at `quoteAt`.
+    case characterAfterClosingQuote(at: Int, field: Int, quoteAt: Int)
     /// The quoted field `field` opened at `at` never closes before the end of input.
     case unterminatedQuote(at: Int, field: Int)
 }
@@ -95,6 +96,7 @@ func scanCSVRecord<Sink: CSVFieldSink>(
                 lineFeeds: lineFeeds)
         }
         if bytes[index] == quote {
+            let quoteStart = index
             var cursor = index + 1
             var escaped = false
             while true {
@@ -149,7 +151,7 @@ func scanCSVRecord<Sink: CSVFieldSink>(
                         lineFeeds: lineFeeds)
                 }
             }
-            return .characterAfterClosingQuote(at: index, field: field)
+            return .characterAfterClosingQuote(at: index, field: field, quoteAt: quoteStart)
         }
         if numbersAhead && sink.wantsNumber(field), let number = scanPlainDecimal(bytes, from: index, end: end) {
             // A number field: read in the same pass that finds its end. Anything but a delimiter or a line feed

@@ -13,6 +13,10 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
         case unterminatedQuote(field: Int, name: String?)
         /// CSV: something other than a delimiter or line end follows a closing quote.
         case characterAfterClosingQuote(field: Int, name: String?)
+        /// CSV: a quoted field opened here runs over `lineBreaks` line breaks to a closing quote that is not
+        /// followed by a delimiter or line end: most likely a stray quote paired with a quote on a later line.
+        /// The error is placed at the opening quote, and reading resumes on the line after it.
+        case strayQuote(field: Int, name: String?, lineBreaks: Int)
         /// JSON Lines: the line is not a valid JSON object; `message` says what was wrong.
         case invalidJSON(String)
         /// The record ran past `limit` bytes without ending (an unterminated quote, a missing line break): the
@@ -33,6 +37,9 @@ public struct RowError: Error, Equatable, Sendable, CustomStringConvertible {
                 return "unterminated quoted \(label(field, name)) at end of input"
             case .characterAfterClosingQuote(let field, let name):
                 return "unexpected character after closing quote of \(label(field, name))"
+            case .strayQuote(let field, let name, let lineBreaks):
+                return "quoted \(label(field, name)) opened here runs over \(lineBreaks) line break\(lineBreaks == 1 ? "" : "s") to a "
+                    + "closing quote followed by an unexpected character (a stray quote?); reading resumes on the next line"
             case .invalidJSON(let message):
                 return "invalid JSON object: \(message)"
             case .recordTooLong(let limit):

@@ -58,6 +58,22 @@ struct CSVReaderTests {
                 .error(line: 2, column: 8, reason: .characterAfterClosingQuote(field: 2, name: "score")),
                 .record(line: 3, values: ["0.7"]),
             ]),
+        Case(name: "a stray quote that pairs with a later line's quote is reported where it opens, and the lines it swallowed are still read",
+            input: "id,text\n1,\"stray\n2,x\n3,y\n4,\"a,b\"\n5,z\n", columns: ["id", "text"],
+            expected: [
+                .error(line: 2, column: 3, reason: .strayQuote(field: 2, name: "text", lineBreaks: 3)),
+                .record(line: 3, values: ["2", "x"]),
+                .record(line: 4, values: ["3", "y"]),
+                .record(line: 5, values: ["4", "a,b"]),
+                .record(line: 6, values: ["5", "z"]),
+            ]),
+        Case(name: "a quoted field over several lines that ends badly is reported at its opening quote",
+            input: "id,text\n1,\"two\nlines\"x\n2,y\n", columns: ["text"],
+            expected: [
+                .error(line: 2, column: 3, reason: .strayQuote(field: 2, name: "text", lineBreaks: 1)),
+                .error(line: 3, column: 6, reason: .quoteInUnquotedField(field: 1, name: "id")),
+                .record(line: 4, values: ["y"]),
+            ]),
         Case(name: "unterminated quote at end of input is a row error, and the lines after it are still read",
             input: "id,text\n1,ok\n2,\"never closed\n3,x\n4,y\n", columns: ["text"],
             expected: [

@@ -5,7 +5,7 @@ import TestSupport
 @Suite("Chunk-boundary independence")
 struct ChunkBoundaryTests {
     static let csvInput = "\u{FEFF}id,text,score\r\n1,\"a, \"\"quoted\"\"\nvalue\",0.5\r\n2,,\"\"\n3,x\"y,1\n"
-        + "4,\"z\"q,1\n5,plain,2\n6,too,many,fields\n\n7,\"é ünïcødé\",3\n8,\"open"
+        + "4,\"z\"q,1\n5,plain,2\n6,too,many,fields\n\n7,\"é ünïcødé\",3\n9,\"stray,1\n10,ok,4\n11,\"q\"z,5\n8,\"open"
     static let jsonInput = "\u{FEFF}{\"id\": 1, \"text\": \"a\\\"b\\u00e9\\ud83d\\ude00\", \"score\": 0.5}\r\n\n"
         + "{\"id\": 2, \"nested\": {\"text\": [1, {\"x\": null}]}, \"score\": null}\n"
         + "{\"id\": 3, \"text\": \"\"} trailing\n{\"id\": 4, \"score\": -1.5e3, \"text\": true}\n{\"id\": 5"
@@ -52,7 +52,10 @@ struct ChunkBoundaryTests {
             .record(line: 7, values: ["2", "plain", "5"]),
             .error(line: 8, column: 12, reason: .fieldCountMismatch(expected: 3, found: 4)),
             .record(line: 10, values: ["3", "é ünïcødé", "7"]),
-            .error(line: 11, column: 3, reason: .unterminatedQuote(field: 2, name: "text")),
+            .error(line: 11, column: 3, reason: .strayQuote(field: 2, name: "text", lineBreaks: 2)),
+            .record(line: 12, values: ["4", "ok", "10"]),
+            .error(line: 13, column: 7, reason: .characterAfterClosingQuote(field: 2, name: "text")),
+            .error(line: 14, column: 3, reason: .unterminatedQuote(field: 2, name: "text")),
         ])
     }
 

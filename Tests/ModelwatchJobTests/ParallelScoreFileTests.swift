@@ -195,6 +195,31 @@ struct ParallelScoreFileTests {
         expectSameRead(try read(model, parallel: true, blockSize: blockSize, maxRecordBytes: limit), sequential)
     }
 
+    @Test("a stray quote that pairs with a quote ten rows later is one error at the stray quote, every row is read, and parallel equals sequential", arguments: [300, 1000, 4096])
+    func strayQuotePairedWithALaterOne(blockSize: Int) throws {
+        let directory = TemporaryDirectory()
+        // Row 150's note opens a quote; the next quote is row 160's quoted region, followed by a letter. Read as
+        // RFC 4180 says, rows 150 to 160 would be one record with a bad field; the reader reports the stray quote
+        // and reads rows 151 to 160 as rows.
+        var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note\n"
+        for row in 0..<600 {
+            let note = row == 150 ? "\"stray" : "n\(row)"
+            let region = row == 160 ? "\"south, east\"" : "r"
+            text += "id\(row),\(start + Int64(row)),0.5,v1,\(region),\(row),c,\(note)\n"
+        }
+        let scores = directory.write("scores.csv", text)
+        let labels = directory.write("labels.csv", "prediction_id,label,label_time\n")
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false)
+        #expect(sequential.rowErrorSamples.count == 1)
+        #expect(sequential.rowErrorSamples.first?.hasSuffix(
+            "scores.csv:152:30: quoted field 8 (\"note\") opened here runs over 10 line breaks to a closing quote followed by an "
+                + "unexpected character (a stray quote?); reading resumes on the next line") == true, "\(sequential.rowErrorSamples)")
+        #expect(sequential.counters.scoreRowsRead == 600, "every row after the quote is read")
+        #expect(sequential.counters.scoreRowsInRange == 599)
+        expectSameRead(try read(model, parallel: true, blockSize: blockSize), sequential)
+    }
+
     @Test("JSON Lines files are cut at any line feed")
     func jsonLines() throws {
         let directory = TemporaryDirectory()
