@@ -188,7 +188,9 @@ public final class InfluxWriter {
                 return LineBatch([])
 
             case .configuration:
-                let advice = response.map { WriteFate.configurationAdvice(status: $0.status, api: target.api) }
+                let advice = response.map {
+                    WriteFate.configurationAdvice(status: $0.status, api: target.api, location: $0.headers["location"].map(redact))
+                }
                     ?? "cannot reach \(target.baseURL) (TLS or URL problem)"
                 halt(&run, .configurationError("\(advice); server said: \(message)"))
                 logger.error("write refused: configuration error; batch spooled", metadata: ["reason": "\(message)"])

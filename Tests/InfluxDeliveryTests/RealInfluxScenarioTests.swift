@@ -69,6 +69,26 @@ struct RealInfluxScenarioTests {
         PointAudit("503 without Retry-After", expectedKeys: Lines.keys(100), storedKeys: try server.storedKeys(database: "mw", series: "503")).check()
     }
 
+    @Test("a redirect (http to https) is a configuration error: nothing is resent elsewhere, the points are spooled and replayed once the URL is fixed")
+    func redirect() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstreamPort: port(of: server))
+        defer { proxy.stop() }
+        proxy.enqueue(.respond(status: 301, headers: ["Location": "https://127.0.0.1:1/write"], body: "<html>Moved Permanently</html>"))
+        let dir = TempDirectory()
+        let report = try RealServers.writer(url: proxy.url, api: Self.api, policy: RealServers.policy(), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(40, series: "redirect")))
+        guard case .configurationError(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.contains("redirects (HTTP 301) to https://127.0.0.1:1/write"), "\(message)")
+        #expect(report.outcome.suggestedExitCode == 78 && report.pointsSpooled == 40 && report.retries == 0)
+        // The operator fixes the URL: the next run replays the spool.
+        let fixed = try RealServers.writer(url: server.url, api: Self.api, policy: RealServers.policy(), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(10, series: "redirect", from: 40)))
+        #expect(fixed.outcome == .delivered && fixed.pointsReplayed == 40 && fixed.pointsDelivered == 50)
+        PointAudit("redirect, then fixed URL", expectedKeys: Lines.keys(50), storedKeys: try server.storedKeys(database: "mw", series: "redirect")).check()
+    }
+
     @Test("413 on large bodies: batches are halved until they fit")
     func tooLarge() throws {
         let server = try startServer()

@@ -10,7 +10,8 @@ struct StatusFateTests {
         "each status has the documented fate",
         arguments: [
             (200, Expected.delivered), (204, .delivered), (400, .rejected), (422, .rejected), (405, .rejected),
-            (401, .configuration), (403, .configuration), (404, .configuration),
+            (401, .configuration), (403, .configuration), (404, .configuration), (301, .configuration),
+            (302, .configuration), (307, .configuration), (308, .configuration),
             (429, .spooledAfterRetries), (503, .spooledAfterRetries), (500, .spooledAfterRetries),
             (502, .spooledAfterRetries), (504, .spooledAfterRetries), (408, .spooledAfterRetries),
         ])
@@ -67,6 +68,22 @@ struct StatusFateTests {
             #expect(report.pointsSpooled == 2)
             #expect(transport.requestCount == 1)
         }
+    }
+
+    @Test("a redirect names its target and says to fix influx.url, and a secret in it is redacted")
+    func redirectAdvice() throws {
+        let dir = TempDirectory()
+        // A proxy that echoes the request's query into Location would echo a password sent there.
+        let location = "https://influx.example:8086/write?db=db&p=s3cr3t-token-value"
+        let transport = ScriptedTransport([status(301, ["Location": location], "<html>Moved</html>")])
+        let report = try makeWriter(transport, FakeEnvironment(), dir: dir).deliver(lines: Lines.body(Lines.points(2)))
+        guard case .configurationError(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.hasPrefix(
+            "the server redirects (HTTP 301) to https://influx.example:8086/write?db=db&p=<redacted>, and modelwatch does not follow redirects"),
+            "\(message)")
+        #expect(!message.contains("s3cr3t"))
+        #expect(message.contains("set influx.url"))
+        #expect(report.pointsSpooled == 2 && transport.requestCount == 1)
     }
 
     @Test("401, 403 and 404 messages say what to fix", arguments: [
