@@ -171,7 +171,7 @@ public final class InfluxWriter {
             do {
                 let answer = try transport.send(request(for: batch))
                 response = answer
-                fate = WriteFate.classify(status: answer.status)
+                fate = WriteFate.classify(answer)
                 message = redact(ServerMessage.text(of: answer))
             } catch {
                 fate = WriteFate.classify(error)

@@ -8,7 +8,8 @@ import HTTPTransport
 /// Extracts the human-readable error from an InfluxDB answer, and the lines it names as rejected.
 ///
 /// Shapes understood: 1.x `X-Influxdb-Error` header and `{"error": "..."}`, 2.x `{"code","message"}`,
-/// 3.x `{"error": "...", "data": [{"original_line": "...", ...}]}`; anything else is shown as text.
+/// 3.x `{"error": "...", "data": [{"original_line": "...", ...}]}`; an HTML page (a proxy or another web server) by
+/// its title; anything else is shown as text.
 enum ServerMessage {
     static let maxLength = 1000
 
@@ -23,6 +24,19 @@ enum ServerMessage {
         var original_line: String?
     }
 
+    /// The text of the first `<title>` element, whitespace collapsed, if any.
+    static func pageTitle(_ html: String) -> String? {
+        let bytes = Array(html.utf8)
+        let lowered = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        guard let open = lowered.firstRange(of: Array("<title".utf8)),
+            let start = lowered[open.upperBound...].firstIndex(of: UInt8(ascii: ">")),
+            let close = lowered[(start + 1)...].firstRange(of: Array("</title>".utf8))
+        else { return nil }
+        let title = String(decoding: bytes[(start + 1)..<close.lowerBound], as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return title.isEmpty ? nil : title
+    }
+
     static func text(of response: HTTPResponse) -> String {
         var text: String
         if let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)),
@@ -32,6 +46,9 @@ enum ServerMessage {
             if let code = body.code, body.message != nil { text = "\(code): \(message)" }
         } else if let header = response.headers["x-influxdb-error"], !header.isEmpty {
             text = header
+        } else if WriteFate.isWebPage(response) {
+            // A proxy's or web server's page: its title says more than its markup.
+            text = pageTitle(response.bodyText).map { "an HTML page titled \"\($0)\"" } ?? "an HTML page"
         } else {
             text = response.bodyText
         }

@@ -5,6 +5,7 @@ import HTTPTransport
 /// | Answer | Fate | Retried? | Where the lines go | Run outcome (exit) |
 /// |---|---|---|---|---|
 /// | 2xx | `delivered` | – | server | delivered (0) |
+/// | 2xx with an HTML body | `configuration` | no — no InfluxDB-compatible write endpoint answers with a page, so the points were not stored (a login page or another web server at the URL) | spool (the batch and every later one) | configurationError (78): fix `influx.url` |
 /// | 400, 422, other 4xx not below | `rejected` | no — InfluxDB 1.x/3.x already stored the valid lines of a partially bad batch, so resending is pointless | dead-letter file (server message as `#` comment + the rejected lines; only the lines the server names when it names them, else the whole batch) | dataRejected (65) |
 /// | 401, 403 | `configuration` | no | spool (the batch and every later one) | configurationError (78): check the token/password and its write permission |
 /// | 404 | `configuration` | no | spool (the batch and every later one) | configurationError (78): create the database/bucket or fix the URL |
@@ -20,6 +21,17 @@ enum WriteFate: Equatable {
     case configuration
     case tooLarge
     case retry(honourRetryAfter: Bool)
+
+    /// The fate of an answer: by status, except that a 2xx carrying an HTML page is not a write acknowledgement.
+    static func classify(_ response: HTTPResponse) -> WriteFate {
+        if (200..<300).contains(response.status), isWebPage(response) { return .configuration }
+        return classify(status: response.status)
+    }
+
+    /// Whether the answer is an HTML page (by its content type), which InfluxDB's write APIs never send.
+    static func isWebPage(_ response: HTTPResponse) -> Bool {
+        response.headers["content-type"]?.lowercased().hasPrefix("text/html") == true
+    }
 
     static func classify(status: Int) -> WriteFate {
         switch status {
@@ -43,6 +55,9 @@ enum WriteFate: Equatable {
     /// What an operator should fix after a configuration answer; `location` is the redirect target of a 3xx.
     static func configurationAdvice(status: Int, api: InfluxAPI, location: String? = nil) -> String {
         switch status {
+        case 200..<300:
+            return "the server answered HTTP \(status) with an HTML page, which no InfluxDB write API does (a login page, "
+                + "or another web server at influx.url?): the points were not stored; fix influx.url"
         case 401: return "authentication failed (HTTP 401): check the token or user/password in the configuration"
         case 403: return "permission denied (HTTP 403): the credentials lack write permission on \(api.containerDescription)"
         case 404: return "not found (HTTP 404): create \(api.containerDescription) or fix the base URL/API version"

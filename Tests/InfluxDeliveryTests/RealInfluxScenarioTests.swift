@@ -89,6 +89,26 @@ struct RealInfluxScenarioTests {
         PointAudit("redirect, then fixed URL", expectedKeys: Lines.keys(50), storedKeys: try server.storedKeys(database: "mw", series: "redirect")).check()
     }
 
+    @Test("a login page answering 200 in front of the server is not a write: the points are spooled, none is lost")
+    func loginPage() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstreamPort: port(of: server))
+        defer { proxy.stop() }
+        proxy.enqueue(.respond(status: 200, headers: ["Content-Type": "text/html"], body: "<html><title>Log in</title></html>"))
+        let dir = TempDirectory()
+        let report = try RealServers.writer(url: proxy.url, api: Self.api, policy: RealServers.policy(), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(25, series: "page")))
+        guard case .configurationError(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.contains("an HTML page titled \"Log in\""), "\(message)")
+        #expect(report.pointsDelivered == 0 && report.pointsSpooled == 25)
+        // The proxy now passes writes through: the next run replays the spool.
+        let next = try RealServers.writer(url: proxy.url, api: Self.api, policy: RealServers.policy(), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(5, series: "page", from: 25)))
+        #expect(next.outcome == .delivered && next.pointsReplayed == 25 && next.pointsDelivered == 30)
+        PointAudit("login page, then through", expectedKeys: Lines.keys(30), storedKeys: try server.storedKeys(database: "mw", series: "page")).check()
+    }
+
     @Test("413 on large bodies: batches are halved until they fit")
     func tooLarge() throws {
         let server = try startServer()

@@ -86,6 +86,39 @@ struct StatusFateTests {
         #expect(report.pointsSpooled == 2 && transport.requestCount == 1)
     }
 
+    @Test("a 2xx carrying an HTML page is not a write: the points are spooled and the page is named by its title", arguments: [
+        ("text/html; charset=utf-8", true), ("TEXT/HTML", true), ("application/json", false), ("text/plain", false),
+    ])
+    func webPageIsNotAWrite(contentType: String, isPage: Bool) throws {
+        let dir = TempDirectory()
+        let page = "<!DOCTYPE html><html><head>\n<TITLE>\n  Sign in · Example SSO\n</title></head><body>…</body></html>"
+        let transport = ScriptedTransport([status(200, ["Content-Type": contentType], page)])
+        let report = try makeWriter(transport, FakeEnvironment(), dir: dir).deliver(lines: Lines.body(Lines.points(4)))
+        guard isPage else {
+            #expect(report.outcome == .delivered && report.pointsDelivered == 4)
+            return
+        }
+        guard case .configurationError(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.hasPrefix("the server answered HTTP 200 with an HTML page, which no InfluxDB write API does"), "\(message)")
+        #expect(message.hasSuffix("server said: HTTP 200: an HTML page titled \"Sign in · Example SSO\""), "\(message)")
+        #expect(report.pointsDelivered == 0 && report.pointsSpooled == 4 && transport.requestCount == 1)
+        #expect(report.outcome.suggestedExitCode == 78)
+    }
+
+    @Test("error pages are named by their title", arguments: [
+        ("<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>", "an HTML page titled \"502 Bad Gateway\""),
+        ("<html><body>no title</body></html>", "an HTML page"),
+        ("<html><title></title></html>", "an HTML page"),
+    ])
+    func errorPageTitle(body: String, shown: String) throws {
+        let dir = TempDirectory()
+        let transport = ScriptedTransport(otherwise: { _, _ in status(502, ["Content-Type": "text/html"], body) })
+        let report = try makeWriter(transport, FakeEnvironment(), dir: dir, policy: DeliveryPolicy(maxAttempts: 2))
+            .deliver(lines: Lines.body(Lines.points(1)))
+        guard case .temporaryFailure(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message == "gave up after 2 attempts: HTTP 502: \(shown)")
+    }
+
     @Test("401, 403 and 404 messages say what to fix", arguments: [
         (401, "token"), (403, "write permission"), (404, "create database \"db\""),
     ])
