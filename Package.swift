@@ -83,11 +83,11 @@ let package = Package(
         ),
 
         /// Real servers, fault injection and the deterministic generator for tests; not a product, never shipped.
-        .target(name: "TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
 
         // MARK: Tests
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema"], swiftSettings: strictSettings),
+        .testTarget(name: "MetricSchemaTests", dependencies: ["MetricSchema", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PerformanceMetricsTests", dependencies: ["PerformanceMetrics", "OrderedKeys", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings

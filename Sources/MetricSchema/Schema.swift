@@ -1,8 +1,8 @@
 /// The InfluxDB schema modelwatch writes: every measurement, tag key and field key, in one place.
 ///
-/// The encoder builds points only from these constants, `docs/schema.md` documents them, and the
-/// Grafana kit tests check every dashboard and alert query against ``Schema/all``, so a rename
-/// breaks a test instead of a dashboard.
+/// The job writes exactly these (tests check its output in exact and push-down mode against them, types
+/// included), `docs/schema.md` is generated from them, and the Grafana kit tests check every dashboard and
+/// alert query against ``Schema/all``, so a rename breaks a test instead of a dashboard.
 public enum Schema {
     /// Every measurement modelwatch writes, in documentation order.
     public static let all: [Measurement] = [

@@ -98,6 +98,12 @@ struct GoldenOutputTests {
         #expect(first.bytes == sameWindow.bytes)
     }
 
+    @Test("every measurement, tag and field written is declared in the schema, with its declared type")
+    func conformsToTheSchema() throws {
+        let run = try run(output: "demo.lp")
+        #expect(SchemaConformance.violations(run.lines) == [])
+    }
+
     @Test("the golden output is well-formed: parseable lines, schema measurements, sorted tags, one heartbeat per model")
     func wellFormed() throws {
         let run = try run(output: "demo.lp")

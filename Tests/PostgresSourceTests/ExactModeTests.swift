@@ -115,6 +115,7 @@ struct ExactModeTests {
                 configPath: configPath, yaml: postgresYAML, environment: Postgres.environment(server), asOf: Self.asOf,
                 output: directory.appendingPathComponent("\(mode).lp"))
             #expect(report.exitStatus == .ok, "\(mode): \(report.models.map { $0.message ?? "" })")
+            #expect(SchemaConformance.violations(lines.compactMap(LineProtocolLine.init)) == [], "\(mode)")
             return Job.metricLines(lines).map(ParsedLine.init)
         }
         let exact = Dictionary(try run("exact").map { ($0.series, $0) }, uniquingKeysWith: { $1 })
