@@ -36,6 +36,7 @@ extension Modelwatch {
                 let directory = checkpointDir ?? URL(fileURLWithPath: options.config).deletingLastPathComponent()
                     .appendingPathComponent(".modelwatch-backfill").path
                 if restart { try? FileManager.default.removeItem(atPath: directory) }
+                StopSignals.install(graceSeconds: configuration.run.stopGraceSeconds)
                 let lock: RunLock
                 do { lock = try RunLock(configuration: configuration) } catch let error as JobError { throw Failure(status: error.status, message: error.message) }
                 defer { withExtendedLifetime(lock) {} }

@@ -28,6 +28,7 @@ extension Modelwatch {
                 let target = outputOptions.target
                 let logger = makeLogger(configuration.run.logFormat, verbose: options.verbose)
                 WallClockBudget.arm(seconds: configuration.run.timeBudgetSeconds)
+                StopSignals.install(graceSeconds: configuration.run.stopGraceSeconds)
                 let lock: RunLock
                 do { lock = try RunLock(configuration: configuration) } catch let error as JobError { throw Failure(status: error.status, message: error.message) }
                 defer { withExtendedLifetime(lock) {} }
@@ -64,19 +65,30 @@ extension RunEnvironment {
         RunEnvironment(
             wallClockMs: { Int64(Date().timeIntervalSince1970 * 1000) },
             now: { ContinuousClock.now },
-            transport: CurlTransport(), delivery: .system, logger: logger, version: version)
+            transport: CurlTransport(), delivery: .system, logger: logger, version: version,
+            stopRequested: { StopSignals.isRequested })
     }
 }
 
 /// A last-resort hard stop: if the run overruns its time budget by a minute (a hung read, say),
-/// the process exits 75 instead of overlapping the next cron run.
+/// the process exits 75 instead of overlapping the next cron run. ``StopSignals`` uses the same alarm for the
+/// end of its grace period.
 enum WallClockBudget {
     static func arm(seconds: Double) {
+        installHandler()
+        alarm(UInt32(max(1, seconds + 60)))
+    }
+
+    /// The SIGALRM handler: the hard stop of the time budget and of ``StopSignals``' grace period.
+    static func installHandler() {
+        StopSignals.unblock([SIGALRM])
         signal(SIGALRM) { _ in
-            let message = "modelwatch: the run exceeded its time budget (run.time_budget) and was stopped; exit 75\n"
-            _ = message.withCString { write(2, $0, strlen($0)) }
+            if StopSignals.isRequested {
+                StopSignals.say("modelwatch: still running run.stop_grace after the stop signal: stopped; exit 75\n")
+            } else {
+                StopSignals.say("modelwatch: the run exceeded its time budget (run.time_budget) and was stopped; exit 75\n")
+            }
             _exit(75)
         }
-        alarm(UInt32(max(1, seconds + 60)))
     }
 }

@@ -4,6 +4,7 @@ import InfluxDelivery
 import Logging
 import PerformanceMetrics
 import ModelwatchJob
+import Synchronization
 import SyntheticData
 import Testing
 import TestSupport
@@ -27,10 +28,11 @@ struct BackfillTests {
         return (directory, config, scenario.startMs)
     }
 
-    static func runner(transport: any HTTPTransport = CurlTransport()) -> JobRunner {
+    static func runner(transport: any HTTPTransport = CurlTransport(), stopRequested: @escaping @Sendable () -> Bool = { false }) -> JobRunner {
         JobRunner(environment: RunEnvironment(
             wallClockMs: { 1_795_000_000_000 }, now: { ContinuousClock.now }, transport: transport,
-            delivery: .system, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), version: "test"))
+            delivery: .system, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), version: "test",
+            stopRequested: stopRequested))
     }
 
     /// Lines keyed by series and timestamp, the last write winning, as InfluxDB stores them; heartbeats excluded.
@@ -117,6 +119,42 @@ struct BackfillTests {
         #expect(resumed.exitStatus == .ok)
         #expect(seen == [3, 4], "only the two as-of times after the checkpoint are evaluated")
         #expect(!FileManager.default.fileExists(atPath: checkpointFile), "a finished backfill removes its checkpoint")
+    }
+
+    @Test("a backfill asked to stop ends after its current batch with exit 75, and the same command resumes to the same points")
+    func stopsAfterBatchAndResumes() throws {
+        let (directory, config, start) = try Self.scenario()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpoints = directory.appendingPathComponent("checkpoints").path
+        let from = start + 8 * Self.day
+        let to = start + 12 * Self.day
+        func backfill(_ name: String, stopAfterFirstBatch: Bool) -> (report: RunReport, done: [Int], file: String) {
+            let file = directory.appendingPathComponent(name).path
+            let stop = Mutex(false)
+            let done = Mutex<[Int]>([])
+            let report = Self.runner(stopRequested: { stop.withLock { $0 } }).backfill(
+                BackfillRequest(configuration: config, fromMs: from, toMs: to, output: .file(file), checkpointDirectory: checkpoints, windowsPerBatch: 2),
+                progress: { progress in
+                    done.withLock { $0.append(progress.done) }
+                    // The signal arrives while the first batch is being evaluated.
+                    if stopAfterFirstBatch { stop.withLock { $0 = true } }
+                })
+            return (report, done.withLock { $0 }, file)
+        }
+        let whole = backfill("whole.lp", stopAfterFirstBatch: false)
+        #expect(whole.report.exitStatus == .ok)
+
+        let stopped = backfill("stopped.lp", stopAfterFirstBatch: true)
+        #expect(stopped.report.exitStatus == .temporaryFailure)
+        #expect(stopped.done == [2], "one batch of two windows, then the stop")
+        let message = stopped.report.models.first?.message ?? ""
+        #expect(message.hasPrefix("stopped (SIGTERM or SIGINT) after the window ending "), "\(message)")
+        #expect(message.hasSuffix("the same command resumes from there"), "\(message)")
+
+        let resumed = backfill("resumed.lp", stopAfterFirstBatch: false)
+        #expect(resumed.report.exitStatus == .ok)
+        #expect(resumed.done == [4, 5])
+        #expect(try Self.lastWriteWins([stopped.file, resumed.file]) == Self.lastWriteWins([whole.file]))
     }
 
     @Test("a late-label restatement overwrites the provisional window in a real InfluxDB, without duplicates")

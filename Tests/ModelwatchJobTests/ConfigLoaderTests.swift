@@ -170,6 +170,8 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(name: "negative bad-row count", yaml: config(top: "run:\n  max_bad_rows: -1"), key: "run.max_bad_rows", fragment: "zero or more"),
     InvalidConfig(name: "unknown log format", yaml: config(top: "run:\n  log_format: xml"), key: "run.log_format", fragment: "text, logfmt or json"),
     InvalidConfig(name: "no thread", yaml: config(top: "run:\n  threads: 0"), key: "run.threads", fragment: "within 1…256, or auto"),
+    InvalidConfig(name: "no stop grace", yaml: config(top: "run:\n  stop_grace: 0s"), key: "run.stop_grace", fragment: "got `0s`"),
+    InvalidConfig(name: "a stop grace of a day", yaml: config(top: "run:\n  stop_grace: 1d"), key: "run.stop_grace", fragment: "within 1s…1h"),
     InvalidConfig(name: "threads neither a number nor auto", yaml: config(top: "run:\n  threads: all"), key: "run.threads", fragment: "all"),
 ]
 
@@ -236,6 +238,7 @@ struct ConfigLoaderTests {
         #expect(run.threads == nil, "auto: the CPUs the process may use")
         #expect(run.maxBadRowFraction == 0.01)
         #expect(run.timeBudgetSeconds == 600)
+        #expect(run.stopGraceSeconds == 20)
         #expect(run.logFormat == .text)
         #expect(configuration.sourceFile == configFile)
         #expect(configuration.fingerprint.count == 16)
@@ -369,7 +372,7 @@ struct ConfigLoaderTests {
                   numeric: [age]
                   categorical: [country]
                 """,
-            top: "delivery:\n  batch_lines: 100\n  gzip: no\n  retry_budget: 2m\nrun:\n  max_bad_rows: 0\n  log_format: json\n  threads: 3"
+            top: "delivery:\n  batch_lines: 100\n  gzip: no\n  retry_budget: 2m\nrun:\n  max_bad_rows: 0\n  log_format: json\n  threads: 3\n  stop_grace: 45s"
         )
         .replacingOccurrences(of: "path: data/scores.csv\n      columns: {}", with: "path: s.jsonl\n      format: jsonl\n      timestamp_unit: seconds\n      columns: {id: id, time: ts, score: p, version: model_version}")
         .replacingOccurrences(of: "path: data/labels.csv\n      columns: {}", with: "path: l.csv\n      columns: {id: id, label: y, time: observed}")
@@ -397,6 +400,7 @@ struct ConfigLoaderTests {
         #expect(configuration.run.maxBadRows == 0)
         #expect(configuration.run.logFormat == .json)
         #expect(configuration.run.threads == 3)
+        #expect(configuration.run.stopGraceSeconds == 45)
         #expect(try parse(config(top: "run:\n  threads: auto")).run.threads == nil)
     }
 

@@ -456,7 +456,7 @@ public enum ConfigLoader {
     }
 
     private static func parseRun(_ node: ConfigNode?) throws(ConfigError) -> RunOptions {
-        try node?.allowOnly(["max_bad_rows", "max_bad_row_fraction", "time_budget", "log_format", "threads"])
+        try node?.allowOnly(["max_bad_rows", "max_bad_row_fraction", "time_budget", "stop_grace", "log_format", "threads"])
         var options = RunOptions(maxBadRows: 1_000, maxBadRowFraction: 0.01, timeBudgetSeconds: 600, logFormat: .text)
         if let value = try node?.optional("max_bad_rows") { options.maxBadRows = try nonNegative(value) }
         if let value = try node?.optional("max_bad_row_fraction") {
@@ -464,6 +464,11 @@ public enum ConfigLoader {
             guard (0...1).contains(options.maxBadRowFraction) else { throw value.error("must be within [0, 1]") }
         }
         if let value = try node?.optional("time_budget") { options.timeBudgetSeconds = Double(try value.durationSeconds) }
+        if let value = try node?.optional("stop_grace") {
+            let seconds = try value.durationSeconds
+            guard (1...3600).contains(seconds) else { throw value.error("must be within 1s…1h") }
+            options.stopGraceSeconds = Double(seconds)
+        }
         if let value = try node?.optional("log_format") {
             guard let format = LogFormat(rawValue: try value.string) else { throw value.error("must be text, logfmt or json") }
             options.logFormat = format

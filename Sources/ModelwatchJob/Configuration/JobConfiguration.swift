@@ -186,6 +186,9 @@ public struct RunOptions: Sendable {
     public var maxBadRowFraction: Double
     /// Hard wall-clock budget for the whole run, in seconds.
     public var timeBudgetSeconds: Double
+    /// Seconds between a SIGTERM or SIGINT and the hard stop (exit 75); until then the model in progress is
+    /// finished and delivered (`run.stop_grace`, default 20 s, within Kubernetes' default 30 s grace period).
+    public var stopGraceSeconds: Double = 20
     /// Log format.
     public var logFormat: LogFormat
     /// Threads kept busy at once (`run.threads`); nil: the CPUs this process may use (``ThreadBudget``).

@@ -2,6 +2,7 @@ import DriftMetrics
 import Foundation
 import InfluxDelivery
 import LineProtocol
+import Logging
 import MetricSchema
 
 /// What `modelwatch backfill` evaluates: every as-of time from `fromMs` to `toMs`, one window apart.
@@ -67,11 +68,16 @@ extension JobRunner {
         for model in models {
             let modelStart = environment.now()
             var modelReport = ModelReport(name: model.name)
-            do {
-                try backfill(model, request: request, sink: &sink, report: &modelReport, progress: progress)
-            } catch {
-                modelReport.status = error.status
-                modelReport.message = error.message
+            if environment.stopRequested() {
+                modelReport.status = .temporaryFailure
+                modelReport.message = "the backfill was asked to stop (SIGTERM or SIGINT) before this model"
+            } else {
+                do {
+                    try backfill(model, request: request, sink: &sink, report: &modelReport, progress: progress)
+                } catch {
+                    modelReport.status = error.status
+                    modelReport.message = error.message
+                }
             }
             modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
             let asOf = EvaluationPlan.floor(request.toMs, to: model.windowSeconds * 1000)
@@ -151,6 +157,14 @@ extension JobRunner {
                 if delivery.pointsLost == 0 { try checkpoint?.save(asOf) }
                 progress(BackfillProgress(model: model.name, done: done, total: total, asOfMs: asOf))
                 if case .configurationError(_) = delivery.outcome { break }
+                if environment.stopRequested() && asOf < last {
+                    // Everything up to here is delivered (or spooled) and checkpointed: the same command resumes.
+                    report.status = max(report.status, .temporaryFailure)
+                    report.message = "stopped (SIGTERM or SIGINT) after the window ending \(TimeText.format(asOf)); "
+                        + (checkpoint == nil ? "run the backfill again" : "the same command resumes from there")
+                    environment.logger.warning("backfill stopped: stop requested", metadata: ["model": "\(model.name)", "done": "\(done)", "total": "\(total)"])
+                    break
+                }
             }
             asOf += windowMs
         }

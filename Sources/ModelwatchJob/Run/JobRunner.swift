@@ -54,12 +54,21 @@ public struct JobRunner: Sendable {
                 continue
             }
             var lines: [UInt8] = []
-            do {
-                lines = try evaluate(model, request: request, threads: threads, report: &modelReport)
-            } catch {
-                modelReport.status = error.status
-                modelReport.message = error.message
-                logger.error("model failed", metadata: ["model": "\(model.name)", "status": "\(error.status.statusText)", "error": "\(error.message)"])
+            if environment.stopRequested() {
+                // Asked to stop (a CronJob pod evicted, systemd stopping the unit): the model is not evaluated, but
+                // its heartbeat says why, so the dashboards and `mw-runs-failing` show the skipped run.
+                modelReport.plan = Self.plan(of: model, request)
+                modelReport.status = .temporaryFailure
+                modelReport.message = "the run was asked to stop (SIGTERM or SIGINT) before this model"
+                logger.warning("model skipped: stop requested", metadata: ["model": "\(model.name)"])
+            } else {
+                do {
+                    lines = try evaluate(model, request: request, threads: threads, report: &modelReport)
+                } catch {
+                    modelReport.status = error.status
+                    modelReport.message = error.message
+                    logger.error("model failed", metadata: ["model": "\(model.name)", "status": "\(error.status.statusText)", "error": "\(error.message)"])
+                }
             }
             if !lines.isEmpty {
                 let deliverStart = environment.now()
@@ -96,10 +105,15 @@ public struct JobRunner: Sendable {
 
     // MARK: - One model
 
-    private func evaluate(_ model: ModelConfiguration, request: RunRequest, threads: Int, report: inout ModelReport) throws(JobError) -> [UInt8] {
-        let plan = EvaluationPlan(
+    /// The windows `model` is evaluated on in this run.
+    private static func plan(of model: ModelConfiguration, _ request: RunRequest) -> EvaluationPlan {
+        EvaluationPlan(
             asOfMs: request.asOfMs, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds,
             restateProvisional: model.restateProvisional)
+    }
+
+    private func evaluate(_ model: ModelConfiguration, request: RunRequest, threads: Int, report: inout ModelReport) throws(JobError) -> [UInt8] {
+        let plan = Self.plan(of: model, request)
         report.plan = plan
         let profileLoad = Self.startLoadingProfile(of: model)
         if let postgres = model.scores.postgres, postgres.mode == .pushdown {

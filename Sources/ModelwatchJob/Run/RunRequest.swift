@@ -43,10 +43,14 @@ public struct RunEnvironment: Sendable {
     public var logger: Logger
     /// modelwatch's version string, written in the heartbeat.
     public var version: String
+    /// True once the process was asked to stop (SIGTERM, SIGINT): models not started yet are skipped, and a
+    /// backfill stops after the batch it is on.
+    public var stopRequested: @Sendable () -> Bool
 
     public init(
         wallClockMs: @escaping @Sendable () -> Int64, now: @escaping @Sendable () -> ContinuousClock.Instant,
-        transport: any HTTPTransport, delivery: DeliveryEnvironment, logger: Logger, version: String
+        transport: any HTTPTransport, delivery: DeliveryEnvironment, logger: Logger, version: String,
+        stopRequested: @escaping @Sendable () -> Bool = { false }
     ) {
         self.wallClockMs = wallClockMs
         self.now = now
@@ -54,5 +58,6 @@ public struct RunEnvironment: Sendable {
         self.delivery = delivery
         self.logger = logger
         self.version = version
+        self.stopRequested = stopRequested
     }
 }

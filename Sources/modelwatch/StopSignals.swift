@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// A graceful stop on SIGTERM and SIGINT (a Kubernetes pod evicted, `systemctl stop`, Ctrl-C).
+///
+/// The first signal sets ``requested``: the model being evaluated is finished and delivered (or spooled), the
+/// models not started yet are skipped with a heartbeat that says so, a backfill stops after its current batch
+/// (checkpointed), and the run exits 75. A hard stop, `run.stop_grace` after the signal, or at a second
+/// signal, exits 75 at once, like the time budget's: every file modelwatch writes is written whole, so an
+/// interrupted run leaves nothing half-written behind.
+enum StopSignals {
+    /// Set by the first SIGTERM or SIGINT.
+    static let requested = Atomic<Bool>(false)
+    /// Seconds from the first signal to the hard stop.
+    nonisolated(unsafe) static var graceSeconds: UInt32 = 20
+
+    static var isRequested: Bool { requested.load(ordering: .relaxed) }
+
+    /// Installs the handlers. Only async-signal-safe calls run inside them: an atomic exchange, `write`,
+    /// `alarm` and `_exit`.
+    static func install(graceSeconds: Double) {
+        Self.graceSeconds = UInt32(max(1, graceSeconds.rounded(.up)))
+        WallClockBudget.installHandler()
+        unblock([SIGTERM, SIGINT])
+        for number in [SIGTERM, SIGINT] {
+            signal(number) { _ in
+                if StopSignals.requested.exchange(true, ordering: .relaxed) {
+                    StopSignals.say("modelwatch: second stop signal: stopping now; exit 75\n")
+                    _exit(75)
+                }
+                StopSignals.say("modelwatch: stop requested (SIGTERM or SIGINT): finishing the model in progress, skipping the others; a second signal or run.stop_grace stops at once\n")
+                // The earlier of the grace period and an alarm already set (the time budget's) stays.
+                let pending = alarm(0)
+                alarm(pending > 0 ? min(pending, StopSignals.graceSeconds) : StopSignals.graceSeconds)
+            }
+        }
+    }
+
+    /// Unblocks `signals` in this thread (and the threads it starts later), in case the parent started
+    /// modelwatch with them blocked: a blocked SIGTERM would wait unseen until SIGKILL.
+    static func unblock(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Writes `text` to standard error without allocating (static strings only).
+    static func say(_ text: StaticString) {
+        _ = write(2, text.utf8Start, text.utf8CodeUnitCount)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import ModelwatchJob
+import Synchronization
+import Testing
+import TestSupport
+
+/// What a run does when it is asked to stop (SIGTERM or SIGINT, seen by the job as
+/// ``RunEnvironment/stopRequested``). The signal handling itself is tested on the real executable in
+/// `IntegrationTests/StopSignalTests`.
+@Suite("Stop requests")
+struct StopRequestTests {
+    @Test("a stop asked for during the first model: it is finished and written whole, the second is skipped with a heartbeat saying why, and the run exits 75")
+    func stopBetweenModels() throws {
+        let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        #expect(configuration.models.count == 2)
+        // Asked before each model: not yet before the first, already before the second.
+        let asked = Mutex(0)
+        var environment = RunEnvironment.frozen
+        environment.stopRequested = { asked.withLock { count in count += 1; return count > 1 } }
+        let directory = TemporaryDirectory()
+        let output = directory.file("out.lp")
+        let report = JobRunner(environment: environment)
+            .run(RunRequest(configuration: configuration, asOfMs: ms(GoldenOutputTests.asOf), output: .file(output)))
+
+        #expect(report.exitStatus == .temporaryFailure)
+        #expect(report.models.map(\.status) == [.ok, .temporaryFailure])
+        #expect(report.models[1].message == "the run was asked to stop (SIGTERM or SIGINT) before this model")
+        let written = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init)
+        let golden = try String(contentsOfFile: GoldenOutputTests.goldenPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        // The first model's points and heartbeat are exactly those of an uninterrupted run.
+        let firstModel = golden.filter { $0.contains(",model=demo-model ") || $0.contains(",model=demo-model,") }
+        #expect(!firstModel.isEmpty)
+        #expect(Array(written.prefix(firstModel.count)) == firstModel)
+        // The second model wrote its heartbeat only, stamped with its own window's as-of time.
+        let rest = written.dropFirst(firstModel.count).compactMap(LineProtocolLine.init)
+        #expect(rest.map(\.measurement) == ["modelwatch_run"])
+        let heartbeat = try #require(rest.first)
+        #expect(heartbeat.tags["model"] == "demo model (daily, restated)")
+        #expect(heartbeat.fields["status"] == "\"temporary_failure\"" && heartbeat.fields["exit_code"] == "75i")
+        #expect(heartbeat.fields["points_written"] == "0i" && heartbeat.fields["rows_read"] == "0i")
+        let uninterrupted = try #require(golden.compactMap(LineProtocolLine.init).first {
+            $0.measurement == "modelwatch_run" && $0.tags["model"] == "demo model (daily, restated)"
+        })
+        #expect(heartbeat.timestampMs == uninterrupted.timestampMs)
+        #expect(SchemaConformance.violations(written.compactMap(LineProtocolLine.init)) == [])
+    }
+}
