@@ -47,20 +47,20 @@ public struct JobRunner: Sendable {
         for model in models {
             var modelReport = ModelReport(name: model.name)
             let modelStart = environment.now()
+            // Out of time, or asked to stop (a CronJob pod evicted, systemd stopping the unit): the model is not
+            // evaluated, but its heartbeat says why, so the dashboards and `mw-runs-failing` show the skipped run.
+            var skipReason: String?
             if environment.now() - start > budget {
-                modelReport.status = .temporaryFailure
-                modelReport.message = "the run's time budget (\(DurationText.format(Int64(configuration.run.timeBudgetSeconds)))) ran out before this model"
-                report.models.append(modelReport)
-                continue
+                skipReason = "the run's time budget (\(DurationText.format(Int64(configuration.run.timeBudgetSeconds)))) ran out before this model"
+            } else if environment.stopRequested() {
+                skipReason = "the run was asked to stop (SIGTERM or SIGINT) before this model"
             }
             var lines: [UInt8] = []
-            if environment.stopRequested() {
-                // Asked to stop (a CronJob pod evicted, systemd stopping the unit): the model is not evaluated, but
-                // its heartbeat says why, so the dashboards and `mw-runs-failing` show the skipped run.
+            if let skipReason {
                 modelReport.plan = Self.plan(of: model, request)
                 modelReport.status = .temporaryFailure
-                modelReport.message = "the run was asked to stop (SIGTERM or SIGINT) before this model"
-                logger.warning("model skipped: stop requested", metadata: ["model": "\(model.name)"])
+                modelReport.message = skipReason
+                logger.warning("model skipped", metadata: ["model": "\(model.name)", "reason": "\(skipReason)"])
             } else {
                 do {
                     lines = try evaluate(model, request: request, threads: threads, report: &modelReport)

@@ -4,11 +4,11 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// What a run does when it is asked to stop (SIGTERM or SIGINT, seen by the job as
-/// ``RunEnvironment/stopRequested``). The signal handling itself is tested on the real executable in
-/// `IntegrationTests/StopSignalTests`.
-@Suite("Stop requests")
-struct StopRequestTests {
+/// Models a run does not start: when it is asked to stop (SIGTERM or SIGINT, seen by the job as
+/// ``RunEnvironment/stopRequested``; the signal handling itself is tested on the real executable in
+/// `IntegrationTests/StopSignalTests`) and when its time budget has run out.
+@Suite("Models skipped by a stop request or the time budget")
+struct SkippedModelTests {
     @Test("a stop asked for during the first model: it is finished and written whole, the second is skipped with a heartbeat saying why, and the run exits 75")
     func stopBetweenModels() throws {
         let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
@@ -43,5 +43,28 @@ struct StopRequestTests {
         })
         #expect(heartbeat.timestampMs == uninterrupted.timestampMs)
         #expect(SchemaConformance.violations(written.compactMap(LineProtocolLine.init)) == [])
+    }
+
+    @Test("a model not started before the time budget ran out is skipped with a heartbeat saying why, and the run exits 75")
+    func timeBudgetRunsOut() throws {
+        let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        #expect(configuration.run.timeBudgetSeconds == 600)
+        // A clock that jumps 11 minutes while the first model is evaluated (its stop check is the first call).
+        let origin = ContinuousClock.now
+        let elapsed = Mutex(Duration.zero)
+        var environment = RunEnvironment.frozen
+        environment.now = { origin + elapsed.withLock { $0 } }
+        environment.stopRequested = { elapsed.withLock { $0 += .seconds(660) }; return false }
+        let directory = TemporaryDirectory()
+        let output = directory.file("out.lp")
+        let report = JobRunner(environment: environment)
+            .run(RunRequest(configuration: configuration, asOfMs: ms(GoldenOutputTests.asOf), output: .file(output)))
+        #expect(report.exitStatus == .temporaryFailure)
+        #expect(report.models.map(\.status) == [.ok, .temporaryFailure])
+        #expect(report.models[1].message == "the run's time budget (10m) ran out before this model")
+        let heartbeats = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+            .compactMap { LineProtocolLine(String($0)) }.filter { $0.measurement == "modelwatch_run" }
+        #expect(heartbeats.map { $0.tags["model"] ?? "" } == ["demo-model", "demo model (daily, restated)"], "every model has its heartbeat")
+        #expect(heartbeats.last?.fields["status"] == "\"temporary_failure\"" && heartbeats.last?.fields["exit_code"] == "75i")
     }
 }
