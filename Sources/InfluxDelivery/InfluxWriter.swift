@@ -213,6 +213,10 @@ public final class InfluxWriter {
                     halt(&run, .temporaryFailure("gave up after \(attempt) attempts: \(message)"))
                     return batch
                 }
+                guard !environment.stopRequested() else {
+                    halt(&run, .temporaryFailure("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: \(message)"))
+                    return batch
+                }
                 var delay = policy.backoff(retry: attempt, random: environment.random())
                 if honourRetryAfter,
                     let asked = RetryAfter.delay(
@@ -228,6 +232,10 @@ public final class InfluxWriter {
                     "write failed, retrying",
                     metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(message)"])
                 environment.sleep(delay)
+                guard !environment.stopRequested() else {
+                    halt(&run, .temporaryFailure("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: \(message)"))
+                    return batch
+                }
                 run.report.retries += 1
             }
         }

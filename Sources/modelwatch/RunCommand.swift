@@ -65,7 +65,7 @@ extension RunEnvironment {
         RunEnvironment(
             wallClockMs: { Int64(Date().timeIntervalSince1970 * 1000) },
             now: { ContinuousClock.now },
-            transport: CurlTransport(), delivery: .system, logger: logger, version: version,
+            transport: CurlTransport(), delivery: .stoppable(by: { StopSignals.isRequested }), logger: logger, version: version,
             stopRequested: { StopSignals.isRequested })
     }
 }

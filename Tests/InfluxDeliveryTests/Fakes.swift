@@ -39,6 +39,9 @@ final class FakeEnvironment: @unchecked Sendable {
     private(set) var sleeps: [Duration] = []
     var randomValue: Double = 0.5
     let wallStartMs: Int64 = 1_785_000_000_000
+    /// What `stopRequested` answers; `stopWhileSleeping` turns it on at the first sleep.
+    var stopRequested = false
+    var stopWhileSleeping = false
 
     var environment: DeliveryEnvironment {
         DeliveryEnvironment(
@@ -47,8 +50,13 @@ final class FakeEnvironment: @unchecked Sendable {
                 lock.lock(); defer { lock.unlock() }
                 return wallStartMs + elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             },
-            sleep: { [self] d in lock.lock(); elapsed += d; sleeps.append(d); lock.unlock() },
-            random: { [self] in lock.lock(); defer { lock.unlock() }; return randomValue })
+            sleep: { [self] d in
+                lock.lock(); elapsed += d; sleeps.append(d)
+                if stopWhileSleeping { stopRequested = true }
+                lock.unlock()
+            },
+            random: { [self] in lock.lock(); defer { lock.unlock() }; return randomValue },
+            stopRequested: { [self] in lock.lock(); defer { lock.unlock() }; return stopRequested })
     }
 
     func advance(_ d: Duration) { lock.lock(); elapsed += d; lock.unlock() }

@@ -80,6 +80,22 @@ struct RetryTests {
         #expect(spooled == points, "spool keeps creation order")
     }
 
+    @Test("a stop request ends the retries: the failed batch and every later one are spooled", arguments: [false, true])
+    func stopRequestSpools(duringSleep: Bool) throws {
+        let dir = TempDirectory()
+        let fake = FakeEnvironment()
+        if duringSleep { fake.stopWhileSleeping = true } else { fake.stopRequested = true }
+        let transport = ScriptedTransport(otherwise: { _, _ in status(503) })
+        let policy = DeliveryPolicy(maxBatchLines: 2, maxAttempts: 10, retryBudget: .seconds(60))
+        let report = try makeWriter(transport, fake, dir: dir, policy: policy).deliver(lines: Lines.body(Lines.points(5)))
+        guard case .temporaryFailure(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.hasPrefix("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: HTTP 503"), "\(message)")
+        #expect(transport.requestCount == 1, "one attempt, no retry after the stop")
+        #expect(fake.sleeps.count == (duringSleep ? 1 : 0))
+        #expect(report.retries == 0)
+        #expect(report.pointsSpooled == 5 && report.pointsLost == 0 && report.batches == 3)
+    }
+
     @Test("maxAttempts bounds the attempts per batch")
     func attemptsBound() throws {
         let dir = TempDirectory()
