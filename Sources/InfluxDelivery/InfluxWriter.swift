@@ -213,10 +213,7 @@ public final class InfluxWriter {
                     halt(&run, .temporaryFailure("gave up after \(attempt) attempts: \(message)"))
                     return batch
                 }
-                guard !environment.stopRequested() else {
-                    halt(&run, .temporaryFailure("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: \(message)"))
-                    return batch
-                }
+                if haltedForStop(&run, message) { return batch }
                 var delay = policy.backoff(retry: attempt, random: environment.random())
                 if honourRetryAfter,
                     let asked = RetryAfter.delay(
@@ -232,13 +229,18 @@ public final class InfluxWriter {
                     "write failed, retrying",
                     metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(message)"])
                 environment.sleep(delay)
-                guard !environment.stopRequested() else {
-                    halt(&run, .temporaryFailure("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: \(message)"))
-                    return batch
-                }
+                if haltedForStop(&run, message) { return batch }
                 run.report.retries += 1
             }
         }
+    }
+
+    /// Once the process is asked to stop, a failed write is not retried: halts the run (the batch and the later
+    /// ones are spooled) and returns true.
+    private func haltedForStop(_ run: inout Run, _ message: String) -> Bool {
+        guard environment.stopRequested() else { return false }
+        halt(&run, .temporaryFailure("stop requested (SIGTERM or SIGINT): not retrying, batches spooled: \(message)"))
+        return true
     }
 
     /// 400/422: dead-letter what the server rejected. With the v1 and v3 APIs the server stores the

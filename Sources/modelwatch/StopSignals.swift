@@ -19,7 +19,9 @@ enum StopSignals {
     /// Installs the handlers. Only async-signal-safe calls run inside them: an atomic exchange, `write`,
     /// `alarm` and `_exit`.
     static func install(graceSeconds: Double) {
+        // Static properties are initialised lazily, under a lock: touch both here, never first in a handler.
         Self.graceSeconds = UInt32(max(1, graceSeconds.rounded(.up)))
+        _ = isRequested
         WallClockBudget.installHandler()
         unblock([SIGTERM, SIGINT])
         for number in [SIGTERM, SIGINT] {
