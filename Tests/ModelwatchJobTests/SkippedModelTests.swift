@@ -9,23 +9,27 @@ import TestSupport
 /// `IntegrationTests/StopSignalTests`) and when its time budget has run out.
 @Suite("Models skipped by a stop request or the time budget")
 struct SkippedModelTests {
-    @Test("a stop asked for during the first model: it is finished and written whole, the second is skipped with a heartbeat saying why, and the run exits 75")
-    func stopBetweenModels() throws {
+    /// Runs the two-model demo fixture in `environment` to a file; the report and the written lines.
+    static func runDemo(_ environment: RunEnvironment) throws -> (report: RunReport, lines: [String]) {
         let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
-        #expect(configuration.models.count == 2)
-        // Asked before each model: not yet before the first, already before the second.
-        let asked = Mutex(0)
-        var environment = RunEnvironment.frozen
-        environment.stopRequested = { asked.withLock { count in count += 1; return count > 1 } }
+        #expect(configuration.models.count == 2 && configuration.run.timeBudgetSeconds == 600)
         let directory = TemporaryDirectory()
         let output = directory.file("out.lp")
         let report = JobRunner(environment: environment)
             .run(RunRequest(configuration: configuration, asOfMs: ms(GoldenOutputTests.asOf), output: .file(output)))
+        return (report, try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init))
+    }
 
+    @Test("a stop asked for during the first model: it is finished and written whole, the second is skipped with a heartbeat saying why, and the run exits 75")
+    func stopBetweenModels() throws {
+        // Asked before each model: not yet before the first, already before the second.
+        let asked = Mutex(0)
+        var environment = RunEnvironment.frozen
+        environment.stopRequested = { asked.withLock { count in count += 1; return count > 1 } }
+        let (report, written) = try Self.runDemo(environment)
         #expect(report.exitStatus == .temporaryFailure)
         #expect(report.models.map(\.status) == [.ok, .temporaryFailure])
         #expect(report.models[1].message == "the run was asked to stop (SIGTERM or SIGINT) before this model")
-        let written = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init)
         let golden = try String(contentsOfFile: GoldenOutputTests.goldenPath, encoding: .utf8).split(separator: "\n").map(String.init)
         // The first model's points and heartbeat are exactly those of an uninterrupted run.
         let firstModel = golden.filter { $0.contains(",model=demo-model ") || $0.contains(",model=demo-model,") }
@@ -47,23 +51,17 @@ struct SkippedModelTests {
 
     @Test("a model not started before the time budget ran out is skipped with a heartbeat saying why, and the run exits 75")
     func timeBudgetRunsOut() throws {
-        let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
-        #expect(configuration.run.timeBudgetSeconds == 600)
         // A clock that jumps 11 minutes while the first model is evaluated (its stop check is the first call).
         let origin = ContinuousClock.now
         let elapsed = Mutex(Duration.zero)
         var environment = RunEnvironment.frozen
         environment.now = { origin + elapsed.withLock { $0 } }
         environment.stopRequested = { elapsed.withLock { $0 += .seconds(660) }; return false }
-        let directory = TemporaryDirectory()
-        let output = directory.file("out.lp")
-        let report = JobRunner(environment: environment)
-            .run(RunRequest(configuration: configuration, asOfMs: ms(GoldenOutputTests.asOf), output: .file(output)))
+        let (report, written) = try Self.runDemo(environment)
         #expect(report.exitStatus == .temporaryFailure)
         #expect(report.models.map(\.status) == [.ok, .temporaryFailure])
         #expect(report.models[1].message == "the run's time budget (10m) ran out before this model")
-        let heartbeats = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-            .compactMap { LineProtocolLine(String($0)) }.filter { $0.measurement == "modelwatch_run" }
+        let heartbeats = written.compactMap(LineProtocolLine.init).filter { $0.measurement == "modelwatch_run" }
         #expect(heartbeats.map { $0.tags["model"] ?? "" } == ["demo-model", "demo model (daily, restated)"], "every model has its heartbeat")
         #expect(heartbeats.last?.fields["status"] == "\"temporary_failure\"" && heartbeats.last?.fields["exit_code"] == "75i")
     }
