@@ -30,6 +30,13 @@ struct SkippedModelTests {
         #expect(report.exitStatus == .temporaryFailure)
         #expect(report.models.map(\.status) == [.ok, .temporaryFailure])
         #expect(report.models[1].message == "the run was asked to stop (SIGTERM or SIGINT) before this model")
+        // The summary says why and nothing else: no rows, join or inputs of a model that was not read.
+        let summary = SummaryRenderer.render(report)
+        let skipped = try #require(summary.range(of: "model demo model (daily, restated)  [temporary_failure]  0.00s\n"))
+        #expect(summary[skipped.upperBound...].split(separator: "\n").prefix(2) == [
+            "  skipped      the run was asked to stop (SIGTERM or SIGINT) before this model",
+            "  points       heartbeat only · 1 delivered",
+        ])
         let golden = try String(contentsOfFile: GoldenOutputTests.goldenPath, encoding: .utf8).split(separator: "\n").map(String.init)
         // The first model's points and heartbeat are exactly those of an uninterrupted run.
         let firstModel = golden.filter { $0.contains(",model=demo-model ") || $0.contains(",model=demo-model,") }

@@ -9,6 +9,12 @@ public enum SummaryRenderer {
         var out = "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(report.destination.isEmpty ? "(nothing)" : report.destination)\n"
         for model in report.models {
             out += "\nmodel \(model.name)  [\(model.status.statusText)]  \(String(format: "%.2f", model.durationSeconds))s\n"
+            if model.skipped {
+                // Nothing was read or computed: only the reason, and where the heartbeat went.
+                out += "  skipped      \(model.message ?? "")\n"
+                if let delivery = model.delivery { out += "  points       heartbeat only · \(n(delivery.pointsDelivered)) delivered\(delivery.pointsSpooled > 0 ? " · \(n(delivery.pointsSpooled)) spooled" : "")\n" }
+                continue
+            }
             if let plan = model.plan {
                 let provisional = plan.performanceWindows.count - 1
                 out += "  windows      input \(plan.inputWindow) · performance \(plan.performanceWindows[0].range)"

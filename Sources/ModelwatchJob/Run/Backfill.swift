@@ -69,6 +69,7 @@ extension JobRunner {
             let modelStart = environment.now()
             var modelReport = ModelReport(name: model.name)
             if environment.stopRequested() {
+                modelReport.skipped = true
                 modelReport.status = .temporaryFailure
                 modelReport.message = "the backfill was asked to stop (SIGTERM or SIGINT) before this model"
             } else {

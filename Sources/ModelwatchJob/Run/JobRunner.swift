@@ -58,6 +58,7 @@ public struct JobRunner: Sendable {
             var lines: [UInt8] = []
             if let skipReason {
                 modelReport.plan = Self.plan(of: model, request)
+                modelReport.skipped = true
                 modelReport.status = .temporaryFailure
                 modelReport.message = skipReason
                 logger.warning("model skipped", metadata: ["model": "\(model.name)", "reason": "\(skipReason)"])

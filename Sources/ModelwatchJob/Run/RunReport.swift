@@ -8,6 +8,9 @@ public struct ModelReport: Sendable {
     /// The error that set a non-zero status, user-facing.
     public var message: String?
     public var plan: EvaluationPlan?
+    /// True when the model was not evaluated at all (time budget spent, or a stop requested before it):
+    /// only its heartbeat was written, and ``message`` says why.
+    public var skipped = false
     public var counters = JoinCounters()
     public var rowErrorSamples: [String] = []
     public var pointsEncoded = 0
