@@ -66,7 +66,7 @@ extension RunEnvironment {
             wallClockMs: { Int64(Date().timeIntervalSince1970 * 1000) },
             now: { ContinuousClock.now },
             transport: CurlTransport(), delivery: .stoppable(by: { StopSignals.isRequested }), logger: logger, version: version,
-            stopRequested: { StopSignals.isRequested })
+            stopRequested: { StopSignals.isRequested }, abortRequested: { StopSignals.isPastAbortPoint })
     }
 }
 

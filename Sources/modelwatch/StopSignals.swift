@@ -1,5 +1,8 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A graceful stop on SIGTERM and SIGINT (a Kubernetes pod evicted, `systemctl stop`, Ctrl-C).
 ///
@@ -11,25 +14,45 @@ import Synchronization
 enum StopSignals {
     /// Set by the first SIGTERM or SIGINT.
     static let requested = Atomic<Bool>(false)
+    /// When the first signal arrived: `CLOCK_MONOTONIC` nanoseconds.
+    static let requestedAt = Atomic<Int64>(0)
     /// Seconds from the first signal to the hard stop.
     nonisolated(unsafe) static var graceSeconds: UInt32 = 20
 
     static var isRequested: Bool { requested.load(ordering: .relaxed) }
 
-    /// Installs the handlers. Only async-signal-safe calls run inside them: an atomic exchange, `write`,
-    /// `alarm` and `_exit`.
+    /// True once the grace period is nearly over (3 s before its end, or half-way for a grace under 6 s): a read
+    /// in progress is then abandoned, leaving time to write every heartbeat before the hard stop.
+    static var isPastAbortPoint: Bool {
+        guard isRequested else { return false }
+        let grace = Int64(graceSeconds) * 1_000_000_000
+        return monotonicNanoseconds() - requestedAt.load(ordering: .relaxed) >= grace - min(3_000_000_000, grace / 2)
+    }
+
+    /// `CLOCK_MONOTONIC` in nanoseconds (async-signal-safe).
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    /// Installs the handlers. Only async-signal-safe calls run inside them: atomic loads and stores,
+    /// `clock_gettime`, `write`, `alarm` and `_exit`.
     static func install(graceSeconds: Double) {
         // Static properties are initialised lazily, under a lock: touch both here, never first in a handler.
         Self.graceSeconds = UInt32(max(1, graceSeconds.rounded(.up)))
         _ = isRequested
+        _ = requestedAt.load(ordering: .relaxed)
         WallClockBudget.installHandler()
         unblock([SIGTERM, SIGINT])
         for number in [SIGTERM, SIGINT] {
             signal(number) { _ in
-                if StopSignals.requested.exchange(true, ordering: .relaxed) {
+                if StopSignals.requested.load(ordering: .relaxed) {
                     StopSignals.say("modelwatch: second stop signal: stopping now; exit 75\n")
                     _exit(75)
                 }
+                StopSignals.requestedAt.store(StopSignals.monotonicNanoseconds(), ordering: .relaxed)
+                StopSignals.requested.store(true, ordering: .releasing)
                 StopSignals.say("modelwatch: stop requested (SIGTERM or SIGINT): finishing the model in progress, skipping the others; a second signal or run.stop_grace stops at once\n")
                 // The earlier of the grace period and an alarm already set (the time budget's) stays.
                 let pending = alarm(0)

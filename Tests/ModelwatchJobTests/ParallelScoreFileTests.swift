@@ -2,6 +2,7 @@ import Foundation
 import Gzip
 import InputParsing
 @testable import ModelwatchJob
+import Synchronization
 import Testing
 import TestSupport
 
@@ -85,10 +86,11 @@ private func snapshot(_ table: ScoreTable) -> [String: [String]] {
 
 private func read(
     _ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20,
-    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, abortRequested: @escaping @Sendable () -> Bool = { false }
 ) throws -> ModelDataReader.Result {
     var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true)
     reader.maxRecordBytes = maxRecordBytes
+    reader.abortRequested = abortRequested
     reader.parallelScoreFiles = parallel
     reader.parallelBlockSize = blockSize
     reader.parallelMinimumSize = 0
@@ -254,6 +256,28 @@ struct ParallelScoreFileTests {
         #expect(fromGzip.rowErrorSamples == fromPlain.rowErrorSamples.map { $0.replacingOccurrences(of: plain, with: compressed) })
         #expect(fromGzip.counters == fromPlain.counters)
         #expect(snapshot(fromGzip.table) == snapshot(fromPlain.table))
+    }
+
+    @Test("an abort request abandons the read between chunks or blocks, plain or gzip, sequential or parallel", arguments: [
+        (file: "scores.csv", parallel: false), (file: "scores.csv", parallel: true), (file: "scores.csv.gz", parallel: true),
+    ])
+    func abandonedRead(file: String, parallel: Bool) throws {
+        let directory = TemporaryDirectory()
+        let text = scoreCSV(rows: 40_000, seed: 21, multilineNotes: false, crlf: false)
+        let scores = directory.file(file)
+        FileManager.default.createFile(atPath: scores, contents: Data(file.hasSuffix(".gz") ? try Gzip.compress(Array(text.utf8)) : Array(text.utf8)))
+        let labels = directory.write("labels.csv", labelCSV(rows: 30_000, seed: 4))
+        let model = try model(scores: scores, labels: labels)
+        // Abort once a few chunks or blocks have been read (the file spans more than a dozen of each).
+        let checks = Mutex(0)
+        let abort: @Sendable () -> Bool = { checks.withLock { count in count += 1; return count > 3 } }
+        let error = #expect(throws: JobError.self) {
+            _ = try read(model, parallel: parallel, blockSize: 64 << 10, abortRequested: abort)
+        }
+        #expect(error?.message == FileRecords.abandoned.message && error?.status == .temporaryFailure)
+        #expect(checks.withLock { $0 } > 3)
+        // Without the request, the same read completes.
+        #expect(try read(model, parallel: parallel, blockSize: 64 << 10).counters.scoreRowsRead == 40_000)
     }
 
     @Test("a truncated or corrupt gzip file is a data error naming the file", arguments: ["truncated", "corrupt"])

@@ -1,5 +1,5 @@
 import Foundation
-import ModelwatchJob
+@testable import ModelwatchJob
 import Synchronization
 import Testing
 import TestSupport
@@ -71,5 +71,22 @@ struct SkippedModelTests {
         let heartbeats = written.compactMap(LineProtocolLine.init).filter { $0.measurement == "modelwatch_run" }
         #expect(heartbeats.map { $0.tags["model"] ?? "" } == ["demo-model", "demo model (daily, restated)"], "every model has its heartbeat")
         #expect(heartbeats.last?.fields["status"] == "\"temporary_failure\"" && heartbeats.last?.fields["exit_code"] == "75i")
+    }
+
+    @Test("a read abandoned at the end of the stop grace fails its model with exit 75 and writes only the heartbeats")
+    func readAbandoned() throws {
+        // The stop arrives once the first model has started; its grace is over before the first chunk is read.
+        let asked = Mutex(0)
+        var environment = RunEnvironment.frozen
+        environment.stopRequested = { asked.withLock { count in count += 1; return count > 1 } }
+        environment.abortRequested = { true }
+        let (report, written) = try Self.runDemo(environment)
+        #expect(report.exitStatus == .temporaryFailure)
+        #expect(report.models.map(\.status) == [.temporaryFailure, .temporaryFailure])
+        #expect(report.models[0].message == FileRecords.abandoned.message)
+        #expect(!report.models[0].skipped && report.models[1].skipped)
+        let lines = written.compactMap(LineProtocolLine.init)
+        #expect(lines.map(\.measurement) == ["modelwatch_run", "modelwatch_run"], "no metric point of the abandoned model")
+        #expect(lines.allSatisfy { $0.fields["exit_code"] == "75i" })
     }
 }

@@ -37,9 +37,16 @@ enum FileRecords {
         }
     }
 
+    /// The error of a read abandoned because the run was asked to stop and its grace period is nearly over.
+    static let abandoned = JobError(
+        .temporaryFailure, "stopped while reading (SIGTERM or SIGINT, run.stop_grace nearly over): nothing of this model was written")
+
+    /// Streams `path`, checking `shouldAbort` before each chunk (1 MiB of the file, or an inflated piece) and
+    /// throwing ``abandoned`` when it says so.
     static func stream(
         path: String, format: SourceFormat?, columns: [String], numberColumns: [Int] = [], key: String, resume: Resume? = nil,
-        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, onRecord: (Record) -> Void, onRowError: (RowError) -> Void
+        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false },
+        onRecord: (Record) -> Void, onRowError: (RowError) -> Void
     ) throws(JobError) {
         guard let resolvedFormat = format ?? SourceFiles.format(of: path) else {
             throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
@@ -81,6 +88,7 @@ enum FileRecords {
         var pipeline: InflatePipeline?
         defer { pipeline?.stop() }
         while pipeline == nil {
+            if shouldAbort() { throw abandoned }
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -99,6 +107,7 @@ enum FileRecords {
         }
         if let pipeline {
             while let piece = try pipeline.next() {
+                if shouldAbort() { throw abandoned }
                 reader.feed(piece)
                 if let error = drain() { throw error }
             }

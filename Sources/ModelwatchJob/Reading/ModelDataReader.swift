@@ -37,6 +37,9 @@ struct ModelDataReader {
     var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.
     var clock: (@Sendable () -> ContinuousClock.Instant)?
+    /// Checked between chunks and blocks: true when the read must be abandoned (a stop signal's grace period
+    /// is nearly over); the read then throws ``FileRecords/abandoned``.
+    var abortRequested: @Sendable () -> Bool = { false }
 
     init(model: ModelConfiguration, plan: EvaluationPlan) {
         self.model = model
@@ -165,7 +168,7 @@ struct ModelDataReader {
                let outcome = try ParallelScoreFile.read(
                    path: path, format: FileRecords.inputFormat(path: path, format: format), key: key, parser: parser,
                    ingestion: ingestion, sampleLimit: sampleLimit, workers: parallelWorkers, blockSize: parallelBlockSize,
-                   minimumSize: parallelMinimumSize, maxRecordBytes: maxRecordBytes) {
+                   minimumSize: parallelMinimumSize, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested) {
                 counters.scoreRowsRead += outcome.rowsRead
                 counters.scoreRowsInRange += outcome.rowsInRange
                 for message in outcome.rejections { reject(message) }
@@ -173,7 +176,7 @@ struct ModelDataReader {
                 guard let remainder = outcome.resume else { continue }
                 resume = remainder
             }
-            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, maxRecordBytes: maxRecordBytes, onRecord: { record in
+            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1
@@ -242,7 +245,7 @@ struct ModelDataReader {
                 if parsed.pointee.rejections.count < limit { parsed.pointee.rejections.append(message) }
             }
             for path in paths {
-                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, maxRecordBytes: maxRecordBytes, onRecord: { record in
+                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
                     parsed.pointee.rowsRead += 1
                     rows.parse(record, location: path, reject: reject) { parsed.pointee.append(idBytes: $0, label: $1, timeMs: $2) }
                 }, onRowError: { error in

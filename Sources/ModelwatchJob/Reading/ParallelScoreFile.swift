@@ -44,7 +44,7 @@ enum ParallelScoreFile {
     static func read(
         path: String, format: InputFormat, key: String, parser: ScoreRowParser, ingestion: ScoreIngestion,
         sampleLimit: Int, workers: Int = workers(threads: ThreadBudget.availableCPUs()), blockSize: Int = blockSize, minimumSize: Int = minimumSize,
-        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
+        maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false }
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }
         let descriptor = open(path, O_RDONLY)
@@ -86,6 +86,11 @@ enum ParallelScoreFile {
         var outcome = Outcome()
         var line = 1 + headerLines
         for index in 0..<blockCount {
+            if shouldAbort() {
+                queue.cancel()
+                group.wait()
+                throw FileRecords.abandoned
+            }
             let block = queue.take(index)
             if let error = block.error {
                 queue.cancel()

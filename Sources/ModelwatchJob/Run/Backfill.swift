@@ -113,7 +113,11 @@ extension JobRunner {
         let readRange = TimeRange(startMs: first - maturityMs - windowMs, endMs: last)
         let threads = ThreadBudget.resolve(request.configuration.run.threads)
         let (data, profile) = try Self.read(
-            { () throws(JobError) in try ModelDataReader(model: model, range: readRange, readsLabels: true).threads(threads).read() },
+            { () throws(JobError) in
+                var reader = ModelDataReader(model: model, range: readRange, readsLabels: true).threads(threads)
+                reader.abortRequested = environment.abortRequested
+                return try reader.read()
+            },
             beside: profileLoad)
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples

@@ -128,6 +128,7 @@ public struct JobRunner: Sendable {
         }
         var reader = ModelDataReader(model: model, plan: plan).threads(threads)
         reader.clock = environment.now
+        reader.abortRequested = environment.abortRequested
         let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)
         endStage("read")
         report.stageSeconds += data.stageSeconds.map { ("read.\($0.stage)", $0.seconds) }

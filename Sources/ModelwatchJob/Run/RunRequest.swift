@@ -46,11 +46,15 @@ public struct RunEnvironment: Sendable {
     /// True once the process was asked to stop (SIGTERM, SIGINT): models not started yet are skipped, and a
     /// backfill stops after the batch it is on.
     public var stopRequested: @Sendable () -> Bool
+    /// True once a stop was requested and its grace period (`run.stop_grace`) is nearly over: a read in
+    /// progress is abandoned (the model fails with exit 75 and only its heartbeat is written), so the run ends
+    /// with every heartbeat written instead of being cut off.
+    public var abortRequested: @Sendable () -> Bool
 
     public init(
         wallClockMs: @escaping @Sendable () -> Int64, now: @escaping @Sendable () -> ContinuousClock.Instant,
         transport: any HTTPTransport, delivery: DeliveryEnvironment, logger: Logger, version: String,
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false }, abortRequested: @escaping @Sendable () -> Bool = { false }
     ) {
         self.wallClockMs = wallClockMs
         self.now = now
@@ -59,5 +63,6 @@ public struct RunEnvironment: Sendable {
         self.logger = logger
         self.version = version
         self.stopRequested = stopRequested
+        self.abortRequested = abortRequested
     }
 }
