@@ -13,8 +13,11 @@ import Glibc
 enum StopSignals {
     /// Set by the first SIGTERM or SIGINT.
     static let requested = Atomic<Bool>(false)
-    /// When the first signal arrived: `CLOCK_MONOTONIC` nanoseconds.
+    /// When the stop was first seen outside the handler: nanoseconds since ``origin`` (0 until then). The
+    /// handler does not read the clock itself; the readers see the flag within one chunk of a file.
     static let requestedAt = Atomic<Int64>(0)
+    /// The clock's zero for ``requestedAt``.
+    static let origin = ContinuousClock.now
     /// Seconds from the first signal to the hard stop.
     nonisolated(unsafe) static var graceSeconds: UInt32 = 20
 
@@ -24,24 +27,21 @@ enum StopSignals {
     /// in progress is then abandoned, leaving time to write every heartbeat before the hard stop.
     static var isPastAbortPoint: Bool {
         guard isRequested else { return false }
+        let elapsed = (ContinuousClock.now - origin).components
+        let now = max(1, elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        let (first, seen) = requestedAt.compareExchange(expected: 0, desired: now, ordering: .relaxed)
         let grace = Int64(graceSeconds) * 1_000_000_000
-        return monotonicNanoseconds() - requestedAt.load(ordering: .relaxed) >= grace - min(3_000_000_000, grace / 2)
+        return now - (first ? now : seen) >= grace - min(3_000_000_000, grace / 2)
     }
 
-    /// `CLOCK_MONOTONIC` in nanoseconds (async-signal-safe).
-    static func monotonicNanoseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
-
-    /// Installs the handlers. Only async-signal-safe calls run inside them: atomic loads and stores,
-    /// `clock_gettime`, `write`, `alarm` and `_exit`.
+    /// Installs the handlers. Only async-signal-safe calls run inside them: atomic loads and stores, `write`,
+    /// `alarm` and `_exit`.
     static func install(graceSeconds: Double) {
         // Static properties are initialised lazily, under a lock: touch both here, never first in a handler.
         Self.graceSeconds = UInt32(max(1, graceSeconds.rounded(.up)))
         _ = isRequested
         _ = requestedAt.load(ordering: .relaxed)
+        _ = origin
         WallClockBudget.installHandler()
         unblock([SIGTERM, SIGINT])
         for number in [SIGTERM, SIGINT] {
@@ -50,8 +50,7 @@ enum StopSignals {
                     StopSignals.say("modelwatch: second stop signal: stopping now; exit 75\n")
                     _exit(75)
                 }
-                StopSignals.requestedAt.store(StopSignals.monotonicNanoseconds(), ordering: .relaxed)
-                StopSignals.requested.store(true, ordering: .releasing)
+                StopSignals.requested.store(true, ordering: .relaxed)
                 StopSignals.say("modelwatch: stop requested (SIGTERM or SIGINT): finishing the model in progress, skipping the others; a second signal or run.stop_grace stops at once\n")
                 // The earlier of the grace period and an alarm already set (the time budget's) stays.
                 let pending = alarm(0)
