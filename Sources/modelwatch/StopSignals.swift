@@ -37,7 +37,7 @@ enum StopSignals {
     /// Installs the handlers. Only async-signal-safe calls run inside them: atomic loads and stores, `write`,
     /// `alarm` and `_exit`.
     static func install(graceSeconds: Double) {
-        // Static properties are initialised lazily, under a lock: touch both here, never first in a handler.
+        // Static properties are initialised lazily, under a lock: touch them here, never first in a handler.
         Self.graceSeconds = UInt32(max(1, graceSeconds.rounded(.up)))
         _ = isRequested
         _ = requestedAt.load(ordering: .relaxed)
@@ -46,11 +46,10 @@ enum StopSignals {
         unblock([SIGTERM, SIGINT])
         for number in [SIGTERM, SIGINT] {
             signal(number) { _ in
-                if StopSignals.requested.load(ordering: .relaxed) {
+                if StopSignals.requested.exchange(true, ordering: .relaxed) {
                     StopSignals.say("modelwatch: second stop signal: stopping now; exit 75\n")
                     _exit(75)
                 }
-                StopSignals.requested.store(true, ordering: .relaxed)
                 StopSignals.say("modelwatch: stop requested (SIGTERM or SIGINT): finishing the model in progress, skipping the others; a second signal or run.stop_grace stops at once\n")
                 // The earlier of the grace period and an alarm already set (the time budget's) stays.
                 let pending = alarm(0)
