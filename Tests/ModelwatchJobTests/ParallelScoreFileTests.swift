@@ -88,7 +88,7 @@ private func read(
     _ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20,
     maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, abortRequested: @escaping @Sendable () -> Bool = { false }
 ) throws -> ModelDataReader.Result {
-    var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true)
+    var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true, threads: workers)
     reader.maxRecordBytes = maxRecordBytes
     reader.abortRequested = abortRequested
     reader.parallelScoreFiles = parallel

@@ -128,7 +128,7 @@ struct ScoreTableReadTests {
         let expected = files.expected
         let reader = ModelDataReader(
             model: try model(scores: files.scores, labels: files.labels),
-            range: TimeRange(startMs: rangeStart, endMs: rangeEnd), readsLabels: true)
+            range: TimeRange(startMs: rangeStart, endMs: rangeEnd), readsLabels: true, threads: ThreadBudget.resolve(nil))
         let result = try reader.read()
         let table = result.table
 

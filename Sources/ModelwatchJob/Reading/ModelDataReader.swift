@@ -24,14 +24,8 @@ struct ModelDataReader {
     /// Block size and smallest file for the parallel read (tests use tiny ones to cut files in many places).
     var parallelBlockSize = ParallelScoreFile.blockSize
     var parallelMinimumSize = ParallelScoreFile.minimumSize
-    /// Parsing threads for the parallel read (1: sequential); ``threads(_:)`` sets it from a run's thread count.
-    var parallelWorkers = ParallelScoreFile.workers(threads: ThreadBudget.availableCPUs())
-    /// This reader with the parsing threads of a run of `threads` threads.
-    func threads(_ threads: Int) -> ModelDataReader {
-        var reader = self
-        reader.parallelWorkers = ParallelScoreFile.workers(threads: threads)
-        return reader
-    }
+    /// Parsing threads for the parallel read (1: sequential), from the run's thread count.
+    var parallelWorkers: Int
 
     /// The longest record read from any file (``RecordReader/maxRecordBytes``; tests use tiny ones).
     var maxRecordBytes = RecordReader.defaultMaxRecordBytes
@@ -41,15 +35,19 @@ struct ModelDataReader {
     /// is nearly over); the read then throws ``FileRecords/abandoned``.
     var abortRequested: @Sendable () -> Bool = { false }
 
-    init(model: ModelConfiguration, plan: EvaluationPlan) {
+    /// A reader of the rows `plan` evaluates, for a run of `threads` threads (``ThreadBudget``).
+    init(model: ModelConfiguration, plan: EvaluationPlan, threads: Int) {
         self.model = model
         self.readRange = plan.readRange
+        parallelWorkers = ParallelScoreFile.workers(threads: threads)
     }
 
-    init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool) {
+    /// A reader of the rows in `range`, for a run of `threads` threads (``ThreadBudget``).
+    init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool, threads: Int) {
         self.model = model
         self.readRange = range
         self.readsLabels = readsLabels
+        parallelWorkers = ParallelScoreFile.workers(threads: threads)
     }
 
     struct Result {

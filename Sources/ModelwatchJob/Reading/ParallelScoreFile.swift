@@ -43,7 +43,7 @@ enum ParallelScoreFile {
     /// header row longer than a block).
     static func read(
         path: String, format: InputFormat, key: String, parser: ScoreRowParser, ingestion: ScoreIngestion,
-        sampleLimit: Int, workers: Int = workers(threads: ThreadBudget.availableCPUs()), blockSize: Int = blockSize, minimumSize: Int = minimumSize,
+        sampleLimit: Int, workers: Int, blockSize: Int = blockSize, minimumSize: Int = minimumSize,
         maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false }
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }

@@ -114,7 +114,7 @@ extension JobRunner {
         let threads = ThreadBudget.resolve(request.configuration.run.threads)
         let (data, profile) = try Self.read(
             { () throws(JobError) in
-                var reader = ModelDataReader(model: model, range: readRange, readsLabels: true).threads(threads)
+                var reader = ModelDataReader(model: model, range: readRange, readsLabels: true, threads: threads)
                 reader.abortRequested = environment.abortRequested
                 return try reader.read()
             },

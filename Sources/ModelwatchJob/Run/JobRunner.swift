@@ -126,7 +126,7 @@ public struct JobRunner: Sendable {
             report.stageSeconds.append((name, Self.seconds(now - stageStart)))
             stageStart = now
         }
-        var reader = ModelDataReader(model: model, plan: plan).threads(threads)
+        var reader = ModelDataReader(model: model, plan: plan, threads: threads)
         reader.clock = environment.now
         reader.abortRequested = environment.abortRequested
         let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)

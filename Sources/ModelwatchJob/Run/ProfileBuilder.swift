@@ -36,7 +36,7 @@ public enum ProfileBuilder {
             model.scores.path = inputPath
             model.scores.postgres = nil
         }
-        let data = try ModelDataReader(model: model, range: range, readsLabels: false).threads(ThreadBudget.resolve(options.threads)).read()
+        let data = try ModelDataReader(model: model, range: range, readsLabels: false, threads: ThreadBudget.resolve(options.threads)).read()
         try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
         let table = data.table
         guard table.count > 0 else {

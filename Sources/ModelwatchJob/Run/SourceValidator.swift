@@ -29,7 +29,7 @@ public enum SourceValidator {
                     let missing = (model.numericFeatures + model.categoricalFeatures).filter { profile.features[$0] == nil }
                     if !missing.isEmpty { text += "  warning: the profile has no baseline for \(missing.joined(separator: ", ")) (no drift for them)\n" }
                 }
-                let data = try ModelDataReader(model: model, plan: plan).threads(ThreadBudget.resolve(configuration.run.threads)).read()
+                let data = try ModelDataReader(model: model, plan: plan, threads: ThreadBudget.resolve(configuration.run.threads)).read()
                 let c = data.counters
                 text += "  scores: \(c.scoreRowsRead) rows read, \(c.scoreRowsInRange) in the evaluated range\n"
                 let table = data.table
