@@ -135,8 +135,8 @@ struct ExactModeTests {
                 }
                 if key == "auc" || key == "average_precision" {
                     let difference = abs(Double(value)! - Double(expected)!)
-                    // AUC: within its worst-case bound (≤ 1e-3 here). AP has no closed-form bound, and the demo's
-                    // scores have 4 decimals, so each bin holds 10 distinct scores taken as ties: in a slice with
+                    // AUC: within its worst-case bound (≤ 1e-3 here). AP's bound (PushdownCorrectnessTests) is not
+                    // in the points; the demo's scores have 4 decimals, so each bin holds 10 distinct scores taken as ties: in a slice with
                     // few positives one reordered positive moves AP by ~1/n_pos, so AP is checked from 200 positives.
                     let positives = Int(reference.fields["n_pos"]!.dropLast())!
                     if key == "auc" {

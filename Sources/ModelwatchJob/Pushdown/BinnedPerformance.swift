@@ -4,13 +4,18 @@ import PostgresSource
 /// Sufficient statistics of one performance slice, as the database aggregates them, and the metrics
 /// finished from them.
 ///
-/// Scores are put in 1000 right-closed bins, b = max(ceil(1000·p) − 1, 0), so the 10 reliability bins
-/// (right-closed, like scikit-learn's `calibration_curve`) are unions of 100 score bins and exact.
+/// Scores are put in 1000 bins, b = ⌈1000·p⌉ − 1 clamped into the 100 bins of the score's reliability bin, which
+/// the database decides by comparing with the exact edges of `numpy.linspace(0, 1, 11)` (right-closed, like
+/// scikit-learn's `calibration_curve` and ``CalibrationBinning``; ``AggregateSQL/scoreBin(_:calibrationBin:)``),
+/// so the 10 reliability bins are unions of 100 score bins and exact for every double.
 /// Log loss, Brier, mean score, O/E and the threshold confusion matrices are sums over rows, computed
 /// exactly by the database. AUC and average precision are those of the binned scores: within-bin pairs
-/// count as ties (AUC error ≤ ½ Σ pos_b·neg_b / (P·N), reported as ``aucErrorBound``).
+/// count as ties (AUC error ≤ ½ Σ pos_b·neg_b / (P·N), reported as ``aucErrorBound``; AP error
+/// ≤ ``averagePrecisionErrorBound``).
 struct BinnedPerformance {
     static let binCount = 1000
+    /// The reliability bins, as exact mode (`calibrationBins: 10`).
+    static let calibrationBinCount = 10
 
     var positives = [Int](repeating: 0, count: binCount)
     var negatives = [Int](repeating: 0, count: binCount)
@@ -73,6 +78,35 @@ struct BinnedPerformance {
         return 0.5 * pairs / (Double(p) * Double(n))
     }
 
+    /// Worst-case |binned AP − exact AP| given only the bin counts; nil without positives.
+    ///
+    /// Walking the bins from the highest down, with A positives and F negatives above bin b and p, n in it, the
+    /// binned AP gives each of the bin's positives the precision at the bin's end, B = (A+p)/(A+F+p+n). However
+    /// the exact scores order the bin (ties included, as scikit-learn groups them), the i-th positive of the bin
+    /// has a precision between (A+i)/(A+F+i+n) (every negative of the bin ahead of it) and (A+p)/(A+F+p) (all the
+    /// bin's positives tied at its top), and both extremes can occur. So the exact bin term lies in
+    /// [L_b, U_b] = [Σᵢ (A+i)/(A+F+i+n), p·(A+p)/(A+F+p)], which contains p·B, and
+    /// |AP_binned − AP_exact| ≤ Σ_b max(U_b − p·B, p·B − L_b) / P. It is 0 when no bin holds two rows.
+    var averagePrecisionErrorBound: Double? {
+        let total = nPositive
+        guard total > 0 else { return nil }
+        var above = (positives: 0.0, negatives: 0.0)
+        var bound = 0.0
+        for b in stride(from: Self.binCount - 1, through: 0, by: -1) where positives[b] > 0 || negatives[b] > 0 {
+            let p = Double(positives[b]), n = Double(negatives[b])
+            let (a, f) = above
+            if positives[b] > 0 {
+                let binned = p * (a + p) / (a + f + p + n)
+                let upper = p * (a + p) / (a + f + p)
+                var lower = 0.0
+                for i in 1...positives[b] { lower += (a + Double(i)) / (a + f + Double(i) + n) }
+                bound += Swift.max(upper - binned, binned - lower, 0)
+            }
+            above = (a + p, f + n)
+        }
+        return bound / Double(total)
+    }
+
     /// The metrics that sufficient statistics determine; DeLong interval, recalibration fit and top-k are nil/empty.
     func result(thresholds: [Double]) -> PerformanceResult {
         let p = nPositive
@@ -96,13 +130,14 @@ struct BinnedPerformance {
         let scoreSum = scoreSums.reduce(0, +)
 
         // Reliability bins: 100 score bins each.
-        let edges = CalibrationBinning.edges(binCount: 10)
+        let edges = CalibrationBinning.edges(binCount: Self.calibrationBinCount)
+        let perBin = Self.binCount / Self.calibrationBinCount
         var bins: [ReliabilityBin] = []
         var ece = 0.0
         var mce = 0.0
-        for j in 0..<10 {
+        for j in 0..<Self.calibrationBinCount {
             var count = 0, pos = 0, sum = 0.0
-            for b in (j * 100)..<((j + 1) * 100) {
+            for b in (j * perBin)..<((j + 1) * perBin) {
                 count += positives[b] + negatives[b]
                 pos += positives[b]
                 sum += scoreSums[b]

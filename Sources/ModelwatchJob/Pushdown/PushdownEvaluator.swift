@@ -31,6 +31,14 @@ struct PushdownEvaluator {
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
         /// Worst-case AUC error of each (window end, version), for the log and the tests.
         var aucErrorBounds: [String: Double] = [:]
+        /// Worst-case AP error of each (window end, version) (``BinnedPerformance/averagePrecisionErrorBound``).
+        var averagePrecisionErrorBounds: [String: Double] = [:]
+        /// Features push-down cannot aggregate (a numeric feature whose column is not a number type), one
+        /// message each, for the log and the summary.
+        var leftOut: [String] = []
+        /// Features whose query failed on the data (SQLSTATE class 22), one message each: the model exits 65,
+        /// with the other features' and the performance points written.
+        var dataErrors: [String] = []
         var inputRows = 0
         var labelsMatched = 0
         var rowsRead = 0
@@ -99,6 +107,7 @@ struct PushdownEvaluator {
         let scoreWhere = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
         let eps = Self.epsilon
+        let aggregates = AggregateSQL(dialect: .postgres)
         let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL
         var thresholdColumns = ""
         for threshold in model.thresholds {
@@ -116,17 +125,21 @@ struct PushdownEvaluator {
                        ROW_NUMBER() OVER (PARTITION BY \(q(labelSource.idColumn)) ORDER BY \(labelTime) DESC) AS r
                 FROM \(labels.from)\(labelWhere)
               ) ranked WHERE r = 1
-            ), j AS (
+            ), c AS (
               SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version, s.score, l.y\(segmentCarry),
-                     CASE WHEN s.score >= 0 AND s.score <= 1 THEN LEAST(GREATEST(CEIL(s.score * 1000) - 1, 0), 999) ELSE -1 END AS b
+                     CASE WHEN s.score >= 0 AND s.score <= 1 THEN \(aggregates.calibrationBin("s.score")) ELSE -1 END AS c
               FROM s LEFT JOIN l ON l.id = s.id
+            ), j AS (
+              SELECT w, version, score, y\(segmentCarry.replacingOccurrences(of: "s.g", with: "g")),
+                     CASE WHEN c >= 0 THEN \(aggregates.scoreBin("score", calibrationBin: "c")) ELSE -1 END AS b
+              FROM c
             )
             SELECT CAST(w AS BIGINT), version, CAST(b AS INTEGER), COUNT(*),
               SUM(CASE WHEN y = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN y = 0 THEN 1 ELSE 0 END),
               SUM(CASE WHEN y IS NOT NULL THEN score ELSE 0 END),
               SUM(CASE WHEN y = 1 THEN -LN(GREATEST(LEAST(score, 1 - \(eps)), \(eps)))
                        WHEN y = 0 THEN -LN(GREATEST(LEAST(1 - score, 1 - \(eps)), \(eps))) ELSE 0 END),
-              SUM(CASE WHEN y IS NOT NULL THEN (score - y) * (score - y) ELSE 0 END)\(thresholdColumns)\(segmentOutput)
+              SUM(CASE WHEN y IS NOT NULL THEN \(aggregates.squaredError("score", label: "y")) ELSE 0 END)\(thresholdColumns)\(segmentOutput)
             FROM j
             GROUP BY \(grouping)
             """
@@ -183,6 +196,9 @@ struct PushdownEvaluator {
                     result, tags: tags, timestampMs: timestamp, scored: binned.scored, sufficient: sufficient,
                     provisional: window.provisional, thresholdLabels: thresholdLabels, topKLabels: [])
                 if let bound = binned.aucErrorBound { outcome.aucErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound }
+                if let bound = binned.averagePrecisionErrorBound {
+                    outcome.averagePrecisionErrorBounds["\(TimeText.format(timestamp)) \(version)"] = bound
+                }
                 if !window.provisional { outcome.finalPerformance.append((version, result, sufficient)) }
                 // Segment slices, values beyond the window's cap folded into `(other)` (statistics are sums, so
                 // folding is exact).
@@ -278,19 +294,23 @@ struct PushdownEvaluator {
         let drift = scoreDriftSQL(profile: profile, score: score)
         let slices = PushdownInputSlices(segmentColumns: model.segmentColumns)
         let segments = slices.sql(groupingBy: ["version"])
+        let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
+        let aggregates = AggregateSQL(dialect: .postgres)
         let sql = """
-            SELECT version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END),
-              AVG(CASE WHEN \(valid) THEN \(score) END), STDDEV_SAMP(CASE WHEN \(valid) THEN \(score) END),
-              MIN(CASE WHEN \(valid) THEN \(score) END), MAX(CASE WHEN \(valid) THEN \(score) END),
+            SELECT version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END)\(aggregates.moments("vs")),
               SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)\(drift?.columns ?? "")\(segments.output)
             FROM (
-              SELECT \(versionSQL) AS version, CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS \(score)\(segments.select)
-              FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
+              SELECT version, \(score), CASE WHEN \(valid) THEN \(score) END AS vs\(carry)
+              FROM (
+                SELECT \(versionSQL) AS version, CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS \(score)\(segments.select)
+                FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
+              ) AS scored
             ) AS rows
             \(segments.groupBy)
             """
+        let zerosColumn = 3 + AggregateSQL.momentColumnCount
         let extraColumns = model.thresholds.count + (drift?.bins ?? 0)
-        let firstSegmentColumn = 8 + extraColumns
+        let firstSegmentColumn = zerosColumn + 1 + extraColumns
         var raw: [PushdownInputSlices.Key: OutputStats] = [:]
         var volumes: [Int: [String: Int]] = [:]
         try scores.run(sql, parameters: [binding.format(window.startMs), binding.format(window.endMs)], types: [binding.type, binding.type],
@@ -298,13 +318,11 @@ struct PushdownEvaluator {
             guard let version = row.string(0), let count = row.string(1).flatMap({ Int($0) }) else { return }
             func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
             let key = slices.slice(of: row, version: version, first: firstSegmentColumn)
-            let present = int(2)
             var stats = OutputStats()
             stats.count = count
-            stats.moments = MomentStats(count: present, mean: row.double(3), std: row.kind(4) == .text ? row.double(4) : nil,
-                                        min: row.double(5), max: row.double(6))
-            stats.zeros = int(7)
-            stats.counts = (0..<extraColumns).map { int(8 + $0) }
+            stats.moments = MomentStats(row: row, first: 3)  // its count is column 2's, the valid scores
+            stats.zeros = int(zerosColumn)
+            stats.counts = (0..<extraColumns).map { int(zerosColumn + 1 + $0) }
             if key.column >= 0 {
                 volumes[key.column, default: [:]][key.value, default: 0] += count
             } else {

@@ -7,10 +7,11 @@ import PostgresSource
 /// Input-window feature statistics in push-down mode, per slice (``PushdownInputSlices``: per version, all rows and
 /// each capped segment value).
 ///
-/// Numeric features (numeric column types only): counts of rows, NULL, NaN and ±Infinity, then mean,
-/// sample standard deviation, min, max and zero rate of the finite values, and PSI/JS from the counts in the
-/// reference profile's bins (a CASE over the profile's edges, right-closed like the profile) plus the
-/// missing bin. Categorical features: counts per category (GROUP BY), from which the share ranking,
+/// Numeric features (numeric column types only; others are left out and listed in ``Outcome/leftOut``): counts of
+/// rows, NULL, NaN and ±Infinity, then mean, sample standard deviation (overflow-free moments, ``MomentStats``),
+/// min, max and zero rate of the finite values, and, with a reference profile, PSI/JS from the counts in the
+/// profile's bins (a CASE over the profile's edges, right-closed like the profile) plus the missing bin. A query
+/// that fails on the data (SQLSTATE class 22) leaves out that feature only (``Outcome/dataErrors``). Categorical features: counts per category (GROUP BY), from which the share ranking,
 /// distinct count, unseen rate, PSI and JS are exact. Absent: percentiles and KS.
 extension PushdownEvaluator {
     /// One numeric feature's statistics in one slice (mergeable, for `(other)`).
@@ -67,42 +68,56 @@ extension PushdownEvaluator {
         try scores.checkColumns(model.numericFeatures, columnKeys: model.numericFeatures.map { _ in "\(key).numeric" })
         try scores.checkColumns(model.categoricalFeatures, columnKeys: model.categoricalFeatures.map { _ in "\(key).categorical" })
 
-        for name in model.numericFeatures where numericTypes.contains(scores.columnTypes[name] ?? 0) {
+        let aggregates = AggregateSQL(dialect: .postgres)
+        for name in model.numericFeatures {
+            guard let type = scores.columnTypes[name], numericTypes.contains(type) else {
+                outcome.leftOut.append("\(key).numeric: feature `\(name)` is left out of push-down: its column is not a number type in PostgreSQL (type oid \(scores.columnTypes[name].map(String.init) ?? "unknown")), so the database cannot aggregate it; change the column type, cast it in a `query:`, or use exact mode, which parses each value")
+                continue
+            }
             let column = "CAST(\(PostgresConnection.quoteIdentifier(name)) AS DOUBLE PRECISION)"
             var reference: NumericFeatureProfile?
             if let profile, case .numeric(let numeric)? = profile.features[name] { reference = numeric }
-            let edges = reference?.edges ?? []
-            var binExpression = "CASE"
-            for (index, edge) in edges.enumerated() { binExpression += " WHEN fin <= CAST(\(edge) AS DOUBLE PRECISION) THEN \(index)" }
-            binExpression += " ELSE \(edges.count) END"
-            let binColumns = (0...edges.count).map { ", SUM(CASE WHEN fin IS NOT NULL AND \(binExpression) = \($0) THEN 1 ELSE 0 END)" }.joined()
+            // Without a profile (or this feature in it) there are no drift bins, and no bin columns.
+            let binCount = reference.map { $0.edges.count + 1 } ?? 0
+            let binColumns = (0..<binCount).map { ", SUM(CASE WHEN fb = \($0) THEN 1 ELSE 0 END)" }.joined()
+            let binExpression = reference.map { aggregates.bin("fin", edges: $0.edges) } ?? "0"
             let segments = slices.sql(groupingBy: ["version"])
+            let zerosColumn = 5 + AggregateSQL.momentColumnCount
             let sql = """
                 SELECT version, COUNT(*), COUNT(v),
                   SUM(CASE WHEN v = CAST('NaN' AS DOUBLE PRECISION) THEN 1 ELSE 0 END),
-                  SUM(CASE WHEN v = CAST('Infinity' AS DOUBLE PRECISION) OR v = CAST('-Infinity' AS DOUBLE PRECISION) THEN 1 ELSE 0 END),
-                  COUNT(fin), AVG(fin), STDDEV_SAMP(fin), MIN(fin), MAX(fin), SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)\(segments.output)
+                  SUM(CASE WHEN v = CAST('Infinity' AS DOUBLE PRECISION) OR v = CAST('-Infinity' AS DOUBLE PRECISION) THEN 1 ELSE 0 END)\(aggregates.moments("fin")),
+                  SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)\(segments.output)
                 FROM (
-                  SELECT version, v, CASE WHEN v > CAST('-Infinity' AS DOUBLE PRECISION) AND v < CAST('Infinity' AS DOUBLE PRECISION) THEN v END AS fin\(carry)
-                  FROM (SELECT \(versionSQL) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+                  SELECT version, v, fin, CASE WHEN fin IS NOT NULL THEN \(binExpression) END AS fb\(carry)
+                  FROM (
+                    SELECT version, v, CASE WHEN v > CAST('-Infinity' AS DOUBLE PRECISION) AND v < CAST('Infinity' AS DOUBLE PRECISION) THEN v END AS fin\(carry)
+                    FROM (SELECT \(versionSQL) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+                  ) AS finite
                 ) AS x
                 \(segments.groupBy)
                 """
             var bySlice: [PushdownInputSlices.Key: NumericStats] = [:]
-            try scores.run(sql, parameters: parameters, types: types, key: "\(key).numeric") { row in
-                guard let version = row.string(0) else { return }
-                func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
-                var stats = NumericStats()
-                stats.count = int(1)
-                stats.nonNull = int(2)
-                stats.nan = int(3)
-                stats.infinite = int(4)
-                stats.finite = MomentStats(count: int(5), mean: row.double(6), std: row.kind(7) == .text ? row.double(7) : nil,
-                                           min: row.double(8), max: row.double(9))
-                stats.zeros = int(10)
-                stats.bins = (0...edges.count).map { int(11 + $0) }
-                let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 12 + edges.count), capping: capping)
-                bySlice[slice, default: NumericStats()].merge(stats)
+            do {
+                try scores.run(sql, parameters: parameters, types: types, key: "\(key).numeric: feature `\(name)`") { row in
+                    guard let version = row.string(0) else { return }
+                    func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
+                    var stats = NumericStats()
+                    stats.count = int(1)
+                    stats.nonNull = int(2)
+                    stats.nan = int(3)
+                    stats.infinite = int(4)
+                    stats.finite = MomentStats(row: row, first: 5)
+                    stats.zeros = int(zerosColumn)
+                    stats.bins = (0..<binCount).map { int(zerosColumn + 1 + $0) }
+                    let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: zerosColumn + 1 + binCount), capping: capping)
+                    bySlice[slice, default: NumericStats()].merge(stats)
+                }
+            } catch where error.status == .dataError {
+                // The data of one feature (e.g. a numeric value beyond the double range): the other features and
+                // metrics are still written, and the model exits 65 naming this one.
+                outcome.dataErrors.append(error.message)
+                continue
             }
             for (slice, stats) in bySlice.sorted(by: { $0.key < $1.key }) {
                 let present = stats.finite.count
@@ -144,17 +159,22 @@ extension PushdownEvaluator {
                 \(segments.groupBy)
                 """
             var bySlice: [PushdownInputSlices.Key: CategoryStats] = [:]
-            try scores.run(sql, parameters: parameters, types: types, key: "\(key).categorical") { row in
-                guard let version = row.string(0) else { return }
-                let count = row.string(2).flatMap { Int($0) } ?? 0
-                let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 3), capping: capping)
-                var stats = CategoryStats()
-                switch row.kind(1) {
-                case .null: stats.null = count
-                case .empty: stats.empty = count
-                case .text: stats.counts[row.string(1) ?? ""] = count
+            do {
+                try scores.run(sql, parameters: parameters, types: types, key: "\(key).categorical: feature `\(name)`") { row in
+                    guard let version = row.string(0) else { return }
+                    let count = row.string(2).flatMap { Int($0) } ?? 0
+                    let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 3), capping: capping)
+                    var stats = CategoryStats()
+                    switch row.kind(1) {
+                    case .null: stats.null = count
+                    case .empty: stats.empty = count
+                    case .text: stats.counts[row.string(1) ?? ""] = count
+                    }
+                    bySlice[slice, default: CategoryStats()].merge(stats)
                 }
-                bySlice[slice, default: CategoryStats()].merge(stats)
+            } catch where error.status == .dataError {
+                outcome.dataErrors.append(error.message)
+                continue
             }
             var reference: CategoricalFeatureProfile?
             if let profile, case .categorical(let categorical)? = profile.features[name] { reference = categorical }
@@ -200,9 +220,7 @@ extension PushdownEvaluator {
         guard let profile else { return nil }
         let edges = profile.score.edges
         let valid = "\(score) >= 0 AND \(score) <= 1"
-        var binExpression = "CASE"
-        for (index, edge) in edges.enumerated() { binExpression += " WHEN \(score) <= CAST(\(edge) AS DOUBLE PRECISION) THEN \(index)" }
-        binExpression += " ELSE \(edges.count) END"
+        let binExpression = AggregateSQL(dialect: .postgres).bin(score, edges: edges)
         let columns = (0...edges.count).map { ", SUM(CASE WHEN \(valid) AND \(binExpression) = \($0) THEN 1 ELSE 0 END)" }.joined()
         return (columns, edges.count + 1)
     }

@@ -69,46 +69,6 @@ struct PushdownInputSlices {
     }
 }
 
-/// Count, mean, sum of squared deviations, minimum and maximum of a set of values, from SQL's `COUNT`, `AVG`,
-/// `STDDEV_SAMP`, `MIN` and `MAX`, mergeable (Chan et al.) so that folded segment values combine exactly.
-struct MomentStats {
-    var count = 0
-    var mean = 0.0
-    /// Σ (x − mean)².
-    var squaredDeviations = 0.0
-    var min: Double?
-    var max: Double?
-
-    init() {}
-
-    /// From one group's aggregates (`std` nil below two values).
-    init(count: Int, mean: Double?, std: Double?, min: Double?, max: Double?) {
-        self.count = count
-        self.mean = mean ?? 0
-        squaredDeviations = count > 1 ? (std ?? 0) * (std ?? 0) * Double(count - 1) : 0
-        self.min = min
-        self.max = max
-    }
-
-    mutating func merge(_ other: MomentStats) {
-        guard other.count > 0 else { return }
-        guard count > 0 else {
-            self = other
-            return
-        }
-        let total = Double(count + other.count)
-        let delta = other.mean - mean
-        mean += delta * Double(other.count) / total
-        squaredDeviations += other.squaredDeviations + delta * delta * Double(count) * Double(other.count) / total
-        count += other.count
-        min = [min, other.min].compactMap { $0 }.min()
-        max = [max, other.max].compactMap { $0 }.max()
-    }
-
-    /// The sample standard deviation; nil below two values.
-    var std: Double? { count > 1 ? (squaredDeviations / Double(count - 1)).squareRoot() : nil }
-}
-
 extension Array where Element == Int {
     /// The element-wise sum of two count vectors of one shape; an empty vector (a slice before its first group)
     /// adds as zero.

@@ -187,6 +187,11 @@ struct PostgresRecords {
         if error.isTemporary {
             return JobError(.temporaryFailure, "\(key): PostgreSQL failed \(reading ? "while rows were read; nothing is written for this model and the next run retries" : "during set-up (retried next run)"): \(error.description)")
         }
+        if error.sqlState?.hasPrefix("22") == true {
+            // Class 22, data exception (a value out of range, a text that is not a number): the data, not the
+            // configuration.
+            return JobError(.dataError, "\(key): PostgreSQL cannot compute this from the data: \(error.description)")
+        }
         var hint = ""
         switch error.sqlState {
         case "42P01": hint = "a table does not exist: "

@@ -158,6 +158,17 @@ public struct JobRunner: Sendable {
         for (window, bound) in outcome.aucErrorBounds.sorted(by: { $0.key < $1.key }) where bound > 0.001 {
             environment.logger.warning("binned AUC error bound above 0.001", metadata: ["model": "\(model.name)", "window": "\(window)", "bound": "\(bound)"])
         }
+        for (window, bound) in outcome.averagePrecisionErrorBounds.sorted(by: { $0.key < $1.key }) where bound > 0.001 {
+            environment.logger.debug("binned AP error bound above 0.001", metadata: ["model": "\(model.name)", "window": "\(window)", "bound": "\(bound)"])
+        }
+        for message in outcome.leftOut {
+            environment.logger.warning("feature left out of push-down", metadata: ["model": "\(model.name)", "reason": "\(message)"])
+        }
+        report.warnings += outcome.leftOut
+        if !outcome.dataErrors.isEmpty {
+            report.status = .dataError
+            report.message = outcome.dataErrors.joined(separator: "\n") + "\n(the model's other points are written)"
+        }
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
         for point in outcome.points { encoder.encode(point, into: &lines) }

@@ -27,6 +27,8 @@ public struct ModelReport: Sendable {
     public var durationSeconds = 0.0
     /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
     public var stageSeconds: [(stage: String, seconds: Double)] = []
+    /// Things the run left out or could not compute although the model's status may be ok (shown in the summary).
+    public var warnings: [String] = []
 
     /// Performance of one version in the final window.
     public struct FinalPerformance: Sendable {
