@@ -130,7 +130,7 @@ struct PushdownEvaluator {
                      CASE WHEN s.score >= 0 AND s.score <= 1 THEN \(aggregates.calibrationBin("s.score")) ELSE -1 END AS c
               FROM s LEFT JOIN l ON l.id = s.id
             ), j AS (
-              SELECT w, version, score, y\(segmentCarry.replacingOccurrences(of: "s.g", with: "g")),
+              SELECT w, version, score, y\(model.segmentColumns.indices.map { ", g\($0)" }.joined()),
                      CASE WHEN c >= 0 THEN \(aggregates.scoreBin("score", calibrationBin: "c")) ELSE -1 END AS b
               FROM c
             )
