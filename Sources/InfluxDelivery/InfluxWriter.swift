@@ -120,6 +120,7 @@ public final class InfluxWriter {
             let path = try spool.quarantine(entry, reason: reason)
             run.report.spoolFilesQuarantined += 1
             run.report.quarantinedFiles.append(path)
+            run.report.record(.dataRejected("spool file \(entry.path) failed its check (\(reason)): moved to \(path), not sent"))
             logger.error(
                 "spool file failed its check: moved to the quarantine, not sent",
                 metadata: ["path": "\(entry.path)", "quarantined_as": "\(path)", "reason": "\(reason)"])
