@@ -137,7 +137,7 @@ public final class InfluxWriter {
     private func keep(_ batch: LineBatch, _ run: inout Run) {
         guard let spool else {
             run.report.pointsLost += batch.lineCount
-            run.report.record(.pointsLost("\(run.report.pointsLost) points lost: not delivered, and no spool is configured (delivery.spool_dir) to keep them"))
+            recordLoss("no spool is configured (delivery.spool_dir) to keep them", &run)
             logger.error("points lost: not delivered and no spool configured", metadata: ["points_lost": "\(batch.lineCount)"])
             return
         }
@@ -152,11 +152,16 @@ public final class InfluxWriter {
             }
         } catch {
             run.report.pointsLost += batch.lineCount
-            run.report.record(.pointsLost(redact(
-                "\(run.report.pointsLost) points lost: not delivered, and the spool \(spool.directory) could not be written (\(error))")))
+            recordLoss(redact("the spool \(spool.directory) could not be written (\(error))"), &run)
             logger.error("points lost: not delivered and the spool write failed",
                          metadata: ["points_lost": "\(batch.lineCount)", "directory": "\(spool.directory)", "error": "\(error)"])
         }
+    }
+
+    /// The outcome after more points were lost: the message counts all of this call's lost points.
+    private func recordLoss(_ cause: String, _ run: inout Run) {
+        let outcome = DeliveryOutcome.pointsLost("\(run.report.pointsLost) points lost: not delivered, and \(cause)")
+        if case .pointsLost = run.report.outcome { run.report.outcome = outcome } else { run.report.record(outcome) }
     }
 
     private func finish(_ run: Run) -> DeliveryReport {

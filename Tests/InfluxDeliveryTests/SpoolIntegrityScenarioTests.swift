@@ -174,3 +174,71 @@ struct SpoolIntegrityScenarioTests {
         ).check()
     }
 }
+
+/// A small tmpfs mounted for one test (root only): a real file system that runs out of space.
+final class TinyFileSystem {
+    let path: String
+
+    init(at path: String, size: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw CocoaError(.fileWriteNoPermission) }
+    }
+
+    deinit {
+        let umount = Process()
+        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+        umount.arguments = [path]
+        try? umount.run()
+        umount.waitUntilExit()
+    }
+
+    /// Mounting needs root; elsewhere the test fails unless `MODELWATCH_ALLOW_SKIP=1`.
+    static let available = geteuid() == 0 || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1"
+}
+
+@Suite(
+    "Lost points on a full disk, real influxd", .serialized,
+    .enabled(if: RealServers.enabled && TinyFileSystem.available, "needs influxd and root (tmpfs), or MODELWATCH_ALLOW_SKIP=1"))
+struct FullSpoolScenarioTests {
+    @Test("points that fit neither the server nor a full spool are reported lost (exit 74), never as spooled; what was spooled replays")
+    func fullDiskLosesPointsLoudly() throws {
+        let state = StateDirectory()
+        let disk = try TinyFileSystem(at: state.spool, size: "16k")
+        let logs = LogCapture()
+        let deadPort = try FreePort.find()
+        let report = try state.writer(url: "http://127.0.0.1:\(deadPort)", policy: RealServers.policy(retryBudget: .zero), logger: logs.logger)
+            .deliver(lines: Lines.body(Lines.points(1001, series: "full")))
+
+        guard case .pointsLost(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(report.outcome.suggestedExitCode == 74)
+        #expect(report.pointsLost > 0 && report.pointsSpooled > 0 && report.pointsLost + report.pointsSpooled == 1001)
+        #expect(message.hasPrefix("\(report.pointsLost) points lost: not delivered, and the spool \(state.spool) could not be written"), "\(message)")
+        #expect(message.contains("No space left on device"), "\(message)")
+        #expect(logs.text.contains("points lost") && logs.text.contains("points_lost="))
+        // Only whole, checked batches are in the spool; no temp file is left behind.
+        let files = state.spoolFiles
+        #expect(files.allSatisfy { $0.hasSuffix(".lp") }, "\(files)")
+        let spooled = try files.flatMap { try Lines.spooled("\(state.spool)/\($0)") }
+        #expect(spooled.count == report.pointsSpooled)
+
+        let server = try InfluxServer()
+        defer { server.stop() }
+        try server.createDatabase("mw")
+        let replay = try state.writer(url: server.url).replaySpool()
+        #expect(replay.outcome == .delivered && replay.pointsReplayed == report.pointsSpooled)
+        #expect(state.spoolFiles == [] && state.quarantineFiles == [])
+        let expected = spooled.map { line -> String in
+            let parts = line.split(separator: " ")
+            let idx = parts[1].split(separator: ",")[0].dropFirst("idx=".count).dropLast()
+            return "\(parts[2])|\(idx)"
+        }
+        PointAudit("spool on a full disk", expectedKeys: expected, storedKeys: try server.storedKeys(database: "mw", series: "full")).check()
+        _ = disk
+    }
+}
