@@ -278,7 +278,7 @@ struct CommandLineTests {
         #expect(!directory.listing().contains { $0.contains(".tmp") }, "no temporary file is left: \(directory.listing())")
     }
 
-    @Test("an unreachable InfluxDB exits 75 within the retry budget; with a spool the points are kept there", arguments: [false, true])
+    @Test("an unreachable InfluxDB: with a spool the points are kept there (exit 75); without one they are lost, and the first line and exit 74 say so", arguments: [false, true])
     func unreachableInflux(withSpool: Bool) throws {
         let directory = TemporaryDirectory()
         let token = "tok-\(UUID().uuidString)"
@@ -290,9 +290,11 @@ struct CommandLineTests {
             ["run", "--config", config, "--as-of", asOf, "--verbose"],
             environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": token], timeout: 30)
         let elapsed = Date().timeIntervalSince(started)
-        #expect(outcome.status == 75, "\(outcome)")
+        #expect(outcome.status == (withSpool ? 75 : 74), "\(outcome)")
         #expect(elapsed < 10, "the 1s retry budget bounds the run: \(elapsed)s")
-        #expect(outcome.stdout.contains("temporary_failure"), "\(outcome)")
+        #expect(outcome.stdout.contains(withSpool ? "temporary_failure" : "io_error"), "\(outcome)")
+        let firstLine = outcome.stdout.split(separator: "\n").first ?? ""
+        #expect(firstLine.contains("POINTS LOST") == !withSpool, "\(firstLine)")
         #expect(!outcome.stdout.contains(token) && !outcome.stderr.contains(token), "the token leaked: \(outcome)")
 
         let spool = directory.file("spool")
@@ -306,6 +308,8 @@ struct CommandLineTests {
             #expect(outcome.stdout.contains("spooled"), "\(outcome)")
         } else {
             #expect(files.isEmpty)
+            #expect(outcome.stdout.contains("LOST (neither delivered nor spooled)") && !outcome.stdout.contains(" spooled ·"), "\(outcome)")
+            #expect(outcome.stderr.contains("points lost"), "\(outcome)")
         }
     }
 
