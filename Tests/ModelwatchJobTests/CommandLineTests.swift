@@ -313,6 +313,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("credentials in INFLUX_URL are never printed, in any form, and a warning says they are discouraged")
+    func credentialsInURLAreNotPrinted() throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, top: "delivery:\n  retry_budget: 1s\n  spool_dir: spool")
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(
+            ["run", "--config", config, "--as-of", asOf], environment: ["INFLUX_URL": "http://mw:s3cretpw42@127.0.0.1:\(refusing.port)"], timeout: 30)
+        #expect(outcome.status == 75, "\(outcome)")
+        let firstLine = outcome.stdout.split(separator: "\n").first ?? ""
+        #expect(firstLine.contains("InfluxDB http://127.0.0.1:\(refusing.port)/write?"), "\(firstLine)")
+        for form in ["s3cretpw42", "mw:s3cret", Data("mw:s3cretpw42".utf8).base64EncodedString()] {
+            #expect(!outcome.stdout.contains(form) && !outcome.stderr.contains(form), "`\(form)` leaked: \(outcome)")
+        }
+        #expect(outcome.stderr.contains("influx.url contains credentials") && outcome.stderr.contains("discouraged"), "\(outcome)")
+    }
+
     @Test("a spool over its cap drops its oldest points, and the heartbeat and the summary say how many")
     func spoolCapDropsAreReported() throws {
         let directory = TemporaryDirectory()
