@@ -36,7 +36,8 @@ enum Executable {
 
     /// Runs modelwatch with `arguments` in a fresh directory; the environment is the test's minus every
     /// INFLUX_* and MODELWATCH_* variable, with a private TMPDIR, plus `environment`. Killed after `timeout` seconds.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> Outcome {
+    /// `user` runs it as that uid (and gid), through `setpriv`; the test must then run as root.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30, user: UInt32? = nil) throws -> Outcome {
         let binary = try #require(path, "the modelwatch executable was not found (looked next to the test bundle and in .build/debug); build it with `swift build`")
         let directory = TemporaryDirectory("modelwatch-cli-io")
         let stdoutPath = directory.file("stdout")
@@ -46,10 +47,15 @@ enum Executable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INFLUX_") && !$0.key.hasPrefix("MODELWATCH_") }
         // The run lock lives in $TMPDIR when no spool is configured: keep it inside the directory removed afterwards.
         let temporary = directory.file("tmp")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        if let user { chown(temporary, user, user) }
         env["TMPDIR"] = temporary
         env.merge(environment) { $1 }
         process.environment = env
@@ -311,6 +317,43 @@ struct CommandLineTests {
             #expect(outcome.stdout.contains("LOST (neither delivered nor spooled)") && !outcome.stdout.contains(" spooled ·"), "\(outcome)")
             #expect(outcome.stderr.contains("points lost"), "\(outcome)")
         }
+    }
+
+    @Test(
+        "a root-owned 0600 spool file met by another user is a configuration error naming its owner and mode; it blocks nothing and replays once fixed",
+        .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1", "needs root to create another user's file"))
+    func spoolFileOfAnotherUser() throws {
+        let nobody: UInt32 = 65534
+        let server = try InfluxServer()
+        defer { server.stop() }
+        try server.createDatabase("mw")
+        let directory = TemporaryDirectory()
+        let spool = directory.file("spool")
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        chown(spool, nobody, nobody)
+        // Left by a manual `sudo modelwatch run`: root's, mode 0600. Behind it, a file of the job's user.
+        let rootFile = "\(spool)/000000000000001-000001.lp"
+        directory.write("spool/000000000000001-000001.lp", "model_test,series=perm idx=0i 1785000000000\n")
+        chmod(rootFile, 0o600)
+        directory.write("spool/000000000000002-000001.lp", "model_test,series=perm idx=1i 1785000001000\n")
+        chown("\(spool)/000000000000002-000001.lp", nobody, nobody)
+        let config = writeConfig(in: directory, top: "delivery:\n  spool_dir: spool")
+        let environment = ["INFLUX_URL": server.url, "INFLUX_DATABASE": "mw"]
+
+        let blocked = try Executable.run(["flush", "--config", config], environment: environment, user: nobody)
+        #expect(blocked.status == 78, "\(blocked)")
+        #expect(
+            blocked.stdout.contains("\(rootFile) cannot be read: permission denied: it is owned by root (uid 0), group gid 0, mode 0600, "
+                + "and this process runs as nobody (uid 65534)"), "\(blocked)")
+        #expect(blocked.stdout.contains("1 points replayed"), "the file behind it is delivered: \(blocked)")
+        #expect(FileManager.default.fileExists(atPath: rootFile), "the unreadable file is left for the operator")
+        #expect(try server.query("SELECT idx FROM model_test", database: "mw").rows.count == 1)
+
+        chown(rootFile, nobody, nobody)  // the fix the message asks for
+        let fixed = try Executable.run(["flush", "--config", config], environment: environment, user: nobody)
+        #expect(fixed.status == 0, "\(fixed)")
+        #expect(try server.query("SELECT idx FROM model_test", database: "mw").rows.map { $0["idx"]?.double } == [0, 1])
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.isEmpty)
     }
 
     @Test("credentials in INFLUX_URL are never printed, in any form, and a warning says they are discouraged")
