@@ -97,6 +97,7 @@ enum LineProtocolCheck {
             let tokenStart = i
             while !atEnd, current != UInt8(ascii: ","), current != UInt8(ascii: " ") { i += 1 }
             let token = String(decoding: bytes[tokenStart..<i], as: UTF8.self)
+            guard !token.isEmpty else { return "field value missing at column \(start)" }
             return Self.isValue(token) ? nil : "field value `\(token.prefix(40))` is not a number, string or boolean at column \(start)"
         }
 
