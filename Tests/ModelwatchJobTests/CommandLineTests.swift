@@ -356,6 +356,26 @@ struct CommandLineTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.isEmpty)
     }
 
+    @Test("a damaged spool file is quarantined beside the dead-letter file; the summary names it and the heartbeat counts it")
+    func damagedSpoolFileIsCounted() throws {
+        let directory = TemporaryDirectory()
+        let spool = directory.file("state/spool")
+        // Cut inside its last timestamp, in the format of earlier versions (no header).
+        directory.write("state/spool/000000000000001-000001.lp", "model_test,series=cut idx=0i 1785000000000\nmodel_test,series=cut idx=1i 17")
+        let config = writeConfig(in: directory, top: "delivery:\n  retry_budget: 1s\n  spool_dir: state/spool\n  dead_letter: state/dead-letter.lp")
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(["run", "--config", config, "--as-of", asOf], environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)"])
+        #expect(outcome.status == 75, "\(outcome)")
+        let quarantine = directory.file("state/quarantine")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: quarantine)) ?? []).sorted() == ["000000000000001-000001.lp", "000000000000001-000001.lp.reason"])
+        #expect(outcome.stdout.contains("1 spool file failed the check, quarantined: \(quarantine)/000000000000001-000001.lp"), "\(outcome)")
+        #expect(outcome.stderr.contains("moved to the quarantine"), "\(outcome)")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }
+        let heartbeat = try #require(files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }
+            .joined().split(separator: "\n").first { $0.hasPrefix("modelwatch_run,") }.flatMap { LineProtocolLine(String($0)) })
+        #expect(heartbeat.integer("spool_files_quarantined") == 1)
+    }
+
     @Test("credentials in INFLUX_URL are never printed, in any form, and a warning says they are discouraged")
     func credentialsInURLAreNotPrinted() throws {
         let directory = TemporaryDirectory()
