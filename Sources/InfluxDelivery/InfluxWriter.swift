@@ -45,6 +45,8 @@ public final class InfluxWriter {
         var report = DeliveryReport()
         /// Spool entries that cannot be read: reported, left in place, and not waited for.
         var unreadable: Set<String> = []
+        /// Why the lost points were not delivered (the outcome before the loss), for the loss message.
+        var undeliveredBecause: String?
     }
 
     /// Replays the spool (oldest first), then sends `lines` (newline-separated line protocol) in batches.
@@ -160,7 +162,13 @@ public final class InfluxWriter {
 
     /// The outcome after more points were lost: the message counts all of this call's lost points.
     private func recordLoss(_ cause: String, _ run: inout Run) {
-        let outcome = DeliveryOutcome.pointsLost("\(run.report.pointsLost) points lost: not delivered, and \(cause)")
+        switch run.report.outcome {
+        case .temporaryFailure(let message), .configurationError(let message), .dataRejected(let message):
+            run.undeliveredBecause = run.undeliveredBecause ?? message
+        case .delivered, .pointsLost: break
+        }
+        let because = run.undeliveredBecause.map { " (delivery failed: \($0))" } ?? ""
+        let outcome = DeliveryOutcome.pointsLost("\(run.report.pointsLost) points lost: not delivered\(because), and \(cause)")
         if case .pointsLost = run.report.outcome { run.report.outcome = outcome } else { run.report.record(outcome) }
     }
 
