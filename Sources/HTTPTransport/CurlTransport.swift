@@ -5,7 +5,8 @@ import CCurl
 /// Sets `CURLOPT_NOSIGNAL`, sends an empty `Expect:` header (no `100-continue` round trip on large
 /// POSTs), never follows redirects, captures response headers (for `Retry-After`) and never uses
 /// `CURLOPT_FAILONERROR`, so 4xx bodies reach the caller. Error messages come from libcurl's error
-/// buffer and never contain request headers.
+/// buffer and never contain request headers. When libcurl refuses an answer after its status line (curl error 8,
+/// e.g. a NUL byte in a header), the response is still returned with that status and `incomplete` set.
 public final class CurlTransport: HTTPTransport {
     /// Creates a transport; runs `Curl.globalInit()` if `main` has not.
     public init() {
@@ -68,6 +69,11 @@ public final class CurlTransport: HTTPTransport {
         guard code == CURLE_OK else {
             let bufferText = String(cString: errorBuffer)
             let message = bufferText.isEmpty ? String(cString: curl_easy_strerror(code)) : bufferText
+            if code == CURLE_WEIRD_SERVER_REPLY, let status = sink.status {
+                // The status line arrived, then libcurl refused a header ("Nul byte in header"): the answer is the
+                // server's, so it is classified by its status rather than retried as if nothing had come back.
+                return HTTPResponse(status: status, headers: sink.headers, body: sink.body, incomplete: message)
+            }
             throw TransportError(kind: CurlErrorMapping.kind(of: code), message: message, code: Int(code.rawValue))
         }
         return HTTPResponse(status: easy.responseCode(), headers: sink.headers, body: sink.body)
@@ -105,11 +111,15 @@ public final class CurlTransport: HTTPTransport {
 final class ResponseSink {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The code of the last status line seen (`HTTP/1.1 400 Bad Request` → 400).
+    var status: Int?
 
     func headerLine(_ bytes: UnsafeRawBufferPointer) {
         let line = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewline()
         if line.hasPrefix("HTTP/") {
             headers = [:]  // a new status line (e.g. after 100 Continue): start over
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count >= 2 ? Int(parts[1]) : nil
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }

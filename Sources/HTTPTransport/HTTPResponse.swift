@@ -3,9 +3,13 @@ public struct HTTPResponse: Sendable, Hashable {
     public var status: Int
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Set when the status line arrived but libcurl refused the rest of the answer (for example a header holding a
+    /// NUL byte): what libcurl said. The status is still the server's; headers and body may be incomplete.
+    public var incomplete: String?
 
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], incomplete: String? = nil) {
         self.status = status
+        self.incomplete = incomplete
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
     }

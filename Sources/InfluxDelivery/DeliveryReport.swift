@@ -13,6 +13,16 @@ public struct DeliveryReport: Sendable, Hashable {
     /// Points neither delivered, dead-lettered nor spooled (no spool configured, or the spool write
     /// failed). Any non-zero value is logged as an error.
     public var pointsLost = 0
+    /// Of `pointsRejected`, the points the dead-letter file could not take (see `deadLetterError`): they are
+    /// only in the log.
+    public var pointsRejectedNotSaved = 0
+    /// Why the dead-letter file could not be written (path and cause), if it could not.
+    public var deadLetterError: String?
+    /// Spool files that failed their check (length, checksum or a line that is not a complete point) and were
+    /// moved to the quarantine by this call.
+    public var spoolFilesQuarantined = 0
+    /// Where this call moved them (paths).
+    public var quarantinedFiles: [String] = []
     /// Requests re-sent after a retryable failure.
     public var retries = 0
     /// Write requests sent (413 halves included).
@@ -39,6 +49,10 @@ public struct DeliveryReport: Sendable, Hashable {
         pointsReplayed += later.pointsReplayed
         pointsDroppedSpoolFull += later.pointsDroppedSpoolFull
         pointsLost += later.pointsLost
+        pointsRejectedNotSaved += later.pointsRejectedNotSaved
+        deadLetterError = later.deadLetterError ?? deadLetterError
+        spoolFilesQuarantined += later.spoolFilesQuarantined
+        quarantinedFiles += later.quarantinedFiles
         retries += later.retries
         requests += later.requests
         batches += later.batches

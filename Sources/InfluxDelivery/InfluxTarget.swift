@@ -2,8 +2,12 @@ import HTTPTransport
 
 /// Where and how to write: server, API, credentials, precision, TLS and timeouts.
 public struct InfluxTarget: Sendable {
-    /// Scheme, host and port, optionally a path prefix (e.g. `https://influx.example:8086`).
+    /// Scheme, host and port, optionally a path prefix (e.g. `https://influx.example:8086`); never user-info
+    /// (the initialiser moves it out, see `URLUserInfo`).
     public var baseURL: String
+    /// The user-info the configured URL had, as written; never sent in the URL nor printed.
+    public let urlUserInfo: String?
+    private let credentialsFromURL: Bool
     public var api: InfluxAPI
     public var credentials: InfluxCredentials
     public var precision: WritePrecision
@@ -17,13 +21,32 @@ public struct InfluxTarget: Sendable {
         precision: WritePrecision = .milliseconds, tls: TLSOptions = TLSOptions(),
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(30)
     ) {
-        self.baseURL = baseURL
+        let (url, userInfo) = URLUserInfo.split(baseURL)
+        self.baseURL = url
+        self.urlUserInfo = userInfo
         self.api = api
-        self.credentials = credentials
+        if credentials == .none, let userInfo {
+            let (user, password) = URLUserInfo.credentials(userInfo)
+            self.credentials = .userPassword(user: user, password: password)
+            credentialsFromURL = true
+        } else {
+            self.credentials = credentials
+            credentialsFromURL = false
+        }
         self.precision = precision
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
+    }
+
+    /// The warning for credentials in the URL, or nil.
+    public var urlCredentialsWarning: String? {
+        guard urlUserInfo != nil else { return nil }
+        let use = credentialsFromURL
+            ? "they are used for this run (sent in the Authorization header, never printed)"
+            : "they are ignored: the credentials configured otherwise win"
+        return "influx.url contains credentials (user-info before `@`), which is discouraged: URLs end up in shell history, "
+            + "process listings and unit files; set INFLUX_USER and INFLUX_PASSWORD (or INFLUX_TOKEN) instead; \(use)"
     }
 
     /// The full write URL (no credentials in it).

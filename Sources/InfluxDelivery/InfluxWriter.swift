@@ -17,7 +17,7 @@ public final class InfluxWriter {
     private let transport: any HTTPTransport
     private let environment: DeliveryEnvironment
     private let logger: Logger
-    private let secrets: [String]
+    private let redactor: SecretRedactor
 
     public init(
         target: InfluxTarget, policy: DeliveryPolicy = DeliveryPolicy(), spool: Spool?, deadLetterPath: String?,
@@ -31,11 +31,8 @@ public final class InfluxWriter {
         self.transport = transport
         self.environment = environment
         self.logger = logger
-        switch target.credentials {
-        case .none: secrets = []
-        case .token(let token): secrets = [token].filter { !$0.isEmpty }
-        case .userPassword(_, let password): secrets = [password].filter { !$0.isEmpty }
-        }
+        redactor = SecretRedactor(credentials: target.credentials, api: target.api, rawURLUserInfo: target.urlUserInfo)
+        if let warning = target.urlCredentialsWarning { logger.warning("\(warning)") }
         if target.tls.insecureSkipVerify {
             logger.warning("TLS verification is disabled (insecure_skip_verify): the server's identity is not checked")
         }
@@ -46,6 +43,10 @@ public final class InfluxWriter {
         var deadline: ContinuousClock.Instant
         var halted = false
         var report = DeliveryReport()
+        /// Spool entries that cannot be read: reported, left in place, and not waited for.
+        var unreadable: Set<String> = []
+        /// Why the lost points were not delivered (the outcome before the loss), for the loss message.
+        var undeliveredBecause: String?
     }
 
     /// Replays the spool (oldest first), then sends `lines` (newline-separated line protocol) in batches.
@@ -58,7 +59,7 @@ public final class InfluxWriter {
         var spoolBacklog = false
         if let spool {
             replay(spool, &run)
-            spoolBacklog = !spool.entries().isEmpty
+            spoolBacklog = spool.entries().contains { !run.unreadable.contains($0.name) }
         }
         for batch in batches {
             let undelivered = (run.halted || spoolBacklog) ? batch : send(batch, &run)
@@ -84,9 +85,19 @@ public final class InfluxWriter {
         for entry in entries {
             if run.halted { break }
             let batch: LineBatch
-            do { batch = try spool.read(entry) } catch {
-                halt(&run, .temporaryFailure(redact("cannot read spool file \(entry.name): \(error)")))
-                break
+            switch spool.read(entry) {
+            case .batch(let checked):
+                batch = checked
+            case .defect(let defect):
+                quarantine(entry, defect, spool, &run)
+                continue
+            case .unreadable(let problem):
+                // Not data we can judge: the operator must fix the owner or remove the entry. The files behind it
+                // are still replayed and new points still sent, so it never blocks delivery.
+                run.unreadable.insert(entry.name)
+                run.report.record(.configurationError("spool entry \(problem); the other spool files and new points are delivered without it"))
+                logger.error("spool entry cannot be read: skipped", metadata: ["path": "\(entry.path)", "reason": "\(problem)"])
+                continue
             }
             let deliveredBefore = run.report.pointsDelivered
             let undelivered = batch.isEmpty ? batch : send(batch, &run)
@@ -104,11 +115,32 @@ public final class InfluxWriter {
         }
     }
 
+    /// Moves a spool file that failed its check aside, so the files behind it are delivered.
+    private func quarantine(_ entry: Spool.Entry, _ defect: SpoolDefect, _ spool: Spool, _ run: inout Run) {
+        let reason = "\(defect)"
+        do {
+            let path = try spool.quarantine(entry, reason: reason)
+            run.report.spoolFilesQuarantined += 1
+            run.report.quarantinedFiles.append(path)
+            run.report.record(.dataRejected("spool file \(entry.path) failed its check (\(reason)): moved to \(path), not sent"))
+            logger.error(
+                "spool file failed its check: moved to the quarantine, not sent",
+                metadata: ["path": "\(entry.path)", "quarantined_as": "\(path)", "reason": "\(reason)"])
+        } catch {
+            run.unreadable.insert(entry.name)
+            run.report.record(.configurationError(
+                "spool file \(entry.path) failed its check (\(reason)) and cannot be moved to \(spool.quarantineDirectory): \(error)"))
+            logger.error("spool file failed its check and cannot be quarantined: skipped",
+                         metadata: ["path": "\(entry.path)", "reason": "\(reason)", "error": "\(error)"])
+        }
+    }
+
     /// Spools undelivered lines, or counts them lost if there is no spool or it cannot be written.
     private func keep(_ batch: LineBatch, _ run: inout Run) {
         guard let spool else {
             run.report.pointsLost += batch.lineCount
-            logger.error("no spool configured: points lost", metadata: ["points_lost": "\(batch.lineCount)"])
+            recordLoss("no spool is configured (delivery.spool_dir) to keep them", &run)
+            logger.error("points lost: not delivered and no spool configured", metadata: ["points_lost": "\(batch.lineCount)"])
             return
         }
         do {
@@ -122,9 +154,22 @@ public final class InfluxWriter {
             }
         } catch {
             run.report.pointsLost += batch.lineCount
-            run.report.record(.temporaryFailure(redact("spool write failed, \(batch.lineCount) points lost: \(error)")))
-            logger.error("spool write failed: points lost", metadata: ["points_lost": "\(batch.lineCount)", "error": "\(error)"])
+            recordLoss(redact("the spool \(spool.directory) could not be written (\(error))"), &run)
+            logger.error("points lost: not delivered and the spool write failed",
+                         metadata: ["points_lost": "\(batch.lineCount)", "directory": "\(spool.directory)", "error": "\(error)"])
         }
+    }
+
+    /// The outcome after more points were lost: the message counts all of this call's lost points.
+    private func recordLoss(_ cause: String, _ run: inout Run) {
+        switch run.report.outcome {
+        case .temporaryFailure(let message), .configurationError(let message), .dataRejected(let message):
+            run.undeliveredBecause = run.undeliveredBecause ?? message
+        case .delivered, .pointsLost: break
+        }
+        let because = run.undeliveredBecause.map { " (delivery failed: \($0))" } ?? ""
+        let outcome = DeliveryOutcome.pointsLost("\(run.report.pointsLost) points lost: not delivered\(because), and \(cause)")
+        if case .pointsLost = run.report.outcome { run.report.outcome = outcome } else { run.report.record(outcome) }
     }
 
     private func finish(_ run: Run) -> DeliveryReport {
@@ -139,10 +184,11 @@ public final class InfluxWriter {
             "points_spooled": "\(report.pointsSpooled)", "points_replayed": "\(report.pointsReplayed)",
             "points_dropped_spool_full": "\(report.pointsDroppedSpoolFull)", "points_lost": "\(report.pointsLost)",
             "retries": "\(report.retries)", "requests": "\(report.requests)", "spool_depth_bytes": "\(report.spoolDepthBytes)",
+            "spool_files_quarantined": "\(report.spoolFilesQuarantined)",
         ]
         switch report.outcome {
         case .delivered: logger.info("delivery finished", metadata: metadata)
-        case .dataRejected(let message), .temporaryFailure(let message), .configurationError(let message):
+        case .dataRejected(let message), .temporaryFailure(let message), .configurationError(let message), .pointsLost(let message):
             var withReason = metadata
             withReason["reason"] = "\(message)"
             logger.error("delivery incomplete", metadata: withReason)
@@ -210,19 +256,26 @@ public final class InfluxWriter {
 
             case .retry(let honourRetryAfter):
                 guard attempt < policy.maxAttempts else {
-                    halt(&run, .temporaryFailure("gave up after \(attempt) attempts: \(message)"))
+                    halt(&run, .temporaryFailure("\(Self.attemptsSpent(attempt, policy)): \(message)"))
                     return batch
                 }
                 if haltedForStop(&run, message) { return batch }
                 var delay = policy.backoff(retry: attempt, random: environment.random())
-                if honourRetryAfter,
-                    let asked = RetryAfter.delay(
-                        response?.headers["retry-after"], nowEpochMilliseconds: environment.wallClockMilliseconds())
-                {
-                    delay = min(asked, policy.retryAfterCap)
+                var asked: Duration?
+                if honourRetryAfter {
+                    asked = RetryAfter.delay(response?.headers["retry-after"], nowEpochMilliseconds: environment.wallClockMilliseconds())
+                    if let asked { delay = min(asked, policy.retryAfterCap) }
                 }
-                if environment.now() + delay > run.deadline {
-                    halt(&run, .temporaryFailure("retry budget of \(policy.retryBudget) spent: \(message)"))
+                let now = environment.now()
+                if now + delay > run.deadline {
+                    let left = max(run.deadline - now, .zero)
+                    let budget = "the \(Self.seconds(left)) s left of the \(Self.seconds(policy.retryBudget)) s retry budget"
+                    let why = if let asked {
+                        "the server asked to wait \(Self.seconds(asked)) s (Retry-After\(asked > policy.retryAfterCap ? ", honoured up to \(Self.seconds(policy.retryAfterCap)) s" : "")), more than \(budget)"
+                    } else {
+                        "the next retry (after \(Self.seconds(delay)) s of backoff) would end after \(budget)"
+                    }
+                    halt(&run, .temporaryFailure("not retried: \(why); \(message)"))
                     return batch
                 }
                 logger.warning(
@@ -233,6 +286,22 @@ public final class InfluxWriter {
                 run.report.retries += 1
             }
         }
+    }
+
+    /// Why a batch is not tried again after `attempt` attempts, for a reader who does not know the policy.
+    static func attemptsSpent(_ attempt: Int, _ policy: DeliveryPolicy) -> String {
+        if policy.maxAttempts == 1 && policy.retryBudget == .zero {
+            return "tried once and not retried: an earlier write of this run already failed, so the rest of the run "
+                + "makes one attempt per batch (the retry budget is per run)"
+        }
+        return "gave up after \(attempt) attempt\(attempt == 1 ? "" : "s"), the most one batch gets"
+    }
+
+    /// Seconds with at most one decimal (`3600`, `19.8`).
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, attoseconds) = duration.components
+        let tenths = whole * 10 + Int64((Double(attoseconds) / 1e17).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Once the process is asked to stop, a failed write is not retried: halts the run (the batch and the later
@@ -262,13 +331,31 @@ public final class InfluxWriter {
     private func deadLetter(_ batch: LineBatch, reason: String, _ run: inout Run) {
         run.report.pointsRejected += batch.lineCount
         logger.error("points rejected by the server", metadata: ["points_rejected": "\(batch.lineCount)", "reason": "\(reason)"])
-        guard let deadLetterPath else { return }
-        do {
-            try DeadLetter(path: deadLetterPath).append(batch, reason: reason, wallClockMilliseconds: environment.wallClockMilliseconds())
-        } catch {
-            logger.error("cannot write the dead-letter file", metadata: ["path": "\(deadLetterPath)", "error": "\(error)"])
+        let failure: String
+        if let deadLetterPath {
+            do {
+                try DeadLetter(path: deadLetterPath).append(batch, reason: reason, wallClockMilliseconds: environment.wallClockMilliseconds())
+                return
+            } catch {
+                failure = "the dead-letter file \(deadLetterPath) could not be written (\(error))"
+            }
+        } else {
+            failure = "no dead-letter file is configured (delivery.dead_letter)"
         }
+        // Where the lines went: only into the log, so an operator can still recover them from there.
+        run.report.pointsRejectedNotSaved += batch.lineCount
+        run.report.deadLetterError = failure
+        let shown = batch.lines.prefix(Self.rejectedLinesLogged).map { String(decoding: $0, as: UTF8.self) }
+        logger.error(
+            "rejected points not saved: \(failure)",
+            metadata: [
+                "points_rejected": "\(batch.lineCount)", "lines_logged": "\(shown.count)",
+                "lines": "\(shown.joined(separator: "\n"))",
+            ])
     }
+
+    /// Rejected lines written to the log when there is no dead-letter file to keep them.
+    static let rejectedLinesLogged = 100
 
     func request(for batch: LineBatch) -> HTTPRequest {
         var headers: [(String, String)] = [
@@ -288,13 +375,7 @@ public final class InfluxWriter {
     }
 
     /// Removes the secret from any text that may be logged or reported.
-    private func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacing(secret, with: "<redacted>")
-        }
-        return result
-    }
+    private func redact(_ text: String) -> String { redactor.redact(text) }
 }
 
 extension InfluxAPI {

@@ -55,6 +55,9 @@ enum ServerMessage {
         text = text.trimmingSpaces()
         if text.isEmpty { text = "(empty body)" }
         if text.count > maxLength { text = String(text.prefix(maxLength)) + "…" }
+        if let incomplete = response.incomplete {
+            text += " (the rest of the answer was unreadable: \(incomplete))"
+        }
         return "HTTP \(response.status): \(text)"
     }
 

@@ -15,6 +15,7 @@ import HTTPTransport
 /// | 408, 500, 502, 504 and other 5xx | `retry` | yes: exponential backoff, full jitter | as above | temporaryFailure (75) |
 /// | refused, timed out, reset, DNS failure | `retry` | yes, as above | as above | temporaryFailure (75) |
 /// | TLS failure, malformed URL | `configuration` | no | spool | configurationError (78) |
+/// | a status line, then a header libcurl refuses (NUL byte, curl error 8) | by the status (`HTTPResponse.incomplete` is set) | as the status says | as the status says | as the status says |
 enum WriteFate: Equatable {
     case delivered
     case rejected

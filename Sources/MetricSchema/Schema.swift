@@ -242,7 +242,7 @@ public enum Schema {
         timestamp: "The as-of time T of the run.",
         tags: [Tag(Tags.model, "Model name.")],
         fields: [
-            Field("status", .string, "`ok`, `data_error`, `temporary_failure` or `config_error`."),
+            Field("status", .string, "`ok`, `data_error`, `temporary_failure`, `config_error` or `io_error` (points lost)."),
             Field("success", .boolean, "True when the run ended with exit status 0 for this model."),
             Field("exit_code", .integer, "The exit code this model's outcome maps to."),
             Field("duration_seconds", .float, "Wall-clock seconds spent on this model."),
@@ -257,6 +257,7 @@ public enum Schema {
             Field("points_dropped_spool_full", .integer, "Oldest spooled points deleted because the spool exceeded `delivery.spool_max_bytes`."),
             Field("retries", .integer, "HTTP retries during delivery."),
             Field("spool_depth_bytes", .integer, "Size of the spool after this model's metric points were delivered or spooled."),
+            Field("spool_files_quarantined", .integer, "Spool files that failed their length, checksum or line check and were moved to the quarantine instead of being sent."),
             Field("run_as_of_seconds", .integer, "The as-of time T in epoch seconds (heartbeat queries use `last`)."),
             Field("window_seconds", .integer, "The model's window W in seconds: how often it is expected to run (the hourly-model staleness alert watches models with W ≤ 1 h)."),
             Field("finished_at_seconds", .integer, "Wall-clock time the model's run finished, epoch seconds (the point itself is stamped T)."),

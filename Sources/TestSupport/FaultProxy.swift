@@ -23,6 +23,9 @@ public final class FaultProxy: @unchecked Sendable {
         case delayAnswer(Duration)
         /// Read the request, then reset the connection (RST) without answering or forwarding.
         case reset
+        /// Answer `status` with a plain-text body that echoes the request's `header` (a gateway that shows what it
+        /// was sent, e.g. the `Authorization` header).
+        case echoHeader(status: Int, header: String)
     }
 
     /// One request the proxy saw.
@@ -161,6 +164,9 @@ public final class FaultProxy: @unchecked Sendable {
             let (seconds, attoseconds) = delay.components
             Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
             Self.sendAll(client, answer)
+        case .echoHeader(let status, let name):
+            let value = headers[name.lowercased()] ?? "(none)"
+            Self.sendAll(client, Self.response(status: status, body: "gateway refused the request; it carried \(name): \(value)"))
         case .reset:
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))

@@ -12,6 +12,7 @@ struct Modelwatch: ParsableCommand {
         abstract: "Monitor ML models in production: performance from matured labels, input and output drift, delivered to InfluxDB.",
         discussion: """
             Exit codes: 0 ok · 64 usage · 65 bad data (rows over the error budget, points rejected by the server) \
+            · 74 points lost (neither delivered nor spooled: the spool's disk is full or unwritable, or no spool) \
             · 75 temporary failure (InfluxDB unreachable, points spooled; time budget; another run holds the lock) \
             · 78 configuration (invalid config, missing files or columns, credentials, database).
             """,

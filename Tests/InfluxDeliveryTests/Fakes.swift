@@ -3,6 +3,7 @@ import Gzip
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import Testing
 
 /// A transport that answers from a script and records every request (bodies decompressed).
 final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
@@ -107,6 +108,13 @@ final class TempDirectory {
 enum Lines {
     static func split(_ bytes: [UInt8]) -> [String] {
         String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The points of a spool file: its lines after the `#modelwatch-spool` header, which must be there.
+    static func spooled(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+        let lines = split(Array(try String(contentsOfFile: path, encoding: .utf8).utf8))
+        #expect(lines.first?.hasPrefix("#modelwatch-spool v1 lines=\(lines.count - 1) ") == true, "\(path): \(lines.first ?? "")", sourceLocation: sourceLocation)
+        return Array(lines.dropFirst())
     }
 
     /// `count` distinct points `m,series=<series> value=<i> <ts>` with ms timestamps.

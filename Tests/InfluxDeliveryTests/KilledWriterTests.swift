@@ -99,8 +99,7 @@ struct KilledWriterTests {
         print("[delivery scenario] killed while spooling: killed mid-run=\(killedMidRun), \(spooledFiles.count) whole spool files, \(temps.count) temp files left")
         #expect(temps.isEmpty, "temp files are removed when the spool is opened")
         for entry in spooledFiles.prefix(50) {
-            let text = try String(contentsOfFile: entry.path, encoding: .utf8)
-            #expect(text.hasSuffix("\n") && text.split(separator: "\n").count == 1, "whole batches only")
+            #expect(try Lines.spooled(entry.path).count == 1, "whole batches only, each with its header")
         }
         _ = consume spool
 

@@ -233,5 +233,27 @@ struct RealInfluxScenarioTests {
         PointAudit("reset once", expectedKeys: Lines.keys(40), storedKeys: try server.storedKeys(database: "mw", series: "reset")).check()
     }
 
+    @Test("Retry-After 3600 with a 20 s budget: not waited for, the message says what the server asked and how much budget was left; the next run replays")
+    func retryAfterBeyondBudget() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstreamPort: port(of: server))
+        defer { proxy.stop() }
+        proxy.enqueue(.respond(status: 503, headers: ["Retry-After": "3600"], body: "maintenance"))
+        let dir = TempDirectory()
+        let policy = DeliveryPolicy(maxBatchLines: 50, retryBudget: .seconds(20), retryAfterCap: .seconds(30))
+        let started = ContinuousClock.now
+        let report = try RealServers.writer(url: proxy.url, api: Self.api, policy: policy, dir: dir)
+            .deliver(lines: Lines.body(Lines.points(80, series: "ra3600")))
+        #expect(ContinuousClock.now - started < .seconds(10), "nothing waited for")
+        guard case .temporaryFailure(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(message.hasPrefix("not retried: the server asked to wait 3600 s (Retry-After, honoured up to 30 s), more than the "), "\(message)")
+        #expect(message.contains(" s left of the 20 s retry budget; HTTP 503: maintenance") && !message.contains("spent"), "\(message)")
+        #expect(report.pointsSpooled == 80 && report.retries == 0)
+        let next = try RealServers.writer(url: proxy.url, api: Self.api, policy: policy, dir: dir).deliver(lines: [])
+        #expect(next.outcome == .delivered && next.pointsReplayed == 80 && next.spoolFiles == 0)
+        PointAudit("Retry-After beyond the budget", expectedKeys: Lines.keys(80), storedKeys: try server.storedKeys(database: "mw", series: "ra3600")).check()
+    }
+
     private func port(of server: InfluxServer) -> Int { Int(server.url.split(separator: ":").last!)! }
 }

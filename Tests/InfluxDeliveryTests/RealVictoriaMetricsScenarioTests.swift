@@ -51,4 +51,28 @@ struct RealVictoriaMetricsScenarioTests {
         #expect(second.outcome == .delivered && second.pointsReplayed == 300 && second.pointsDelivered == 400)
         PointAudit("VM v2: down for a run, replay", expectedKeys: Lines.keys(400), storedKeys: try storedKeys(vm, series: "vmspool")).check()
     }
+
+    @Test("a damaged spool file is quarantined through the v2 API too; the files behind it and the new points land once")
+    func damagedSpoolFileThroughV2() throws {
+        let dir = TempDirectory()
+        let deadPort = try FreePort.find()
+        let down = try RealServers.writer(url: "http://127.0.0.1:\(deadPort)", api: Self.api, policy: RealServers.policy(retryBudget: .zero), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(120, series: "vmbad")))
+        #expect(down.pointsSpooled == 120 && down.spoolFiles == 3)
+        let spool = dir.path + "/spool"
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".lp") }.sorted()
+        try SpoolDamage.oldFormatWithNul.apply(to: "\(spool)/\(files[1])")
+
+        let vm = try VictoriaMetricsServer()
+        defer { vm.stop() }
+        let report = try RealServers.writer(url: "http://127.0.0.1:\(vm.port)", api: Self.api, policy: RealServers.policy(), dir: dir)
+            .deliver(lines: Lines.body(Lines.points(30, series: "vmbad", from: 120)))
+        guard case .dataRejected = report.outcome else { Issue.record("\(report.outcome)"); return }
+        #expect(report.spoolFilesQuarantined == 1 && report.pointsDelivered == 100 && report.spoolFiles == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool + "/quarantine").sorted() == [files[1], files[1] + ".reason"])
+        PointAudit(
+            "VM v2: damaged spool file", expectedKeys: Lines.keys(50) + Lines.keys(50, from: 100),
+            storedKeys: try storedKeys(vm, series: "vmbad")
+        ).check()
+    }
 }

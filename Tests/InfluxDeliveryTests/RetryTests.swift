@@ -76,7 +76,7 @@ struct RetryTests {
         let spool = try Spool(directory: dir.path + "/spool")
         let files = spool.entries()
         #expect(files.count == 3)
-        let spooled = try files.flatMap { Lines.split(Array(try String(contentsOfFile: $0.path, encoding: .utf8).utf8)) }
+        let spooled = try files.flatMap { try Lines.spooled($0.path) }
         #expect(spooled == points, "spool keeps creation order")
     }
 

@@ -41,7 +41,7 @@ struct SpoolTests {
         #expect(report.pointsReplayed == 2)
         #expect(flaky.requestCount == 2, "new points are not sent while older ones wait in the spool")
         let spool = try Spool(directory: dir.path + "/spool")
-        let remaining = try spool.entries().flatMap { Lines.split(Array(try String(contentsOfFile: $0.path, encoding: .utf8).utf8)) }
+        let remaining = try spool.entries().flatMap { try Lines.spooled($0.path) }
         #expect(remaining == Array(Lines.points(4, series: "a")[2...]) + Lines.points(2, series: "b"))
     }
 
@@ -63,8 +63,8 @@ struct SpoolTests {
         let entries = try #require(writer.spool).entries()
         #expect(entries.count == 4)
         #expect(entries.map(\.name) == entries.map(\.name).sorted())
-        let contents = try entries.map { try String(contentsOfFile: $0.path, encoding: .utf8) }
-        #expect(contents == points.map { $0 + "\n" }, "one batch per file, raw line protocol only")
+        let contents = try entries.map { try Lines.spooled($0.path) }
+        #expect(contents == points.map { [$0] }, "one batch per file, a header and line protocol only")
         #expect(entries[0].name == "000000000005000-000001.lp")
     }
 
@@ -72,13 +72,13 @@ struct SpoolTests {
     func capDropsOldest() throws {
         let dir = TempDirectory()
         let transport = ScriptedTransport(otherwise: { _, _ in failure(.connectionRefused) })
-        let points = Lines.points(6)  // 51 bytes each
-        let writer = try makeWriter(transport, FakeEnvironment(), dir: dir, policy: DeliveryPolicy(maxBatchLines: 2, maxAttempts: 1), spoolMaxBytes: 250)
+        let points = Lines.points(6)  // 51 bytes each; a file of two is 102 bytes and a 55-byte header
+        let writer = try makeWriter(transport, FakeEnvironment(), dir: dir, policy: DeliveryPolicy(maxBatchLines: 2, maxAttempts: 1), spoolMaxBytes: 350)
         let report = writer.deliver(lines: Lines.body(points))
         #expect(report.pointsSpooled == 6)
         #expect(report.pointsDroppedSpoolFull == 2)
-        #expect(report.spoolDepthBytes <= 250 && report.spoolFiles == 2)
-        let kept = try #require(writer.spool).entries().flatMap { Lines.split(Array(try String(contentsOfFile: $0.path, encoding: .utf8).utf8)) }
+        #expect(report.spoolDepthBytes <= 350 && report.spoolFiles == 2)
+        let kept = try #require(writer.spool).entries().flatMap { try Lines.spooled($0.path) }
         #expect(kept == Array(points[2...]), "the newest points survive")
     }
 

@@ -116,7 +116,7 @@ struct StatusFateTests {
         let report = try makeWriter(transport, FakeEnvironment(), dir: dir, policy: DeliveryPolicy(maxAttempts: 2))
             .deliver(lines: Lines.body(Lines.points(1)))
         guard case .temporaryFailure(let message) = report.outcome else { Issue.record("\(report.outcome)"); return }
-        #expect(message == "gave up after 2 attempts: HTTP 502: \(shown)")
+        #expect(message == "gave up after 2 attempts, the most one batch gets: HTTP 502: \(shown)")
     }
 
     @Test("401, 403 and 404 messages say what to fix", arguments: [

@@ -36,7 +36,8 @@ enum Executable {
 
     /// Runs modelwatch with `arguments` in a fresh directory; the environment is the test's minus every
     /// INFLUX_* and MODELWATCH_* variable, with a private TMPDIR, plus `environment`. Killed after `timeout` seconds.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> Outcome {
+    /// `user` runs it as that uid (and gid), through `setpriv`; the test must then run as root.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30, user: UInt32? = nil) throws -> Outcome {
         let binary = try #require(path, "the modelwatch executable was not found (looked next to the test bundle and in .build/debug); build it with `swift build`")
         let directory = TemporaryDirectory("modelwatch-cli-io")
         let stdoutPath = directory.file("stdout")
@@ -46,10 +47,15 @@ enum Executable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INFLUX_") && !$0.key.hasPrefix("MODELWATCH_") }
         // The run lock lives in $TMPDIR when no spool is configured: keep it inside the directory removed afterwards.
         let temporary = directory.file("tmp")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        if let user { chown(temporary, user, user) }
         env["TMPDIR"] = temporary
         env.merge(environment) { $1 }
         process.environment = env
@@ -278,7 +284,7 @@ struct CommandLineTests {
         #expect(!directory.listing().contains { $0.contains(".tmp") }, "no temporary file is left: \(directory.listing())")
     }
 
-    @Test("an unreachable InfluxDB exits 75 within the retry budget; with a spool the points are kept there", arguments: [false, true])
+    @Test("an unreachable InfluxDB: with a spool the points are kept there (exit 75); without one they are lost, and the first line and exit 74 say so", arguments: [false, true])
     func unreachableInflux(withSpool: Bool) throws {
         let directory = TemporaryDirectory()
         let token = "tok-\(UUID().uuidString)"
@@ -290,9 +296,11 @@ struct CommandLineTests {
             ["run", "--config", config, "--as-of", asOf, "--verbose"],
             environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": token], timeout: 30)
         let elapsed = Date().timeIntervalSince(started)
-        #expect(outcome.status == 75, "\(outcome)")
+        #expect(outcome.status == (withSpool ? 75 : 74), "\(outcome)")
         #expect(elapsed < 10, "the 1s retry budget bounds the run: \(elapsed)s")
-        #expect(outcome.stdout.contains("temporary_failure"), "\(outcome)")
+        #expect(outcome.stdout.contains(withSpool ? "temporary_failure" : "io_error"), "\(outcome)")
+        let firstLine = outcome.stdout.split(separator: "\n").first ?? ""
+        #expect(firstLine.contains("POINTS LOST") == !withSpool, "\(firstLine)")
         #expect(!outcome.stdout.contains(token) && !outcome.stderr.contains(token), "the token leaked: \(outcome)")
 
         let spool = directory.file("spool")
@@ -306,7 +314,82 @@ struct CommandLineTests {
             #expect(outcome.stdout.contains("spooled"), "\(outcome)")
         } else {
             #expect(files.isEmpty)
+            #expect(outcome.stdout.contains("LOST (neither delivered nor spooled)") && !outcome.stdout.contains(" spooled ·"), "\(outcome)")
+            #expect(outcome.stderr.contains("points lost"), "\(outcome)")
         }
+    }
+
+    @Test(
+        "a root-owned 0600 spool file met by another user is a configuration error naming its owner and mode; it blocks nothing and replays once fixed",
+        .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1", "needs root to create another user's file"))
+    func spoolFileOfAnotherUser() throws {
+        let nobody: UInt32 = 65534
+        let server = try InfluxServer()
+        defer { server.stop() }
+        try server.createDatabase("mw")
+        let directory = TemporaryDirectory()
+        let spool = directory.file("spool")
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        chown(spool, nobody, nobody)
+        // Left by a manual `sudo modelwatch run`: root's, mode 0600. Behind it, a file of the job's user.
+        let rootFile = "\(spool)/000000000000001-000001.lp"
+        directory.write("spool/000000000000001-000001.lp", "model_test,series=perm idx=0i 1785000000000\n")
+        chmod(rootFile, 0o600)
+        directory.write("spool/000000000000002-000001.lp", "model_test,series=perm idx=1i 1785000001000\n")
+        chown("\(spool)/000000000000002-000001.lp", nobody, nobody)
+        let config = writeConfig(in: directory, top: "delivery:\n  spool_dir: spool")
+        let environment = ["INFLUX_URL": server.url, "INFLUX_DATABASE": "mw"]
+
+        let blocked = try Executable.run(["flush", "--config", config], environment: environment, user: nobody)
+        #expect(blocked.status == 78, "\(blocked)")
+        #expect(
+            blocked.stdout.contains("\(rootFile) cannot be read: permission denied: it is owned by root (uid 0), group gid 0, mode 0600, "
+                + "and this process runs as nobody (uid 65534)"), "\(blocked)")
+        #expect(blocked.stdout.contains("1 points replayed"), "the file behind it is delivered: \(blocked)")
+        #expect(FileManager.default.fileExists(atPath: rootFile), "the unreadable file is left for the operator")
+        #expect(try server.query("SELECT idx FROM model_test", database: "mw").rows.count == 1)
+
+        chown(rootFile, nobody, nobody)  // the fix the message asks for
+        let fixed = try Executable.run(["flush", "--config", config], environment: environment, user: nobody)
+        #expect(fixed.status == 0, "\(fixed)")
+        #expect(try server.query("SELECT idx FROM model_test", database: "mw").rows.map { $0["idx"]?.double } == [0, 1])
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.isEmpty)
+    }
+
+    @Test("a damaged spool file is quarantined beside the dead-letter file; the summary names it and the heartbeat counts it")
+    func damagedSpoolFileIsCounted() throws {
+        let directory = TemporaryDirectory()
+        let spool = directory.file("state/spool")
+        // Cut inside its last timestamp, in the format of earlier versions (no header).
+        directory.write("state/spool/000000000000001-000001.lp", "model_test,series=cut idx=0i 1785000000000\nmodel_test,series=cut idx=1i 17")
+        let config = writeConfig(in: directory, top: "delivery:\n  retry_budget: 1s\n  spool_dir: state/spool\n  dead_letter: state/dead-letter.lp")
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(["run", "--config", config, "--as-of", asOf], environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)"])
+        #expect(outcome.status == 75, "\(outcome)")
+        let quarantine = directory.file("state/quarantine")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: quarantine)) ?? []).sorted() == ["000000000000001-000001.lp", "000000000000001-000001.lp.reason"])
+        #expect(outcome.stdout.contains("1 spool file failed the check, quarantined: \(quarantine)/000000000000001-000001.lp"), "\(outcome)")
+        #expect(outcome.stderr.contains("moved to the quarantine"), "\(outcome)")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }
+        let heartbeat = try #require(files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }
+            .joined().split(separator: "\n").first { $0.hasPrefix("modelwatch_run,") }.flatMap { LineProtocolLine(String($0)) })
+        #expect(heartbeat.integer("spool_files_quarantined") == 1)
+    }
+
+    @Test("credentials in INFLUX_URL are never printed, in any form, and a warning says they are discouraged")
+    func credentialsInURLAreNotPrinted() throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, top: "delivery:\n  retry_budget: 1s\n  spool_dir: spool")
+        let refusing = try RefusingPort()
+        let outcome = try Executable.run(
+            ["run", "--config", config, "--as-of", asOf], environment: ["INFLUX_URL": "http://mw:s3cretpw42@127.0.0.1:\(refusing.port)"], timeout: 30)
+        #expect(outcome.status == 75, "\(outcome)")
+        let firstLine = outcome.stdout.split(separator: "\n").first ?? ""
+        #expect(firstLine.contains("InfluxDB http://127.0.0.1:\(refusing.port)/write?"), "\(firstLine)")
+        for form in ["s3cretpw42", "mw:s3cret", Data("mw:s3cretpw42".utf8).base64EncodedString()] {
+            #expect(!outcome.stdout.contains(form) && !outcome.stderr.contains(form), "`\(form)` leaked: \(outcome)")
+        }
+        #expect(outcome.stderr.contains("influx.url contains credentials") && outcome.stderr.contains("discouraged"), "\(outcome)")
     }
 
     @Test("a spool over its cap drops its oldest points, and the heartbeat and the summary say how many")

@@ -1,5 +1,6 @@
 import DriftMetrics
 import Foundation
+import InfluxDelivery
 import PostgresSource
 import Yams
 
@@ -64,7 +65,7 @@ public enum ConfigLoader {
         let delivery = try parseDelivery(root.optional("delivery"), environment: environment, resolve: resolve)
         let run = try parseRun(root.optional("run"))
         var fingerprintInput = text
-        if let influx { fingerprintInput += "|\(influx.url)|\(influx.api)" }
+        if let influx { fingerprintInput += "|\(URLUserInfo.split(influx.url).url)|\(influx.api)" }  // never the URL's credentials
         return JobConfiguration(
             models: models, influx: influx, delivery: delivery, run: run,
             fingerprint: Fingerprint.fnv1a64Hex(fingerprintInput), sourceFile: file

@@ -6,7 +6,10 @@ import PerformanceMetrics
 /// Renders a run report as the one-screen summary printed at the end of every run.
 public enum SummaryRenderer {
     public static func render(_ report: RunReport) -> String {
-        var out = "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(report.destination.isEmpty ? "(nothing)" : report.destination)\n"
+        var out = "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(report.destination.isEmpty ? "(nothing)" : report.destination)"
+        let lost = report.models.reduce(0) { $0 + ($1.delivery?.pointsLost ?? 0) }
+        // Loss is the one thing the reader must not miss: it goes on the first line.
+        out += lost > 0 ? " · \(n(lost)) POINTS LOST (neither delivered nor spooled)\n" : "\n"
         for model in report.models {
             out += "\nmodel \(model.name)  [\(model.status.statusText)]  \(String(format: "%.2f", model.durationSeconds))s\n"
             if model.skipped {
@@ -60,10 +63,19 @@ public enum SummaryRenderer {
             if let delivery = model.delivery {
                 var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"
                 if delivery.pointsReplayed > 0 { line += " (\(n(delivery.pointsReplayed)) from the spool)" }
-                if delivery.pointsRejected > 0 { line += " · \(n(delivery.pointsRejected)) rejected (dead letter)" }
+                if delivery.pointsRejected > 0 {
+                    let saved = delivery.pointsRejected - delivery.pointsRejectedNotSaved
+                    if saved > 0 { line += " · \(n(saved)) rejected (dead letter)" }
+                    if delivery.pointsRejectedNotSaved > 0 {
+                        line += " · \(n(delivery.pointsRejectedNotSaved)) rejected and only logged, \(delivery.deadLetterError ?? "no dead-letter file")"
+                    }
+                }
                 if delivery.pointsSpooled > 0 { line += " · \(n(delivery.pointsSpooled)) spooled" }
                 if delivery.pointsDroppedSpoolFull > 0 { line += " · \(n(delivery.pointsDroppedSpoolFull)) dropped (spool full)" }
-                if delivery.pointsLost > 0 { line += " · \(n(delivery.pointsLost)) lost" }
+                if delivery.pointsLost > 0 { line += " · \(n(delivery.pointsLost)) LOST (neither delivered nor spooled)" }
+                if delivery.spoolFilesQuarantined > 0 {
+                    line += " · \(delivery.spoolFilesQuarantined) spool file\(delivery.spoolFilesQuarantined == 1 ? "" : "s") failed the check, quarantined: \(delivery.quarantinedFiles.joined(separator: ", "))"
+                }
                 if delivery.retries > 0 { line += " · \(delivery.retries) retries" }
                 out += line + "\n"
             }

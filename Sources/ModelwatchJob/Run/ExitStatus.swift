@@ -6,6 +6,9 @@ public enum ExitStatus: Int32, Sendable, Comparable, CaseIterable {
     case usage = 64
     /// Bad input data: rows beyond the error budget, or points the server rejected as malformed.
     case dataError = 65
+    /// Points lost: they could be neither delivered nor spooled (the spool is on a full or read-only disk, or no
+    /// spool is configured and InfluxDB did not take them). Unlike 75, waiting does not bring them back.
+    case ioError = 74
     /// A temporary failure: InfluxDB unreachable or throttling past the retry budget (points are spooled),
     /// the run's time budget ran out, or another run holds the lock. Retrying later is expected to work.
     case temporaryFailure = 75
@@ -18,19 +21,21 @@ public enum ExitStatus: Int32, Sendable, Comparable, CaseIterable {
         case .ok: "ok"
         case .usage: "usage_error"
         case .dataError: "data_error"
+        case .ioError: "io_error"
         case .temporaryFailure: "temporary_failure"
         case .configError: "config_error"
         }
     }
 
-    /// Severity order used to pick the worst outcome of several models: ok < data < temporary < config.
+    /// Severity order used to pick the worst outcome of several models: ok < data < temporary < config < lost points.
     private var severity: Int {
         switch self {
         case .ok: 0
         case .dataError: 1
         case .temporaryFailure: 2
         case .configError: 3
-        case .usage: 4
+        case .ioError: 4
+        case .usage: 5
         }
     }
 

@@ -21,6 +21,9 @@ extension JobRunner {
             let report = sink.replay()
             let status = Self.status(of: report.outcome) ?? .ok
             var text = "flush → \(sink.destination): \(report.pointsReplayed) points replayed, \(report.spoolFiles) batches left (\(report.spoolDepthBytes) bytes)"
+            if report.spoolFilesQuarantined > 0 {
+                text += "; \(report.spoolFilesQuarantined) damaged files quarantined: \(report.quarantinedFiles.joined(separator: ", "))"
+            }
             if let message = Self.message(of: report.outcome) { text += "\nerror: \(message)" }
             return FlushResult(text: text, status: status, report: report)
         } catch {

@@ -251,6 +251,7 @@ public struct JobRunner: Sendable {
         point.add("points_dropped_spool_full", report.delivery?.pointsDroppedSpoolFull ?? 0)
         point.add("retries", report.delivery?.retries ?? 0)
         point.add("spool_depth_bytes", report.delivery?.spoolDepthBytes ?? 0)
+        point.add("spool_files_quarantined", report.delivery?.spoolFilesQuarantined ?? 0)
         point.add("run_as_of_seconds", Int(asOfMs / 1000))
         point.add("window_seconds", Int(model.windowSeconds))
         point.add("finished_at_seconds", Int(environment.wallClockMs() / 1000))
@@ -288,13 +289,14 @@ public struct JobRunner: Sendable {
         case .dataRejected: .dataError
         case .temporaryFailure: .temporaryFailure
         case .configurationError: .configError
+        case .pointsLost: .ioError
         }
     }
 
     static func message(of outcome: DeliveryOutcome) -> String? {
         switch outcome {
         case .delivered: nil
-        case .dataRejected(let message), .temporaryFailure(let message), .configurationError(let message): message
+        case .dataRejected(let message), .temporaryFailure(let message), .configurationError(let message), .pointsLost(let message): message
         }
     }
 

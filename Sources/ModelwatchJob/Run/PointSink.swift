@@ -129,7 +129,9 @@ struct InfluxSink: PointSink {
         var spool: Spool?
         if let directory = delivery.spoolDirectory {
             do {
-                spool = try Spool(directory: directory, maxBytes: Int(delivery.spoolMaxBytes))
+                spool = try Spool(
+                    directory: directory, maxBytes: Int(delivery.spoolMaxBytes),
+                    quarantineDirectory: Self.quarantineDirectory(spool: directory, deadLetter: delivery.deadLetterPath))
             } catch {
                 if case .locked(let message) = error {
                     throw JobError(.temporaryFailure, "delivery.spool_dir: \(message); another modelwatch run is still writing — this run stops so the two do not overlap")
@@ -151,8 +153,19 @@ struct InfluxSink: PointSink {
 
     mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport {
         let report = (halted ? failFastWriter : writer).deliver(lines: lines)
-        if case .temporaryFailure = report.outcome { halted = true }
+        switch report.outcome {
+        case .temporaryFailure, .pointsLost: halted = true
+        case .delivered, .dataRejected, .configurationError: break
+        }
         return report
+    }
+
+    /// Spool files that fail their check go to `quarantine/` beside the dead-letter file, or inside the spool
+    /// directory when there is no dead-letter file.
+    static func quarantineDirectory(spool: String, deadLetter: String?) -> String {
+        guard let deadLetter else { return spool + "/quarantine" }
+        let parent = (deadLetter as NSString).deletingLastPathComponent
+        return (parent.isEmpty ? "." : parent) + "/quarantine"
     }
 
     mutating func finish() -> JobError? { nil }

@@ -1,4 +1,5 @@
 import DriftMetrics
+import InfluxDelivery
 /// `modelwatch validate`: reads every source as a run would, writes nothing, and reports what it found.
 public enum SourceValidator {
     /// The validation outcome.
@@ -11,7 +12,7 @@ public enum SourceValidator {
         var text = "config \(configuration.sourceFile): ok (fingerprint \(configuration.fingerprint))\n"
         var status = ExitStatus.ok
         if let influx = configuration.influx {
-            text += "influx: \(influx.url) (\(influx.api)); credentials \(credentialKind(influx.credentials))\n"
+            text += "influx: \(URLUserInfo.redacted(influx.url)) (\(influx.api)); credentials \(credentialKind(influx.credentials))\n"
         } else {
             text += "influx: not configured (set INFLUX_URL or influx.url; `run --output` works without it)\n"
         }
