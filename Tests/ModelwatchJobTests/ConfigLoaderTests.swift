@@ -159,8 +159,10 @@ private let invalidConfigs: [InvalidConfig] = [
         name: "unknown source format", yaml: config().replacingOccurrences(of: "path: data/scores.csv", with: "path: data/scores.csv\n      format: parquet"),
         key: "models[0].scores.format", fragment: "must be csv or jsonl"),
     InvalidConfig(
-        name: "missing score columns mapping", yaml: config().replacingOccurrences(of: "      columns: {}\n    labels", with: "    labels"),
-        key: "models[0].scores.columns", fragment: "is required"),
+        name: "postgres label source without columns (its time column has no default)",
+        yaml: config().replacingOccurrences(
+            of: "path: data/labels.csv\n      columns: {}", with: "postgres: {database: d, user: u, table: labels}"),
+        key: "models[0].labels.columns.time", fragment: "is required for a postgres label source"),
     InvalidConfig(
         name: "deployed_at is not a time", yaml: config(model: "deployed_at: last tuesday"),
         key: "models[0].deployed_at", fragment: "RFC 3339"),
@@ -196,9 +198,9 @@ struct ConfigLoaderTests {
         #expect(!error.description.contains("s3cr3t-in-file"))
     }
 
-    @Test("a minimal config gets the documented defaults")
+    @Test("a minimal config gets the documented defaults, columns included when scores.columns and labels.columns are left out")
     func defaults() throws {
-        let configuration = try parse(config())
+        let configuration = try parse(config().replacingOccurrences(of: "      columns: {}\n", with: ""))
         let model = try #require(configuration.models.first)
         #expect(model.name == "m")
         #expect(model.windowSeconds == 3600)

@@ -211,34 +211,35 @@ public enum ConfigLoader {
     private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
         try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
-        let columns = try node.required("columns")
-        try columns.allowOnly(["id", "time", "score", "version"])
+        // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
+        let columns = try node.optional("columns")
+        try columns?.allowOnly(["id", "time", "score", "version"])
         return ScoreSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
-            idColumn: try columns.optional("id")?.string ?? "prediction_id",
-            timeColumn: try columns.optional("time")?.string ?? "prediction_time",
-            scoreColumn: try columns.optional("score")?.string ?? "score",
-            versionColumn: try columns.optional("version")?.string
+            idColumn: try columns?.optional("id")?.string ?? "prediction_id",
+            timeColumn: try columns?.optional("time")?.string ?? "prediction_time",
+            scoreColumn: try columns?.optional("score")?.string ?? "score",
+            versionColumn: try columns?.optional("version")?.string
         )
     }
 
     private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
         try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
-        let columns = try node.required("columns")
-        try columns.allowOnly(["id", "label", "time"])
-        if location.postgres != nil, try columns.optional("time") == nil {
-            throw columns.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "time")
+        let columns = try node.optional("columns")
+        try columns?.allowOnly(["id", "label", "time"])
+        if location.postgres != nil, try columns?.optional("time") == nil {
+            throw node.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "columns.time")
         }
         return LabelSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
-            idColumn: try columns.optional("id")?.string ?? "prediction_id",
-            labelColumn: try columns.optional("label")?.string ?? "label",
-            timeColumn: try columns.optional("time")?.string
+            idColumn: try columns?.optional("id")?.string ?? "prediction_id",
+            labelColumn: try columns?.optional("label")?.string ?? "label",
+            timeColumn: try columns?.optional("time")?.string
         )
     }
 
