@@ -176,8 +176,8 @@ struct CommandLineTests {
     }
 
     @Test("a bad config exits 78 and names the key on stderr", arguments: [
-        ("models:\n  - name: m\n    window: 1x\n    maturity: 1d\n", "models[0].window"),
-        ("models:\n  - name: m\n    windw: 1h\n", "models[0].windw"),
+        ("models:\n  - name: m\n    window: 1x\n    maturity: 1d\n", "models[m].window"),
+        ("models:\n  - name: m\n    windw: 1h\n", "models[m].windw"),
         ("models: [", "(syntax)"),
     ])
     func badConfig(_ yaml: String, _ key: String) throws {

@@ -61,55 +61,55 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(
         name: "window is not a duration",
         yaml: config().replacingOccurrences(of: "window: 1h", with: "window: 1x"),
-        key: "models[0].window", fragment: "expected a duration such as 30s, 15m, 1h, 7d or 2w, got `1x`"),
+        key: "models[m].window", fragment: "expected a duration such as 30s, 15m, 1h, 7d or 2w, got `1x`"),
     InvalidConfig(
         name: "zero window",
         yaml: config().replacingOccurrences(of: "window: 1h", with: "window: 0h"),
-        key: "models[0].window", fragment: "expected a duration"),
+        key: "models[m].window", fragment: "expected a duration"),
     InvalidConfig(
         name: "missing window",
         yaml: config().replacingOccurrences(of: "    window: 1h\n", with: ""),
-        key: "models[0].window", fragment: "is required"),
+        key: "models[m].window", fragment: "is required"),
     InvalidConfig(
         name: "maturity not a multiple of the window",
         yaml: config().replacingOccurrences(of: "maturity: 1d", with: "maturity: 90m"),
-        key: "models[0].maturity", fragment: "whole number of windows (1h)"),
+        key: "models[m].maturity", fragment: "whole number of windows (1h)"),
     InvalidConfig(
         name: "threshold above 1", yaml: config(model: "thresholds: [0.5, 1.5]"),
-        key: "models[0].thresholds[1]", fragment: "must be within [0, 1], got 1.5"),
+        key: "models[m].thresholds[1]", fragment: "must be within [0, 1], got 1.5"),
     InvalidConfig(
         name: "negative threshold", yaml: config(model: "thresholds: [-0.1]"),
-        key: "models[0].thresholds[0]", fragment: "within [0, 1]"),
+        key: "models[m].thresholds[0]", fragment: "within [0, 1]"),
     InvalidConfig(
         name: "duplicate thresholds", yaml: config(model: "thresholds: [0.5, 0.5]"),
-        key: "models[0].thresholds", fragment: "duplicates"),
+        key: "models[m].thresholds", fragment: "duplicates"),
     InvalidConfig(
         name: "threshold is not a number", yaml: config(model: "thresholds: [high]"),
-        key: "models[0].thresholds[0]", fragment: "expected a number, got `high`"),
+        key: "models[m].thresholds[0]", fragment: "expected a number, got `high`"),
     InvalidConfig(
         name: "top-k percent of zero", yaml: config(model: "top_k_percent: [5, 0]"),
-        key: "models[0].top_k_percent[1]", fragment: "within (0, 100]"),
+        key: "models[m].top_k_percent[1]", fragment: "within (0, 100]"),
     InvalidConfig(
         name: "segment cap of zero", yaml: config(model: "segment_cap: 0"),
-        key: "models[0].segment_cap", fragment: "within 1…1000"),
+        key: "models[m].segment_cap", fragment: "within 1…1000"),
     InvalidConfig(
         name: "no categorical drift bin", yaml: config(model: "drift_category_bins: 0"),
-        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+        key: "models[m].drift_category_bins", fragment: "within 1…1000"),
     InvalidConfig(
         name: "more categorical drift bins than a profile stores", yaml: config(model: "drift_category_bins: 1001"),
-        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+        key: "models[m].drift_category_bins", fragment: "within 1…1000"),
     InvalidConfig(
         name: "unknown model key with a suggestion", yaml: config(model: "windw: 2h"),
-        key: "models[0].windw", fragment: "unknown key (did you mean `window`?)"),
+        key: "models[m].windw", fragment: "unknown key (did you mean `window`?)"),
     InvalidConfig(
         name: "unknown top-level key with a suggestion", yaml: config(top: "delivry:\n  gzip: false"),
         key: "delivry", fragment: "did you mean `delivery`?"),
     InvalidConfig(
         name: "unknown column key", yaml: config().replacingOccurrences(of: "      columns: {}\n    labels", with: "      columns: {scor: s}\n    labels"),
-        key: "models[0].scores.columns.scor", fragment: "did you mean `score`?"),
+        key: "models[m].scores.columns.scor", fragment: "did you mean `score`?"),
     InvalidConfig(
         name: "unknown key far from every allowed key", yaml: config(model: "colour: blue"),
-        key: "models[0].colour", fragment: "unknown key; allowed keys:"),
+        key: "models[m].colour", fragment: "unknown key; allowed keys:"),
     InvalidConfig(
         name: "token in the config file",
         yaml: config(top: "influx:\n  url: http://localhost:8086\n  token: s3cr3t-in-file"),
@@ -152,20 +152,24 @@ private let invalidConfigs: [InvalidConfig] = [
         yaml: config() + "  - {name: m, window: 1d, maturity: 7d, scores: {path: s.csv, columns: {}}, labels: {path: l.csv, columns: {}}}\n",
         key: "models[1].name", fragment: "duplicate model name `m`"),
     InvalidConfig(
+        name: "a model without a name is named by its position",
+        yaml: config().replacingOccurrences(of: "  - name: m\n    window: 1h", with: "  - window: 1h"),
+        key: "models[0].name", fragment: "is required"),
+    InvalidConfig(
         name: "feature listed as numeric and categorical",
         yaml: config(model: "features:\n  numeric: [age, income]\n  categorical: [country, age]"),
-        key: "models[0].features", fragment: "feature `age` is listed twice"),
+        key: "models[m].features", fragment: "feature `age` is listed twice"),
     InvalidConfig(
         name: "unknown source format", yaml: config().replacingOccurrences(of: "path: data/scores.csv", with: "path: data/scores.csv\n      format: parquet"),
-        key: "models[0].scores.format", fragment: "must be csv or jsonl"),
+        key: "models[m].scores.format", fragment: "must be csv or jsonl"),
     InvalidConfig(
         name: "postgres label source without columns (its time column has no default)",
         yaml: config().replacingOccurrences(
             of: "path: data/labels.csv\n      columns: {}", with: "postgres: {database: d, user: u, table: labels}"),
-        key: "models[0].labels.columns.time", fragment: "is required for a postgres label source"),
+        key: "models[m].labels.columns.time", fragment: "is required for a postgres label source"),
     InvalidConfig(
         name: "deployed_at is not a time", yaml: config(model: "deployed_at: last tuesday"),
-        key: "models[0].deployed_at", fragment: "RFC 3339"),
+        key: "models[m].deployed_at", fragment: "RFC 3339"),
     InvalidConfig(name: "batch of zero lines", yaml: config(top: "delivery:\n  batch_lines: 0"), key: "delivery.batch_lines", fragment: "within 1…1000000"),
     InvalidConfig(name: "retry budget is not a duration", yaml: config(top: "delivery:\n  retry_budget: soon"), key: "delivery.retry_budget", fragment: "expected a duration"),
     InvalidConfig(name: "bad-row fraction above 1", yaml: config(top: "run:\n  max_bad_row_fraction: 2"), key: "run.max_bad_row_fraction", fragment: "within [0, 1]"),

@@ -460,9 +460,37 @@ struct PipelineTests {
         let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
         #expect(run.report.exitStatus == .configError)
         let message = try #require(run.report.models.first?.message)
-        #expect(message.hasPrefix("models[churn].scores.columns:"), "\(message)")
+        #expect(message.hasPrefix("models[churn].scores.columns."), "\(message)")
         #expect(message.contains("missing column \"\(column)\""), "\(message)")
         #expect(message.contains("prediction_id, prediction_time, score, region"), "the message lists the available columns: \(message)")
+    }
+
+    @Test("a misspelled column is reported under the key that asked for it, with the closest column the file has", arguments: [
+        (["features:", "  numeric: [regoin]"], "", "models[churn].features.numeric", "region"),
+        (["features:", "  categorical: [Region]"], "", "models[churn].features.categorical", "region"),
+        (["segments: [regon]"], "", "models[churn].segments", "region"),
+        ([], "score: scor", "models[churn].scores.columns.score", "score"),
+        ([], "time: prediction_tim", "models[churn].scores.columns.time", "prediction_time"),
+    ])
+    func misspelledColumn(_ extra: [String], _ mapping: String, _ key: String, _ suggestion: String) throws {
+        let directory = TemporaryDirectory()
+        let yaml = joinConfig(extra: extra).replacingOccurrences(of: "      columns: {}\n", with: "      columns: {\(mapping)}\n")
+        let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
+        #expect(run.report.exitStatus == .configError)
+        let message = try #require(run.report.models.first?.message)
+        #expect(message.hasPrefix("\(key): "), "\(message)")
+        #expect(message.contains("(did you mean `\(suggestion)`?)"), "\(message)")
+    }
+
+    @Test("a misspelled label column is reported under labels.columns with a suggestion")
+    func misspelledLabelColumn() throws {
+        let directory = TemporaryDirectory()
+        let yaml = joinConfig().replacingOccurrences(of: "columns: {time: label_time}", with: "columns: {time: labeltime}")
+        let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
+        #expect(run.report.exitStatus == .configError)
+        let message = try #require(run.report.models.first?.message)
+        #expect(message.hasPrefix("models[churn].labels.columns.time: "), "\(message)")
+        #expect(message.contains("(did you mean `label_time`?)"), "\(message)")
     }
 
     @Test("--model runs only the named model; an unknown name is a usage error")

@@ -88,17 +88,20 @@ public enum ConfigLoader {
         return models
     }
 
-    private static func parseModel(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
+    private static func parseModel(_ item: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
+        // Keys are named after the model (`models[fraud].window`), as in every later message; the index
+        // (`models[0]`) only while the model has no usable name.
+        let nameNode = try item.required("name")
+        let name = try nameNode.string
+        guard !name.isEmpty, name.utf8.count <= 128, !name.contains(where: \.isNewline) else {
+            throw nameNode.error("must be 1–128 characters without line breaks")
+        }
+        let node = ConfigNode(node: item.node, path: ModelConfiguration.key(name), file: item.file)
         try node.allowOnly([
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days",
         ])
-        let nameNode = try node.required("name")
-        let name = try nameNode.string
-        guard !name.isEmpty, name.utf8.count <= 128, !name.contains(where: \.isNewline) else {
-            throw nameNode.error("must be 1–128 characters without line breaks")
-        }
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
         let maturityNode = try node.required("maturity")

@@ -356,7 +356,7 @@ private struct BlockJob: @unchecked Sendable {
             reader.finish()
             try drain()
         } catch {
-            block.error = FileRecords.jobError(error, key: key)
+            block.error = FileRecords.jobError(error, key: key, columnKeys: parser.columnKeys(scoresKey: key))
             return block
         }
         // Every byte read: the lines passed are the block's line feeds (a block other than the file's last ends

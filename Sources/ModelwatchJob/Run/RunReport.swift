@@ -27,6 +27,9 @@ public struct ModelReport: Sendable {
     public var durationSeconds = 0.0
     /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
     public var stageSeconds: [(stage: String, seconds: Double)] = []
+    /// For a backfill: the as-of times evaluated, with the join and input figures added up over all of them
+    /// (the other fields, like the heartbeat, describe the last one).
+    public var backfill: BackfillSpan?
 
     /// Performance of one version in the final window.
     public struct FinalPerformance: Sendable {
@@ -55,6 +58,8 @@ public struct RunReport: Sendable {
     /// A run-level failure (lock, output file, time budget), if any.
     public var runError: JobError?
     public var durationSeconds = 0.0
+    /// For a backfill: its first as-of time (`--from`); ``asOfMs`` is its last (`--to`).
+    public var backfillFromMs: Int64?
 
     public init(asOfMs: Int64) { self.asOfMs = asOfMs }
 
