@@ -381,18 +381,22 @@ struct PipelineTests {
         #expect(heartbeat.string("status") == "ok")
     }
 
-    @Test("over the bad-row budget: data error, no metric points for the model, only its heartbeat", arguments: [
-        "run:\n  max_bad_rows: 1\n  max_bad_row_fraction: 1",
-        "run:\n  max_bad_rows: 100\n  max_bad_row_fraction: 0.1",
-        "",  // defaults: 1 % of rows
+    @Test("over the bad-row budget: data error, no metric points for the model, only its heartbeat; the message gives the count and the rate against their limits", arguments: [
+        ("run:\n  max_bad_rows: 1\n  max_bad_row_fraction: 1",
+         "count 2, limit run.max_bad_rows 1: over; rate 16.67%, limit run.max_bad_row_fraction 1.0 (100%): within."),
+        ("run:\n  max_bad_rows: 100\n  max_bad_row_fraction: 0.1",
+         "count 2, limit run.max_bad_rows 100: within; rate 16.67%, limit run.max_bad_row_fraction 0.1 (10%): over."),
+        ("",  // defaults: 1000 rows, 1 % of rows
+         "count 2, limit run.max_bad_rows 1000: within; rate 16.67%, limit run.max_bad_row_fraction 0.01 (1%): over."),
     ])
-    func overTheBadRowBudget(_ runOptions: String) throws {
+    func overTheBadRowBudget(_ runOptions: String, _ limits: String) throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(scores: "bad/scores.csv", labels: "bad/labels.csv", run: runOptions), asOf: asOf, in: directory)
         #expect(run.report.exitStatus == .dataError)
         let model = try #require(run.report.models.first)
         #expect(model.status == .dataError)
         #expect(model.message?.contains("2 of 12 rows could not be parsed") == true, "\(model.message ?? "")")
+        #expect(model.message?.contains(limits) == true, "\(model.message ?? "")")
         #expect(model.message?.contains("bad/scores.csv:4:") == true)
         #expect(run.lines.map(\.measurement) == ["modelwatch_run"], "\(run.text)")
         let heartbeat = try run.point("modelwatch_run", ["model": "churn"])

@@ -170,11 +170,18 @@ public struct JobRunner: Sendable {
         guard rejected > 0 else { return }
         let total = max(counters.rowsRead, 1)
         let fraction = Double(rejected) / Double(total)
-        if rejected > options.maxBadRows || fraction > options.maxBadRowFraction {
+        // Two limits, each enough to fail the model: a count for large inputs, a rate for small ones.
+        let countOver = rejected > options.maxBadRows
+        let rateOver = fraction > options.maxBadRowFraction
+        if countOver || rateOver {
             let shown = samples.prefix(5).map { "  " + $0 }.joined(separator: "\n")
+            let rate = String(format: "%.2f%%", fraction * 100)
+            let rateLimit = String(format: "%g%%", options.maxBadRowFraction * 100)
             throw JobError(.dataError, """
-                \(rejected) of \(total) rows could not be parsed (\(String(format: "%.2f", fraction * 100))%), over the budget \
-                (run.max_bad_rows \(options.maxBadRows), run.max_bad_row_fraction \(options.maxBadRowFraction)); nothing was written for this model. First errors:
+                \(rejected) of \(total) rows could not be parsed, over the error budget (either limit exceeded fails the model): \
+                count \(rejected), limit run.max_bad_rows \(options.maxBadRows): \(countOver ? "over" : "within"); \
+                rate \(rate), limit run.max_bad_row_fraction \(options.maxBadRowFraction) (\(rateLimit)): \(rateOver ? "over" : "within"). \
+                Nothing was written for this model. First errors:
                 \(shown)
                 """)
         }
