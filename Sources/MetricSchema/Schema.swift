@@ -242,7 +242,7 @@ public enum Schema {
         timestamp: "The as-of time T of the run.",
         tags: [Tag(Tags.model, "Model name.")],
         fields: [
-            Field("status", .string, "`ok`, `data_error`, `temporary_failure` or `config_error`."),
+            Field("status", .string, "`ok`, `data_error`, `temporary_failure`, `config_error`, `no_input` or `cannot_create`."),
             Field("success", .boolean, "True when the run ended with exit status 0 for this model."),
             Field("exit_code", .integer, "The exit code this model's outcome maps to."),
             Field("duration_seconds", .float, "Wall-clock seconds spent on this model."),

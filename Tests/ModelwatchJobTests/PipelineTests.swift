@@ -420,23 +420,23 @@ struct PipelineTests {
         #expect(run.points("modelwatch_run").map { $0.tags["model"]! } == ["churn", "fraud"])
     }
 
-    @Test("a missing score file is a configuration error naming models[<name>].scores.path")
+    @Test("a missing score file is a missing input (66) naming models[<name>].scores.path")
     func missingScoreFile() throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(scores: directory.file("nope/scores.csv")), asOf: asOf, in: directory)
-        #expect(run.report.exitStatus == .configError)
+        #expect(run.report.exitStatus == .noInput)
         let message = try #require(run.report.models.first?.message)
         #expect(message.hasPrefix("models[churn].scores.path:"), "\(message)")
         #expect(message.contains("nope/scores.csv"))
-        #expect(try run.point("modelwatch_run").string("status") == "config_error")
+        #expect(try run.point("modelwatch_run").string("status") == "no_input")
         #expect(run.lines.count == 1)
     }
 
-    @Test("a glob matching nothing is a configuration error naming the labels path")
+    @Test("a glob matching nothing is a missing input (66) naming the labels path")
     func globWithoutMatches() throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(labels: directory.file("labels-*.csv")), asOf: asOf, in: directory)
-        #expect(run.report.exitStatus == .configError)
+        #expect(run.report.exitStatus == .noInput)
         #expect(run.report.models.first?.message?.hasPrefix("models[churn].labels.path:") == true, "\(run.report.models.first?.message ?? "")")
     }
 
@@ -550,6 +550,6 @@ struct PipelineTests {
         #expect(badReport.text.contains("bad/scores.csv:4:"))
 
         let missing = try ConfigLoader.parse(yaml: joinConfig(scores: "/nonexistent/scores.csv"), file: directory.file("m.yaml"), environment: [:])
-        #expect(SourceValidator.validate(missing, asOfMs: ms(asOf)).status == .configError)
+        #expect(SourceValidator.validate(missing, asOfMs: ms(asOf)).status == .noInput)
     }
 }

@@ -58,7 +58,7 @@ enum FileRecords {
         let inputFormat = inputFormat(path: path, format: resolvedFormat)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0

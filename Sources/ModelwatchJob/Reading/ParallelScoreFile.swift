@@ -49,7 +49,7 @@ enum ParallelScoreFile {
         guard workers >= 2 else { return nil }
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var status = stat()

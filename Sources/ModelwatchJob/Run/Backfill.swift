@@ -239,7 +239,7 @@ struct BackfillCheckpoint {
         do {
             try AtomicFile.write(Array((TimeText.format(asOfMs) + "\n").utf8), to: path)
         } catch {
-            throw JobError(.configError, "--checkpoint-dir: cannot write `\(path)`: \(error)")
+            throw JobError(.cannotCreate, "--checkpoint-dir: cannot write `\(path)`: \(error)")
         }
     }
 

@@ -219,7 +219,7 @@ public struct JobRunner: Sendable {
 
     static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobError(.configError, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
+            throw JobError(.noInput, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
         }
         do {
             return try ReferenceProfile.decode(data)
