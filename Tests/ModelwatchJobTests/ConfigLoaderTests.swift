@@ -299,6 +299,39 @@ struct ConfigLoaderTests {
         #expect(influx.url == "http://127.0.0.1:8086")
     }
 
+    @Test("the influx CLI's INFLUX_HOST sets the URL; INFLUX_URL wins over it, and either wins over influx.url", arguments: [
+        (["INFLUX_HOST": "http://host-var:8086"], "http://host-var:8086"),
+        (["INFLUX_HOST": "http://host-var:8086", "INFLUX_URL": "http://url-var:8086"], "http://url-var:8086"),
+        (["INFLUX_HOST": "", "INFLUX_URL": "http://url-var:8086"], "http://url-var:8086"),
+        (["INFLUX_HOST": ""], "http://file:8086"),
+    ])
+    func influxHost(_ environment: [String: String], _ expected: String) throws {
+        let influx = try #require(try parse(config(top: "influx:\n  url: http://file:8086"), environment: environment).influx)
+        #expect(influx.url == expected)
+        let fromEnvironmentOnly = try parse(config(), environment: environment).influx?.url
+        #expect(fromEnvironmentOnly == (expected == "http://file:8086" ? nil : expected))
+    }
+
+    @Test("an INFLUX_HOST that is not http(s) is reported under INFLUX_HOST")
+    func badInfluxHost() throws {
+        let error = try #require(parseError(config(), environment: ["INFLUX_HOST": "localhost:8086"]))
+        #expect(error.key == "INFLUX_HOST" && error.file == nil, "\(error)")
+    }
+
+    @Test("the influx CLI's INFLUX_USERNAME sets the v1 user; INFLUX_USER wins over it, and either wins over influx.user", arguments: [
+        (["INFLUX_USERNAME": "cli-user"], "cli-user"),
+        (["INFLUX_USERNAME": "cli-user", "INFLUX_USER": "own-user"], "own-user"),
+        (["INFLUX_USERNAME": ""], "file-user"),
+    ])
+    func influxUsername(_ environment: [String: String], _ expected: String) throws {
+        let yaml = config(top: "influx:\n  url: http://localhost:8086\n  user: file-user")
+        let influx = try #require(try parse(yaml, environment: environment.merging(["INFLUX_PASSWORD": "pw"]) { $1 }).influx)
+        guard case .userPassword(let user, "pw") = influx.credentials else {
+            Issue.record("expected user and password, got \(influx.credentials)"); return
+        }
+        #expect(user == expected)
+    }
+
     @Test("api v2 takes org and bucket from the environment")
     func v2FromEnvironment() throws {
         let influx = try #require(try parse(

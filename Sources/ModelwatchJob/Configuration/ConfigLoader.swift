@@ -24,6 +24,18 @@ public enum ConfigLoader {
         public static let spoolDirectory = "MODELWATCH_SPOOL_DIR"
         /// Default variable holding a PostgreSQL source's password (`postgres.password_env` names another).
         public static let postgresPassword = "MODELWATCH_PG_PASSWORD"
+        /// The influx CLI's name for the URL; `INFLUX_URL` wins when both are set.
+        public static let host = "INFLUX_HOST"
+        /// The influx CLI's name for the v1 user; `INFLUX_USER` wins when both are set.
+        public static let username = "INFLUX_USERNAME"
+    }
+
+    /// The first of `variables` set to a non-empty value, with its name.
+    private static func firstSet(_ variables: [String], in environment: [String: String]) -> (name: String, value: String)? {
+        for name in variables {
+            if let value = environment[name], !value.isEmpty { return (name, value) }
+        }
+        return nil
     }
 
     /// Loads and validates the config at `path`.
@@ -357,10 +369,12 @@ public enum ConfigLoader {
             if let env, let fromEnv = environment[env], !fromEnv.isEmpty { return fromEnv }
             return try node?.optional(key)?.string
         }
-        guard let url = try value("url", env: Env.url) else { return nil }
+        // INFLUX_URL, then the influx CLI's INFLUX_HOST, then the file.
+        let urlVariable = firstSet([Env.url, Env.host], in: environment)
+        let fileURL = try value("url", env: nil)
+        guard let url = urlVariable?.value ?? fileURL else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
-            let fromEnvironment = !(environment[Env.url] ?? "").isEmpty
-            throw ConfigError(key: fromEnvironment ? Env.url : "influx.url", "must be an http:// or https:// URL with a host", file: fromEnvironment ? nil : file)
+            throw ConfigError(key: urlVariable?.name ?? "influx.url", "must be an http:// or https:// URL with a host", file: urlVariable == nil ? file : nil)
         }
         let apiName = try value("api", env: Env.api) ?? "v1"
         let api: InfluxConfiguration.API
@@ -418,7 +432,8 @@ public enum ConfigLoader {
         if let token = environment[Env.token], !token.isEmpty { return .token(token) }
         if let token = try readEnvironmentFile(Env.tokenFile) { return .token(token) }
         if let token = try readSecretFile("token_file") { return .token(token) }
-        var user = environment[Env.user].flatMap { $0.isEmpty ? nil : $0 }
+        // INFLUX_USER, then the influx CLI's INFLUX_USERNAME, then the file.
+        var user = firstSet([Env.user, Env.username], in: environment)?.value
         if user == nil { user = try node?.optional("user")?.string }
         var password = environment[Env.password].flatMap { $0.isEmpty ? nil : $0 }
         if password == nil { password = try readEnvironmentFile(Env.passwordFile) }
@@ -426,7 +441,7 @@ public enum ConfigLoader {
         switch (user, password) {
         case (let user?, let password?): return .userPassword(user: user, password: password)
         case (nil, nil): return .none
-        case (nil, _?): throw ConfigError(key: Env.user, "a password is set but no user: set INFLUX_USER or influx.user")
+        case (nil, _?): throw ConfigError(key: Env.user, "a password is set but no user: set INFLUX_USER (or INFLUX_USERNAME) or influx.user")
         case (_?, nil): throw ConfigError(key: Env.password, "a user is set but no password: set INFLUX_PASSWORD or influx.password_file")
         }
     }
