@@ -48,7 +48,7 @@ extension Modelwatch {
                                     modelFilter: outputOptions.model, checkpointDirectory: directory),
                     progress: progress.show)
                 progress.end()
-                let summary = SummaryRenderer.render(report)
+                let summary = renderSummary(report, format: configuration.run.logFormat)
                 FileHandle.standardError.write(Data(summary.utf8))
                 return report.exitStatus
             }
