@@ -264,6 +264,8 @@ public enum Schema {
             Field("max_model_age_days", .float, "The configured `max_model_age_days`; the model-age reminder compares the two."),
             Field("config_fingerprint", .string, "Fingerprint of the resolved configuration."),
             Field("modelwatch_version", .string, "modelwatch version that wrote the point."),
+            Field("newest_prediction_age_seconds", .integer, "Seconds from the newest prediction read (before T) to T; absent when none was read (or push-down). The data-freshness alert watches it."),
+            Field("newest_label_age_seconds", .integer, "Seconds from the newest label observed by T to T; absent without a label time column or when none was read (or push-down)."),
         ]
     )
 }

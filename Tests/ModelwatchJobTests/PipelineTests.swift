@@ -454,6 +454,40 @@ struct PipelineTests {
         #expect(try split.point("modelwatch_performance").fields == single.point("modelwatch_performance").fields)
     }
 
+    @Test("the heartbeat carries the age of the newest prediction and label; a fresh window has no warning")
+    func freshnessFigures() throws {
+        let run = try runPipeline(yaml: joinConfig(), asOf: asOf, in: TemporaryDirectory())
+        let model = try #require(run.report.models.first)
+        #expect(model.warnings.isEmpty, "\(model.warnings)")
+        let heartbeat = try run.point("modelwatch_run")
+        // Newest prediction before 03:00 is 02:20 (the 03:00 row belongs to the next window); newest label by 03:00 is 02:50.
+        #expect(heartbeat.integer("newest_prediction_age_seconds") == 40 * 60)
+        #expect(heartbeat.integer("newest_label_age_seconds") == 10 * 60)
+    }
+
+    @Test("three weeks after the last prediction the empty input window is a warning in the summary, the record and validate")
+    func staleDataWarns() throws {
+        let stale = "2026-12-12T00:00:00Z"
+        let directory = TemporaryDirectory()
+        let run = try runPipeline(yaml: joinConfig(), asOf: stale, in: directory)
+        #expect(run.report.exitStatus == .ok)
+        let model = try #require(run.report.models.first)
+        let warning = try #require(model.warnings.first)
+        #expect(warning.hasPrefix("no prediction in the input window [2026-12-11T23:00:00Z, 2026-12-12T00:00:00Z); the newest is 20d 23h old (2026-11-21T01:00:00Z)"), "\(warning)")
+        #expect(SummaryRenderer.render(run.report).contains("  warning      \(warning)"))
+        #expect(SummaryRecord.render(run.report, format: .json, nowMs: 0).contains("\"warnings\":["))
+        let heartbeat = try run.point("modelwatch_run")
+        #expect(heartbeat.integer("newest_prediction_age_seconds") == 503 * 3600)
+        #expect(heartbeat.integer("newest_label_age_seconds") == 21 * 86_400 + 20 * 3600 + 30 * 60)
+
+        let configuration = try ConfigLoader.parse(yaml: joinConfig(), file: directory.file("m.yaml"), environment: [:])
+        let validated = SourceValidator.validate(configuration, asOfMs: ms(stale))
+        #expect(validated.status == .ok)
+        #expect(validated.text.contains("  warning: \(warning)"), "\(validated.text)")
+        #expect(validated.text.contains("newest prediction: 2026-11-21T01:00:00Z (20d 23h before the as-of time)"), "\(validated.text)")
+        #expect(!SourceValidator.validate(configuration, asOfMs: ms(asOf)).text.contains("warning: no prediction"))
+    }
+
     @Test("a missing column is a configuration error naming the column", arguments: [
         ("score: probability", "probability"),
         ("id: request_id", "request_id"),

@@ -100,6 +100,11 @@ public enum SummaryRecord {
                 ])))
             }
             if !performance.isEmpty { fields.append(("performance", .object(performance))) }
+            if let freshness = model.freshness {
+                fields.append(("newest_prediction_age_seconds", freshness.predictionAgeSeconds.map { .int($0) } ?? .double(nil)))
+                fields.append(("newest_label_age_seconds", freshness.labelAgeSeconds.map { .int($0) } ?? .double(nil)))
+            }
+            if !model.warnings.isEmpty { fields.append(("warnings", .list(model.warnings.map { .string($0) }))) }
             if !model.driftiest.isEmpty {
                 fields.append(("psi", .object(model.driftiest.prefix(3).map { ($0.feature, .double($0.psi)) })))
             }

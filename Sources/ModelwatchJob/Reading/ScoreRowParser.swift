@@ -73,6 +73,7 @@ struct ScoreRowParser: Sendable {
         }
         guard range.contains(time) else {
             record.valueBytes(0) { batch.noteIDOutsideRange(bytes: $0) }
+            if time < range.startMs { batch.noteTimeBeforeRange(time) }
             return .outside
         }
         var score = Double.nan

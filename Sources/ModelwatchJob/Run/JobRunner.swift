@@ -256,6 +256,8 @@ public struct JobRunner: Sendable {
         point.add("max_model_age_days", model.maxModelAgeDays)
         point.add("config_fingerprint", .string(configuration.fingerprint))
         point.add("modelwatch_version", .string(environment.version))
+        point.add("newest_prediction_age_seconds", report.freshness?.predictionAgeSeconds.map { FieldValue.integer(Int64($0)) })
+        point.add("newest_label_age_seconds", report.freshness?.labelAgeSeconds.map { FieldValue.integer(Int64($0)) })
         var buffer: [UInt8] = []
         var encoder = LineProtocolEncoder()
         encoder.encode(point, into: &buffer)

@@ -30,6 +30,10 @@ public struct ModelReport: Sendable {
     /// For a backfill: the as-of times evaluated, with the join and input figures added up over all of them
     /// (the other fields, like the heartbeat, describe the last one).
     public var backfill: BackfillSpan?
+    /// The age of the newest prediction and label at the (last) as-of time; nil for push-down.
+    public var freshness: DataFreshness?
+    /// Warnings for the summary (e.g. an empty input window while older data exists).
+    public var warnings: [String] = []
 
     /// Performance of one version in the final window.
     public struct FinalPerformance: Sendable {
@@ -83,5 +87,11 @@ extension ModelReport {
         driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
         mostMissing = outcome.mostMissing
         foldedSegments = outcome.foldedSegments
+        let freshness = DataFreshness(table: table, asOfMs: asOfMs)
+        self.freshness = freshness
+        warnings = []
+        if let inputWindow = plan?.inputWindow, let warning = freshness.staleWarning(inputRows: outcome.inputRows, inputWindow: inputWindow) {
+            warnings.append(warning)
+        }
     }
 }
