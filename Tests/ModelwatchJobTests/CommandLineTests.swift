@@ -200,6 +200,13 @@ struct CommandLineTests {
         #expect(outcome.stderr.contains("--config"), "\(outcome)")
     }
 
+    @Test("shell completion scripts are generated for bash, zsh and fish, naming the subcommands", arguments: ["bash", "zsh", "fish"])
+    func completionScripts(_ shell: String) throws {
+        let outcome = try Executable.run(["--generate-completion-script", shell])
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout.contains("backfill") && outcome.stdout.contains("validate"), "\(outcome.stdout.prefix(400))")
+    }
+
     @Test("the top-level help lists every exit code, with SIGTERM and SIGINT under 75")
     func helpListsExitCodes() throws {
         let outcome = try Executable.run(["--help"])

@@ -5,7 +5,7 @@ import PerformanceMetrics
 /// The run summary as one structured log record (`--log-format json` or `logfmt`): the same figures as
 /// ``SummaryRenderer``'s text block, on one line, so a log collector sees one record per run.
 ///
-/// JSON nests the models by name (`"models": {"fraud": {"status": "ok", …}}`); logfmt flattens the same
+/// JSON (Foundation's `JSONSerialization`, keys sorted) nests the models by name (`"models": {"fraud": {"status": "ok", …}}`); logfmt flattens the same
 /// structure into dotted keys (`models.fraud.status=ok models.fraud.rows.read=12`).
 public enum SummaryRecord {
     /// One line (no trailing newline) in `format`; `nowMs` is the record's `ts`. Text format has no record:
@@ -137,16 +137,20 @@ public enum SummaryRecord {
         number.isFinite ? "\(number)" : "null"
     }
 
+    /// JSON through Foundation (keys sorted, as in the log lines of ``LogOutput``).
     private static func json(_ value: Value) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: foundationObject(value), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func foundationObject(_ value: Value) -> Any {
         switch value {
-        case .string(let text):
-            let data = (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("\"\"".utf8)
-            return String(decoding: data, as: UTF8.self)
-        case .int(let number): return String(number)
-        case .double(let number): return number.map { format($0) } ?? "null"
-        case .bool(let flag): return flag ? "true" : "false"
-        case .object(let members): return "{" + members.map { json(.string($0.0)) + ":" + json($0.1) }.joined(separator: ",") + "}"
-        case .list(let items): return "[" + items.map { json($0) }.joined(separator: ",") + "]"
+        case .string(let text): return text
+        case .int(let number): return number
+        case .double(let number): return number.flatMap { $0.isFinite ? $0 : nil } ?? NSNull()
+        case .bool(let flag): return flag
+        case .object(let members): return Dictionary(members.map { ($0.0, foundationObject($0.1)) }, uniquingKeysWith: { $1 })
+        case .list(let items): return items.map(foundationObject)
         }
     }
 }
