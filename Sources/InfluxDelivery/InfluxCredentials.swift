@@ -1,3 +1,5 @@
+import Foundation
+
 /// How to authenticate. Always sent as an `Authorization` header, never in the URL.
 ///
 /// | API | `.token(t)` | `.userPassword(u, p)` |
@@ -34,7 +36,7 @@ public enum InfluxCredentials: Sendable, Hashable, CustomStringConvertible, Cust
         case (.userPassword(let user, let password), .v2):
             return "Token \(user):\(password)"
         case (.userPassword(let user, let password), _):
-            return "Basic \(Base64.encode(Array("\(user):\(password)".utf8)))"
+            return "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"
         }
     }
 }

@@ -242,7 +242,7 @@ public enum Schema {
         timestamp: "The as-of time T of the run.",
         tags: [Tag(Tags.model, "Model name.")],
         fields: [
-            Field("status", .string, "`ok`, `data_error`, `temporary_failure`, `config_error` or `io_error` (points lost)."),
+            Field("status", .string, "`ok`, `data_error`, `temporary_failure`, `config_error`, `no_input`, `cannot_create` or `io_error` (points lost)."),
             Field("success", .boolean, "True when the run ended with exit status 0 for this model."),
             Field("exit_code", .integer, "The exit code this model's outcome maps to."),
             Field("duration_seconds", .float, "Wall-clock seconds spent on this model."),
@@ -265,6 +265,8 @@ public enum Schema {
             Field("max_model_age_days", .float, "The configured `max_model_age_days`; the model-age reminder compares the two."),
             Field("config_fingerprint", .string, "Fingerprint of the resolved configuration."),
             Field("modelwatch_version", .string, "modelwatch version that wrote the point."),
+            Field("newest_prediction_age_seconds", .integer, "Seconds from the newest prediction read (before T) to T; absent when none was read (or push-down). The data-freshness alert watches it."),
+            Field("newest_label_age_seconds", .integer, "Seconds from the newest label observed by T to T; absent without a label time column or when none was read (or push-down)."),
         ]
     )
 }

@@ -48,7 +48,7 @@ extension Modelwatch {
                                     modelFilter: outputOptions.model, checkpointDirectory: directory),
                     progress: progress.show)
                 progress.end()
-                let summary = SummaryRenderer.render(report)
+                let summary = renderSummary(report, format: configuration.run.logFormat)
                 FileHandle.standardError.write(Data(summary.utf8))
                 return report.exitStatus
             }
@@ -69,10 +69,11 @@ final class ProgressLine: @unchecked Sendable {
             let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
             FileHandle.standardError.write(Data("\r\(progress.model) [\(bar)] \(progress.done)/\(progress.total) windows, as of \(TimeText.format(progress.asOfMs))".utf8))
         } else {
-            let decile = Int(fraction * 10)
+            // A line each time another tenth is done; the line shows the exact percentage.
+            let decile = progress.percent / 10
             guard decile != lastDecile else { return }
             lastDecile = decile
-            FileHandle.standardError.write(Data("backfill \(progress.model): \(progress.done)/\(progress.total) windows (\(decile * 10)%), as of \(TimeText.format(progress.asOfMs))\n".utf8))
+            FileHandle.standardError.write(Data((progress.line + "\n").utf8))
         }
     }
 

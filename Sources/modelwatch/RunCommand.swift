@@ -35,7 +35,7 @@ extension Modelwatch {
                 Curl.globalInit()
                 let runner = JobRunner(environment: .live(logger: logger, version: Modelwatch.version))
                 let report = runner.run(RunRequest(configuration: configuration, asOfMs: asOfMs, output: target, modelFilter: outputOptions.model))
-                let summary = SummaryRenderer.render(report)
+                let summary = renderSummary(report, format: configuration.run.logFormat)
                 // With --output -, standard output carries line protocol only; the summary goes to standard error.
                 if target == .standardOutput {
                     FileHandle.standardError.write(Data(summary.utf8))
@@ -52,6 +52,12 @@ extension Modelwatch {
             }
         }
     }
+}
+
+/// The run summary: the text block, or with `--log-format json` / `logfmt` one record in that format.
+func renderSummary(_ report: RunReport, format: LogFormat) -> String {
+    guard format != .text else { return SummaryRenderer.render(report) }
+    return SummaryRecord.render(report, format: format, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) + "\n"
 }
 
 /// Builds the process-wide logger.

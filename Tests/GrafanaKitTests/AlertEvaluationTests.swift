@@ -41,7 +41,7 @@ struct AlertEvaluationTests {
 
     @Test("a healthy pipeline, a fresh model and enough labels stay silent on the demo", arguments: [
         "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing", "mw-write-failures", "mw-points-lost",
-        "mw-spool-growing", "mw-model-too-old", "mw-labels-stopped", "mw-labels-late", "mw-volume-collapse", "mw-auc-below-floor",
+        "mw-spool-growing", "mw-model-too-old", "mw-data-stale", "mw-labels-stopped", "mw-labels-late", "mw-volume-collapse", "mw-auc-below-floor",
     ])
     func healthyRulesStaySilent(uid: String) async throws {
         guard let demo = try await QueryExecutionTests.demo() else { return }
@@ -125,6 +125,37 @@ struct AlertEvaluationTests {
         let data = try await ScenarioInflux.scratch("lagging", lines: lines, asOfs: [today])
         let outcome = try #require(try Self.outcomes(data)["mw-model-heartbeat-missing"])
         #expect(Self.firing(outcome, by: "model") == ["stale-daily", "long-stale-daily", "stale-weekly"], "\(outcome.numbers)")
+    }
+
+    @Test("mw-data-stale fires for a model whose latest run found its newest prediction more than two windows old, not for fresh or recovered ones")
+    func staleDataFires() async throws {
+        guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
+        let hour: Int64 = 3_600_000, day = 24 * hour
+        let today: Int64 = 1_794_182_400_000  // a UTC midnight; the rule is evaluated an hour later
+        func beat(_ model: String, window: Int64, age: Int64?, asOf: Int64) -> String {
+            let ageField = age.map { ",newest_prediction_age_seconds=\($0 / 1000)i" } ?? ""
+            return "modelwatch_run,model=\(model) exit_code=0i,window_seconds=\(window / 1000)i\(ageField) \(asOf)"
+        }
+        let lines = [
+            // Three weeks without a prediction, daily runs still succeeding: the case of the issue.
+            beat("three-weeks-stale", window: day, age: 21 * day, asOf: today - day),
+            beat("three-weeks-stale", window: day, age: 22 * day, asOf: today),
+            // Hourly, last prediction five hours ago.
+            beat("hourly-stale", window: hour, age: 5 * hour, asOf: today),
+            // Healthy: the newest prediction is inside the input window.
+            beat("fresh-daily", window: day, age: 20 * 60_000, asOf: today),
+            // One window behind (a late export) is not yet two windows.
+            beat("one-window-late", window: day, age: day + hour, asOf: today),
+            // Stale yesterday, fresh at the latest run.
+            beat("recovered", window: hour, age: 9 * hour, asOf: today - hour),
+            beat("recovered", window: hour, age: 30 * 60_000, asOf: today),
+            // Push-down models write no age: silent.
+            beat("pushdown", window: day, age: nil, asOf: today),
+        ]
+        let data = try await ScenarioInflux.scratch("stale_data", lines: lines, asOfs: [today])
+        let outcome = try #require(try Self.outcomes(data)["mw-data-stale"])
+        #expect(Self.firing(outcome, by: "model") == ["three-weeks-stale", "hourly-stale"], "\(outcome.numbers)")
+        #expect(!outcome.noData)
     }
 
     @Test("mw-points-lost fires for a model whose latest run lost points or dropped them from a full spool, not for one that recovered")

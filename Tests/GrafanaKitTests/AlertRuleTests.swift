@@ -11,7 +11,7 @@ struct AlertRuleTests {
         "mw-auc-below-floor", "mw-auc-drop", "mw-auc-sustained-drop", "mw-ece-high", "mw-labels-stopped", "mw-labels-late",
         "mw-feature-missing-jump", "mw-feature-drift", "mw-feature-drift-sustained", "mw-score-shift",
         "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing",
-        "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old",
+        "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old", "mw-data-stale",
     ])
     func ruleExists(uid: String) {
         #expect(Kit.rules.contains { $0.uid == uid })

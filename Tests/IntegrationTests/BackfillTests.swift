@@ -72,12 +72,15 @@ struct BackfillTests {
         let from = start + 8 * Self.day
         let to = start + 12 * Self.day
         var runFiles: [String] = []
+        var runMatched = 0, runInputs = 0
         var asOf = from
         while asOf <= to {
             let file = directory.appendingPathComponent("run-\(asOf).lp").path
             let report = Self.runner().run(RunRequest(configuration: config, asOfMs: asOf, output: .file(file)))
             #expect(report.exitStatus == .ok)
             runFiles.append(file)
+            runMatched += report.models.first?.counters.labelsMatched ?? 0
+            runInputs += report.models.first?.inputRows ?? 0
             asOf += Self.day
         }
         let backfillFile = directory.appendingPathComponent("backfill.lp").path
@@ -87,6 +90,15 @@ struct BackfillTests {
             progress: { _ in progressCalls += 1 })
         #expect(report.exitStatus == .ok, "\(SummaryRenderer.render(report))")
         #expect(progressCalls == 3)
+        // The summary covers every as-of time: its join and input figures are those of the five runs added up.
+        let span = try #require(report.models.first?.backfill)
+        #expect(span.windows == 5 && span.firstAsOfMs == from && span.lastAsOfMs == to)
+        #expect(runMatched > 0 && span.labelsMatched == runMatched)
+        #expect(runInputs > 0 && span.inputRows == runInputs)
+        let summary = SummaryRenderer.render(report)
+        #expect(summary.hasPrefix("modelwatch backfill from "), "\(summary)")
+        #expect(summary.contains("5 as-of times from "), "\(summary)")
+        #expect(summary.contains(" in 5 final windows") && summary.contains(" predictions in 5 input windows"), "\(summary)")
 
         let expected = try Self.lastWriteWins(runFiles)
         let actual = try Self.lastWriteWins([backfillFile])

@@ -182,8 +182,8 @@ struct CommandLineTests {
     }
 
     @Test("a bad config exits 78 and names the key on stderr", arguments: [
-        ("models:\n  - name: m\n    window: 1x\n    maturity: 1d\n", "models[0].window"),
-        ("models:\n  - name: m\n    windw: 1h\n", "models[0].windw"),
+        ("models:\n  - name: m\n    window: 1x\n    maturity: 1d\n", "models[m].window"),
+        ("models:\n  - name: m\n    windw: 1h\n", "models[m].windw"),
         ("models: [", "(syntax)"),
     ])
     func badConfig(_ yaml: String, _ key: String) throws {
@@ -204,6 +204,46 @@ struct CommandLineTests {
         let outcome = try Executable.run(["run", "--config", "/nonexistent/modelwatch.yaml", "--output", "-"])
         #expect(outcome.status == 78, "\(outcome)")
         #expect(outcome.stderr.contains("--config"), "\(outcome)")
+    }
+
+    @Test("shell completion scripts are generated for bash, zsh and fish, naming the subcommands", arguments: ["bash", "zsh", "fish"])
+    func completionScripts(_ shell: String) throws {
+        let outcome = try Executable.run(["--generate-completion-script", shell])
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout.contains("backfill") && outcome.stdout.contains("validate"), "\(outcome.stdout.prefix(400))")
+    }
+
+    @Test("the top-level help lists every exit code, with SIGTERM and SIGINT under 75")
+    func helpListsExitCodes() throws {
+        let outcome = try Executable.run(["--help"])
+        #expect(outcome.status == 0, "\(outcome)")
+        let help = outcome.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        for code in ["0 ok", "64 usage", "65 bad data", "66 missing input", "73 output cannot be created", "75 temporary failure", "78 configuration"] {
+            #expect(help.contains(code), "\(code): \(help)")
+        }
+        let temporary = try #require(help.range(of: "75 temporary failure"))
+        let configuration = try #require(help.range(of: "78 configuration"))
+        #expect(help[temporary.upperBound..<configuration.lowerBound].contains("SIGTERM or SIGINT"), "\(help)")
+    }
+
+    @Test("a missing score file exits 66 (EX_NOINPUT) naming its key, in run and validate")
+    func missingInputFile() throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, fixture: "no-such-fixture")
+        for arguments in [["run", "--config", config, "--as-of", asOf, "--output", "-"], ["validate", "--config", config, "--as-of", asOf]] {
+            let outcome = try Executable.run(arguments)
+            #expect(outcome.status == 66, "\(arguments[0]): \(outcome)")
+            #expect((outcome.stdout + outcome.stderr).contains("scores.path"), "\(arguments[0]): \(outcome)")
+        }
+    }
+
+    @Test("an output that cannot be created exits 73 (EX_CANTCREAT) naming the option")
+    func unwritableOutput() throws {
+        let directory = TemporaryDirectory()
+        let notADirectory = directory.write("plain-file", "x")
+        let outcome = try Executable.run(["run", "--config", writeConfig(in: directory), "--as-of", asOf, "--output", "file:\(notADirectory)/out.lp"])
+        #expect(outcome.status == 73, "\(outcome)")
+        #expect((outcome.stdout + outcome.stderr).contains("--output file:"), "\(outcome)")
     }
 
     @Test("an INFLUX_URL that is not http(s) exits 78 naming INFLUX_URL")

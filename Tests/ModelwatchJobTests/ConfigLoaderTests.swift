@@ -61,55 +61,55 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(
         name: "window is not a duration",
         yaml: config().replacingOccurrences(of: "window: 1h", with: "window: 1x"),
-        key: "models[0].window", fragment: "expected a duration such as 30s, 15m, 1h, 7d or 2w, got `1x`"),
+        key: "models[m].window", fragment: "expected a duration such as 30s, 15m, 1h, 7d or 2w, got `1x`"),
     InvalidConfig(
         name: "zero window",
         yaml: config().replacingOccurrences(of: "window: 1h", with: "window: 0h"),
-        key: "models[0].window", fragment: "expected a duration"),
+        key: "models[m].window", fragment: "expected a duration"),
     InvalidConfig(
         name: "missing window",
         yaml: config().replacingOccurrences(of: "    window: 1h\n", with: ""),
-        key: "models[0].window", fragment: "is required"),
+        key: "models[m].window", fragment: "is required"),
     InvalidConfig(
         name: "maturity not a multiple of the window",
         yaml: config().replacingOccurrences(of: "maturity: 1d", with: "maturity: 90m"),
-        key: "models[0].maturity", fragment: "whole number of windows (1h)"),
+        key: "models[m].maturity", fragment: "whole number of windows (1h)"),
     InvalidConfig(
         name: "threshold above 1", yaml: config(model: "thresholds: [0.5, 1.5]"),
-        key: "models[0].thresholds[1]", fragment: "must be within [0, 1], got 1.5"),
+        key: "models[m].thresholds[1]", fragment: "must be within [0, 1], got 1.5"),
     InvalidConfig(
         name: "negative threshold", yaml: config(model: "thresholds: [-0.1]"),
-        key: "models[0].thresholds[0]", fragment: "within [0, 1]"),
+        key: "models[m].thresholds[0]", fragment: "within [0, 1]"),
     InvalidConfig(
         name: "duplicate thresholds", yaml: config(model: "thresholds: [0.5, 0.5]"),
-        key: "models[0].thresholds", fragment: "duplicates"),
+        key: "models[m].thresholds", fragment: "duplicates"),
     InvalidConfig(
         name: "threshold is not a number", yaml: config(model: "thresholds: [high]"),
-        key: "models[0].thresholds[0]", fragment: "expected a number, got `high`"),
+        key: "models[m].thresholds[0]", fragment: "expected a number, got `high`"),
     InvalidConfig(
         name: "top-k percent of zero", yaml: config(model: "top_k_percent: [5, 0]"),
-        key: "models[0].top_k_percent[1]", fragment: "within (0, 100]"),
+        key: "models[m].top_k_percent[1]", fragment: "within (0, 100]"),
     InvalidConfig(
         name: "segment cap of zero", yaml: config(model: "segment_cap: 0"),
-        key: "models[0].segment_cap", fragment: "within 1…1000"),
+        key: "models[m].segment_cap", fragment: "within 1…1000"),
     InvalidConfig(
         name: "no categorical drift bin", yaml: config(model: "drift_category_bins: 0"),
-        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+        key: "models[m].drift_category_bins", fragment: "within 1…1000"),
     InvalidConfig(
         name: "more categorical drift bins than a profile stores", yaml: config(model: "drift_category_bins: 1001"),
-        key: "models[0].drift_category_bins", fragment: "within 1…1000"),
+        key: "models[m].drift_category_bins", fragment: "within 1…1000"),
     InvalidConfig(
         name: "unknown model key with a suggestion", yaml: config(model: "windw: 2h"),
-        key: "models[0].windw", fragment: "unknown key (did you mean `window`?)"),
+        key: "models[m].windw", fragment: "unknown key (did you mean `window`?)"),
     InvalidConfig(
         name: "unknown top-level key with a suggestion", yaml: config(top: "delivry:\n  gzip: false"),
         key: "delivry", fragment: "did you mean `delivery`?"),
     InvalidConfig(
         name: "unknown column key", yaml: config().replacingOccurrences(of: "      columns: {}\n    labels", with: "      columns: {scor: s}\n    labels"),
-        key: "models[0].scores.columns.scor", fragment: "did you mean `score`?"),
+        key: "models[m].scores.columns.scor", fragment: "did you mean `score`?"),
     InvalidConfig(
         name: "unknown key far from every allowed key", yaml: config(model: "colour: blue"),
-        key: "models[0].colour", fragment: "unknown key; allowed keys:"),
+        key: "models[m].colour", fragment: "unknown key; allowed keys:"),
     InvalidConfig(
         name: "token in the config file",
         yaml: config(top: "influx:\n  url: http://localhost:8086\n  token: s3cr3t-in-file"),
@@ -152,18 +152,24 @@ private let invalidConfigs: [InvalidConfig] = [
         yaml: config() + "  - {name: m, window: 1d, maturity: 7d, scores: {path: s.csv, columns: {}}, labels: {path: l.csv, columns: {}}}\n",
         key: "models[1].name", fragment: "duplicate model name `m`"),
     InvalidConfig(
+        name: "a model without a name is named by its position",
+        yaml: config().replacingOccurrences(of: "  - name: m\n    window: 1h", with: "  - window: 1h"),
+        key: "models[0].name", fragment: "is required"),
+    InvalidConfig(
         name: "feature listed as numeric and categorical",
         yaml: config(model: "features:\n  numeric: [age, income]\n  categorical: [country, age]"),
-        key: "models[0].features", fragment: "feature `age` is listed twice"),
+        key: "models[m].features", fragment: "feature `age` is listed twice"),
     InvalidConfig(
         name: "unknown source format", yaml: config().replacingOccurrences(of: "path: data/scores.csv", with: "path: data/scores.csv\n      format: parquet"),
-        key: "models[0].scores.format", fragment: "must be csv or jsonl"),
+        key: "models[m].scores.format", fragment: "must be csv or jsonl"),
     InvalidConfig(
-        name: "missing score columns mapping", yaml: config().replacingOccurrences(of: "      columns: {}\n    labels", with: "    labels"),
-        key: "models[0].scores.columns", fragment: "is required"),
+        name: "postgres label source without columns (its time column has no default)",
+        yaml: config().replacingOccurrences(
+            of: "path: data/labels.csv\n      columns: {}", with: "postgres: {database: d, user: u, table: labels}"),
+        key: "models[m].labels.columns.time", fragment: "is required for a postgres label source"),
     InvalidConfig(
         name: "deployed_at is not a time", yaml: config(model: "deployed_at: last tuesday"),
-        key: "models[0].deployed_at", fragment: "RFC 3339"),
+        key: "models[m].deployed_at", fragment: "RFC 3339"),
     InvalidConfig(name: "batch of zero lines", yaml: config(top: "delivery:\n  batch_lines: 0"), key: "delivery.batch_lines", fragment: "within 1…1000000"),
     InvalidConfig(name: "retry budget is not a duration", yaml: config(top: "delivery:\n  retry_budget: soon"), key: "delivery.retry_budget", fragment: "expected a duration"),
     InvalidConfig(name: "bad-row fraction above 1", yaml: config(top: "run:\n  max_bad_row_fraction: 2"), key: "run.max_bad_row_fraction", fragment: "within [0, 1]"),
@@ -196,9 +202,9 @@ struct ConfigLoaderTests {
         #expect(!error.description.contains("s3cr3t-in-file"))
     }
 
-    @Test("a minimal config gets the documented defaults")
+    @Test("a minimal config gets the documented defaults, columns included when scores.columns and labels.columns are left out")
     func defaults() throws {
-        let configuration = try parse(config())
+        let configuration = try parse(config().replacingOccurrences(of: "      columns: {}\n", with: ""))
         let model = try #require(configuration.models.first)
         #expect(model.name == "m")
         #expect(model.windowSeconds == 3600)
@@ -291,6 +297,39 @@ struct ConfigLoaderTests {
     func urlFromEnvironmentOnly() throws {
         let influx = try #require(try parse(config(), environment: ["INFLUX_URL": "http://127.0.0.1:8086"]).influx)
         #expect(influx.url == "http://127.0.0.1:8086")
+    }
+
+    @Test("the influx CLI's INFLUX_HOST sets the URL; INFLUX_URL wins over it, and either wins over influx.url", arguments: [
+        (["INFLUX_HOST": "http://host-var:8086"], "http://host-var:8086"),
+        (["INFLUX_HOST": "http://host-var:8086", "INFLUX_URL": "http://url-var:8086"], "http://url-var:8086"),
+        (["INFLUX_HOST": "", "INFLUX_URL": "http://url-var:8086"], "http://url-var:8086"),
+        (["INFLUX_HOST": ""], "http://file:8086"),
+    ])
+    func influxHost(_ environment: [String: String], _ expected: String) throws {
+        let influx = try #require(try parse(config(top: "influx:\n  url: http://file:8086"), environment: environment).influx)
+        #expect(influx.url == expected)
+        let fromEnvironmentOnly = try parse(config(), environment: environment).influx?.url
+        #expect(fromEnvironmentOnly == (expected == "http://file:8086" ? nil : expected))
+    }
+
+    @Test("an INFLUX_HOST that is not http(s) is reported under INFLUX_HOST")
+    func badInfluxHost() throws {
+        let error = try #require(parseError(config(), environment: ["INFLUX_HOST": "localhost:8086"]))
+        #expect(error.key == "INFLUX_HOST" && error.file == nil, "\(error)")
+    }
+
+    @Test("the influx CLI's INFLUX_USERNAME sets the v1 user; INFLUX_USER wins over it, and either wins over influx.user", arguments: [
+        (["INFLUX_USERNAME": "cli-user"], "cli-user"),
+        (["INFLUX_USERNAME": "cli-user", "INFLUX_USER": "own-user"], "own-user"),
+        (["INFLUX_USERNAME": ""], "file-user"),
+    ])
+    func influxUsername(_ environment: [String: String], _ expected: String) throws {
+        let yaml = config(top: "influx:\n  url: http://localhost:8086\n  user: file-user")
+        let influx = try #require(try parse(yaml, environment: environment.merging(["INFLUX_PASSWORD": "pw"]) { $1 }).influx)
+        guard case .userPassword(let user, "pw") = influx.credentials else {
+            Issue.record("expected user and password, got \(influx.credentials)"); return
+        }
+        #expect(user == expected)
     }
 
     @Test("api v2 takes org and bucket from the environment")

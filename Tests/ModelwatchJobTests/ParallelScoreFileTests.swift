@@ -311,7 +311,7 @@ struct ParallelScoreFileTests {
             _ = try read(try model(scores: scores, labels: labels), parallel: true)
         } throws: { error in
             guard let error = error as? JobError else { return false }
-            return error.status == .configError && error.message.contains("models[m].scores.columns") && error.message.contains("f0")
+            return error.status == .configError && error.message.contains("models[m].features.numeric: ") && error.message.contains("f0")
         }
     }
 }

@@ -381,18 +381,22 @@ struct PipelineTests {
         #expect(heartbeat.string("status") == "ok")
     }
 
-    @Test("over the bad-row budget: data error, no metric points for the model, only its heartbeat", arguments: [
-        "run:\n  max_bad_rows: 1\n  max_bad_row_fraction: 1",
-        "run:\n  max_bad_rows: 100\n  max_bad_row_fraction: 0.1",
-        "",  // defaults: 1 % of rows
+    @Test("over the bad-row budget: data error, no metric points for the model, only its heartbeat; the message gives the count and the rate against their limits", arguments: [
+        ("run:\n  max_bad_rows: 1\n  max_bad_row_fraction: 1",
+         "count 2, limit run.max_bad_rows 1: over; rate 16.67%, limit run.max_bad_row_fraction 1.0 (100%): within."),
+        ("run:\n  max_bad_rows: 100\n  max_bad_row_fraction: 0.1",
+         "count 2, limit run.max_bad_rows 100: within; rate 16.67%, limit run.max_bad_row_fraction 0.1 (10%): over."),
+        ("",  // defaults: 1000 rows, 1 % of rows
+         "count 2, limit run.max_bad_rows 1000: within; rate 16.67%, limit run.max_bad_row_fraction 0.01 (1%): over."),
     ])
-    func overTheBadRowBudget(_ runOptions: String) throws {
+    func overTheBadRowBudget(_ runOptions: String, _ limits: String) throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(scores: "bad/scores.csv", labels: "bad/labels.csv", run: runOptions), asOf: asOf, in: directory)
         #expect(run.report.exitStatus == .dataError)
         let model = try #require(run.report.models.first)
         #expect(model.status == .dataError)
         #expect(model.message?.contains("2 of 12 rows could not be parsed") == true, "\(model.message ?? "")")
+        #expect(model.message?.contains(limits) == true, "\(model.message ?? "")")
         #expect(model.message?.contains("bad/scores.csv:4:") == true)
         #expect(run.lines.map(\.measurement) == ["modelwatch_run"], "\(run.text)")
         let heartbeat = try run.point("modelwatch_run", ["model": "churn"])
@@ -416,23 +420,23 @@ struct PipelineTests {
         #expect(run.points("modelwatch_run").map { $0.tags["model"]! } == ["churn", "fraud"])
     }
 
-    @Test("a missing score file is a configuration error naming models[<name>].scores.path")
+    @Test("a missing score file is a missing input (66) naming models[<name>].scores.path")
     func missingScoreFile() throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(scores: directory.file("nope/scores.csv")), asOf: asOf, in: directory)
-        #expect(run.report.exitStatus == .configError)
+        #expect(run.report.exitStatus == .noInput)
         let message = try #require(run.report.models.first?.message)
         #expect(message.hasPrefix("models[churn].scores.path:"), "\(message)")
         #expect(message.contains("nope/scores.csv"))
-        #expect(try run.point("modelwatch_run").string("status") == "config_error")
+        #expect(try run.point("modelwatch_run").string("status") == "no_input")
         #expect(run.lines.count == 1)
     }
 
-    @Test("a glob matching nothing is a configuration error naming the labels path")
+    @Test("a glob matching nothing is a missing input (66) naming the labels path")
     func globWithoutMatches() throws {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(labels: directory.file("labels-*.csv")), asOf: asOf, in: directory)
-        #expect(run.report.exitStatus == .configError)
+        #expect(run.report.exitStatus == .noInput)
         #expect(run.report.models.first?.message?.hasPrefix("models[churn].labels.path:") == true, "\(run.report.models.first?.message ?? "")")
     }
 
@@ -450,6 +454,40 @@ struct PipelineTests {
         #expect(try split.point("modelwatch_performance").fields == single.point("modelwatch_performance").fields)
     }
 
+    @Test("the heartbeat carries the age of the newest prediction and label; a fresh window has no warning")
+    func freshnessFigures() throws {
+        let run = try runPipeline(yaml: joinConfig(), asOf: asOf, in: TemporaryDirectory())
+        let model = try #require(run.report.models.first)
+        #expect(model.warnings.isEmpty, "\(model.warnings)")
+        let heartbeat = try run.point("modelwatch_run")
+        // Newest prediction before 03:00 is 02:20 (the 03:00 row belongs to the next window); newest label by 03:00 is 02:50.
+        #expect(heartbeat.integer("newest_prediction_age_seconds") == 40 * 60)
+        #expect(heartbeat.integer("newest_label_age_seconds") == 10 * 60)
+    }
+
+    @Test("three weeks after the last prediction the empty input window is a warning in the summary, the record and validate")
+    func staleDataWarns() throws {
+        let stale = "2026-12-12T00:00:00Z"
+        let directory = TemporaryDirectory()
+        let run = try runPipeline(yaml: joinConfig(), asOf: stale, in: directory)
+        #expect(run.report.exitStatus == .ok)
+        let model = try #require(run.report.models.first)
+        let warning = try #require(model.warnings.first)
+        #expect(warning.hasPrefix("no prediction in the input window [2026-12-11T23:00:00Z, 2026-12-12T00:00:00Z); the newest is 20d 23h old (2026-11-21T01:00:00Z)"), "\(warning)")
+        #expect(SummaryRenderer.render(run.report).contains("  warning      \(warning)"))
+        #expect(SummaryRecord.render(run.report, format: .json, nowMs: 0).contains("\"warnings\":["))
+        let heartbeat = try run.point("modelwatch_run")
+        #expect(heartbeat.integer("newest_prediction_age_seconds") == 503 * 3600)
+        #expect(heartbeat.integer("newest_label_age_seconds") == 21 * 86_400 + 20 * 3600 + 30 * 60)
+
+        let configuration = try ConfigLoader.parse(yaml: joinConfig(), file: directory.file("m.yaml"), environment: [:])
+        let validated = SourceValidator.validate(configuration, asOfMs: ms(stale))
+        #expect(validated.status == .ok)
+        #expect(validated.text.contains("  warning: \(warning)"), "\(validated.text)")
+        #expect(validated.text.contains("newest prediction: 2026-11-21T01:00:00Z (20d 23h before the as-of time)"), "\(validated.text)")
+        #expect(!SourceValidator.validate(configuration, asOfMs: ms(asOf)).text.contains("warning: no prediction"))
+    }
+
     @Test("a missing column is a configuration error naming the column", arguments: [
         ("score: probability", "probability"),
         ("id: request_id", "request_id"),
@@ -460,9 +498,37 @@ struct PipelineTests {
         let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
         #expect(run.report.exitStatus == .configError)
         let message = try #require(run.report.models.first?.message)
-        #expect(message.hasPrefix("models[churn].scores.columns:"), "\(message)")
+        #expect(message.hasPrefix("models[churn].scores.columns."), "\(message)")
         #expect(message.contains("missing column \"\(column)\""), "\(message)")
         #expect(message.contains("prediction_id, prediction_time, score, region"), "the message lists the available columns: \(message)")
+    }
+
+    @Test("a misspelled column is reported under the key that asked for it, with the closest column the file has", arguments: [
+        (["features:", "  numeric: [regoin]"], "", "models[churn].features.numeric", "region"),
+        (["features:", "  categorical: [Region]"], "", "models[churn].features.categorical", "region"),
+        (["segments: [regon]"], "", "models[churn].segments", "region"),
+        ([], "score: scor", "models[churn].scores.columns.score", "score"),
+        ([], "time: prediction_tim", "models[churn].scores.columns.time", "prediction_time"),
+    ])
+    func misspelledColumn(_ extra: [String], _ mapping: String, _ key: String, _ suggestion: String) throws {
+        let directory = TemporaryDirectory()
+        let yaml = joinConfig(extra: extra).replacingOccurrences(of: "      columns: {}\n", with: "      columns: {\(mapping)}\n")
+        let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
+        #expect(run.report.exitStatus == .configError)
+        let message = try #require(run.report.models.first?.message)
+        #expect(message.hasPrefix("\(key): "), "\(message)")
+        #expect(message.contains("(did you mean `\(suggestion)`?)"), "\(message)")
+    }
+
+    @Test("a misspelled label column is reported under labels.columns with a suggestion")
+    func misspelledLabelColumn() throws {
+        let directory = TemporaryDirectory()
+        let yaml = joinConfig().replacingOccurrences(of: "columns: {time: label_time}", with: "columns: {time: labeltime}")
+        let run = try runPipeline(yaml: yaml, asOf: asOf, in: directory)
+        #expect(run.report.exitStatus == .configError)
+        let message = try #require(run.report.models.first?.message)
+        #expect(message.hasPrefix("models[churn].labels.columns.time: "), "\(message)")
+        #expect(message.contains("(did you mean `label_time`?)"), "\(message)")
     }
 
     @Test("--model runs only the named model; an unknown name is a usage error")
@@ -518,6 +584,6 @@ struct PipelineTests {
         #expect(badReport.text.contains("bad/scores.csv:4:"))
 
         let missing = try ConfigLoader.parse(yaml: joinConfig(scores: "/nonexistent/scores.csv"), file: directory.file("m.yaml"), environment: [:])
-        #expect(SourceValidator.validate(missing, asOfMs: ms(asOf)).status == .configError)
+        #expect(SourceValidator.validate(missing, asOfMs: ms(asOf)).status == .noInput)
     }
 }

@@ -124,12 +124,12 @@ struct FailureTests {
         defer { server.stop() }
         let base = Self.yaml(server)
         let cases: [(String, String)] = [
-            (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: disable, table: scores, password: hunter2"), "models[0].scores.postgres.password"),
-            (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: sometimes, table: scores"), "models[0].scores.postgres.sslmode"),
-            (base.replacingOccurrences(of: "    scores:\n", with: "    scores:\n      path: scores.csv\n"), "models[0].scores.postgres"),
-            (base.replacingOccurrences(of: "table: scores, mode: exact}", with: "mode: exact}"), "models[0].scores.postgres.table"),
-            (base.replacingOccurrences(of: ", time: label_time}", with: "}"), "models[0].labels.columns.time"),
-            (base.replacingOccurrences(of: "table: labels}", with: "table: labels, mode: pushdown}"), "models[0].labels.postgres.mode"),
+            (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: disable, table: scores, password: hunter2"), "models[fraud].scores.postgres.password"),
+            (base.replacingOccurrences(of: "sslmode: disable, table: scores", with: "sslmode: sometimes, table: scores"), "models[fraud].scores.postgres.sslmode"),
+            (base.replacingOccurrences(of: "    scores:\n", with: "    scores:\n      path: scores.csv\n"), "models[fraud].scores.postgres"),
+            (base.replacingOccurrences(of: "table: scores, mode: exact}", with: "mode: exact}"), "models[fraud].scores.postgres.table"),
+            (base.replacingOccurrences(of: ", time: label_time}", with: "}"), "models[fraud].labels.columns.time"),
+            (base.replacingOccurrences(of: "table: labels}", with: "table: labels, mode: pushdown}"), "models[fraud].labels.postgres.mode"),
         ]
         for (yaml, key) in cases {
             do {

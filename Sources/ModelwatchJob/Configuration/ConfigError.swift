@@ -2,7 +2,7 @@
 ///
 /// Maps to exit code 78 (`EX_CONFIG`).
 public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The key path, e.g. `models[0].window`, or an environment variable name.
+    /// The key path, e.g. `models[fraud].window`, or an environment variable name.
     public let key: String
     /// What is wrong and, where possible, how to fix it.
     public let message: String

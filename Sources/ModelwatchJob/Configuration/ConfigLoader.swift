@@ -25,6 +25,18 @@ public enum ConfigLoader {
         public static let spoolDirectory = "MODELWATCH_SPOOL_DIR"
         /// Default variable holding a PostgreSQL source's password (`postgres.password_env` names another).
         public static let postgresPassword = "MODELWATCH_PG_PASSWORD"
+        /// The influx CLI's name for the URL; `INFLUX_URL` wins when both are set.
+        public static let host = "INFLUX_HOST"
+        /// The influx CLI's name for the v1 user; `INFLUX_USER` wins when both are set.
+        public static let username = "INFLUX_USERNAME"
+    }
+
+    /// The first of `variables` set to a non-empty value, with its name.
+    private static func firstSet(_ variables: [String], in environment: [String: String]) -> (name: String, value: String)? {
+        for name in variables {
+            if let value = environment[name], !value.isEmpty { return (name, value) }
+        }
+        return nil
     }
 
     /// Loads and validates the config at `path`.
@@ -89,17 +101,20 @@ public enum ConfigLoader {
         return models
     }
 
-    private static func parseModel(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
+    private static func parseModel(_ item: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ModelConfiguration {
+        // Keys are named after the model (`models[fraud].window`), as in every later message; the index
+        // (`models[0]`) only while the model has no usable name.
+        let nameNode = try item.required("name")
+        let name = try nameNode.string
+        guard !name.isEmpty, name.utf8.count <= 128, !name.contains(where: \.isNewline) else {
+            throw nameNode.error("must be 1–128 characters without line breaks")
+        }
+        let node = ConfigNode(node: item.node, path: ModelConfiguration.key(name), file: item.file)
         try node.allowOnly([
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days",
         ])
-        let nameNode = try node.required("name")
-        let name = try nameNode.string
-        guard !name.isEmpty, name.utf8.count <= 128, !name.contains(where: \.isNewline) else {
-            throw nameNode.error("must be 1–128 characters without line breaks")
-        }
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
         let maturityNode = try node.required("maturity")
@@ -212,34 +227,35 @@ public enum ConfigLoader {
     private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
         try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
-        let columns = try node.required("columns")
-        try columns.allowOnly(["id", "time", "score", "version"])
+        // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
+        let columns = try node.optional("columns")
+        try columns?.allowOnly(["id", "time", "score", "version"])
         return ScoreSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
-            idColumn: try columns.optional("id")?.string ?? "prediction_id",
-            timeColumn: try columns.optional("time")?.string ?? "prediction_time",
-            scoreColumn: try columns.optional("score")?.string ?? "score",
-            versionColumn: try columns.optional("version")?.string
+            idColumn: try columns?.optional("id")?.string ?? "prediction_id",
+            timeColumn: try columns?.optional("time")?.string ?? "prediction_time",
+            scoreColumn: try columns?.optional("score")?.string ?? "score",
+            versionColumn: try columns?.optional("version")?.string
         )
     }
 
     private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
         try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
-        let columns = try node.required("columns")
-        try columns.allowOnly(["id", "label", "time"])
-        if location.postgres != nil, try columns.optional("time") == nil {
-            throw columns.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "time")
+        let columns = try node.optional("columns")
+        try columns?.allowOnly(["id", "label", "time"])
+        if location.postgres != nil, try columns?.optional("time") == nil {
+            throw node.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "columns.time")
         }
         return LabelSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
-            idColumn: try columns.optional("id")?.string ?? "prediction_id",
-            labelColumn: try columns.optional("label")?.string ?? "label",
-            timeColumn: try columns.optional("time")?.string
+            idColumn: try columns?.optional("id")?.string ?? "prediction_id",
+            labelColumn: try columns?.optional("label")?.string ?? "label",
+            timeColumn: try columns?.optional("time")?.string
         )
     }
 
@@ -354,10 +370,12 @@ public enum ConfigLoader {
             if let env, let fromEnv = environment[env], !fromEnv.isEmpty { return fromEnv }
             return try node?.optional(key)?.string
         }
-        guard let url = try value("url", env: Env.url) else { return nil }
+        // INFLUX_URL, then the influx CLI's INFLUX_HOST, then the file.
+        let urlVariable = firstSet([Env.url, Env.host], in: environment)
+        let fileURL = try value("url", env: nil)
+        guard let url = urlVariable?.value ?? fileURL else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
-            let fromEnvironment = !(environment[Env.url] ?? "").isEmpty
-            throw ConfigError(key: fromEnvironment ? Env.url : "influx.url", "must be an http:// or https:// URL with a host", file: fromEnvironment ? nil : file)
+            throw ConfigError(key: urlVariable?.name ?? "influx.url", "must be an http:// or https:// URL with a host", file: urlVariable == nil ? file : nil)
         }
         let apiName = try value("api", env: Env.api) ?? "v1"
         let api: InfluxConfiguration.API
@@ -415,7 +433,8 @@ public enum ConfigLoader {
         if let token = environment[Env.token], !token.isEmpty { return .token(token) }
         if let token = try readEnvironmentFile(Env.tokenFile) { return .token(token) }
         if let token = try readSecretFile("token_file") { return .token(token) }
-        var user = environment[Env.user].flatMap { $0.isEmpty ? nil : $0 }
+        // INFLUX_USER, then the influx CLI's INFLUX_USERNAME, then the file.
+        var user = firstSet([Env.user, Env.username], in: environment)?.value
         if user == nil { user = try node?.optional("user")?.string }
         var password = environment[Env.password].flatMap { $0.isEmpty ? nil : $0 }
         if password == nil { password = try readEnvironmentFile(Env.passwordFile) }
@@ -423,7 +442,7 @@ public enum ConfigLoader {
         switch (user, password) {
         case (let user?, let password?): return .userPassword(user: user, password: password)
         case (nil, nil): return .none
-        case (nil, _?): throw ConfigError(key: Env.user, "a password is set but no user: set INFLUX_USER or influx.user")
+        case (nil, _?): throw ConfigError(key: Env.user, "a password is set but no user: set INFLUX_USER (or INFLUX_USERNAME) or influx.user")
         case (_?, nil): throw ConfigError(key: Env.password, "a user is set but no password: set INFLUX_PASSWORD or influx.password_file")
         }
     }

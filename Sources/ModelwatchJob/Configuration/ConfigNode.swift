@@ -38,8 +38,7 @@ struct ConfigNode {
         for (key, _) in mapping {
             let name = key.string ?? "\(key)"
             if !allowed.contains(name) {
-                let suggestion = allowed.min { editDistance($0, name) < editDistance($1, name) }
-                let hint = suggestion.map { editDistance($0, name) <= 3 ? " (did you mean `\($0)`?)" : "" } ?? ""
+                let hint = Suggestion.hint(for: name, among: allowed.sorted())
                 throw error("unknown key\(hint); allowed keys: \(allowed.sorted().joined(separator: ", "))", key: name)
             }
         }
@@ -137,17 +136,4 @@ public enum DurationText {
         }
         return "\(seconds)s"
     }
-}
-
-private func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -137,7 +137,7 @@ public struct PostgresSourceConfiguration: Sendable {
     public var settings: PostgresSettings
     public var relation: Relation
     public var mode: Mode
-    /// The config key of this block, e.g. `models[0].scores.postgres`, for messages.
+    /// The config key of this block, e.g. `models[fraud].scores.postgres`, for messages.
     public var key: String
 }
 
@@ -198,4 +198,13 @@ public struct RunOptions: Sendable {
 /// Log output format.
 public enum LogFormat: String, Sendable {
     case text, logfmt, json
+}
+
+extension ModelConfiguration {
+    /// The config key of a model in messages, after its name: `models[fraud]`. Config errors, `validate` and
+    /// the run all use this form (an index, `models[0]`, only where the model has no usable name yet).
+    public static func key(_ name: String) -> String { "models[\(name)]" }
+
+    /// This model's config key, `models[<name>]`.
+    public var key: String { Self.key(name) }
 }

@@ -27,7 +27,7 @@ public enum ScenarioFiles {
         do {
             try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw JobError(.configError, "--out \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
+            throw JobError(.cannotCreate, "--out \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
         }
         let suffix = gzip ? ".csv.gz" : ".csv"
         let scoresPath = (directory as NSString).appendingPathComponent("scores" + suffix)
@@ -35,7 +35,7 @@ public enum ScenarioFiles {
         var scoreBytes: [UInt8] = []
         var labelBytes: [UInt8] = []
         guard let scoreHandle = open(temporaryFor: scoresPath), let labelHandle = open(temporaryFor: labelsPath) else {
-            throw JobError(.configError, "--out \(directory): cannot create files there")
+            throw JobError(.cannotCreate, "--out \(directory): cannot create files there")
         }
         let summary = generator.generate(
             scores: { chunk in if gzip { scoreBytes += chunk } else { scoreHandle.write(Data(chunk)) } },
@@ -57,7 +57,7 @@ public enum ScenarioFiles {
         do {
             try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         } catch {
-            throw JobError(.configError, "--out \(directory): cannot write modelwatch.yaml: \((error as NSError).localizedDescription)")
+            throw JobError(.cannotCreate, "--out \(directory): cannot write modelwatch.yaml: \((error as NSError).localizedDescription)")
         }
         return Written(
             directory: directory, configPath: configPath, predictions: summary.predictions, labels: summary.labels,

@@ -6,7 +6,9 @@ import PerformanceMetrics
 /// Renders a run report as the one-screen summary printed at the end of every run.
 public enum SummaryRenderer {
     public static func render(_ report: RunReport) -> String {
-        var out = "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(report.destination.isEmpty ? "(nothing)" : report.destination)"
+        let destination = report.destination.isEmpty ? "(nothing)" : report.destination
+        var out = report.backfillFromMs.map { "modelwatch backfill from \(TimeText.format($0)) to \(TimeText.format(report.asOfMs)) → \(destination)" }
+            ?? "modelwatch run as of \(TimeText.format(report.asOfMs)) → \(destination)"
         let lost = report.models.reduce(0) { $0 + ($1.delivery?.pointsLost ?? 0) }
         // Loss is the one thing the reader must not miss: it goes on the first line.
         out += lost > 0 ? " · \(n(lost)) POINTS LOST (neither delivered nor spooled)\n" : "\n"
@@ -18,9 +20,13 @@ public enum SummaryRenderer {
                 if let delivery = model.delivery { out += "  points       heartbeat only · \(n(delivery.pointsDelivered)) delivered\(delivery.pointsSpooled > 0 ? " · \(n(delivery.pointsSpooled)) spooled" : "")\n" }
                 continue
             }
+            if let span = model.backfill {
+                out += "  backfill     \(n(span.windows)) as-of times from \(TimeText.format(span.firstAsOfMs)) to \(TimeText.format(span.lastAsOfMs)); "
+                    + "join and inputs add up all of them, performance and drift are the last one's\n"
+            }
             if let plan = model.plan {
                 let provisional = plan.performanceWindows.count - 1
-                out += "  windows      input \(plan.inputWindow) · performance \(plan.performanceWindows[0].range)"
+                out += "  windows      \(model.backfill == nil ? "" : "last: ")input \(plan.inputWindow) · performance \(plan.performanceWindows[0].range)"
                 out += provisional > 0 ? " final + \(provisional) provisional\n" : "\n"
             }
             let c = model.counters
@@ -29,10 +35,12 @@ public enum SummaryRenderer {
                 for sample in model.rowErrorSamples.prefix(3) { out += "    ! \(sample)\n" }
                 if c.rowsRejected > 3 { out += "    ! … \(n(c.rowsRejected - 3)) more\n" }
             }
-            out += "  join         matched \(n(c.labelsMatched)) · orphan labels \(n(c.orphanLabels)) · duplicate labels \(n(c.duplicateLabels)) · late labels \(n(c.lateLabels))\n"
+            let matched = model.backfill.map { "\(n($0.labelsMatched)) in \(n($0.windows)) final windows" } ?? n(c.labelsMatched)
+            let duplicates = model.backfill?.duplicateLabels ?? c.duplicateLabels
+            out += "  join         matched \(matched) · orphan labels \(n(c.orphanLabels)) · duplicate labels \(n(duplicates)) · late labels \(n(c.lateLabels))\n"
             for performance in model.finalPerformance {
                 let r = performance.result
-                var line = "  performance  \(performance.version): n \(n(r.n)) (pos \(n(r.nPositive)))"
+                var line = "  performance  \(performance.version)\(model.backfill == nil ? "" : " (last final window)"): n \(n(r.n)) (pos \(n(r.nPositive)))"
                 if let auc = r.auc {
                     line += " · AUC \(f(auc))"
                     if let lower = r.aucConfidenceLower, let upper = r.aucConfidenceUpper { line += " [\(f(lower)), \(f(upper))]" }
@@ -49,7 +57,7 @@ public enum SummaryRenderer {
                         + "precision \(rate(metrics.precision, metrics.precisionInterval)) · recall \(rate(metrics.recall, metrics.recallInterval))\n"
                 }
             }
-            out += "  inputs       \(n(model.inputRows)) predictions in the input window"
+            out += "  inputs       " + (model.backfill.map { "\(n($0.inputRows)) predictions in \(n($0.windows)) input windows" } ?? "\(n(model.inputRows)) predictions in the input window")
             let drifted = model.driftiest.prefix(3).map { "\($0.feature) PSI \(f($0.psi))" }
             out += drifted.isEmpty ? "\n" : " · top drift: \(drifted.joined(separator: ", "))\n"
             if !model.mostMissing.isEmpty {

@@ -21,10 +21,13 @@ enum FileRecords {
         var line: Int
     }
 
-    /// The job error for a whole-input problem: a missing column is a config error naming the key.
-    static func jobError(_ error: InputError, key: String) -> JobError {
-        if case .missingColumn = error {
-            return JobError(.configError, "\(key).columns: \(error.description)")
+    /// The job error for a whole-input problem: a missing column is a config error naming the key that asked
+    /// for it (`columnKeys` maps a column to its key, e.g. a feature to `models[fraud].features.numeric`;
+    /// `key.columns` otherwise), with the closest column the file has as a suggestion.
+    static func jobError(_ error: InputError, key: String, columnKeys: [String: String] = [:]) -> JobError {
+        if case .missingColumn(let name, _, let available) = error {
+            let configKey = columnKeys[name] ?? "\(key).columns"
+            return JobError(.configError, "\(configKey): \(error.description)\(Suggestion.hint(for: name, among: available))")
         }
         return JobError(.dataError, error.description)
     }
@@ -44,7 +47,8 @@ enum FileRecords {
     /// Streams `path`, checking `shouldAbort` before each chunk (1 MiB of the file, or an inflated piece) and
     /// throwing ``abandoned`` when it says so.
     static func stream(
-        path: String, format: SourceFormat?, columns: [String], numberColumns: [Int] = [], key: String, resume: Resume? = nil,
+        path: String, format: SourceFormat?, columns: [String], numberColumns: [Int] = [], key: String,
+        columnKeys: [String: String] = [:], resume: Resume? = nil,
         maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false },
         onRecord: (Record) -> Void, onRowError: (RowError) -> Void
     ) throws(JobError) {
@@ -54,7 +58,7 @@ enum FileRecords {
         let inputFormat = inputFormat(path: path, format: resolvedFormat)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0
@@ -80,7 +84,7 @@ enum FileRecords {
                 }
                 return nil
             } catch {
-                return jobError(error, key: key)
+                return jobError(error, key: key, columnKeys: columnKeys)
             }
         }
 

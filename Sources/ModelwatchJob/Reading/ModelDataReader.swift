@@ -174,7 +174,8 @@ struct ModelDataReader {
                 guard let remainder = outcome.resume else { continue }
                 resume = remainder
             }
-            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key, resume: resume, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
+            try FileRecords.stream(path: path, format: source.format, columns: columns, numberColumns: parser.numberColumns, key: key,
+                                   columnKeys: parser.columnKeys(scoresKey: key), resume: resume, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
                 ingestScore(record, location: path)
             }, onRowError: { error in
                 counters.scoreRowsRead += 1
@@ -196,6 +197,15 @@ struct ModelDataReader {
             self.source = source
             self.timeUnit = timeUnit
             columns = [source.idColumn, source.labelColumn] + (source.timeColumn.map { [$0] } ?? [])
+        }
+
+        /// The config key that names each projected column, by column name.
+        func columnKeys(labelsKey: String) -> [String: String] {
+            var byColumn: [String: String] = [:]
+            for (column, key) in zip(columns, ["id", "label", "time"]) where byColumn[column] == nil {
+                byColumn[column] = "\(labelsKey).columns.\(key)"
+            }
+            return byColumn
         }
 
         /// Validates one row: hands its id bytes, label and observation time to `accept`, or a message to `reject`.
@@ -243,7 +253,8 @@ struct ModelDataReader {
                 if parsed.pointee.rejections.count < limit { parsed.pointee.rejections.append(message) }
             }
             for path in paths {
-                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
+                try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key,
+                                       columnKeys: rows.columnKeys(labelsKey: key), maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
                     parsed.pointee.rowsRead += 1
                     rows.parse(record, location: path, reject: reject) { parsed.pointee.append(idBytes: $0, label: $1, timeMs: $2) }
                 }, onRowError: { error in

@@ -49,7 +49,7 @@ enum ParallelScoreFile {
         guard workers >= 2 else { return nil }
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw JobError(.configError, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var status = stat()
@@ -356,7 +356,7 @@ private struct BlockJob: @unchecked Sendable {
             reader.finish()
             try drain()
         } catch {
-            block.error = FileRecords.jobError(error, key: key)
+            block.error = FileRecords.jobError(error, key: key, columnKeys: parser.columnKeys(scoresKey: key))
             return block
         }
         // Every byte read: the lines passed are the block's line feeds (a block other than the file's last ends

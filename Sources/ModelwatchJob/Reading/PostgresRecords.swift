@@ -140,7 +140,7 @@ struct PostgresRecords {
         for (index, column) in columns.enumerated() where columnTypes[column] == nil {
             let available = columnTypes.keys.sorted().joined(separator: ", ")
             let what = isTable ? "table \(from) has no column \"\(column)\"" : "the query (\(key).postgres.query) returns no column \"\(column)\""
-            throw JobError(.configError, "\(columnKeys[index]): \(what) (it has: \(available))")
+            throw JobError(.configError, "\(columnKeys[index]): \(what)\(Suggestion.hint(for: column, among: columnTypes.keys.sorted())) (it has: \(available))")
         }
     }
 

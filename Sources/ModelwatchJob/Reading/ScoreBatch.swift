@@ -38,6 +38,8 @@ final class ScoreBatch: @unchecked Sendable {
     let categoryKind: UnsafeMutablePointer<ValueKind>
     /// Hashes of ids read outside the range (orphan detection only).
     private(set) var outsideIDHashes: [UInt64] = []
+    /// The newest prediction time read before the range (Int64.min: none), for the data-freshness figures.
+    private(set) var newestBeforeRangeMs = Int64.min
 
     init(segmentColumns: Int, numericFeatures: Int, categoricalFeatures: Int) {
         self.segmentColumns = segmentColumns
@@ -75,6 +77,7 @@ final class ScoreBatch: @unchecked Sendable {
         count = 0
         arenaCount = 0
         outsideIDHashes.removeAll(keepingCapacity: true)
+        newestBeforeRangeMs = .min
     }
 
     /// The bytes of `span`.
@@ -134,6 +137,11 @@ final class ScoreBatch: @unchecked Sendable {
         let cell = feature * Self.capacity + row
         categoryKind[cell] = kind
         categories[cell] = kind == .present ? store(bytes) : Span(offset: 0, length: 0, hash: 0)
+    }
+
+    /// Notes the time of a prediction read before the range.
+    func noteTimeBeforeRange(_ timeMs: Int64) {
+        if timeMs > newestBeforeRangeMs { newestBeforeRangeMs = timeMs }
     }
 
     /// Records an id read outside the range.

@@ -48,6 +48,20 @@ struct ScoreRowParser: Sendable {
         staticVersion = model.staticVersion
     }
 
+    /// The config key that names each projected column, by column name (the first key when a column is
+    /// named twice): `scoresKey.columns.id`, …, `models[m].segments`, `models[m].features.numeric`, ….
+    func columnKeys(scoresKey: String) -> [String: String] {
+        let modelKey = scoresKey.hasSuffix(".scores") ? String(scoresKey.dropLast(".scores".count)) : scoresKey
+        var keys = ["id", "time", "score"].map { "\(scoresKey).columns.\($0)" }
+        if versionIndex != nil { keys.append("\(scoresKey).columns.version") }
+        keys += Array(repeating: "\(modelKey).segments", count: segmentCount)
+        keys += Array(repeating: "\(modelKey).features.numeric", count: numericCount)
+        keys += Array(repeating: "\(modelKey).features.categorical", count: categoricalCount)
+        var byColumn: [String: String] = [:]
+        for (column, key) in zip(columns, keys) where byColumn[column] == nil { byColumn[column] = key }
+        return byColumn
+    }
+
     /// Parses `record` into `batch` (which must not be full).
     @inline(__always)
     func parse(_ record: some SourceRow, into batch: ScoreBatch) -> Outcome {
@@ -59,6 +73,7 @@ struct ScoreRowParser: Sendable {
         }
         guard range.contains(time) else {
             record.valueBytes(0) { batch.noteIDOutsideRange(bytes: $0) }
+            if time < range.startMs { batch.noteTimeBeforeRange(time) }
             return .outside
         }
         var score = Double.nan

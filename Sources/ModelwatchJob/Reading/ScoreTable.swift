@@ -43,6 +43,8 @@ public struct ScoreTable: Sendable {
     public private(set) var labelHistory: [Int32: [(timeMs: Int64, label: Int8)]] = [:]
     /// Observation times of every label row read, sorted once reading is done (late labels at T = those after T).
     public private(set) var labelObservationTimes: [Int64] = []
+    /// The newest prediction time read before the read range (Int64.min: none), for the data-freshness figures.
+    public private(set) var newestBeforeReadMs = Int64.min
     /// Observation times of labels whose id matches no score row read, sorted once reading is done.
     public private(set) var orphanLabelTimes: [Int64] = []
     /// Rows sorted by prediction time (filled by ``finishReading()``).
@@ -125,6 +127,7 @@ public struct ScoreTable: Sendable {
     /// same as reading row by row.
     mutating func ingest(_ batch: ScoreBatch) {
         for hash in batch.outsideIDHashes { allIDHashes.insert(hash) }
+        newestBeforeReadMs = max(newestBeforeReadMs, batch.newestBeforeRangeMs)
         let count = batch.count
         guard count > 0 else { return }
         let capacity = ScoreBatch.capacity
@@ -375,6 +378,27 @@ public struct ScoreTable: Sendable {
             return low
         }
         return rowsByTime[lowerBound(range.startMs)..<lowerBound(range.endMs)]
+    }
+
+    /// The newest prediction time before `asOfMs` among the rows read (in the read range or before it), or
+    /// nil when there is none. After ``finishReading()``.
+    public func newestPredictionMs(before asOfMs: Int64) -> Int64? {
+        var low = 0, high = rowsByTime.count
+        while low < high {
+            let mid = (low + high) / 2
+            if timeMs[Int(rowsByTime[mid])] < asOfMs { low = mid + 1 } else { high = mid }
+        }
+        let inRange = low > 0 ? timeMs[Int(rowsByTime[low - 1])] : Int64.min
+        let newest = max(inRange, newestBeforeReadMs < asOfMs ? newestBeforeReadMs : .min)
+        return newest == .min ? nil : newest
+    }
+
+    /// The newest label observation time at or before `asOfMs`, or nil when there is none or the labels have
+    /// no time column. After ``finishReading()``.
+    public func newestLabelMs(atOrBefore asOfMs: Int64) -> Int64? {
+        let index = labelObservationTimes.count - Self.countAbove(labelObservationTimes, asOfMs) - 1
+        guard index >= 0, labelObservationTimes[index] != .min else { return nil }
+        return labelObservationTimes[index]
     }
 
     /// Number of values in a sorted array that are > `value`.

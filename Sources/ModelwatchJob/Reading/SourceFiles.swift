@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Directories contribute their regular files whose names end in `.csv`, `.jsonl`, `.ndjson`
 /// (optionally `.gz`), not recursively. Files are read in byte order of their paths, so runs are
-/// deterministic. No match is a configuration error naming the key.
+/// deterministic. No match is a missing input (exit 66) naming the key.
 enum SourceFiles {
     static let extensions = [".csv", ".jsonl", ".ndjson", ".csv.gz", ".jsonl.gz", ".ndjson.gz", ".tsv", ".tsv.gz"]
 
@@ -20,7 +20,7 @@ enum SourceFiles {
             let files = names.filter { name in !name.hasPrefix(".") && extensions.contains { name.hasSuffix($0) } }
                 .map { (path as NSString).appendingPathComponent($0) }.sorted()
             guard !files.isEmpty else {
-                throw JobError(.configError, "\(key): the directory `\(path)` holds no .csv, .jsonl or .ndjson files (optionally .gz)")
+                throw JobError(.noInput, "\(key): the directory `\(path)` holds no .csv, .jsonl or .ndjson files (optionally .gz)")
             }
             return files
         }
@@ -29,7 +29,7 @@ enum SourceFiles {
             defer { globfree(&result) }
             let status = glob(path, 0, nil, &result)
             guard status == 0 else {
-                throw JobError(.configError, "\(key): no file matches `\(path)`")
+                throw JobError(.noInput, "\(key): no file matches `\(path)`")
             }
             var files: [String] = []
             for index in 0..<Int(result.gl_pathc) {
@@ -37,7 +37,7 @@ enum SourceFiles {
             }
             return files.sorted()
         }
-        throw JobError(.configError, "\(key): `\(path)` does not exist")
+        throw JobError(.noInput, "\(key): `\(path)` does not exist")
     }
 
     /// An estimate of the rows in `files`, used only to reserve memory up front, capped at 8 million: the

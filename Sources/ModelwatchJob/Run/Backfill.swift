@@ -37,6 +37,36 @@ public struct BackfillProgress: Sendable {
     public var done: Int
     public var total: Int
     public var asOfMs: Int64
+
+    public init(model: String, done: Int, total: Int, asOfMs: Int64) {
+        self.model = model
+        self.done = done
+        self.total = total
+        self.asOfMs = asOfMs
+    }
+
+    /// Whole percent of the windows done, rounded down: `24/241` is 9%, and 100% only when all are done.
+    public var percent: Int { total <= 0 ? 100 : Int(Int64(done) * 100 / Int64(total)) }
+
+    /// The plain progress line, for a log: `backfill fraud: 24/241 windows (9%), as of 2026-11-02T00:00:00Z`.
+    public var line: String {
+        "backfill \(model): \(done)/\(total) windows (\(percent)%), as of \(TimeText.format(asOfMs))"
+    }
+}
+
+/// The as-of times a backfill evaluated for one model, for its summary.
+public struct BackfillSpan: Sendable, Equatable {
+    /// The first and last as-of time evaluated (each aligned to the model's window).
+    public var firstAsOfMs: Int64
+    public var lastAsOfMs: Int64
+    /// As-of times evaluated, one window apart (fewer than the range holds when resumed or stopped).
+    public var windows: Int
+    /// Labels matched in the final windows of all of them (the final windows do not overlap).
+    public var labelsMatched = 0
+    /// Duplicate labels in those final windows.
+    public var duplicateLabels = 0
+    /// Predictions in the input windows of all of them (the input windows do not overlap).
+    public var inputRows = 0
 }
 
 extension JobRunner {
@@ -51,6 +81,7 @@ extension JobRunner {
     public func backfill(_ request: BackfillRequest, progress: (BackfillProgress) -> Void) -> RunReport {
         let start = environment.now()
         var report = RunReport(asOfMs: request.toMs)
+        report.backfillFromMs = request.fromMs
         let configuration = request.configuration
         let models = configuration.models.filter { request.modelFilter == nil || $0.name == request.modelFilter }
         if models.isEmpty {
@@ -130,6 +161,9 @@ extension JobRunner {
         var pointsHandedOver = 0
         var asOf = resumeAfter.map { $0 + windowMs } ?? first
         var done = Int((asOf - first) / windowMs)
+        // The summary's join and input figures add up every as-of time (their final and input windows do not
+        // overlap); performance and drift are the last as-of time's, as is the heartbeat.
+        var span = BackfillSpan(firstAsOfMs: asOf, lastAsOfMs: asOf, windows: 0)
         report.plan = EvaluationPlan(asOfMs: last, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds, restateProvisional: model.restateProvisional)
         while asOf <= last {
             var windows = [EvaluationPlan.PerformanceWindow(range: TimeRange(startMs: asOf - maturityMs - windowMs, endMs: asOf - maturityMs), provisional: false)]
@@ -145,6 +179,12 @@ extension JobRunner {
             if asOf == last {
                 report.record(outcome, table: data.table, asOfMs: asOf)
             }
+            span.lastAsOfMs = asOf
+            span.windows += 1
+            span.labelsMatched += outcome.labelsMatched
+            span.duplicateLabels += outcome.duplicateLabels
+            span.inputRows += outcome.inputRows
+            report.backfill = span
             for point in outcome.points { encoder.encode(point, into: &lines) }
             pending += 1
             done += 1
@@ -199,7 +239,7 @@ struct BackfillCheckpoint {
         do {
             try AtomicFile.write(Array((TimeText.format(asOfMs) + "\n").utf8), to: path)
         } catch {
-            throw JobError(.configError, "--checkpoint-dir: cannot write `\(path)`: \(error)")
+            throw JobError(.cannotCreate, "--checkpoint-dir: cannot write `\(path)`: \(error)")
         }
     }
 

@@ -12,8 +12,14 @@ public enum ExitStatus: Int32, Sendable, Comparable, CaseIterable {
     /// A temporary failure: InfluxDB unreachable or throttling past the retry budget (points are spooled),
     /// the run's time budget ran out, or another run holds the lock. Retrying later is expected to work.
     case temporaryFailure = 75
-    /// Configuration problem: invalid config, missing files, credentials or database; fix and rerun.
+    /// Configuration problem: invalid config, missing table or column, credentials or database; fix and rerun.
     case configError = 78
+    /// An input file named in the config does not exist or cannot be read (scores, labels, a reference
+    /// profile): `EX_NOINPUT`. The config file itself is a configuration problem (78).
+    case noInput = 66
+    /// An output file or directory cannot be created or written (`--output file:`, `--out`, the run lock,
+    /// the spool directory, a backfill checkpoint): `EX_CANTCREAT`.
+    case cannotCreate = 73
 
     /// The `status` field of the heartbeat.
     public var statusText: String {
@@ -24,18 +30,25 @@ public enum ExitStatus: Int32, Sendable, Comparable, CaseIterable {
         case .ioError: "io_error"
         case .temporaryFailure: "temporary_failure"
         case .configError: "config_error"
+        case .noInput: "no_input"
+        case .cannotCreate: "cannot_create"
         }
     }
 
-    /// Severity order used to pick the worst outcome of several models: ok < data < temporary < config < lost points.
+    /// Severity order used to pick the worst outcome of several models: ok < data (65) < temporary (75) <
+    /// no input (66) < cannot create (73) < config (78) < points lost (74) < usage (64). A missing input or an
+    /// unwritable output needs someone at the machine, unlike a temporary failure; the config is the widest fix;
+    /// lost points cannot be recovered by any later run.
     private var severity: Int {
         switch self {
         case .ok: 0
         case .dataError: 1
         case .temporaryFailure: 2
-        case .configError: 3
-        case .ioError: 4
-        case .usage: 5
+        case .noInput: 3
+        case .cannotCreate: 4
+        case .configError: 5
+        case .ioError: 6
+        case .usage: 7
         }
     }
 

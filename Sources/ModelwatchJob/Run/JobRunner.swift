@@ -181,11 +181,18 @@ public struct JobRunner: Sendable {
         guard rejected > 0 else { return }
         let total = max(counters.rowsRead, 1)
         let fraction = Double(rejected) / Double(total)
-        if rejected > options.maxBadRows || fraction > options.maxBadRowFraction {
+        // Two limits, each enough to fail the model: a count for large inputs, a rate for small ones.
+        let countOver = rejected > options.maxBadRows
+        let rateOver = fraction > options.maxBadRowFraction
+        if countOver || rateOver {
             let shown = samples.prefix(5).map { "  " + $0 }.joined(separator: "\n")
+            let rate = String(format: "%.2f%%", fraction * 100)
+            let rateLimit = String(format: "%g%%", options.maxBadRowFraction * 100)
             throw JobError(.dataError, """
-                \(rejected) of \(total) rows could not be parsed (\(String(format: "%.2f", fraction * 100))%), over the budget \
-                (run.max_bad_rows \(options.maxBadRows), run.max_bad_row_fraction \(options.maxBadRowFraction)); nothing was written for this model. First errors:
+                \(rejected) of \(total) rows could not be parsed, over the error budget (either limit exceeded fails the model): \
+                count \(rejected), limit run.max_bad_rows \(options.maxBadRows): \(countOver ? "over" : "within"); \
+                rate \(rate), limit run.max_bad_row_fraction \(options.maxBadRowFraction) (\(rateLimit)): \(rateOver ? "over" : "within"). \
+                Nothing was written for this model. First errors:
                 \(shown)
                 """)
         }
@@ -223,7 +230,7 @@ public struct JobRunner: Sendable {
 
     static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobError(.configError, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
+            throw JobError(.noInput, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
         }
         do {
             return try ReferenceProfile.decode(data)
@@ -261,6 +268,8 @@ public struct JobRunner: Sendable {
         point.add("max_model_age_days", model.maxModelAgeDays)
         point.add("config_fingerprint", .string(configuration.fingerprint))
         point.add("modelwatch_version", .string(environment.version))
+        point.add("newest_prediction_age_seconds", report.freshness?.predictionAgeSeconds.map { FieldValue.integer(Int64($0)) })
+        point.add("newest_label_age_seconds", report.freshness?.labelAgeSeconds.map { FieldValue.integer(Int64($0)) })
         var buffer: [UInt8] = []
         var encoder = LineProtocolEncoder()
         encoder.encode(point, into: &buffer)

@@ -43,7 +43,8 @@ public struct LogOutput: LogHandler {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    private static func logfmt(_ value: String) -> String {
+    /// A logfmt value: bare when it has no space, quote, `=` or line break, else quoted with `\\`, `"` and line breaks escaped.
+    static func logfmt(_ value: String) -> String {
         guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
     }

@@ -43,7 +43,7 @@ struct BufferedSink: PointSink {
             try AtomicFile.write(buffer, to: path)
             return nil
         } catch {
-            return JobError(.configError, "--output file:\(path): cannot write: \(error)")
+            return JobError(.cannotCreate, "--output file:\(path): cannot write: \(error)")
         }
     }
 }
@@ -136,7 +136,7 @@ struct InfluxSink: PointSink {
                 if case .locked(let message) = error {
                     throw JobError(.temporaryFailure, "delivery.spool_dir: \(message); another modelwatch run is still writing — this run stops so the two do not overlap")
                 }
-                throw JobError(.configError, "delivery.spool_dir: \(error)")
+                throw JobError(.cannotCreate, "delivery.spool_dir: \(error)")
             }
         }
         writer = InfluxWriter(

@@ -19,7 +19,7 @@ public enum ProfileBuilder {
         do {
             try AtomicFile.write(Array(built.profile.encoded()), to: path)
         } catch {
-            throw JobError(.configError, "--out \(path): cannot write: \(error)")
+            throw JobError(.cannotCreate, "--out \(path): cannot write: \(error)")
         }
     }
 

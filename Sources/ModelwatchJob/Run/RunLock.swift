@@ -20,7 +20,7 @@ public final class RunLock {
         path = (directory as NSString).appendingPathComponent(name)
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw JobError(.configError, "cannot create the run lock `\(path)`: \(String(cString: strerror(errno)))")
+            throw JobError(.cannotCreate, "cannot create the run lock `\(path)`: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

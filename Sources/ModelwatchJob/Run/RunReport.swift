@@ -27,7 +27,13 @@ public struct ModelReport: Sendable {
     public var durationSeconds = 0.0
     /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
     public var stageSeconds: [(stage: String, seconds: Double)] = []
-    /// Things the run left out or could not compute although the model's status may be ok (shown in the summary).
+    /// For a backfill: the as-of times evaluated, with the join and input figures added up over all of them
+    /// (the other fields, like the heartbeat, describe the last one).
+    public var backfill: BackfillSpan?
+    /// The age of the newest prediction and label at the (last) as-of time; nil for push-down.
+    public var freshness: DataFreshness?
+    /// Warnings for the summary: things the run left out or could not compute although the model's status may
+    /// be ok, and an empty input window while older data exists.
     public var warnings: [String] = []
 
     /// Performance of one version in the final window.
@@ -57,6 +63,8 @@ public struct RunReport: Sendable {
     /// A run-level failure (lock, output file, time budget), if any.
     public var runError: JobError?
     public var durationSeconds = 0.0
+    /// For a backfill: its first as-of time (`--from`); ``asOfMs`` is its last (`--to`).
+    public var backfillFromMs: Int64?
 
     public init(asOfMs: Int64) { self.asOfMs = asOfMs }
 
@@ -80,5 +88,11 @@ extension ModelReport {
         driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
         mostMissing = outcome.mostMissing
         foldedSegments = outcome.foldedSegments
+        let freshness = DataFreshness(table: table, asOfMs: asOfMs)
+        self.freshness = freshness
+        warnings = []
+        if let inputWindow = plan?.inputWindow, let warning = freshness.staleWarning(inputRows: outcome.inputRows, inputWindow: inputWindow) {
+            warnings.append(warning)
+        }
     }
 }

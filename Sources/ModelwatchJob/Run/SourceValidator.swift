@@ -36,6 +36,12 @@ public enum SourceValidator {
                 let table = data.table
                 let matched = (0..<table.count).reduce(0) { $0 + (table.label(row: $1, asOfMs: plan.asOfMs) >= 0 ? 1 : 0) }
                 text += "  labels: \(c.labelRowsRead) rows read, \(matched) matched to scores in range, \(table.orphanLabels(asOfMs: plan.asOfMs)) orphans, \(table.lateLabels(asOfMs: plan.asOfMs)) after the as-of time\n"
+                let freshness = DataFreshness(table: table, asOfMs: plan.asOfMs)
+                text += "  newest prediction: \(freshness.newestPredictionMs.map { "\(TimeText.format($0)) (\(DataFreshness.age(plan.asOfMs - $0)) before the as-of time)" } ?? "none read")"
+                text += " · newest label: \(freshness.newestLabelMs.map { "\(TimeText.format($0)) (\(DataFreshness.age(plan.asOfMs - $0)) before)" } ?? "none with a time")\n"
+                if let warning = freshness.staleWarning(inputRows: table.rows(in: plan.inputWindow).count, inputWindow: plan.inputWindow) {
+                    text += "  warning: \(warning)\n"
+                }
                 text += "  rejected rows: \(c.rowsRejected)\n"
                 for sample in data.rowErrorSamples { text += "    ! \(sample)\n" }
                 try JobRunner.checkBadRowBudget(c, options: configuration.run, samples: data.rowErrorSamples)
