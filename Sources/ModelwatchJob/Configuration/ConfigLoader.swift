@@ -53,6 +53,7 @@ public enum ConfigLoader {
             throw ConfigError(key: "(syntax)", "invalid YAML: \(error)", file: file)
         }
         let root = ConfigNode(node: rootNode, path: "", file: file)
+        try root.rejectDuplicateKeys()
         try root.allowOnly(["influx", "delivery", "run", "models"])
         let baseDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
         let resolve = { (relative: String) -> String in
