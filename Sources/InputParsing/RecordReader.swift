@@ -59,6 +59,8 @@ public final class RecordReader {
     /// Set after a record too long to buffer: bytes are dropped up to and including the next line feed.
     @exclusivity(unchecked) var discardingLine = false
     @exclusivity(unchecked) private var startChecked = false
+    /// Set once the first line was seen to end in a line feed (or to hold no bare carriage return).
+    @exclusivity(unchecked) var lineEndingsChecked = false
 
     /// Distinct wanted names; `slotIndex[i]` maps `columns[i]` to its slot.
     let uniqueColumns: [String]
@@ -175,6 +177,9 @@ public final class RecordReader {
     public func next() throws(InputError) -> ReadEvent? {
         if !startChecked {
             guard skipByteOrderMark() else { return nil }
+        }
+        if !lineEndingsChecked {
+            guard try checkLineEndings() else { return nil }
         }
         if discardingLine {
             guard skipDiscardedLine() else { return nil }

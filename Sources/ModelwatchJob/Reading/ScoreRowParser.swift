@@ -82,6 +82,7 @@ struct ScoreRowParser: Sendable {
                 scoreKind = .present
             }
         }
+        if let reason = invalidText(record) { return .rejected(reason) }
         let row = record.valueBytes(0) { idBytes in
             if let versionIndex, record.kind(versionIndex) == .text {
                 return record.valueBytes(versionIndex) { versionBytes in
@@ -119,5 +120,27 @@ struct ScoreRowParser: Sendable {
             }
         }
         return .stored
+    }
+
+    /// Why the row's text values (version, segments, categories: the values kept as text) are not UTF-8, if
+    /// they are not: such a row is rejected, never stored with U+FFFD in place of the bad bytes.
+    @inline(__always)
+    private func invalidText(_ record: some SourceRow) -> String? {
+        func check(_ column: Int) -> String? {
+            record.valueBytes(column) { bytes in
+                UTF8Validation.firstInvalidOffset(bytes).map { offset in
+                    let byte = String(bytes[offset], radix: 16, uppercase: true)
+                    return "column \"\(columns[column])\": invalid UTF-8 at byte \(offset + 1) of the value (0x\(byte.count == 1 ? "0" : "")\(byte)); the input must be UTF-8"
+                }
+            }
+        }
+        if let versionIndex, let reason = check(versionIndex) { return reason }
+        for column in segmentStart..<(segmentStart + segmentCount) {
+            if let reason = check(column) { return reason }
+        }
+        for column in categoricalStart..<(categoricalStart + categoricalCount) {
+            if let reason = check(column) { return reason }
+        }
+        return nil
     }
 }
