@@ -1,5 +1,6 @@
 import DriftMetrics
 import Foundation
+import InputParsing
 import PostgresSource
 import Yams
 
@@ -28,11 +29,15 @@ public enum ConfigLoader {
 
     /// Loads and validates the config at `path`.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try FileAccessError.read(path)
         } catch {
-            throw ConfigError(key: "--config", "cannot read config file `\(path)`: \((error as NSError).localizedDescription)")
+            throw ConfigError(key: "--config", "cannot read the config file \(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let offset = bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) } ?? 0
+            throw ConfigError(key: "--config", "the config file `\(path)` is not UTF-8 (an invalid byte at offset \(offset))")
         }
         return try parse(yaml: text, file: path, environment: environment)
     }

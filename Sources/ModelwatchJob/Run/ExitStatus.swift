@@ -42,9 +42,24 @@ public struct JobError: Error, CustomStringConvertible, Sendable {
     public let status: ExitStatus
     public let message: String
 
+    /// The file that could not be read, when that is the error (its cause typed).
+    public private(set) var fileAccess: FileAccessError?
+
     public init(_ status: ExitStatus, _ message: String) {
         self.status = status
         self.message = message
+    }
+
+    /// An error about a file that cannot be read, with its typed cause.
+    public init(_ status: ExitStatus, _ message: String, fileAccess: FileAccessError) {
+        self.init(status, message)
+        self.fileAccess = fileAccess
+    }
+
+    /// A configuration error (78) for a file that cannot be read: `key: cannot read `path`: cause`.
+    public init(key: String, _ fileAccess: FileAccessError) {
+        self.init(.configError, "\(key): cannot read \(fileAccess)")
+        self.fileAccess = fileAccess
     }
 
     public var description: String { message }

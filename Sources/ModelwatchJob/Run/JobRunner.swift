@@ -219,8 +219,13 @@ public struct JobRunner: Sendable {
     }
 
     static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobError(.configError, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
+        let data: Data
+        do {
+            data = Data(try FileAccessError.read(path))
+        } catch {
+            var message = "models[\(model)].reference_profile: cannot read \(error)"
+            if error.cause == .notFound { message += " (create it with `modelwatch profile`)" }
+            throw JobError(.configError, message, fileAccess: error)
         }
         do {
             return try ReferenceProfile.decode(data)
