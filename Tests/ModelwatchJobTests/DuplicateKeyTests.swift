@@ -45,3 +45,35 @@ struct DuplicateKeyTests {
         #expect(try ConfigLoader.parse(yaml: yaml, file: Self.file, environment: [:]).models.count == 2)
     }
 }
+
+/// The `timezone` and `timestamp_unit` keys of a source.
+@Suite("Source time declarations in the config")
+struct SourceTimeDeclarationConfigTests {
+    static func yaml(scores extra: String, postgres: Bool = false) -> String {
+        let location = postgres ? "postgres: {host: localhost, database: d, user: u, table: s}" : "path: s.csv"
+        return "models:\n  - name: m\n    window: 1d\n    maturity: 1d\n    scores:\n      \(location)\n      columns: {}\n\(extra)\n    labels: {path: l.csv, columns: {}}\n"
+    }
+
+    @Test("valid time zones are read as offsets in minutes", arguments: [("UTC", 0), ("Z", 0), ("'+02:00'", 120), ("'-05:30'", -330), ("'+00:00'", 0)])
+    func validZone(_ text: String, _ minutes: Int) throws {
+        let configuration = try ConfigLoader.parse(yaml: Self.yaml(scores: "      timezone: \(text)"), file: "c.yaml", environment: [:])
+        #expect(configuration.models[0].scores.timeZoneOffsetMinutes == minutes)
+    }
+
+    @Test("invalid declarations name the key", arguments: [
+        ("      timezone: Europe/Paris", false, "models[0].scores.timezone", "named time zone"),
+        ("      timezone: '+25:00'", false, "models[0].scores.timezone", "fixed offset"),
+        ("      timezone: local", false, "models[0].scores.timezone", "got `local`"),
+        ("      timezone: '+02:00'", true, "models[0].scores.timezone", "PostgreSQL"),
+        ("      timestamp_unit: undeclared", false, "models[0].scores.timestamp_unit", "seconds, milliseconds or auto"),
+    ])
+    func invalid(_ extra: String, _ postgres: Bool, _ key: String, _ fragment: String) {
+        do {
+            _ = try ConfigLoader.parse(yaml: Self.yaml(scores: extra, postgres: postgres), file: "c.yaml", environment: [:])
+            Issue.record("parsed")
+        } catch {
+            #expect(error.key == key, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        }
+    }
+}

@@ -115,7 +115,7 @@ struct PostgresRecords {
                 return TimeBinding(type: PostgresConnection.TypeOID.int8, format: { ms in String(ms >= 0 ? ms / 1000 : (ms - 999) / 1000) }, infinity: nil)
             case .milliseconds:
                 return TimeBinding(type: PostgresConnection.TypeOID.int8, format: { String($0) }, infinity: nil)
-            case .auto:
+            case .auto, .undeclared:
                 throw JobError(.configError, "\(key).timestamp_unit: column \"\(column)\" holds epoch numbers; set `seconds` or `milliseconds` so the time range can be bound to it")
             }
         default:

@@ -27,6 +27,7 @@ struct ScoreRowParser: Sendable {
     private let numericStart: Int, numericCount: Int
     private let categoricalStart: Int, categoricalCount: Int
     private let staticVersion: String
+    private let modelName: String
 
     init(model: ModelConfiguration, range: TimeRange, timeUnit: TimestampUnit) {
         source = model.scores
@@ -46,6 +47,7 @@ struct ScoreRowParser: Sendable {
         columns += model.categoricalFeatures
         self.columns = columns
         staticVersion = model.staticVersion
+        modelName = model.name
     }
 
     /// Parses `record` into `batch` (which must not be full).
@@ -55,7 +57,7 @@ struct ScoreRowParser: Sendable {
             return .rejected("column \"\(source.idColumn)\": missing prediction id")
         }
         guard let time = record.timestamp(1, unit: timeUnit) else {
-            return .rejected("column \"\(source.timeColumn)\": \(record.describeValue(1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
+            return .rejected(record.timestampRejection(1, name: source.timeColumn, unit: timeUnit, key: "models[\(modelName)].scores"))
         }
         guard range.contains(time) else {
             record.valueBytes(0) { batch.noteIDOutsideRange(bytes: $0) }
