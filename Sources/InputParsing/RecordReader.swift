@@ -248,9 +248,9 @@ public final class RecordReader {
 
     /// Builds the public view of the current record.
     @inline(__always)
-    func makeRecord(line: Int) -> Record {
+    func makeRecord(line: Int, start: Int) -> Record {
         Record(line: line, count: columns.count, slots: slots, slotIndex: slotIndex,
-            input: input.base, scratch: scratch.base)
+            input: input.base, scratch: scratch.base, start: start)
     }
 
     /// Line and 1-based byte column of absolute offset `offset`, given the record started at `recordStart`

@@ -32,12 +32,12 @@ struct InputHardeningTests {
     }
 
     @Test("a row with invalid UTF-8 in a text value is a counted bad row naming the file, line and column; valid rows are kept", arguments: [
-        ("region", [UInt8]([0x6E, 0xFF, 0x72])),  // a byte that is never UTF-8
-        ("model_version", [UInt8]([0x76, 0xC3])),  // a truncated sequence
-        ("channel", [UInt8]([0xED, 0xA0, 0x80])),  // an encoded surrogate
-        ("region", [UInt8]([0xC0, 0xAF])),  // an overlong slash
+        ("region", [UInt8]([0x6E, 0xFF, 0x72]), "(byte column 33): invalid UTF-8 at byte 2 of the value (0xFF)"),  // a byte that is never UTF-8
+        ("model_version", [UInt8]([0x76, 0xC3]), "(byte column 26): invalid UTF-8 at byte 2 of the value (0xC3)"),  // a truncated sequence
+        ("channel", [UInt8]([0xED, 0xA0, 0x80]), "(byte column 38): invalid UTF-8 at byte 1 of the value (0xED)"),  // an encoded surrogate
+        ("region", [UInt8]([0xC0, 0xAF]), "(byte column 32): invalid UTF-8 at byte 1 of the value (0xC0)"),  // an overlong slash
     ])
-    func invalidUTF8IsABadRow(_ column: String, _ bad: [UInt8]) throws {
+    func invalidUTF8IsABadRow(_ column: String, _ bad: [UInt8], _ expected: String) throws {
         let directory = TemporaryDirectory()
         var rows: [[UInt8]] = [Array("prediction_id,prediction_time,model_version,score,region,channel\n".utf8)]
         for index in 0..<10 {
@@ -58,7 +58,7 @@ struct InputHardeningTests {
         #expect(model.counters.rowsRejected == 1)
         #expect(model.rowErrorSamples.count == 1)
         let sample = try #require(model.rowErrorSamples.first)
-        #expect(sample.hasPrefix("\(scores):6: column \"\(column)\": invalid UTF-8 at byte "), "\(sample)")
+        #expect(sample == "\(scores):6: column \"\(column)\" \(expected); the input must be UTF-8", "\(sample)")
         // Nothing with a replacement character reached the output.
         #expect(!run.text.contains("\u{FFFD}"))
         #expect(try run.point("modelwatch_output", ["segment": "all"]).integer("count") == 9)

@@ -132,7 +132,11 @@ struct ScoreRowParser: Sendable {
             record.valueBytes(column) { bytes in
                 UTF8Validation.firstInvalidOffset(bytes).map { offset in
                     let byte = String(bytes[offset], radix: 16, uppercase: true)
-                    return "column \"\(columns[column])\": invalid UTF-8 at byte \(offset + 1) of the value (0x\(byte.count == 1 ? "0" : "")\(byte)); the input must be UTF-8"
+                    // Where the bad byte is on the row's line, when the value's bytes are the file's and on that line.
+                    let place = record.position(of: column).flatMap { position in
+                        position.line == record.line ? " (byte column \(position.column + offset))" : nil
+                    } ?? ""
+                    return "column \"\(columns[column])\"\(place): invalid UTF-8 at byte \(offset + 1) of the value (0x\(byte.count == 1 ? "0" : "")\(byte)); the input must be UTF-8"
                 }
             }
         }

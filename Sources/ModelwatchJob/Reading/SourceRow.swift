@@ -16,6 +16,8 @@ public protocol SourceRow {
     func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
     /// The kind and, for text, the numeric value (nil when not a number).
     func number(_ column: Int) -> (kind: FieldKind, value: Double?)
+    /// Where the value of `column` starts in a file (line, 1-based byte column), when known.
+    func position(of column: Int) -> (line: Int, column: Int)?
 }
 
 extension Record: SourceRow {}
@@ -26,6 +28,9 @@ extension SourceRow {
         let kind = kind(column)
         return (kind, kind == .text ? double(column) : nil)
     }
+
+    /// Unknown: a database row has no file position.
+    public func position(of column: Int) -> (line: Int, column: Int)? { nil }
 
     /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
     /// avoid creating a String per cell.
