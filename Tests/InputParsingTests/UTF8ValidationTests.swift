@@ -31,3 +31,27 @@ struct UTF8ValidationTests {
         }
     }
 }
+
+/// A JSON `\u` escape of a lone surrogate is kept as ill-formed bytes, so the UTF-8 check finds it, instead of
+/// becoming U+FFFD silently.
+@Suite("Lone surrogates in JSON strings")
+struct LoneSurrogateTests {
+    @Test("a lone high or low surrogate unescapes to its three-byte form, which the UTF-8 check rejects", arguments: [
+        (#"{"s": "\ud800x"}"#, [UInt8]([0xED, 0xA0, 0x80, 0x78])),
+        (#"{"s": "a\udc00"}"#, [0x61, 0xED, 0xB0, 0x80]),
+        (#"{"s": "\ud800\u0041"}"#, [0xED, 0xA0, 0x80, 0x41]),
+        (#"{"s": "\ud83d\ude00"}"#, [0xF0, 0x9F, 0x98, 0x80]),
+    ])
+    func loneSurrogate(_ line: String, _ expected: [UInt8]) throws {
+        let reader = RecordReader(format: .jsonLines, columns: ["s"], source: "t.jsonl")
+        reader.feed(Array((line + "\n").utf8))
+        reader.finish()
+        guard case .record(let record)? = try reader.next() else {
+            Issue.record("no record")
+            return
+        }
+        let bytes = try #require(record.bytes(0))
+        #expect(bytes == expected)
+        #expect((bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) } == nil) == (expected.first == 0xF0))
+    }
+}
