@@ -10,6 +10,19 @@ public struct TimestampUnit: Sendable, Hashable {
         case seconds
         /// Epoch milliseconds, fractional part truncated.
         case milliseconds
+        /// Epoch microseconds, truncated to milliseconds (toward negative infinity).
+        case microseconds
+        /// Epoch nanoseconds, truncated to milliseconds (toward negative infinity).
+        case nanoseconds
+
+        /// Units per millisecond for the sub-millisecond units, 1 otherwise.
+        var perMillisecond: Int64 {
+            switch self {
+            case .microseconds: 1_000
+            case .nanoseconds: 1_000_000
+            default: 1
+            }
+        }
     }
 
     /// How epoch numbers are read; nil rejects them.
@@ -224,7 +237,7 @@ private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, uni
             return nil
         }
         let useSeconds = unit == .seconds || (unit == .auto && abs(value) < 1e11)
-        let millis = useSeconds ? value * 1000 : value
+        let millis = useSeconds ? value * 1000 : value / Double(unit.perMillisecond)
         guard abs(millis) < 9.2e18 else { return nil }
         // Floor without libm: truncate toward zero, then step down for negative fractions.
         var whole = Int64(millis)
@@ -242,10 +255,11 @@ private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, uni
             if fractionNonZeroBeyond { millis -= 1 }
         }
     } else {
-        millis = integer
+        let divisor = unit.perMillisecond
+        millis = integer / divisor
         if negative {
             millis = -millis
-            if fraction != 0 || fractionNonZeroBeyond { millis -= 1 }
+            if integer % divisor != 0 || fraction != 0 || fractionNonZeroBeyond { millis -= 1 }
         }
     }
     return millis

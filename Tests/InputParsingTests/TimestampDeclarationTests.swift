@@ -28,6 +28,9 @@ struct TimestampDeclarationTests {
     @Test("a declared epoch unit reads numbers in that unit only", arguments: [
         ("1795168800", TimestampUnit.Epoch.seconds, Int64(1_795_168_800_000)), ("1795168800000", .milliseconds, 1_795_168_800_000),
         ("1e12", .milliseconds, 1_000_000_000_000), ("-5", .seconds, -5_000), ("1795168800", .milliseconds, 1_795_168_800),
+        ("1795168800123456", .microseconds, 1_795_168_800_123), ("1795168800123456789", .nanoseconds, 1_795_168_800_123),
+        ("-1500", .microseconds, -2), ("-1000", .microseconds, -1), ("-1", .nanoseconds, -1), ("1.5e15", .microseconds, 1_500_000_000_000),
+        ("999999", .nanoseconds, 0),
     ] as [(String, TimestampUnit.Epoch, Int64)])
     func declaredEpoch(_ text: String, _ epoch: TimestampUnit.Epoch, _ expected: Int64) {
         #expect(Self.parse(text, TimestampUnit(epoch: epoch, zonelessOffsetMinutes: nil)) == expected)

@@ -54,6 +54,12 @@ struct SourceTimeDeclarationConfigTests {
         return "models:\n  - name: m\n    window: 1d\n    maturity: 1d\n    scores:\n      \(location)\n      columns: {}\n\(extra)\n    labels: {path: l.csv, columns: {}}\n"
     }
 
+    @Test("every epoch unit can be declared", arguments: ["seconds", "milliseconds", "microseconds", "nanoseconds", "auto"])
+    func epochUnits(_ unit: String) throws {
+        let configuration = try ConfigLoader.parse(yaml: Self.yaml(scores: "      timestamp_unit: \(unit)"), file: "c.yaml", environment: [:])
+        #expect(configuration.models[0].scores.timestampUnit.rawValue == unit)
+    }
+
     @Test("valid time zones are read as offsets in minutes", arguments: [("UTC", 0), ("Z", 0), ("'+02:00'", 120), ("'-05:30'", -330), ("'+00:00'", 0)])
     func validZone(_ text: String, _ minutes: Int) throws {
         let configuration = try ConfigLoader.parse(yaml: Self.yaml(scores: "      timezone: \(text)"), file: "c.yaml", environment: [:])
@@ -65,7 +71,7 @@ struct SourceTimeDeclarationConfigTests {
         ("      timezone: '+25:00'", false, "models[0].scores.timezone", "fixed offset"),
         ("      timezone: local", false, "models[0].scores.timezone", "got `local`"),
         ("      timezone: '+02:00'", true, "models[0].scores.timezone", "PostgreSQL"),
-        ("      timestamp_unit: undeclared", false, "models[0].scores.timestamp_unit", "seconds, milliseconds or auto"),
+        ("      timestamp_unit: undeclared", false, "models[0].scores.timestamp_unit", "seconds, milliseconds, microseconds, nanoseconds or auto"),
     ])
     func invalid(_ extra: String, _ postgres: Bool, _ key: String, _ fragment: String) {
         do {

@@ -209,7 +209,7 @@ public enum ConfigLoader {
     private static func parseUnit(_ node: ConfigNode?) throws(ConfigError) -> TimestampUnitOption {
         guard let node else { return .undeclared }
         guard let unit = TimestampUnitOption(rawValue: try node.string), unit != .undeclared else {
-            throw node.error("must be seconds, milliseconds or auto (seconds below 1e11, else milliseconds)")
+            throw node.error("must be seconds, milliseconds, microseconds, nanoseconds or auto (seconds below 1e11, else milliseconds)")
         }
         return unit
     }

@@ -85,7 +85,7 @@ public enum SourceFormat: String, Sendable {
 
 /// How epoch numbers in time columns are read.
 public enum TimestampUnitOption: String, Sendable {
-    case auto, seconds, milliseconds
+    case auto, seconds, milliseconds, microseconds, nanoseconds
     /// No `timestamp_unit` given: epoch numbers are rejected.
     case undeclared
 }

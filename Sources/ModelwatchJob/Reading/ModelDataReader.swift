@@ -108,6 +108,8 @@ struct ModelDataReader {
         case .auto: .auto
         case .seconds: .seconds
         case .milliseconds: .milliseconds
+        case .microseconds: .microseconds
+        case .nanoseconds: .nanoseconds
         case .undeclared: nil
         }
         return TimestampUnit(epoch: epoch, zonelessOffsetMinutes: zone)
