@@ -80,7 +80,7 @@ extension RecordReader {
                         reason: .fieldCountMismatch(expected: headerCount, found: fieldCount)))
                 }
                 unescapeCSVSlots()
-                return .record(makeRecord(line: recordLine))
+                return .record(makeRecord(line: recordLine, start: recordStart))
             case .quoteInUnquotedField(let at, let field):
                 guard skipToNextLine(from: at, recordStart: recordStart) else { return nil }
                 return .rowError(rowError(at: at, recordStart: recordStart, recordLine: recordLine,

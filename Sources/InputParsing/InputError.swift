@@ -6,6 +6,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingHeader(source: String)
     /// The CSV header row itself is malformed (e.g. an unterminated quote).
     case malformedHeader(source: String, line: Int, column: Int, reason: String)
+    /// The first line holds a carriage return not followed by a line feed: the input ends its lines with CR
+    /// alone (classic Mac OS), so it would read as one line.
+    case crOnlyLineEndings(source: String, column: Int)
 
     /// User-facing text: `path:line:column: reason`.
     public var description: String {
@@ -16,6 +19,10 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(source):1:1: no header row (empty input)"
         case .malformedHeader(let source, let line, let column, let reason):
             "\(source):\(line):\(column): malformed header: \(reason)"
+        case .crOnlyLineEndings(let source, let column):
+            "\(source):1:\(column): the file has CR-only line endings (classic Mac): a carriage return ends the first line "
+                + "without a line feed, so the whole file would read as one line; convert the line endings to LF, e.g. "
+                + "`tr '\\r' '\\n' < FILE > FILE.new` or `mac2unix FILE`"
         }
     }
 }

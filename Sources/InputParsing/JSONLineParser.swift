@@ -246,7 +246,9 @@ func hexValue(_ byte: UInt8) -> UInt32? {
 }
 
 /// Unescapes the content of a validated JSON string, emitting UTF-8 bytes. `\uXXXX` escapes (with surrogate
-/// pairs) become UTF-8; a lone surrogate becomes U+FFFD.
+/// pairs) become UTF-8; a lone surrogate, which is no character, is emitted as its three-byte form (ill-formed
+/// UTF-8, as WTF-8 writes it), so the UTF-8 check of the values kept as text rejects the row instead of a
+/// U+FFFD standing in for it silently.
 @inline(__always)
 func appendUnescapedJSONString(_ source: UnsafePointer<UInt8>, _ length: Int, _ emit: (UInt8) -> Void) {
     @inline(__always) func hex4(_ at: Int) -> UInt32 {
@@ -279,16 +281,17 @@ func appendUnescapedJSONString(_ source: UnsafePointer<UInt8>, _ length: Int, _ 
                     if low >= 0xDC00 && low <= 0xDFFF {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         index += 6
-                    } else {
-                        scalar = 0xFFFD
                     }
-                } else {
-                    scalar = 0xFFFD
                 }
-            } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                scalar = 0xFFFD
             }
-            for unit in UTF8.encode(Unicode.Scalar(scalar)!)! { emit(unit) }
+            guard let character = Unicode.Scalar(scalar) else {
+                // A lone surrogate: its three-byte form, which is not UTF-8.
+                emit(UInt8(0xE0 | (scalar >> 12)))
+                emit(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
+                continue
+            }
+            for unit in UTF8.encode(character)! { emit(unit) }
         default: emit(escape)  // \" \\ \/
         }
     }

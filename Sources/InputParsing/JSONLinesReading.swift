@@ -39,7 +39,7 @@ extension RecordReader {
                     reason: .invalidJSON(error.message)))
             }
             unescapeJSONSlots()
-            return .record(makeRecord(line: recordLine))
+            return .record(makeRecord(line: recordLine, start: lineStart))
         }
         return nil
     }

@@ -11,6 +11,8 @@ public struct Record {
     @usableFromInline let slotIndex: UnsafePointer<Int>
     @usableFromInline let input: UnsafePointer<UInt8>
     @usableFromInline let scratch: UnsafePointer<UInt8>
+    /// Offset of the record's first byte in `input`.
+    let start: Int
 
     @inlinable @inline(__always)
     func slot(_ column: Int) -> FieldSlot {
@@ -68,6 +70,21 @@ public struct Record {
     @inline(__always)
     public func timestamp(_ column: Int, unit: TimestampUnit = .auto) -> Int64? {
         withBytes(column) { parseTimestamp($0, unit: unit) }
+    }
+
+    /// The physical line and 1-based byte column where the value of `column` starts, for messages; nil for a
+    /// value that was unescaped (a quoted CSV field with doubled quotes, a JSON string with escapes), whose bytes
+    /// are no longer those of the input. Off the hot path.
+    public func position(of column: Int) -> (line: Int, column: Int)? {
+        let slot = slot(column)
+        guard slot.kind != FieldSlot.textInScratch, slot.kind != FieldSlot.null, slot.offset >= start else { return nil }
+        var line = self.line
+        var lineStart = start
+        for offset in start..<slot.offset where input[offset] == 0x0A {
+            line += 1
+            lineStart = offset + 1
+        }
+        return (line, slot.offset - lineStart + 1)
     }
 
     /// The value parsed with `parseLabel`; nil for `null`, `empty` or unrecognised text.

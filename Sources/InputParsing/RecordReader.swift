@@ -59,6 +59,8 @@ public final class RecordReader {
     /// Set after a record too long to buffer: bytes are dropped up to and including the next line feed.
     @exclusivity(unchecked) var discardingLine = false
     @exclusivity(unchecked) private var startChecked = false
+    /// Set once the first line was seen to end in a line feed (or to hold no bare carriage return).
+    @exclusivity(unchecked) var lineEndingsChecked = false
 
     /// Distinct wanted names; `slotIndex[i]` maps `columns[i]` to its slot.
     let uniqueColumns: [String]
@@ -176,6 +178,9 @@ public final class RecordReader {
         if !startChecked {
             guard skipByteOrderMark() else { return nil }
         }
+        if !lineEndingsChecked {
+            guard try checkLineEndings() else { return nil }
+        }
         if discardingLine {
             guard skipDiscardedLine() else { return nil }
         }
@@ -243,9 +248,9 @@ public final class RecordReader {
 
     /// Builds the public view of the current record.
     @inline(__always)
-    func makeRecord(line: Int) -> Record {
+    func makeRecord(line: Int, start: Int) -> Record {
         Record(line: line, count: columns.count, slots: slots, slotIndex: slotIndex,
-            input: input.base, scratch: scratch.base)
+            input: input.base, scratch: scratch.base, start: start)
     }
 
     /// Line and 1-based byte column of absolute offset `offset`, given the record started at `recordStart`

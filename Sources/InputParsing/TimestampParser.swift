@@ -1,32 +1,92 @@
-/// How a purely numeric timestamp is interpreted.
-public enum TimestampUnit: Sendable, Hashable {
-    /// Magnitude of the integer part below 1e11 means seconds, otherwise milliseconds.
-    /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03, so realistic data is unambiguous.)
-    case auto
-    /// Epoch seconds, fractional part allowed.
-    case seconds
-    /// Epoch milliseconds, fractional part truncated.
-    case milliseconds
+/// What a source declares about its timestamps: how a purely numeric timestamp is read (if at all), and which
+/// offset a timestamp without a zone has (if any). What is not declared is rejected, never guessed.
+public struct TimestampUnit: Sendable, Hashable {
+    /// How epoch numbers are read.
+    public enum Epoch: Sendable, Hashable {
+        /// Magnitude of the integer part below 1e11 means seconds, otherwise milliseconds.
+        /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03, so realistic data is unambiguous.)
+        case auto
+        /// Epoch seconds, fractional part allowed.
+        case seconds
+        /// Epoch milliseconds, fractional part truncated.
+        case milliseconds
+        /// Epoch microseconds, truncated to milliseconds (toward negative infinity).
+        case microseconds
+        /// Epoch nanoseconds, truncated to milliseconds (toward negative infinity).
+        case nanoseconds
+
+        /// Units per millisecond for the sub-millisecond units, 1 otherwise.
+        var perMillisecond: Int64 {
+            switch self {
+            case .microseconds: 1_000
+            case .nanoseconds: 1_000_000
+            default: 1
+            }
+        }
+    }
+
+    /// How epoch numbers are read; nil rejects them.
+    public var epoch: Epoch?
+    /// The offset from UTC, in minutes east, of a timestamp written without a zone (a bare date included);
+    /// nil rejects such timestamps.
+    public var zonelessOffsetMinutes: Int?
+
+    public init(epoch: Epoch?, zonelessOffsetMinutes: Int?) {
+        self.epoch = epoch
+        self.zonelessOffsetMinutes = zonelessOffsetMinutes
+    }
+
+    /// Epoch numbers by magnitude, zone-less times as UTC: for callers that know their text (the command line's
+    /// `--as-of`), not for data.
+    public static let auto = TimestampUnit(epoch: .auto, zonelessOffsetMinutes: 0)
+    /// Epoch seconds; zone-less times as UTC.
+    public static let seconds = TimestampUnit(epoch: .seconds, zonelessOffsetMinutes: 0)
+    /// Epoch milliseconds; zone-less times as UTC.
+    public static let milliseconds = TimestampUnit(epoch: .milliseconds, zonelessOffsetMinutes: 0)
+    /// Only timestamps with a zone (`Z` or an offset): nothing declared.
+    public static let zonedOnly = TimestampUnit(epoch: nil, zonelessOffsetMinutes: nil)
+
+    /// What a timestamp that failed to parse under this declaration lacks, if it would parse with it.
+    public enum Undeclared: Sendable, Equatable {
+        /// An epoch number, and no epoch unit is declared.
+        case epochUnit
+        /// A date and time without a zone, and no time zone is declared.
+        case timeZone
+    }
+
+    /// Why `bytes`, which did not parse under this declaration, was refused: the missing declaration, or nil
+    /// when the text is not a timestamp at all. Off the hot path: called only for rejected values.
+    public func undeclared(_ bytes: UnsafeRawBufferPointer) -> Undeclared? {
+        if epoch == nil, parseTimestamp(bytes, unit: TimestampUnit(epoch: .auto, zonelessOffsetMinutes: zonelessOffsetMinutes)) != nil {
+            return .epochUnit
+        }
+        if zonelessOffsetMinutes == nil, parseTimestamp(bytes, unit: TimestampUnit(epoch: epoch, zonelessOffsetMinutes: 0)) != nil {
+            return .timeZone
+        }
+        return nil
+    }
 }
 
 /// Parses a timestamp into epoch milliseconds (UTC).
 ///
 /// Accepted forms:
-/// - RFC 3339 / ISO 8601: `YYYY-MM-DD[T|t|space]HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM|±HH]`; a missing offset
-///   means UTC; a bare date `YYYY-MM-DD` means midnight UTC. Fractional seconds are truncated to milliseconds.
+/// - RFC 3339 / ISO 8601: `YYYY-MM-DD[T|t|space]HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM|±HH]`; without an offset
+///   (a bare date `YYYY-MM-DD` is midnight) the time is read at `unit.zonelessOffsetMinutes`, or rejected when
+///   that is nil. Fractional seconds are truncated to milliseconds.
 ///   Fields are range-checked (month 1–12, day within the month incl. leap years, hour 0–23, minute 0–59,
 ///   second 0–60; a leap second 60 simply lands on the next minute).
-/// - Epoch numbers (optional sign, optional fraction, or exponent notation) interpreted per `unit`;
-///   fractions below a millisecond are dropped (rounded toward negative infinity).
+/// - Epoch numbers (optional sign, optional fraction, or exponent notation) interpreted per `unit.epoch`
+///   (rejected when it is nil); fractions below a millisecond are dropped (rounded toward negative infinity).
 /// Returns nil for anything else or on Int64 overflow.
 public func parseTimestamp(_ bytes: UnsafeRawBufferPointer, unit: TimestampUnit = .auto) -> Int64? {
     let count = bytes.count
     guard count > 0, let raw = bytes.baseAddress else { return nil }
     let base = raw.assumingMemoryBound(to: UInt8.self)
     if count >= 10 && base[4] == UInt8(ascii: "-") {
-        return parseCalendarTimestamp(base, count)
+        return parseCalendarTimestamp(base, count, zoneless: unit.zonelessOffsetMinutes)
     }
-    return parseEpochTimestamp(base, count, unit: unit)
+    guard let epoch = unit.epoch else { return nil }
+    return parseEpochTimestamp(base, count, unit: epoch)
 }
 
 /// Parses a `String` timestamp; see `parseTimestamp(_:unit:)`.
@@ -56,7 +116,7 @@ func daysInMonth(year: Int, month: Int) -> Int {
     }
 }
 
-private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, zoneless: Int?) -> Int64? {
     var index = 0
     @inline(__always) func digits(_ width: Int) -> Int? {
         guard index + width <= count else { return nil }
@@ -82,7 +142,8 @@ private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) 
     var minute = 0
     var second = 0
     var millis = 0
-    var offsetMinutes = 0
+    var offsetMinutes = zoneless ?? 0
+    var zoned = false
     if index < count {
         let separator = base[index]
         guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
@@ -111,8 +172,9 @@ private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) 
         if index < count {
             let zone = base[index]
             index += 1
+            zoned = true
             if zone == UInt8(ascii: "Z") || zone == UInt8(ascii: "z") {
-                // UTC
+                offsetMinutes = 0
             } else if zone == UInt8(ascii: "+") || zone == UInt8(ascii: "-") {
                 guard let offsetHours = digits(2) else { return nil }
                 var offsetMins = 0
@@ -128,13 +190,13 @@ private func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) 
             }
         }
     }
-    guard index == count else { return nil }
+    guard index == count, zoned || zoneless != nil else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
     let seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second
     return Int64(seconds) * 1000 + Int64(millis)
 }
 
-private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, unit: TimestampUnit) -> Int64? {
+private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, unit: TimestampUnit.Epoch) -> Int64? {
     var index = 0
     var negative = false
     if base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+") {
@@ -175,7 +237,7 @@ private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, uni
             return nil
         }
         let useSeconds = unit == .seconds || (unit == .auto && abs(value) < 1e11)
-        let millis = useSeconds ? value * 1000 : value
+        let millis = useSeconds ? value * 1000 : value / Double(unit.perMillisecond)
         guard abs(millis) < 9.2e18 else { return nil }
         // Floor without libm: truncate toward zero, then step down for negative fractions.
         var whole = Int64(millis)
@@ -193,10 +255,11 @@ private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, uni
             if fractionNonZeroBeyond { millis -= 1 }
         }
     } else {
-        millis = integer
+        let divisor = unit.perMillisecond
+        millis = integer / divisor
         if negative {
             millis = -millis
-            if fraction != 0 || fractionNonZeroBeyond { millis -= 1 }
+            if integer % divisor != 0 || fraction != 0 || fractionNonZeroBeyond { millis -= 1 }
         }
     }
     return millis

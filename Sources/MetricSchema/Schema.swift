@@ -22,7 +22,7 @@ public enum Schema {
         Tag(Tags.model, "Model name from the config (`models[].name`)."),
         Tag(Tags.version, "Model version from the version column, or the config's static `version`."),
         Tag(Tags.segment, "Segment column name, or `all` for the all-rows slice."),
-        Tag(Tags.segmentValue, "Segment value (the window's top values by volume, the rest folded into `(other)`; an empty value is `(missing)`), or `all`."),
+        Tag(Tags.segmentValue, "Segment value (the window's top values by volume, the rest folded into `(other)`; an empty value is `(missing)`), or `all`; escaped as described under [Tag values](#tag-values)."),
     ]
 
     // MARK: Performance (matured labels, timestamped at the end of the prediction window)
@@ -288,6 +288,8 @@ public enum Tags {
     /// The segment value that collects values beyond the cardinality cap; in parentheses like `(missing)`, so that
     /// a real value `other` (a common catch-all in source data) keeps a series of its own.
     public static let otherValue = "(other)"
+    /// The segment value of rows whose segment column is empty (or NULL).
+    public static let missingValue = "(missing)"
 }
 
 /// One measurement: its name, documentation, tags and fields.

@@ -28,6 +28,7 @@ public enum SchemaDocumentation {
         for measurement in Schema.all {
             out += "| [`\(measurement.name)`](#\(measurement.name)) | \(measurement.summary) | \(measurement.timestamp) |\n"
         }
+        out += tagValues
         for measurement in Schema.all {
             out += "\n## \(measurement.name)\n\n\(measurement.summary)\n\nTimestamp: \(measurement.timestamp)\n\n"
             out += "| Tag | Meaning |\n|---|---|\n"
@@ -41,4 +42,27 @@ public enum SchemaDocumentation {
         }
         return out
     }
+
+    /// How a value from the data becomes a tag value (``Tags/segmentValue``; the mapping is `TagValueEscaping`
+    /// in the LineProtocol module).
+    static let tagValues = """
+
+        ## Tag values
+
+        A segment value read from the data is written as the tag value `\(Tags.segmentValue)` by a mapping that
+        keeps distinct values distinct (it is injective) and is the same in exact and push-down mode:
+
+        - an empty value (or NULL) is written `\(Tags.missingValue)`; values beyond the segment cap are folded
+          into `\(Tags.otherValue)`;
+        - the bytes InfluxDB 1.x cannot store in a tag value, control characters U+0000–U+001F and U+007F
+          (newline, carriage return, tab…), and the backslash `\\` are written as `%` followed by two
+          upper-case hex digits (`%0A`, `%09`, `%5C`), and so is the escape character `%` itself (`%25`);
+        - a real value spelled like a reserved value, `\(Tags.missingValue)` or `\(Tags.otherValue)`, has its
+          first character escaped (`%28missing)`, `%28other)`), so it keeps a series of its own.
+
+        Every other value is written as it is. Replacing each `%XX` in a tag value by its byte gives the original
+        value back, so `x` + newline + `y` (`x%0Ay`) and `x y`, or `t\\` (`t%5C`) and `t/`, stay separate series.
+        The run summary and the log say, per segment column, how many values were escaped, with an example.
+
+        """
 }

@@ -24,7 +24,8 @@ private let performanceTimestamp = ms("2026-11-20T02:00:00Z")
 
 /// A one-model config over fixture files; `extra` lines go into the model mapping.
 private func joinConfig(
-    scores: String = "join/scores.csv", labels: String = "join/labels.csv", extra: [String] = [], run: String = ""
+    scores: String = "join/scores.csv", labels: String = "join/labels.csv", extra: [String] = [], run: String = "",
+    scoresUnit: String? = nil, labelsUnit: String? = nil
 ) -> String {
     """
     \(run)
@@ -36,10 +37,10 @@ private func joinConfig(
     \(extra.map { "    " + $0 }.joined(separator: "\n"))
         scores:
           path: '\(scores.hasPrefix("/") ? scores : Fixture.path(scores))'
-          columns: {}
+          columns: {}\(scoresUnit.map { "\n      timestamp_unit: \($0)" } ?? "")
         labels:
           path: '\(labels.hasPrefix("/") ? labels : Fixture.path(labels))'
-          columns: {time: label_time}
+          columns: {time: label_time}\(labelsUnit.map { "\n      timestamp_unit: \($0)" } ?? "")
 
     """
 }
@@ -256,7 +257,11 @@ struct PipelineTests {
     ])
     func formatsAgree(_ scores: String, _ labels: String) throws {
         let csv = try runPipeline(yaml: joinConfig(extra: ["segments: [region]"]), asOf: asOf, in: TemporaryDirectory())
-        let other = try runPipeline(yaml: joinConfig(scores: scores, labels: labels, extra: ["segments: [region]"]), asOf: asOf, in: TemporaryDirectory())
+        // The JSON Lines fixtures hold epoch numbers (scores in milliseconds, labels in seconds), declared as such.
+        let other = try runPipeline(
+            yaml: joinConfig(scores: scores, labels: labels, extra: ["segments: [region]"],
+                             scoresUnit: scores.hasSuffix(".jsonl") ? "milliseconds" : nil, labelsUnit: labels.hasSuffix(".jsonl") ? "seconds" : nil),
+            asOf: asOf, in: TemporaryDirectory())
         #expect(other.report.exitStatus == .ok, "\(SummaryRenderer.render(other.report))")
         #expect(other.report.models.first?.counters == csv.report.models.first?.counters)
         // Every point but the heartbeat (whose config fingerprint differs with the paths) is byte-identical.

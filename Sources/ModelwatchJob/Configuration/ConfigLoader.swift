@@ -1,6 +1,7 @@
 import DriftMetrics
 import Foundation
 import InfluxDelivery
+import InputParsing
 import PostgresSource
 import Yams
 
@@ -41,11 +42,15 @@ public enum ConfigLoader {
 
     /// Loads and validates the config at `path`.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try FileAccessError.read(path)
         } catch {
-            throw ConfigError(key: "--config", "cannot read config file `\(path)`: \((error as NSError).localizedDescription)")
+            throw ConfigError(key: "--config", "cannot read the config file \(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let offset = bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) } ?? 0
+            throw ConfigError(key: "--config", "the config file `\(path)` is not UTF-8 (an invalid byte at offset \(offset))")
         }
         return try parse(yaml: text, file: path, environment: environment)
     }
@@ -66,6 +71,7 @@ public enum ConfigLoader {
             throw ConfigError(key: "(syntax)", "invalid YAML: \(error)", file: file)
         }
         let root = ConfigNode(node: rootNode, path: "", file: file)
+        try root.rejectDuplicateKeys()
         try root.allowOnly(["influx", "delivery", "run", "models"])
         let baseDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
         let resolve = { (relative: String) -> String in
@@ -217,15 +223,40 @@ public enum ConfigLoader {
     }
 
     private static func parseUnit(_ node: ConfigNode?) throws(ConfigError) -> TimestampUnitOption {
-        guard let node else { return .auto }
-        guard let unit = TimestampUnitOption(rawValue: try node.string) else {
-            throw node.error("must be auto, seconds or milliseconds")
+        guard let node else { return .undeclared }
+        guard let unit = TimestampUnitOption(rawValue: try node.string), unit != .undeclared else {
+            throw node.error("must be seconds, milliseconds, microseconds, nanoseconds or auto (seconds below 1e11, else milliseconds)")
         }
         return unit
     }
 
+    /// `timezone`: `UTC` (or `Z`) or a fixed offset `±HH:MM`, in minutes east of UTC; nil when absent. A
+    /// PostgreSQL source reads `timestamp` columns in UTC (its session time zone), so it accepts only UTC.
+    private static func parseTimeZone(_ node: ConfigNode?, postgres: Bool) throws(ConfigError) -> Int? {
+        guard let node else { return nil }
+        let text = try node.string.trimmingCharacters(in: .whitespaces)
+        var minutes: Int?
+        if ["UTC", "Z", "utc", "z", "+00:00", "-00:00", "Etc/UTC"].contains(text) {
+            minutes = 0
+        } else if text.count == 6, let sign = text.first, sign == "+" || sign == "-", Array(text)[3] == ":",
+                  let hours = Int(text.dropFirst().prefix(2)), let mins = Int(text.suffix(2)), hours <= 23, mins <= 59,
+                  text.dropFirst().prefix(2).allSatisfy(\.isASCII), text.suffix(2).allSatisfy(\.isASCII) {
+            minutes = (hours * 60 + mins) * (sign == "-" ? -1 : 1)
+        }
+        guard let minutes else {
+            if TimeZone(identifier: text) != nil {
+                throw node.error("`\(text)` is a named time zone; its offset changes with daylight saving time, so some local times are ambiguous: give a fixed offset such as +01:00, or UTC, or export timestamps with their offset")
+            }
+            throw node.error("must be UTC or a fixed offset such as +02:00 or -05:30, got `\(text)`")
+        }
+        if postgres && minutes != 0 {
+            throw node.error("a PostgreSQL source reads columns without a time zone in UTC (the session time zone); use UTC, or store timestamptz")
+        }
+        return minutes
+    }
+
     private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
         // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
         let columns = try node.optional("columns")
@@ -237,12 +268,13 @@ public enum ConfigLoader {
             idColumn: try columns?.optional("id")?.string ?? "prediction_id",
             timeColumn: try columns?.optional("time")?.string ?? "prediction_time",
             scoreColumn: try columns?.optional("score")?.string ?? "score",
-            versionColumn: try columns?.optional("version")?.string
+            versionColumn: try columns?.optional("version")?.string,
+            timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
     }
 
     private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
         let columns = try node.optional("columns")
         try columns?.allowOnly(["id", "label", "time"])
@@ -255,7 +287,8 @@ public enum ConfigLoader {
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
             idColumn: try columns?.optional("id")?.string ?? "prediction_id",
             labelColumn: try columns?.optional("label")?.string ?? "label",
-            timeColumn: try columns?.optional("time")?.string
+            timeColumn: try columns?.optional("time")?.string,
+            timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
     }
 

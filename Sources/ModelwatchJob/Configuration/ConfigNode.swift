@@ -44,6 +44,30 @@ struct ConfigNode {
         }
     }
 
+    /// Rejects a key written twice in one mapping, anywhere below this node (YAML would keep the last one
+    /// silently): the error names the key path and the lines of both.
+    func rejectDuplicateKeys() throws(ConfigError) {
+        switch node {
+        case .mapping(let mapping):
+            var seen: [String: Node] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? "\(key)"
+                if let first = seen[name] {
+                    let lines = [first.mark, key.mark].map { $0.map { "line \($0.line)" } ?? "an unknown line" }
+                    throw error("is given twice (\(lines[0]) and \(lines[1])); keep one", key: name)
+                }
+                seen[name] = key
+                try ConfigNode(node: value, path: child(name), file: file).rejectDuplicateKeys()
+            }
+        case .sequence(let sequence):
+            for (index, item) in sequence.enumerated() {
+                try ConfigNode(node: item, path: "\(path)[\(index)]", file: file).rejectDuplicateKeys()
+            }
+        default:
+            return
+        }
+    }
+
     var string: String {
         get throws(ConfigError) {
             guard case .scalar(let scalar) = node else { throw error("expected a single value") }

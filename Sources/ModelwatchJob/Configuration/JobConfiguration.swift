@@ -85,7 +85,9 @@ public enum SourceFormat: String, Sendable {
 
 /// How epoch numbers in time columns are read.
 public enum TimestampUnitOption: String, Sendable {
-    case auto, seconds, milliseconds
+    case auto, seconds, milliseconds, microseconds, nanoseconds
+    /// No `timestamp_unit` given: epoch numbers are rejected.
+    case undeclared
 }
 
 /// Where prediction scores are read from.
@@ -101,6 +103,8 @@ public struct ScoreSource: Sendable {
     public var timeColumn: String
     public var scoreColumn: String
     public var versionColumn: String?
+    /// `timezone`: the offset (minutes east of UTC) of timestamps written without a zone; nil rejects them.
+    public var timeZoneOffsetMinutes: Int? = nil
 }
 
 /// Where ground-truth labels are read from.
@@ -115,6 +119,8 @@ public struct LabelSource: Sendable {
     public var labelColumn: String
     /// When the label was observed; without it every label counts as observed before the as-of time.
     public var timeColumn: String?
+    /// `timezone`: the offset (minutes east of UTC) of timestamps written without a zone; nil rejects them.
+    public var timeZoneOffsetMinutes: Int? = nil
 }
 
 /// A PostgreSQL source (`scores.postgres` / `labels.postgres`): a connection and a table or a query.

@@ -67,6 +67,9 @@ public enum SummaryRenderer {
             for (column, values) in model.foldedSegments.sorted(by: { $0.key < $1.key }) {
                 out += "  segments     \(column): \(values.count) values folded into `\(Tags.otherValue)`\n"
             }
+            for (column, rewrites) in model.rewrittenSegments.sorted(by: { $0.key < $1.key }) {
+                out += "  segments     \(column): \(rewrites.text)\n"
+            }
             for warning in model.warnings { out += "  warning      \(warning)\n" }
             if let delivery = model.delivery {
                 var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"

@@ -163,7 +163,7 @@ struct PushdownEvaluator {
             var slice = SliceKey(column: -1, value: Tags.allValue)
             for index in 0..<segmentCount where row.string(firstSegmentColumn + 2 * index + 1) == "0" {
                 let value = row.string(firstSegmentColumn + 2 * index) ?? ""
-                slice = SliceKey(column: index, value: value.isEmpty ? ScoreTable.missingSegmentValue : value)
+                slice = SliceKey(column: index, value: SegmentValueTag.written(value))
             }
             if slice.column >= 0 {
                 segmentVolumes[w, default: Array(repeating: [:], count: segmentCount)][slice.column][slice.value, default: 0] += count

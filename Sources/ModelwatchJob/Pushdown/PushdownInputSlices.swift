@@ -42,7 +42,7 @@ struct PushdownInputSlices {
     func slice(of row: PostgresRow, version: String, first: Int) -> Key {
         for index in segmentColumns.indices where row.string(first + 2 * index + 1) == "0" {
             let value = row.string(first + 2 * index) ?? ""
-            return Key(version: version, column: index, value: value.isEmpty ? ScoreTable.missingSegmentValue : value)
+            return Key(version: version, column: index, value: SegmentValueTag.written(value))
         }
         return Key(version: version, column: -1, value: Tags.allValue)
     }

@@ -56,9 +56,11 @@ enum FileRecords {
             throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
         }
         let inputFormat = inputFormat(path: path, format: resolvedFormat)
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        do {
+            descriptor = try FileAccessError.openForReading(path)
+        } catch {
+            throw JobError(.noInput, key: key, error)
         }
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0

@@ -102,12 +102,17 @@ struct ModelDataReader {
         return Result(table: table, counters: counters, rowErrorSamples: samples, stageSeconds: stageSeconds)
     }
 
-    private func unit(_ option: TimestampUnitOption) -> TimestampUnit {
-        switch option {
+    /// What a source declares about its timestamps: its epoch unit (if any) and its time zone (if any).
+    private func unit(_ option: TimestampUnitOption, zone: Int?) -> TimestampUnit {
+        let epoch: TimestampUnit.Epoch? = switch option {
         case .auto: .auto
         case .seconds: .seconds
         case .milliseconds: .milliseconds
+        case .microseconds: .microseconds
+        case .nanoseconds: .nanoseconds
+        case .undeclared: nil
         }
+        return TimestampUnit(epoch: epoch, zonelessOffsetMinutes: zone)
     }
 
     // MARK: - Scores
@@ -118,7 +123,7 @@ struct ModelDataReader {
         var uncountedRejections = 0
         let source = model.scores
         let key = "models[\(model.name)].scores"
-        let parser = ScoreRowParser(model: model, range: readRange, timeUnit: unit(source.timestampUnit))
+        let parser = ScoreRowParser(model: model, range: readRange, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
         let columns = parser.columns
         let numericCount = model.numericFeatures.count
         let categoricalCount = model.categoricalFeatures.count
@@ -192,9 +197,12 @@ struct ModelDataReader {
         let source: LabelSource
         let columns: [String]
         let timeUnit: TimestampUnit
+        /// The source's config key (`models[m].labels`), for messages naming a missing declaration.
+        let key: String
 
-        init(_ source: LabelSource, timeUnit: TimestampUnit) {
+        init(_ source: LabelSource, key: String, timeUnit: TimestampUnit) {
             self.source = source
+            self.key = key
             self.timeUnit = timeUnit
             columns = [source.idColumn, source.labelColumn] + (source.timeColumn.map { [$0] } ?? [])
         }
@@ -224,7 +232,7 @@ struct ModelDataReader {
             var labelTime = Int64.min
             if let timeColumn = source.timeColumn {
                 guard let time = record.timestamp(2, unit: timeUnit) else {
-                    reject("\(location):\(record.line): column \"\(timeColumn)\": \(record.describeValue(2)) is not a timestamp")
+                    reject("\(location):\(record.line): \(record.timestampRejection(2, name: timeColumn, unit: timeUnit, key: key))")
                     return
                 }
                 labelTime = time
@@ -237,7 +245,7 @@ struct ModelDataReader {
     func parseLabelFiles() throws(JobError) -> ParsedLabels {
         let source = model.labels
         let key = "models[\(model.name)].labels"
-        let rows = LabelRows(source, timeUnit: unit(source.timestampUnit))
+        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
         let paths = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
         let limit = sampleLimit
         var parsed = ParsedLabels()
@@ -270,7 +278,7 @@ struct ModelDataReader {
     private func readPostgresLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
         let source = model.labels
         let key = "models[\(model.name)].labels"
-        let rows = LabelRows(source, timeUnit: unit(source.timestampUnit))
+        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
         guard let postgres = source.postgres, let labelTimeColumn = source.timeColumn else { return }
         let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
         // Labels are bounded by label time: a label cannot be observed before its prediction, so every

@@ -47,9 +47,11 @@ enum ParallelScoreFile {
         maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false }
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw JobError(.noInput, "\(key): cannot open `\(path)`: \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        do {
+            descriptor = try FileAccessError.openForReading(path)
+        } catch {
+            throw JobError(.noInput, key: key, error)
         }
         defer { close(descriptor) }
         var status = stat()

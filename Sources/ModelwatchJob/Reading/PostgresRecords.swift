@@ -115,7 +115,13 @@ struct PostgresRecords {
                 return TimeBinding(type: PostgresConnection.TypeOID.int8, format: { ms in String(ms >= 0 ? ms / 1000 : (ms - 999) / 1000) }, infinity: nil)
             case .milliseconds:
                 return TimeBinding(type: PostgresConnection.TypeOID.int8, format: { String($0) }, infinity: nil)
-            case .auto:
+            case .microseconds, .nanoseconds:
+                let scale: Int64 = timestampUnit == .microseconds ? 1_000 : 1_000_000
+                return TimeBinding(type: PostgresConnection.TypeOID.int8, format: { ms in
+                    let (scaled, overflow) = ms.multipliedReportingOverflow(by: scale)
+                    return String(overflow ? (ms < 0 ? Int64.min : Int64.max) : scaled)
+                }, infinity: nil)
+            case .auto, .undeclared:
                 throw JobError(.configError, "\(key).timestamp_unit: column \"\(column)\" holds epoch numbers; set `seconds` or `milliseconds` so the time range can be bound to it")
             }
         default:
@@ -128,7 +134,12 @@ struct PostgresRecords {
         switch columnTypes[column] ?? 0 {
         case PostgresConnection.TypeOID.int2, PostgresConnection.TypeOID.int4, PostgresConnection.TypeOID.int8,
              PostgresConnection.TypeOID.numeric, PostgresConnection.TypeOID.float4, PostgresConnection.TypeOID.float8:
-            return timestampUnit == .seconds ? "(\(expression) * 1000)" : expression
+            switch timestampUnit {
+            case .seconds: return "(\(expression) * 1000)"
+            case .microseconds: return "(\(expression) / 1000.0)"
+            case .nanoseconds: return "(\(expression) / 1000000.0)"
+            default: return expression
+            }
         default:
             // date_part returns double precision; EXTRACT returns numeric since PostgreSQL 14, twice as slow here.
             return "(date_part('epoch', \(expression)) * 1000)"

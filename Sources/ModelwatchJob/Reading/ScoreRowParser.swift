@@ -27,6 +27,7 @@ struct ScoreRowParser: Sendable {
     private let numericStart: Int, numericCount: Int
     private let categoricalStart: Int, categoricalCount: Int
     private let staticVersion: String
+    private let modelName: String
 
     init(model: ModelConfiguration, range: TimeRange, timeUnit: TimestampUnit) {
         source = model.scores
@@ -46,6 +47,7 @@ struct ScoreRowParser: Sendable {
         columns += model.categoricalFeatures
         self.columns = columns
         staticVersion = model.staticVersion
+        modelName = model.name
     }
 
     /// The config key that names each projected column, by column name (the first key when a column is
@@ -69,7 +71,7 @@ struct ScoreRowParser: Sendable {
             return .rejected("column \"\(source.idColumn)\": missing prediction id")
         }
         guard let time = record.timestamp(1, unit: timeUnit) else {
-            return .rejected("column \"\(source.timeColumn)\": \(record.describeValue(1)) is not a timestamp (RFC 3339 or epoch seconds/milliseconds)")
+            return .rejected(record.timestampRejection(1, name: source.timeColumn, unit: timeUnit, key: "models[\(modelName)].scores"))
         }
         guard range.contains(time) else {
             record.valueBytes(0) { batch.noteIDOutsideRange(bytes: $0) }
@@ -97,6 +99,7 @@ struct ScoreRowParser: Sendable {
                 scoreKind = .present
             }
         }
+        if let reason = invalidText(record) { return .rejected(reason) }
         let row = record.valueBytes(0) { idBytes in
             if let versionIndex, record.kind(versionIndex) == .text {
                 return record.valueBytes(versionIndex) { versionBytes in
@@ -134,5 +137,31 @@ struct ScoreRowParser: Sendable {
             }
         }
         return .stored
+    }
+
+    /// Why the row's text values (version, segments, categories: the values kept as text) are not UTF-8, if
+    /// they are not: such a row is rejected, never stored with U+FFFD in place of the bad bytes.
+    @inline(__always)
+    private func invalidText(_ record: some SourceRow) -> String? {
+        func check(_ column: Int) -> String? {
+            record.valueBytes(column) { bytes in
+                UTF8Validation.firstInvalidOffset(bytes).map { offset in
+                    let byte = String(bytes[offset], radix: 16, uppercase: true)
+                    // Where the bad byte is on the row's line, when the value's bytes are the file's and on that line.
+                    let place = record.position(of: column).flatMap { position in
+                        position.line == record.line ? " (byte column \(position.column + offset))" : nil
+                    } ?? ""
+                    return "column \"\(columns[column])\"\(place): invalid UTF-8 at byte \(offset + 1) of the value (0x\(byte.count == 1 ? "0" : "")\(byte)); the input must be UTF-8"
+                }
+            }
+        }
+        if let versionIndex, let reason = check(versionIndex) { return reason }
+        for column in segmentStart..<(segmentStart + segmentCount) {
+            if let reason = check(column) { return reason }
+        }
+        for column in categoricalStart..<(categoricalStart + categoricalCount) {
+            if let reason = check(column) { return reason }
+        }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import CPrefetch
+import MetricSchema
 import Dispatch
 import OrderedKeys
 
@@ -76,7 +77,7 @@ public struct ScoreTable: Sendable {
     static let prefetchBlock = 256
 
     /// The value written for a missing segment value (tag values cannot be empty).
-    public static let missingSegmentValue = "(missing)"
+    public static let missingSegmentValue = Tags.missingValue
 
     public init(segmentColumns: Int, numericFeatures: Int, categoricalFeatures: Int) {
         segmentCodes = Array(repeating: [], count: segmentColumns)
@@ -156,8 +157,9 @@ public struct ScoreTable: Sendable {
         for column in self.segmentCodes.indices {
             for batchRow in 0..<count {
                 let span = batch.segments[column * capacity + batchRow]
+                // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
                 segmentCodes[column * count + batchRow] = span.length == 0
-                    ? UInt32(Self.missingSegmentValue.withBytes { segmentIndex[column].findOrInsert($0, hash: ByteKeyIndex.hash($0)).index })
+                    ? UInt32(segmentIndex[column].findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
                     : UInt32(segmentIndex[column].findOrInsert(batch.bytes(span), hash: span.hash).index)
             }
         }
@@ -320,7 +322,7 @@ public struct ScoreTable: Sendable {
         idIndex = ByteKeyIndex()
         allIDHashes = []
         versions = versionIndex.keys
-        segmentValues = segmentIndex.map(\.keys)
+        segmentValues = segmentIndex.map { $0.keys.map(SegmentValueTag.written) }
         categoryValues = categoryIndex.map(\.keys)
         // The label-time sorts and the time index are independent: one core each.
         var observationTimes = labelObservationTimes, orphanTimes = orphanLabelTimes

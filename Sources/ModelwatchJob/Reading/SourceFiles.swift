@@ -37,7 +37,7 @@ enum SourceFiles {
             }
             return files.sorted()
         }
-        throw JobError(.noInput, "\(key): `\(path)` does not exist")
+        throw JobError(.noInput, key: key, FileAccessError.probe(path) ?? FileAccessError(path: path, cause: .notFound))
     }
 
     /// An estimate of the rows in `files`, used only to reserve memory up front, capped at 8 million: the

@@ -16,6 +16,8 @@ public protocol SourceRow {
     func valueBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
     /// The kind and, for text, the numeric value (nil when not a number).
     func number(_ column: Int) -> (kind: FieldKind, value: Double?)
+    /// Where the value of `column` starts in a file (line, 1-based byte column), when known.
+    func position(of column: Int) -> (line: Int, column: Int)?
 }
 
 extension Record: SourceRow {}
@@ -26,6 +28,9 @@ extension SourceRow {
         let kind = kind(column)
         return (kind, kind == .text ? double(column) : nil)
     }
+
+    /// Unknown: a database row has no file position.
+    public func position(of column: Int) -> (line: Int, column: Int)? { nil }
 
     /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
     /// avoid creating a String per cell.
@@ -43,6 +48,22 @@ extension Record {
 }
 
 extension SourceRow {
+    /// Why the time in `column` (named `name`) was rejected: a missing declaration of the source at `key`
+    /// (`timestamp_unit` for an epoch number, `timezone` for a time without a zone), or not a timestamp at all.
+    func timestampRejection(_ column: Int, name: String, unit: TimestampUnit, key: String) -> String {
+        let value = describeValue(column)
+        switch valueBytes(column, { unit.undeclared($0) }) {
+        case .epochUnit?:
+            return "column \"\(name)\": \(value) is an epoch number, and `\(key).timestamp_unit` is not set: "
+                + "declare `seconds` or `milliseconds` to read epoch numbers"
+        case .timeZone?:
+            return "column \"\(name)\": \(value) has no time zone, and `\(key).timezone` is not set: "
+                + "declare the zone it was written in (UTC or an offset such as +02:00)"
+        case nil:
+            return "column \"\(name)\": \(value) is not a timestamp (RFC 3339 with a zone, or an epoch number with `timestamp_unit`)"
+        }
+    }
+
     /// A short, quoted rendering of a bad value for error messages.
     func describeValue(_ column: Int) -> String {
         switch kind(column) {

@@ -60,9 +60,25 @@ public struct JobError: Error, CustomStringConvertible, Sendable {
     public let status: ExitStatus
     public let message: String
 
+    /// The file that could not be read, when that is the error (its cause typed).
+    public private(set) var fileAccess: FileAccessError?
+
     public init(_ status: ExitStatus, _ message: String) {
         self.status = status
         self.message = message
+    }
+
+    /// An error about a file that cannot be read, with its typed cause.
+    public init(_ status: ExitStatus, _ message: String, fileAccess: FileAccessError) {
+        self.init(status, message)
+        self.fileAccess = fileAccess
+    }
+
+    /// An error for a file that cannot be read: `key: cannot read `path`: cause`; 66 for an input file, 78 (the
+    /// default) for the config file itself.
+    public init(_ status: ExitStatus = .configError, key: String, _ fileAccess: FileAccessError) {
+        self.init(status, "\(key): cannot read \(fileAccess)")
+        self.fileAccess = fileAccess
     }
 
     public var description: String { message }

@@ -91,6 +91,12 @@ public struct JobRunner: Sendable {
             var delivery = modelReport.delivery ?? DeliveryReport()
             delivery.absorb(heartbeatDelivery)
             modelReport.delivery = delivery
+            for (column, rewrites) in modelReport.rewrittenSegments.sorted(by: { $0.key < $1.key }) {
+                logger.warning("segment values escaped", metadata: [
+                    "model": "\(model.name)", "segment": "\(column)", "values": "\(rewrites.count)",
+                    "example": "\(rewrites.exampleRaw)", "written_as": "\(rewrites.exampleWritten)",
+                ])
+            }
             logger.info("model done", metadata: [
                 "model": "\(model.name)", "status": "\(modelReport.status.statusText)",
                 "points": "\(modelReport.pointsEncoded)", "rows_read": "\(modelReport.counters.rowsRead)",
@@ -138,6 +144,7 @@ public struct JobRunner: Sendable {
         let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile, threads: threads).evaluate()
         endStage("compute")
         report.record(outcome, table: data.table, asOfMs: plan.asOfMs)
+        report.rewrittenSegments = SegmentValueTag.rewrites(in: outcome.points)
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
         lines.reserveCapacity(outcome.points.count * 200)
@@ -155,6 +162,7 @@ public struct JobRunner: Sendable {
         report.counters.labelsMatched = outcome.labelsMatched
         report.inputRows = outcome.inputRows
         report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        report.rewrittenSegments = SegmentValueTag.rewrites(in: outcome.points)
         for (window, bound) in outcome.aucErrorBounds.sorted(by: { $0.key < $1.key }) where bound > 0.001 {
             environment.logger.warning("binned AUC error bound above 0.001", metadata: ["model": "\(model.name)", "window": "\(window)", "bound": "\(bound)"])
         }
@@ -229,8 +237,13 @@ public struct JobRunner: Sendable {
     }
 
     static func loadProfile(_ path: String, model: String) throws(JobError) -> ReferenceProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobError(.noInput, "models[\(model)].reference_profile: cannot read `\(path)` (create it with `modelwatch profile`)")
+        let data: Data
+        do {
+            data = Data(try FileAccessError.read(path))
+        } catch {
+            var message = "models[\(model)].reference_profile: cannot read \(error)"
+            if error.cause == .notFound { message += " (create it with `modelwatch profile`)" }
+            throw JobError(.noInput, message, fileAccess: error)
         }
         do {
             return try ReferenceProfile.decode(data)

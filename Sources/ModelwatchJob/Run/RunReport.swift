@@ -24,6 +24,8 @@ public struct ModelReport: Sendable {
     public var mostMissing: [(feature: String, rate: Double)] = []
     /// Segment values folded into `(other)` in at least one window of the run, per column.
     public var foldedSegments: [String: [String]] = [:]
+    /// Segment values escaped to be stored as tag values (``SegmentValueTag``), per column.
+    var rewrittenSegments: [String: SegmentValueTag.Rewrites] = [:]
     public var durationSeconds = 0.0
     /// Seconds per stage (read and join, compute, encode, deliver), in pipeline order.
     public var stageSeconds: [(stage: String, seconds: Double)] = []
