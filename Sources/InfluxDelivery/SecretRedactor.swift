@@ -1,3 +1,5 @@
+import Foundation
+
 /// Removes every form of a credential from text that may reach a log, the summary, the dead-letter file or the
 /// spool: the token or password itself, `user:password`, its base64 (padded, unpadded and URL-safe), the whole
 /// `Authorization` header value (`Basic …`, `Token …`, `Bearer …`), and the user-info of the URL as it was
@@ -16,7 +18,7 @@ public struct SecretRedactor: Sendable {
             forms += [token, "Token \(token)", "Bearer \(token)"]
         case .userPassword(let user, let password):
             let pair = "\(user):\(password)"
-            let encoded = Base64.encode(Array(pair.utf8))
+            let encoded = Data(pair.utf8).base64EncodedString()
             var unpadded = Substring(encoded)
             while unpadded.hasSuffix("=") { unpadded = unpadded.dropLast() }
             let urlSafe = String(unpadded).replacing("+", with: "-").replacing("/", with: "_")
