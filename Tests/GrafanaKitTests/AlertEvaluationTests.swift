@@ -19,6 +19,19 @@ struct AlertEvaluationTests {
         return outcomes
     }
 
+    /// One rule evaluated at `now` (epoch ms) on `data`.
+    static func outcome(_ uid: String, _ data: ScenarioInflux, at now: Int64) throws -> AlertEvaluator.Outcome {
+        guard let rule = Kit.rules.first(where: { $0.uid == uid }) else {
+            throw AlertEvaluator.EvaluationError(description: "no rule \(uid)")
+        }
+        return try AlertEvaluator(rule: rule) { item in
+            let from = now - Int64(item["relativeTimeRange"]?["from"]?.int ?? 0) * 1000
+            let to = now - Int64(item["relativeTimeRange"]?["to"]?.int ?? 0) * 1000
+            return try data.query(try GrafanaQueryRenderer(fromMs: from, toMs: to, intervalMs: 60_000)
+                .render(item["model"]?["query"]?.string ?? ""))
+        }.evaluate()
+    }
+
     static func firing(_ outcome: AlertEvaluator.Outcome?, by key: String) -> Set<String> {
         Set((outcome?.firing ?? []).compactMap { $0[key] })
     }
@@ -143,18 +156,18 @@ struct AlertEvaluationTests {
         #expect(Set(outcome.firing.compactMap { $0["model"] }) == ["evicted", "unspooled"], "\(outcome.numbers)")
     }
 
-    @Test("the heartbeat rule fires once the job has been silent for two days")
+    @Test("the heartbeat rule fires for every model once the job has been silent for 1.5 days, and on NoData")
     func heartbeatFiresAfterSilence() async throws {
         guard let demo = try await QueryExecutionTests.demo() else { return }
         let rule = try #require(Kit.rules.first { $0.uid == "mw-job-stopped" })
-        let later = (demo.asOfs.last ?? 0) + 2 * ScenarioInflux.dayMs + 3_600_000
-        let outcome = try AlertEvaluator(rule: rule) { item in
-            let from = later - Int64(item["relativeTimeRange"]?["from"]?.int ?? 0) * 1000
-            return try demo.query(try GrafanaQueryRenderer(fromMs: from, toMs: later, intervalMs: 60_000)
-                .render(item["model"]?["query"]?.string ?? ""))
-        }.evaluate()
-        // No series at all: Grafana's NoData, which this rule maps to Alerting.
-        #expect(outcome.noData)
+        let lastFinish = (demo.asOfs.last ?? 0) + ScenarioInflux.runDelayMs
+        let before = try Self.outcome("mw-job-stopped", demo, at: lastFinish + 36 * 3_600_000 - 60_000)
+        #expect(before.firing.isEmpty && !before.noData, "\(before.numbers)")
+        let after = try Self.outcome("mw-job-stopped", demo, at: lastFinish + 36 * 3_600_000 + 60_000)
+        #expect(Self.firing(after, by: "model") == ["demo-model"], "\(after.numbers)")
+        // Nothing at all in the query range: Grafana's NoData, which this rule maps to Alerting.
+        let empty = try Self.outcome("mw-job-stopped", demo, at: (demo.asOfs.last ?? 0) + 60 * ScenarioInflux.dayMs)
+        #expect(empty.noData)
         #expect(rule.rule["noDataState"]?.string == "Alerting")
     }
 

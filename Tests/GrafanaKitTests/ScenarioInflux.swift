@@ -97,7 +97,10 @@ final class ScenarioInflux: Sendable {
         let database = "mw_scratch_\(name)_\(UUID().uuidString.prefix(8))"
         try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         let text = lines.joined(separator: "\n") + "\n"
-        try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", text], expect: "204")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(database).lp")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", "@\(file.path)"], expect: "204")
         return ScenarioInflux(url: url, database: database, points: LineProtocolOracle.parse(text), asOfs: asOfs)
     }
 
@@ -156,6 +159,8 @@ final class ScenarioInflux: Sendable {
             let asOf = startMs + Int64(day) * dayMs
             let file = directory.appendingPathComponent("day-\(day).lp")
             try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"])
+            let written = try String(contentsOf: file, encoding: .utf8)
+            try onSchedule(written, finishedMs: asOf + runDelayMs).write(to: file, atomically: true, encoding: .utf8)
             asOfs.append(asOf)
             files.append(file)
         }
@@ -169,6 +174,28 @@ final class ScenarioInflux: Sendable {
             points += LineProtocolOracle.parse(try String(contentsOf: file, encoding: .utf8))
         }
         return ScenarioInflux(url: url, database: database, points: points, asOfs: asOfs)
+    }
+
+    /// How long after its as-of time each replayed run is taken to have finished.
+    static let runDelayMs: Int64 = 5 * 60_000
+
+    /// The replay runs a month of schedule within minutes, so the wall-clock parts of the output (the heartbeat's
+    /// `finished_at_seconds`, and the deadline stamped 1.5 expected intervals after it) are moved to `finishedMs`,
+    /// as if the run had finished then; every other byte stays as modelwatch wrote it.
+    static func onSchedule(_ text: String, finishedMs: Int64) -> String {
+        let finished = try! NSRegularExpression(pattern: #"finished_at_seconds=([0-9]+)i"#)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            let isRun = line.hasPrefix("modelwatch_run,"), isDeadline = line.hasPrefix("modelwatch_deadline,kind=deadline,")
+            guard isRun || isDeadline,
+                  let match = finished.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+                  let valueRange = Range(match.range(at: 1), in: line), let seconds = Int64(line[valueRange]) else { return line }
+            var moved = line.replacingCharacters(in: valueRange, with: String(finishedMs / 1000))
+            if isDeadline, let space = moved.lastIndex(of: " "), let stamp = Int64(moved[moved.index(after: space)...]) {
+                moved = String(moved[...space]) + String(stamp + finishedMs - seconds * 1000)
+            }
+            return moved
+        }.joined(separator: "\n")
     }
 
     static func rfc3339(_ ms: Int64) -> String {

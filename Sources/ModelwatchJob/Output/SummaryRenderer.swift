@@ -57,7 +57,7 @@ public enum SummaryRenderer {
                 out += "  segments     \(column): \(values.count) values folded into `\(Tags.otherValue)`\n"
             }
             if let delivery = model.delivery {
-                var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"
+                var line = "  points       \(n(model.pointsEncoded + JobRunner.heartbeatPoints)) encoded · \(n(delivery.pointsDelivered)) delivered"
                 if delivery.pointsReplayed > 0 { line += " (\(n(delivery.pointsReplayed)) from the spool)" }
                 if delivery.pointsRejected > 0 { line += " · \(n(delivery.pointsRejected)) rejected (dead letter)" }
                 if delivery.pointsSpooled > 0 { line += " · \(n(delivery.pointsSpooled)) spooled" }
