@@ -45,6 +45,10 @@ final class ScenarioInflux: Sendable {
         let rate: Int
         /// As-of days, counted from the scenario's first day (day 1 = one day after the start).
         let runDays: [Int]
+        /// Names the database and the shared instance: the scenario, plus the skipped days of a schedule with gaps.
+        var name: String { scenario + gapSuffix }
+        var gapSuffix = ""
+        static let presetDays = [13, 20] + Array(22...30)
 
         /// The 14-day demo, run every day.
         static let demo = Recipe(scenario: "demo", rate: 200, runDays: Array(1...14))
@@ -52,7 +56,13 @@ final class ScenarioInflux: Sendable {
         /// A 30-day preset, run on the days the alert rules look at when evaluated after day 30: the
         /// last 9 days (input baselines), and days 13 and 20 (performance baselines 10–38 days back).
         static func thirtyDays(_ scenario: String) -> Recipe {
-            Recipe(scenario: scenario, rate: 100, runDays: [13, 20] + Array(22...30))
+            Recipe(scenario: scenario, rate: 100, runDays: presetDays)
+        }
+
+        /// A 30-day preset whose job did not run on `skipped` days.
+        static func thirtyDays(_ scenario: String, skipping skipped: Set<Int>) -> Recipe {
+            Recipe(scenario: scenario, rate: 100, runDays: presetDays.filter { !skipped.contains($0) },
+                   gapSuffix: "-skipping-" + skipped.sorted().map(String.init).joined(separator: "-"))
         }
     }
 
@@ -123,10 +133,10 @@ final class ScenarioInflux: Sendable {
         }
 
         func get(_ recipe: Recipe) async throws -> ScenarioInflux {
-            if let task = scenarios[recipe.scenario] { return try await task.value }
+            if let task = scenarios[recipe.name] { return try await task.value }
             let url = try serverURL()
             let task = Task.detached { try ScenarioInflux.make(recipe, url: url) }
-            scenarios[recipe.scenario] = task
+            scenarios[recipe.name] = task
             return try await task.value
         }
     }
@@ -165,7 +175,7 @@ final class ScenarioInflux: Sendable {
             files.append(file)
         }
 
-        let database = "mw_" + recipe.scenario.replacingOccurrences(of: "-", with: "_")
+        let database = "mw_" + recipe.name.replacingOccurrences(of: "-", with: "_")
         try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         var points: [WrittenPoint] = []
         for file in files {
