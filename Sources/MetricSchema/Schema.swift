@@ -7,7 +7,7 @@ public enum Schema {
     /// Every measurement modelwatch writes, in documentation order.
     public static let all: [Measurement] = [
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
-        outputThreshold, join, run,
+        outputThreshold, join, run, deadline,
     ]
 
     /// Looks a measurement up by name.
@@ -267,6 +267,24 @@ public enum Schema {
             Field("modelwatch_version", .string, "modelwatch version that wrote the point."),
             Field("newest_prediction_age_seconds", .integer, "Seconds from the newest prediction read (before T) to T; absent when none was read (or push-down). The data-freshness alert watches it."),
             Field("newest_label_age_seconds", .integer, "Seconds from the newest label observed by T to T; absent without a label time column or when none was read (or push-down)."),
+            Field("earlier_runs_points_replayed", .integer, "Points that earlier runs could not deliver and this run's first replay of the spool did (the same on every heartbeat of the run; non-zero means an earlier run's writes failed)."),
+            Field("earlier_runs_oldest_age_seconds", .integer, "Seconds the oldest of those points waited in the spool; 0 when none were replayed."),
+            Field("expected_interval_seconds", .integer, "Expected time between the model's runs (`expected_interval`, default the window W)."),
+        ]
+    )
+
+    /// The dead-man's switch of each model's heartbeat, written beside it.
+    public static let deadline = Measurement(
+        name: "modelwatch_deadline",
+        summary: "When the model's next run is overdue: the job-stopped alert fires once the deadline of the model's latest run has passed.",
+        timestamp: "`kind=deadline`: the run's wall-clock finish time plus 1.5 × `expected_interval_seconds` (in the future when written); `kind=as_of`: the as-of time T.",
+        tags: [
+            Tag("kind", "`deadline`, or `as_of` for a row with `finished_at_seconds` 0 that gives the model a series in the past from its first run on."),
+            Tag(Tags.model, "Model name."),
+        ],
+        fields: [
+            Field("finished_at_seconds", .integer, "Wall-clock time the run finished, epoch seconds (as in its heartbeat)."),
+            Field("expected_interval_seconds", .integer, "Expected time between the model's runs (`expected_interval`, default the window W)."),
         ]
     )
 }

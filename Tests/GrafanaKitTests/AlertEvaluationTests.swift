@@ -19,6 +19,19 @@ struct AlertEvaluationTests {
         return outcomes
     }
 
+    /// One rule evaluated at `now` (epoch ms) on `data`.
+    static func outcome(_ uid: String, _ data: ScenarioInflux, at now: Int64) throws -> AlertEvaluator.Outcome {
+        guard let rule = Kit.rules.first(where: { $0.uid == uid }) else {
+            throw AlertEvaluator.EvaluationError(description: "no rule \(uid)")
+        }
+        return try AlertEvaluator(rule: rule) { item in
+            let from = now - Int64(item["relativeTimeRange"]?["from"]?.int ?? 0) * 1000
+            let to = now - Int64(item["relativeTimeRange"]?["to"]?.int ?? 0) * 1000
+            return try data.query(try GrafanaQueryRenderer(fromMs: from, toMs: to, intervalMs: 60_000)
+                .render(item["model"]?["query"]?.string ?? ""))
+        }.evaluate()
+    }
+
     static func firing(_ outcome: AlertEvaluator.Outcome?, by key: String) -> Set<String> {
         Set((outcome?.firing ?? []).compactMap { $0[key] })
     }
@@ -50,20 +63,33 @@ struct AlertEvaluationTests {
         #expect(!outcome.noData, "\(uid) has no data on the demo")
     }
 
-    @Test("the drift rules skip windows below minimum_samples.drift: a thin window's PSI 0.9 stays silent, a full one fires")
+    @Test("""
+        the drift rules skip windows below minimum_samples.drift: a thin window's PSI 0.9 stays silent, a full one fires; \
+        the sustained rule needs all three daily windows of 3 days sufficient and drifted
+        """)
     func thinWindowsDoNotFireDrift() async throws {
         guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
         let t: Int64 = 1_794_182_400_000
         let all = "model=m,segment=all,segment_value=all,version=v1"
+        let day = ScenarioInflux.dayMs
         let data = try await ScenarioInflux.scratch("drift_gate", lines: [
+            "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t)",
+            "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t - day)",
+            "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t - 2 * day)",
             "modelwatch_feature,\(all),feature=thin,kind=numeric count=60i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=false \(t)",
             "modelwatch_feature,\(all),feature=full,kind=numeric count=5000i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=true \(t)",
+            "modelwatch_feature,\(all),feature=full,kind=numeric count=5000i,psi=0.5,js=0.4,ks=0.3,drift_sufficient=true \(t - day)",
+            "modelwatch_feature,\(all),feature=full,kind=numeric count=5000i,psi=0.3,js=0.4,ks=0.3,drift_sufficient=true \(t - 2 * day)",
+            // Drifted in the last two windows, thin the day before: not yet three sufficient windows.
+            "modelwatch_feature,\(all),feature=partly-thin,kind=numeric count=5000i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=true \(t)",
+            "modelwatch_feature,\(all),feature=partly-thin,kind=numeric count=5000i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=true \(t - day)",
+            "modelwatch_feature,\(all),feature=partly-thin,kind=numeric count=60i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=false \(t - 2 * day)",
             "modelwatch_output,model=thin,segment=all,segment_value=all,version=v1 count=60i,psi=0.9,ks=0.5,drift_sufficient=false \(t)",
             "modelwatch_output,model=full,segment=all,segment_value=all,version=v1 count=5000i,psi=0.9,ks=0.5,drift_sufficient=true \(t)",
         ], asOfs: [t])
         let outcomes = try Self.outcomes(data)
-        #expect(Self.firing(outcomes["mw-feature-drift"], by: "feature") == ["full"], "\(outcomes["mw-feature-drift"]?.numbers ?? [:])")
-        #expect(Self.firing(outcomes["mw-feature-drift-sustained"], by: "feature") == ["full"])
+        #expect(Self.firing(outcomes["mw-feature-drift"], by: "feature") == ["full", "partly-thin"], "\(outcomes["mw-feature-drift"]?.numbers ?? [:])")
+        #expect(Self.firing(outcomes["mw-feature-drift-sustained"], by: "feature") == ["full"], "\(outcomes["mw-feature-drift-sustained"]?.numbers ?? [:])")
         #expect(Self.firing(outcomes["mw-score-shift"], by: "model") == ["full"])
     }
 
@@ -174,18 +200,18 @@ struct AlertEvaluationTests {
         #expect(Set(outcome.firing.compactMap { $0["model"] }) == ["evicted", "unspooled"], "\(outcome.numbers)")
     }
 
-    @Test("the heartbeat rule fires once the job has been silent for two days")
+    @Test("the heartbeat rule fires for every model once the job has been silent for 1.5 days, and on NoData")
     func heartbeatFiresAfterSilence() async throws {
         guard let demo = try await QueryExecutionTests.demo() else { return }
         let rule = try #require(Kit.rules.first { $0.uid == "mw-job-stopped" })
-        let later = (demo.asOfs.last ?? 0) + 2 * ScenarioInflux.dayMs + 3_600_000
-        let outcome = try AlertEvaluator(rule: rule) { item in
-            let from = later - Int64(item["relativeTimeRange"]?["from"]?.int ?? 0) * 1000
-            return try demo.query(try GrafanaQueryRenderer(fromMs: from, toMs: later, intervalMs: 60_000)
-                .render(item["model"]?["query"]?.string ?? ""))
-        }.evaluate()
-        // No series at all: Grafana's NoData, which this rule maps to Alerting.
-        #expect(outcome.noData)
+        let lastFinish = (demo.asOfs.last ?? 0) + ScenarioInflux.runDelayMs
+        let before = try Self.outcome("mw-job-stopped", demo, at: lastFinish + 36 * 3_600_000 - 60_000)
+        #expect(before.firing.isEmpty && !before.noData, "\(before.numbers)")
+        let after = try Self.outcome("mw-job-stopped", demo, at: lastFinish + 36 * 3_600_000 + 60_000)
+        #expect(Self.firing(after, by: "model") == ["demo-model"], "\(after.numbers)")
+        // Nothing at all in the query range: Grafana's NoData, which this rule maps to Alerting.
+        let empty = try Self.outcome("mw-job-stopped", demo, at: (demo.asOfs.last ?? 0) + 60 * ScenarioInflux.dayMs)
+        #expect(empty.noData)
         #expect(rule.rule["noDataState"]?.string == "Alerting")
     }
 

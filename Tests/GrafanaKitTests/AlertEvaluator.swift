@@ -23,6 +23,8 @@ struct AlertEvaluator {
         var firing: [Labels]
         /// Whether the condition had no data (Grafana's NoData).
         var noData: Bool
+        /// Label sets of every instance the condition evaluated (firing or not).
+        var evaluated: [Labels] = []
         /// The numbers each expression produced, by refId, for messages.
         var numbers: [String: [(labels: Labels, value: Double)]]
     }
@@ -68,7 +70,7 @@ struct AlertEvaluator {
         }
         let condition = try numbersOf(results[rule.rule["condition"]?.string ?? ""])
         return Outcome(firing: condition.filter { $0.value != 0 && !$0.value.isNaN }.map(\.labels),
-                       noData: condition.isEmpty, numbers: numbers)
+                       noData: condition.isEmpty, evaluated: condition.map(\.labels), numbers: numbers)
     }
 
     static func compare(_ value: Double, _ type: String, _ limit: Double) -> Bool {

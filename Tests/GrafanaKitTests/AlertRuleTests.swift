@@ -66,7 +66,9 @@ struct AlertRuleTests {
         #expect(rule.rule["execErrState"]?.string == "Error")
         let query = try #require(rule.data.first { $0["datasourceUid"]?.string != "__expr__" })
         #expect(query["model"]?["query"]?.string?.contains("FROM \"modelwatch_run\"") == true)
-        #expect(query["relativeTimeRange"]?["from"]?.int == 2 * 86400)
+        // 35 days: a weekly model's deadline (10.5 days after its last finish) and the run before it fit.
+        #expect(rule.data.filter { $0["datasourceUid"]?.string != "__expr__" }.allSatisfy { $0["relativeTimeRange"]?["from"]?.int == 35 * 86400 })
+        #expect(rule.data.contains { $0["model"]?["query"]?.string?.contains("FROM \"modelwatch_deadline\"") == true })
         #expect(Kit.rules.filter { $0.rule["execErrState"]?.string == "Error" }.map(\.uid) == ["mw-job-stopped"])
     }
 

@@ -47,6 +47,12 @@ struct DashboardStructureTests {
                 || description.contains("runbook"), "description does not say what to do")
     }
 
+    @Test("a stat panel that sums counts shows 0, not \"No data\", when nothing was counted",
+          arguments: Kit.dataPanels.filter { $0.type == "stat" && $0.panel["options"]?["reduceOptions"]?["calcs"]?.array.first?.string == "sum" })
+    func countPanelShowsZero(panel: KitPanel) {
+        #expect(panel.panel["fieldConfig"]?["defaults"]?["noValue"]?.string == "0")
+    }
+
     @Test("every data panel queries the provisioned datasource with raw InfluxQL", arguments: Kit.dataPanels)
     func panelUsesProvisionedDatasource(panel: KitPanel) {
         #expect(Kit.datasourceUIDs.contains(panel.panel["datasource"]?["uid"]?.string ?? ""))

@@ -45,6 +45,10 @@ final class ScenarioInflux: Sendable {
         let rate: Int
         /// As-of days, counted from the scenario's first day (day 1 = one day after the start).
         let runDays: [Int]
+        /// Names the database and the shared instance: the scenario, plus the skipped days of a schedule with gaps.
+        var name: String { scenario + gapSuffix }
+        var gapSuffix = ""
+        static let presetDays = [13, 20] + Array(22...30)
 
         /// The 14-day demo, run every day.
         static let demo = Recipe(scenario: "demo", rate: 200, runDays: Array(1...14))
@@ -52,7 +56,13 @@ final class ScenarioInflux: Sendable {
         /// A 30-day preset, run on the days the alert rules look at when evaluated after day 30: the
         /// last 9 days (input baselines), and days 13 and 20 (performance baselines 10–38 days back).
         static func thirtyDays(_ scenario: String) -> Recipe {
-            Recipe(scenario: scenario, rate: 100, runDays: [13, 20] + Array(22...30))
+            Recipe(scenario: scenario, rate: 100, runDays: presetDays)
+        }
+
+        /// A 30-day preset whose job did not run on `skipped` days.
+        static func thirtyDays(_ scenario: String, skipping skipped: Set<Int>) -> Recipe {
+            Recipe(scenario: scenario, rate: 100, runDays: presetDays.filter { !skipped.contains($0) },
+                   gapSuffix: "-skipping-" + skipped.sorted().map(String.init).joined(separator: "-"))
         }
     }
 
@@ -97,7 +107,10 @@ final class ScenarioInflux: Sendable {
         let database = "mw_scratch_\(name)_\(UUID().uuidString.prefix(8))"
         try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         let text = lines.joined(separator: "\n") + "\n"
-        try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", text], expect: "204")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(database).lp")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", "@\(file.path)"], expect: "204")
         return ScenarioInflux(url: url, database: database, points: LineProtocolOracle.parse(text), asOfs: asOfs)
     }
 
@@ -120,10 +133,10 @@ final class ScenarioInflux: Sendable {
         }
 
         func get(_ recipe: Recipe) async throws -> ScenarioInflux {
-            if let task = scenarios[recipe.scenario] { return try await task.value }
+            if let task = scenarios[recipe.name] { return try await task.value }
             let url = try serverURL()
             let task = Task.detached { try ScenarioInflux.make(recipe, url: url) }
-            scenarios[recipe.scenario] = task
+            scenarios[recipe.name] = task
             return try await task.value
         }
     }
@@ -156,11 +169,13 @@ final class ScenarioInflux: Sendable {
             let asOf = startMs + Int64(day) * dayMs
             let file = directory.appendingPathComponent("day-\(day).lp")
             try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"])
+            let written = try String(contentsOf: file, encoding: .utf8)
+            try onSchedule(written, finishedMs: asOf + runDelayMs).write(to: file, atomically: true, encoding: .utf8)
             asOfs.append(asOf)
             files.append(file)
         }
 
-        let database = "mw_" + recipe.scenario.replacingOccurrences(of: "-", with: "_")
+        let database = "mw_" + recipe.name.replacingOccurrences(of: "-", with: "_")
         try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         var points: [WrittenPoint] = []
         for file in files {
@@ -169,6 +184,28 @@ final class ScenarioInflux: Sendable {
             points += LineProtocolOracle.parse(try String(contentsOf: file, encoding: .utf8))
         }
         return ScenarioInflux(url: url, database: database, points: points, asOfs: asOfs)
+    }
+
+    /// How long after its as-of time each replayed run is taken to have finished.
+    static let runDelayMs: Int64 = 5 * 60_000
+
+    /// The replay runs a month of schedule within minutes, so the wall-clock parts of the output (the heartbeat's
+    /// `finished_at_seconds`, and the deadline stamped 1.5 expected intervals after it) are moved to `finishedMs`,
+    /// as if the run had finished then; every other byte stays as modelwatch wrote it.
+    static func onSchedule(_ text: String, finishedMs: Int64) -> String {
+        let finished = try! NSRegularExpression(pattern: #"finished_at_seconds=([0-9]+)i"#)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            let isRun = line.hasPrefix("modelwatch_run,"), isDeadline = line.hasPrefix("modelwatch_deadline,kind=deadline,")
+            guard isRun || isDeadline,
+                  let match = finished.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+                  let valueRange = Range(match.range(at: 1), in: line), let seconds = Int64(line[valueRange]) else { return line }
+            var moved = line.replacingCharacters(in: valueRange, with: String(finishedMs / 1000))
+            if isDeadline, let space = moved.lastIndex(of: " "), let stamp = Int64(moved[moved.index(after: space)...]) {
+                moved = String(moved[...space]) + String(stamp + finishedMs - seconds * 1000)
+            }
+            return moved
+        }.joined(separator: "\n")
     }
 
     static func rfc3339(_ ms: Int64) -> String {

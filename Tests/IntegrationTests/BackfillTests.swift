@@ -39,7 +39,7 @@ struct BackfillTests {
     static func lastWriteWins(_ files: [String]) throws -> [String: String] {
         var state: [String: String] = [:]
         for file in files {
-            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("modelwatch_run") {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("modelwatch_run") && !line.hasPrefix("modelwatch_deadline") {
                 let parts = Self.splitUnescaped(String(line))
                 state[parts.seriesAndTime] = parts.fields
             }

@@ -90,7 +90,7 @@ struct EndToEndTests {
         let report = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf, output: .influx))
         #expect(report.exitStatus == .ok, "\(SummaryRenderer.render(report))")
         let model = try #require(report.models.first)
-        #expect(model.delivery?.pointsDelivered == model.pointsEncoded + 1, "metric points plus the heartbeat")
+        #expect(model.delivery?.pointsDelivered == model.pointsEncoded + 3, "metric points plus the heartbeat, its deadline and the floor row")
 
         // Every point arrived: one row per point across all modelwatch measurements.
         func storedPoints() throws -> Int {
@@ -98,7 +98,7 @@ struct EndToEndTests {
                 total + (try server.query("SELECT * FROM \"\(measurement.name)\"", database: "modelwatch").rows.count)
             }
         }
-        #expect(try storedPoints() == model.pointsEncoded + 1)
+        #expect(try storedPoints() == model.pointsEncoded + 3)
 
         // The final window's all-rows performance equals the summary's.
         let final = try #require(model.finalPerformance.first)
@@ -132,14 +132,14 @@ struct EndToEndTests {
         // Idempotent: the same as-of again writes the same series and timestamps.
         let again = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf + 3_600_000, output: .influx))
         #expect(again.exitStatus == .ok)
-        #expect(try storedPoints() == model.pointsEncoded + 1)
+        #expect(try storedPoints() == model.pointsEncoded + 3)
 
         // The file output holds exactly the lines that were sent.
         let file = directory.appendingPathComponent("points.lp").path
         let fileRun = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf, output: .file(file)))
         #expect(fileRun.exitStatus == .ok)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == model.pointsEncoded + 1)
+        #expect(lines.count == model.pointsEncoded + 3)
     }
 }
 

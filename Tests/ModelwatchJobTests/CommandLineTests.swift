@@ -271,7 +271,7 @@ struct CommandLineTests {
         #expect(outcome.status == 65, "\(outcome)")
         #expect(outcome.stdout.contains("bad/scores.csv:4:"), "the summary shows the first bad rows: \(outcome)")
         let written = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let lines = written.split(separator: "\n")
+        let lines = written.split(separator: "\n").filter { !$0.hasPrefix("modelwatch_deadline,") }
         #expect(lines.count == 1 && lines[0].hasPrefix("modelwatch_run,model=churn "), "\(written)")
         #expect(written.contains("status=\"data_error\""))
 
@@ -305,7 +305,8 @@ struct CommandLineTests {
         let parsed = lines.dropLast().map { LineProtocolLine(String($0)) }
         #expect(parsed.count > 5)
         #expect(parsed.allSatisfy { $0?.measurement.hasPrefix("modelwatch_") == true }, "\(outcome.stdout)")
-        #expect(parsed.last??.measurement == "modelwatch_run")
+        #expect(parsed.dropLast(2).last??.measurement == "modelwatch_run", "the heartbeat, then its deadline and floor row")
+        #expect(parsed.suffix(2).allSatisfy { $0?.measurement == "modelwatch_deadline" })
         #expect(outcome.stderr.contains("modelwatch run as of 2026-11-20T03:00:00Z"), "\(outcome)")
         #expect(outcome.stderr.contains("AUC 0.7917"), "\(outcome)")
         #expect(outcome.stderr.contains("exit 0 (ok)"), "\(outcome)")

@@ -179,6 +179,8 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(name: "no stop grace", yaml: config(top: "run:\n  stop_grace: 0s"), key: "run.stop_grace", fragment: "got `0s`"),
     InvalidConfig(name: "a stop grace of a day", yaml: config(top: "run:\n  stop_grace: 1d"), key: "run.stop_grace", fragment: "within 1s…1h"),
     InvalidConfig(name: "threads neither a number nor auto", yaml: config(top: "run:\n  threads: all"), key: "run.threads", fragment: "all"),
+    InvalidConfig(name: "expected interval of zero", yaml: config(model: "expected_interval: 0s"), key: "models[0].expected_interval", fragment: "got `0s`"),
+    InvalidConfig(name: "expected interval not a duration", yaml: config(model: "expected_interval: daily"), key: "models[0].expected_interval", fragment: "expected a duration"),
 ]
 
 @Suite("Config loading")
@@ -249,6 +251,12 @@ struct ConfigLoaderTests {
         #expect(run.logFormat == .text)
         #expect(configuration.sourceFile == configFile)
         #expect(configuration.fingerprint.count == 16)
+    }
+
+    @Test("expected_interval defaults to the window and is read as written", arguments: [(nil, Int64(3600)), ("1w", 604_800), ("90m", 5400)])
+    func expectedInterval(_ text: String?, _ seconds: Int64) throws {
+        let configuration = try parse(config(model: text.map { "expected_interval: \($0)" } ?? ""))
+        #expect(configuration.models.first?.runIntervalSeconds == seconds)
     }
 
     @Test("an InfluxDB URL alone gets v1, database modelwatch, no credentials and default timeouts")

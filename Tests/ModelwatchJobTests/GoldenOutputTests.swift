@@ -109,13 +109,13 @@ struct GoldenOutputTests {
         let run = try run(output: "demo.lp")
         #expect(run.text.hasSuffix("\n"))
         let lines = run.lines
-        let encoded = run.report.models.reduce(0) { $0 + $1.pointsEncoded + 1 }
+        let encoded = run.report.models.reduce(0) { $0 + $1.pointsEncoded + JobRunner.heartbeatPoints }
         #expect(lines.count == encoded)
         let measurements = Set(lines.map(\.measurement))
         #expect(measurements.isSubset(of: [
             "modelwatch_performance", "modelwatch_threshold", "modelwatch_topk", "modelwatch_calibration_bin",
             "modelwatch_feature", "modelwatch_feature_category", "modelwatch_output", "modelwatch_output_threshold",
-            "modelwatch_join", "modelwatch_run",
+            "modelwatch_join", "modelwatch_run", "modelwatch_deadline",
         ]), "\(measurements)")
         for line in lines {
             #expect(line.tagKeys == line.tagKeys.sorted(), "\(line)")

@@ -124,8 +124,9 @@ struct PipelineTests {
         #expect(run.report.models.first?.inputRows == 3)
         // p90 (00:30) is before the performance window: n_scored counts p01…p08 only.
         #expect(try run.point("modelwatch_performance").integer("n_scored") == 8)
-        // Every point is at one of the two window ends (or the heartbeat at T).
-        #expect(Set(run.lines.map(\.timestampMs)) == [inputTimestamp, performanceTimestamp])
+        // Every point is at one of the two window ends (or the heartbeat at T); the heartbeat's deadline is
+        // stamped after the run's wall-clock finish.
+        #expect(Set(run.lines.filter { $0.measurement != "modelwatch_deadline" }.map(\.timestampMs)) == [inputTimestamp, performanceTimestamp])
     }
 
     @Test("empty, NaN and infinite scores count as scored rows without a usable score: out of performance, in the output's missing rate")
@@ -403,7 +404,7 @@ struct PipelineTests {
         #expect(model.message?.contains("2 of 12 rows could not be parsed") == true, "\(model.message ?? "")")
         #expect(model.message?.contains(limits) == true, "\(model.message ?? "")")
         #expect(model.message?.contains("bad/scores.csv:4:") == true)
-        #expect(run.lines.map(\.measurement) == ["modelwatch_run"], "\(run.text)")
+        #expect(run.lines.map(\.measurement) == ["modelwatch_run", "modelwatch_deadline", "modelwatch_deadline"], "\(run.text)")
         let heartbeat = try run.point("modelwatch_run", ["model": "churn"])
         #expect(heartbeat.string("status") == "data_error")
         #expect(heartbeat.boolean("success") == false)
@@ -434,7 +435,7 @@ struct PipelineTests {
         #expect(message.hasPrefix("models[churn].scores.path:"), "\(message)")
         #expect(message.contains("nope/scores.csv"))
         #expect(try run.point("modelwatch_run").string("status") == "no_input")
-        #expect(run.lines.count == 1)
+        #expect(run.lines.count == JobRunner.heartbeatPoints)
     }
 
     @Test("a glob matching nothing is a missing input (66) naming the labels path")
@@ -563,7 +564,7 @@ struct PipelineTests {
         let directory = TemporaryDirectory()
         let run = try runPipeline(yaml: joinConfig(), asOf: asOf, in: directory)
         let model = try #require(run.report.models.first)
-        #expect(run.lines.count == model.pointsEncoded + 1)
+        #expect(run.lines.count == model.pointsEncoded + JobRunner.heartbeatPoints)
         let summary = SummaryRenderer.render(run.report)
         let total = run.lines.count
         #expect(summary.contains("\(total) encoded · \(total) delivered"), "\(summary)")

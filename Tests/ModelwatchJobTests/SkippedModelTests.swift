@@ -35,7 +35,7 @@ struct SkippedModelTests {
         let skipped = try #require(summary.range(of: "model demo model (daily, restated)  [temporary_failure]  0.00s\n"))
         #expect(summary[skipped.upperBound...].split(separator: "\n").prefix(2) == [
             "  skipped      the run was asked to stop (SIGTERM or SIGINT) before this model",
-            "  points       heartbeat only · 1 delivered",
+            "  points       heartbeat only · 3 delivered",
         ])
         let golden = try String(contentsOfFile: GoldenOutputTests.goldenPath, encoding: .utf8).split(separator: "\n").map(String.init)
         // The first model's points and heartbeat are exactly those of an uninterrupted run.
@@ -44,7 +44,7 @@ struct SkippedModelTests {
         #expect(Array(written.prefix(firstModel.count)) == firstModel)
         // The second model wrote its heartbeat only, stamped with its own window's as-of time.
         let rest = written.dropFirst(firstModel.count).compactMap(LineProtocolLine.init)
-        #expect(rest.map(\.measurement) == ["modelwatch_run"])
+        #expect(rest.map(\.measurement) == ["modelwatch_run", "modelwatch_deadline", "modelwatch_deadline"])
         let heartbeat = try #require(rest.first)
         #expect(heartbeat.tags["model"] == "demo model (daily, restated)")
         #expect(heartbeat.fields["status"] == "\"temporary_failure\"" && heartbeat.fields["exit_code"] == "75i")
@@ -85,7 +85,7 @@ struct SkippedModelTests {
         #expect(report.models.map(\.status) == [.temporaryFailure, .temporaryFailure])
         #expect(report.models[0].message == FileRecords.abandoned.message)
         #expect(!report.models[0].skipped && report.models[1].skipped)
-        let lines = written.compactMap(LineProtocolLine.init)
+        let lines = written.compactMap(LineProtocolLine.init).filter { $0.measurement != "modelwatch_deadline" }
         #expect(lines.map(\.measurement) == ["modelwatch_run", "modelwatch_run"], "no metric point of the abandoned model")
         #expect(lines.allSatisfy { $0.fields["exit_code"] == "75i" })
     }

@@ -59,7 +59,7 @@ enum Job {
 
     /// Lines without the heartbeat (whose duration and row counts differ between sources by design).
     static func metricLines(_ lines: [String]) -> [String] {
-        lines.filter { !$0.hasPrefix("modelwatch_run,") }
+        lines.filter { !$0.hasPrefix("modelwatch_run,") && !$0.hasPrefix("modelwatch_deadline,") }
     }
 }
 

@@ -119,7 +119,7 @@ public enum ConfigLoader {
         try node.allowOnly([
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
-            "features", "deployed_at", "max_model_age_days",
+            "features", "deployed_at", "max_model_age_days", "expected_interval",
         ])
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
@@ -197,7 +197,12 @@ public enum ConfigLoader {
             maxAge = try ageNode.double
             guard maxAge! > 0 else { throw ageNode.error("must be positive") }
         }
-        return ModelConfiguration(
+        var expectedInterval: Int64 = 0
+        if let intervalNode = try node.optional("expected_interval") {
+            expectedInterval = try intervalNode.durationSeconds
+            guard expectedInterval > 0 else { throw intervalNode.error("must be positive") }
+        }
+        var model = ModelConfiguration(
             name: name,
             staticVersion: try node.optional("version")?.string ?? "unversioned",
             windowSeconds: window, maturitySeconds: maturity,
@@ -208,6 +213,8 @@ public enum ConfigLoader {
             scores: scores, labels: labels, numericFeatures: numeric, categoricalFeatures: categorical,
             deployedAtMs: deployedAt, maxModelAgeDays: maxAge
         )
+        model.expectedIntervalSeconds = expectedInterval
+        return model
     }
 
     private static func nonNegative(_ node: ConfigNode) throws(ConfigError) -> Int {

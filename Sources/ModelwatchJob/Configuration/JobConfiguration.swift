@@ -57,6 +57,11 @@ public struct ModelConfiguration: Sendable {
     public var deployedAtMs: Int64?
     /// Maximum model age in days before the reminder alert fires.
     public var maxModelAgeDays: Double?
+    /// Expected seconds between runs (`expected_interval`); 0 means the window.
+    public var expectedIntervalSeconds: Int64 = 0
+
+    /// Expected seconds between the model's runs: `expected_interval`, or the window W.
+    public var runIntervalSeconds: Int64 { expectedIntervalSeconds > 0 ? expectedIntervalSeconds : windowSeconds }
 }
 
 /// Minimum sample sizes for a window's metrics to count as sufficient.

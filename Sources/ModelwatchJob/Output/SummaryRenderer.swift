@@ -72,7 +72,7 @@ public enum SummaryRenderer {
             }
             for warning in model.warnings { out += "  warning      \(warning)\n" }
             if let delivery = model.delivery {
-                var line = "  points       \(n(model.pointsEncoded + 1)) encoded · \(n(delivery.pointsDelivered)) delivered"
+                var line = "  points       \(n(model.pointsEncoded + JobRunner.heartbeatPoints)) encoded · \(n(delivery.pointsDelivered)) delivered"
                 if delivery.pointsReplayed > 0 { line += " (\(n(delivery.pointsReplayed)) from the spool)" }
                 if delivery.pointsRejected > 0 {
                     let saved = delivery.pointsRejected - delivery.pointsRejectedNotSaved

@@ -114,7 +114,7 @@ extension JobRunner {
             modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
             let asOf = EvaluationPlan.floor(request.toMs, to: model.windowSeconds * 1000)
             let heartbeat = heartbeatLine(model: model, report: modelReport, configuration: configuration, asOfMs: asOf)
-            _ = sink.deliver(heartbeat, points: 1)
+            _ = sink.deliver(heartbeat, points: Self.heartbeatPoints)
             report.models.append(modelReport)
         }
         if let error = sink.finish() { report.runError = error }

@@ -38,6 +38,10 @@ public struct JobRunner: Sendable {
             return report
         }
         report.destination = sink.destination
+        // What earlier runs could not deliver goes first, so every heartbeat of this run can say how much and
+        // how old it was (a failed run becomes visible one run later), and this run's points follow it in order.
+        let earlier = sink.replayEarlierRuns(nowMs: environment.wallClockMs())
+        var earlierDelivery: DeliveryReport? = earlier.report.requests > 0 ? earlier.report : nil
         let threads = ThreadBudget.resolve(configuration.run.threads)
         logger.debug("threads", metadata: [
             "threads": "\(threads)",
@@ -71,19 +75,35 @@ public struct JobRunner: Sendable {
                     logger.error("model failed", metadata: ["model": "\(model.name)", "status": "\(error.status.statusText)", "error": "\(error.message)"])
                 }
             }
+            if let replay = earlierDelivery {
+                modelReport.delivery = replay
+                earlierDelivery = nil
+            }
             if !lines.isEmpty {
                 let deliverStart = environment.now()
                 defer { modelReport.stageSeconds.append(("deliver", Self.seconds(environment.now() - deliverStart))) }
-                let delivery = sink.deliver(lines, points: modelReport.pointsEncoded)
+                var delivery = modelReport.delivery ?? DeliveryReport()
+                delivery.absorb(sink.deliver(lines, points: modelReport.pointsEncoded))
                 modelReport.delivery = delivery
-                if let status = Self.status(of: delivery.outcome), status > modelReport.status {
+            }
+            if var delivery = modelReport.delivery {
+                // A temporary failure left points in the spool: one more attempt, so the heartbeat describes the
+                // end state (a run that got through after retries reports success and an empty spool).
+                if case .temporaryFailure = delivery.outcome, delivery.spoolDepthBytes > 0 {
+                    delivery.absorb(sink.retrySpool())
+                    modelReport.delivery = delivery
+                }
+                let endState = Self.endState(of: delivery)
+                if let status = Self.status(of: endState), status > modelReport.status {
                     modelReport.status = status
-                    modelReport.message = Self.message(of: delivery.outcome)
+                    modelReport.message = Self.message(of: endState)
                 }
             }
             modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
-            let heartbeat = heartbeatLine(model: model, report: modelReport, configuration: configuration, asOfMs: modelReport.plan?.asOfMs ?? request.asOfMs)
-            let heartbeatDelivery = sink.deliver(heartbeat, points: 1)
+            let heartbeat = heartbeatLine(
+                model: model, report: modelReport, configuration: configuration,
+                asOfMs: modelReport.plan?.asOfMs ?? request.asOfMs, earlier: earlier)
+            let heartbeatDelivery = sink.deliver(heartbeat, points: Self.heartbeatPoints)
             if let status = Self.status(of: heartbeatDelivery.outcome), status > modelReport.status {
                 modelReport.status = status
                 modelReport.message = Self.message(of: heartbeatDelivery.outcome)
@@ -254,7 +274,30 @@ public struct JobRunner: Sendable {
 
     // MARK: - Heartbeat
 
-    func heartbeatLine(model: ModelConfiguration, report: ModelReport, configuration: JobConfiguration, asOfMs: Int64) -> [UInt8] {
+    /// Points in ``heartbeatLine(model:report:configuration:asOfMs:earlier:)``: the heartbeat, its deadline and
+    /// the deadline's floor row.
+    public static let heartbeatPoints = 3
+
+    /// The heartbeat's deadline: `modelwatch_deadline` is stamped this many expected run intervals after the
+    /// run finished, and `mw-job-stopped` fires once the deadline of a model's latest run has passed.
+    static let deadlineIntervals = 1.5
+
+    /// The outcome a delivery report ends with after every retry of the run: a temporary failure whose points
+    /// all reached the server in the end (nothing spooled, nothing lost) counts as delivered.
+    static func endState(of delivery: DeliveryReport) -> DeliveryOutcome {
+        if case .temporaryFailure = delivery.outcome, delivery.spoolDepthBytes == 0, delivery.pointsLost == 0 {
+            return .delivered
+        }
+        return delivery.outcome
+    }
+
+    /// The model's heartbeat (`modelwatch_run`, stamped T, describing the run's end state) followed by its
+    /// deadline (`modelwatch_deadline`, stamped `finished + 1.5 × expected interval`).
+    func heartbeatLine(
+        model: ModelConfiguration, report: ModelReport, configuration: JobConfiguration, asOfMs: Int64,
+        earlier: EarlierRuns = EarlierRuns()
+    ) -> [UInt8] {
+        let finishedMs = environment.wallClockMs()
         var point = Point(measurement: Schema.run.name, tags: [(Tags.model, model.name)], timestampMs: asOfMs)
         point.add("status", .string(report.status.statusText))
         point.add("success", .boolean(report.status == .ok))
@@ -274,7 +317,7 @@ public struct JobRunner: Sendable {
         point.add("spool_files_quarantined", report.delivery?.spoolFilesQuarantined ?? 0)
         point.add("run_as_of_seconds", Int(asOfMs / 1000))
         point.add("window_seconds", Int(model.windowSeconds))
-        point.add("finished_at_seconds", Int(environment.wallClockMs() / 1000))
+        point.add("finished_at_seconds", Int(finishedMs / 1000))
         if let deployed = model.deployedAtMs {
             point.add("model_age_days", Double(asOfMs - deployed) / 86_400_000)
         }
@@ -283,9 +326,23 @@ public struct JobRunner: Sendable {
         point.add("modelwatch_version", .string(environment.version))
         point.add("newest_prediction_age_seconds", report.freshness?.predictionAgeSeconds.map { FieldValue.integer(Int64($0)) })
         point.add("newest_label_age_seconds", report.freshness?.labelAgeSeconds.map { FieldValue.integer(Int64($0)) })
+        point.add("earlier_runs_points_replayed", earlier.pointsReplayed)
+        point.add("earlier_runs_oldest_age_seconds", earlier.oldestAgeSeconds)
+        point.add("expected_interval_seconds", Int(model.runIntervalSeconds))
+        let deadlineMs = finishedMs + Int64((Self.deadlineIntervals * Double(model.runIntervalSeconds * 1000)).rounded())
+        var deadline = Point(measurement: Schema.deadline.name, tags: [("kind", "deadline"), (Tags.model, model.name)], timestampMs: deadlineMs)
+        deadline.add("finished_at_seconds", Int(finishedMs / 1000))
+        deadline.add("expected_interval_seconds", Int(model.runIntervalSeconds))
+        // A row stamped T with value 0: the model's series has a row in the past from its first run on, so the
+        // rule has data (and does not fire) before the first deadline has passed.
+        var floor = Point(measurement: Schema.deadline.name, tags: [("kind", "as_of"), (Tags.model, model.name)], timestampMs: asOfMs)
+        floor.add("finished_at_seconds", 0)
+        floor.add("expected_interval_seconds", Int(model.runIntervalSeconds))
         var buffer: [UInt8] = []
         var encoder = LineProtocolEncoder()
         encoder.encode(point, into: &buffer)
+        encoder.encode(deadline, into: &buffer)
+        encoder.encode(floor, into: &buffer)
         return buffer
     }
 

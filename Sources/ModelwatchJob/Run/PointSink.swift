@@ -13,6 +13,24 @@ protocol PointSink {
     mutating func deliver(_ lines: [UInt8], points: Int) -> DeliveryReport
     /// Completes the output (writes the file whole); returns a run-level error, if any.
     mutating func finish() -> JobError?
+    /// Sends what earlier runs left in the spool, before this run writes anything (see ``EarlierRuns``).
+    mutating func replayEarlierRuns(nowMs: Int64) -> EarlierRuns
+    /// One more attempt at the spool after a delivery failed temporarily, so that the heartbeat describes
+    /// the spool after every retry of the run (empty when the server came back).
+    mutating func retrySpool() -> DeliveryReport
+}
+
+/// What a run's first replay of the spool delivered: points that earlier runs could not deliver. Every
+/// heartbeat of the run carries it (`earlier_runs_points_replayed`, `earlier_runs_oldest_age_seconds`), so an
+/// outage that has ended is still visible, one run interval after the run whose writes failed.
+struct EarlierRuns: Sendable, Equatable {
+    /// The replay's delivery report (counted into the first model's delivery).
+    var report = DeliveryReport()
+    /// Points spooled by earlier runs and delivered now.
+    var pointsReplayed: Int { report.pointsReplayed }
+    /// Age of the oldest replayed batch when it was delivered (now − the time it was spooled), seconds; 0 when
+    /// nothing was replayed.
+    var oldestAgeSeconds = 0
 }
 
 /// Collects lines and writes them at the end: to standard output, or to a file via a temporary file
@@ -33,6 +51,10 @@ struct BufferedSink: PointSink {
         report.pointsDelivered = points
         return report
     }
+
+    mutating func replayEarlierRuns(nowMs: Int64) -> EarlierRuns { EarlierRuns() }
+
+    mutating func retrySpool() -> DeliveryReport { DeliveryReport() }
 
     mutating func finish() -> JobError? {
         guard let path else {
@@ -169,6 +191,24 @@ struct InfluxSink: PointSink {
     }
 
     mutating func finish() -> JobError? { nil }
+
+    /// Replays the spool with the full retry budget; the oldest batch that left the spool gives the age.
+    mutating func replayEarlierRuns(nowMs: Int64) -> EarlierRuns {
+        guard let spool = writer.spool, let oldest = spool.entries().first else { return EarlierRuns() }
+        var earlier = EarlierRuns(report: writer.replaySpool())
+        if case .temporaryFailure = earlier.report.outcome { halted = true }
+        if earlier.pointsReplayed > 0, let spooledAt = oldest.spooledAtMs {
+            earlier.oldestAgeSeconds = Int(max(0, nowMs - spooledAt) / 1000)
+        }
+        return earlier
+    }
+
+    /// Replays the spool once more: one attempt per batch once the run has met a temporary failure.
+    mutating func retrySpool() -> DeliveryReport {
+        let report = (halted ? failFastWriter : writer).replaySpool()
+        if case .temporaryFailure = report.outcome { halted = true }
+        return report
+    }
 
     /// Replays the spool only.
     func replay() -> DeliveryReport { writer.replaySpool() }
