@@ -58,7 +58,7 @@ struct SampleMoments {
 
     /// The half-width z·s/√n of the 95% interval; nil for fewer than 2 values.
     var halfWidth: Double? {
-        standardDeviation.map { DeLongInterval.z95 * $0 / Double(count).squareRoot() }
+        standardDeviation.map { $0 * (DeLongInterval.z95 / Double(count).squareRoot()) }
     }
 
     /// x̄ ± z·s/√n; nil for fewer than 2 values.

@@ -10,7 +10,7 @@ public enum MulticlassEvaluator {
     ///   - predictions: The predicted class of each row, in `0..<classCount`.
     ///   - classCount: K ≥ 2.
     ///   - probabilities: Optional n × K probabilities, row-major (row i's class k at `i * K + k`), each row
-    ///     summing to 1 (scikit-learn rejects or warns otherwise; the caller checks).
+    ///     finite, in [0, 1] and summing to 1 (scikit-learn rejects or warns otherwise; the caller checks).
     ///   - topK: The k of each top-k accuracy (needs `probabilities`).
     /// - Precondition: equal lengths, class indices in range, `probabilities.count == n * K` when given.
     public static func evaluate(

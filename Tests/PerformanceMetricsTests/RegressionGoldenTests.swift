@@ -81,6 +81,23 @@ struct RegressionGoldenTests {
         }
     }
 
+    @Test("errors near the largest double give finite MAE, bias, RMSE and intervals (numpy's sums overflow)")
+    func nearLargestDouble() throws {
+        let result = RegressionEvaluator.evaluate(predictions: [1e308, 5e307], targets: [-5e307, -5e307])
+        // e = (1.5e308, 1e308): MAE 1.25e308, RMSE √1.625 · 1e308, s(e) = √0.125 · 1e308.
+        expectRelativelyClose(result.meanAbsoluteError, 1.25e308, relative: 1e-15, magnitude: 0, "MAE")
+        expectRelativelyClose(result.meanError, 1.25e308, relative: 1e-15, magnitude: 0, "bias")
+        expectRelativelyClose(
+            result.rootMeanSquaredError, 1.625.squareRoot() * 1e308, relative: 1e-15, magnitude: 0, "RMSE"
+        )
+        #expect(result.meanSquaredError == .infinity)
+        let bias = try #require(result.meanErrorInterval)
+        let half = 0.125.squareRoot() * 1e308 * (1.959963984540054 / 2.0.squareRoot())
+        expectRelativelyClose(bias.upper, 1.25e308 + half, relative: 1e-14, magnitude: 0, "bias interval")
+        let rmse = try #require(result.rootMeanSquaredErrorInterval)
+        #expect(rmse.lower.isFinite && rmse.upper.isFinite && rmse.lower <= rmse.upper)
+    }
+
     @Test("intervals and R² are undefined below two rows; the point metrics are defined from one")
     func smallSamples() {
         let empty = RegressionEvaluator.evaluate(predictions: [], targets: [])
