@@ -32,7 +32,7 @@ struct SampleMoments {
         for x in values { largest = max(largest, abs(x)) }
         let scale = safeScale(forMagnitude: largest)
         let count = Double(values.count)
-        var sum = CompensatedSum()
+        var sum = NeumaierSum()
         for x in values { sum.add(x / scale) }
         let scaledMean = sum.value / count
         mean = scaledMean * scale
@@ -40,8 +40,8 @@ struct SampleMoments {
             standardDeviation = nil
             return
         }
-        var squares = CompensatedSum()
-        var shift = CompensatedSum()
+        var squares = NeumaierSum()
+        var shift = NeumaierSum()
         for x in values {
             let d = x / scale - scaledMean
             squares.add(d * d)

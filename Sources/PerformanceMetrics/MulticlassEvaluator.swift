@@ -30,7 +30,7 @@ public enum MulticlassEvaluator {
         }
 
         // Balanced accuracy: mean recall over the classes that occur in the labels.
-        var recallSum = CompensatedSum()
+        var recallSum = NeumaierSum()
         var present = 0
         for metrics in classes {
             if let recall = metrics.recall {
@@ -41,13 +41,13 @@ public enum MulticlassEvaluator {
 
         func macro(_ value: (ClassMetrics) -> Double?) -> Double? {
             guard n > 0 else { return nil }
-            var sum = CompensatedSum()
+            var sum = NeumaierSum()
             for metrics in classes { sum.add(value(metrics) ?? 0) }
             return sum.value / Double(classCount)
         }
         func weighted(_ value: (ClassMetrics) -> Double?) -> Double? {
             guard n > 0 else { return nil }
-            var sum = CompensatedSum()
+            var sum = NeumaierSum()
             for metrics in classes { sum.add(Double(metrics.support) * (value(metrics) ?? 0)) }
             return sum.value / Double(n)
         }

@@ -46,8 +46,8 @@ public struct MulticlassProbabilityMetrics: Sendable, Equatable {
         precondition(probabilities.count == n * classes, "need one probability per row and class")
         precondition(topK.allSatisfy { $0 >= 1 }, "top-k needs k >= 1")
         let eps = Double.ulpOfOne
-        var loss = CompensatedSum()
-        var brierSum = CompensatedSum()
+        var loss = NeumaierSum()
+        var brierSum = NeumaierSum()
         // ranks[row]: how many classes rank above the true class (higher probability, or equal and higher index).
         var ranks = [Int](repeating: 0, count: n)
         for row in 0..<n {
@@ -70,8 +70,8 @@ public struct MulticlassProbabilityMetrics: Sendable, Equatable {
         brier = n > 0 ? brierSum.value / Double(n) : nil
 
         var aucs: [Double?] = []
-        var macro = CompensatedSum()
-        var weighted = CompensatedSum()
+        var macro = NeumaierSum()
+        var weighted = NeumaierSum()
         var defined = 0
         var definedSupport = 0
         var column = [Double](repeating: 0, count: n)

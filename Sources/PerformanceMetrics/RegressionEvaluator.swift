@@ -13,7 +13,7 @@ public enum RegressionEvaluator {
         let n = predictions.count
         var residuals = [Double](repeating: 0, count: n)
         var absolute = [Double](repeating: 0, count: n)
-        var percentage = CompensatedSum()
+        var percentage = NeumaierSum()
         var largest = 0.0
         for row in 0..<n {
             let target = targets[row]
@@ -83,11 +83,11 @@ public enum RegressionEvaluator {
         for e in residuals { largest = max(largest, abs(e)) }
         for y in targets { largest = max(largest, abs(y)) }
         let scale = safeScale(forMagnitude: largest)
-        var mean = CompensatedSum()
+        var mean = NeumaierSum()
         for y in targets { mean.add(y / scale) }
         let targetMean = mean.value / Double(targets.count)
-        var residualSquares = CompensatedSum()
-        var totalSquares = CompensatedSum()
+        var residualSquares = NeumaierSum()
+        var totalSquares = NeumaierSum()
         for row in targets.indices {
             let e = residuals[row] / scale
             let d = targets[row] / scale - targetMean

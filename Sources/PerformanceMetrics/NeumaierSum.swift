@@ -1,6 +1,6 @@
 /// A running sum with Neumaier's compensation: the rounding error of each addition is carried separately,
 /// so the result is as accurate as summing in twice the precision, whatever the order or the count.
-struct CompensatedSum {
+struct NeumaierSum {
     private var sum = 0.0
     private var compensation = 0.0
 
