@@ -179,8 +179,8 @@ private let invalidConfigs: [InvalidConfig] = [
     InvalidConfig(name: "no stop grace", yaml: config(top: "run:\n  stop_grace: 0s"), key: "run.stop_grace", fragment: "got `0s`"),
     InvalidConfig(name: "a stop grace of a day", yaml: config(top: "run:\n  stop_grace: 1d"), key: "run.stop_grace", fragment: "within 1s…1h"),
     InvalidConfig(name: "threads neither a number nor auto", yaml: config(top: "run:\n  threads: all"), key: "run.threads", fragment: "all"),
-    InvalidConfig(name: "expected interval of zero", yaml: config(model: "expected_interval: 0s"), key: "models[0].expected_interval", fragment: "got `0s`"),
-    InvalidConfig(name: "expected interval not a duration", yaml: config(model: "expected_interval: daily"), key: "models[0].expected_interval", fragment: "expected a duration"),
+    InvalidConfig(name: "expected interval of zero", yaml: config(model: "expected_interval: 0s"), key: "models[m].expected_interval", fragment: "got `0s`"),
+    InvalidConfig(name: "expected interval not a duration", yaml: config(model: "expected_interval: daily"), key: "models[m].expected_interval", fragment: "expected a duration"),
 ]
 
 @Suite("Config loading")

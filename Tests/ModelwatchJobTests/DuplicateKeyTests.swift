@@ -67,11 +67,11 @@ struct SourceTimeDeclarationConfigTests {
     }
 
     @Test("invalid declarations name the key", arguments: [
-        ("      timezone: Europe/Paris", false, "models[0].scores.timezone", "named time zone"),
-        ("      timezone: '+25:00'", false, "models[0].scores.timezone", "fixed offset"),
-        ("      timezone: local", false, "models[0].scores.timezone", "got `local`"),
-        ("      timezone: '+02:00'", true, "models[0].scores.timezone", "PostgreSQL"),
-        ("      timestamp_unit: undeclared", false, "models[0].scores.timestamp_unit", "seconds, milliseconds, microseconds, nanoseconds or auto"),
+        ("      timezone: Europe/Paris", false, "models[m].scores.timezone", "named time zone"),
+        ("      timezone: '+25:00'", false, "models[m].scores.timezone", "fixed offset"),
+        ("      timezone: local", false, "models[m].scores.timezone", "got `local`"),
+        ("      timezone: '+02:00'", true, "models[m].scores.timezone", "PostgreSQL"),
+        ("      timestamp_unit: undeclared", false, "models[m].scores.timestamp_unit", "seconds, milliseconds, microseconds, nanoseconds or auto"),
     ])
     func invalid(_ extra: String, _ postgres: Bool, _ key: String, _ fragment: String) {
         do {

@@ -67,7 +67,7 @@ struct FileAccessErrorTests {
                 labels: {path: '\(labels)', columns: {}}
             """
         let run = try runPipeline(yaml: yaml, asOf: "2026-11-21T00:00:00Z", in: directory)
-        #expect(run.report.exitStatus == .configError)
+        #expect(run.report.exitStatus == .noInput, "an input file that cannot be read is EX_NOINPUT (66)")
         let message = try #require(run.report.models.first?.message)
         #expect(message.hasPrefix("models[m].\(which)\(which == "reference_profile" ? "" : ".path"): cannot read `\(directory.file(name))`: "), "\(message)")
         #expect(message.hasSuffix(words), "\(message)")

@@ -41,7 +41,10 @@ public struct JobRunner: Sendable {
         // What earlier runs could not deliver goes first, so every heartbeat of this run can say how much and
         // how old it was (a failed run becomes visible one run later), and this run's points follow it in order.
         let earlier = sink.replayEarlierRuns(nowMs: environment.wallClockMs())
-        var earlierDelivery: DeliveryReport? = earlier.report.requests > 0 ? earlier.report : nil
+        // Counted into the first model's delivery when the replay did anything: sent, quarantined or failed.
+        let replayed = earlier.report
+        var earlierDelivery: DeliveryReport? =
+            replayed.requests > 0 || replayed.spoolFilesQuarantined > 0 || replayed.outcome != .delivered ? replayed : nil
         let threads = ThreadBudget.resolve(configuration.run.threads)
         logger.debug("threads", metadata: [
             "threads": "\(threads)",
