@@ -7,6 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The commit `modelwatch --version` reports: the checkout's HEAD ("-dirty" with uncommitted changes), or
+/// "unknown" when the package is built outside a git checkout (a source archive).
+let buildCommit: String = {
+    guard let git = Context.gitInformation else { return "unknown" }
+    return git.currentCommit + (git.hasUncommittedChanges ? "-dirty" : "")
+}()
+
 let package = Package(
     name: "modelwatch",
     platforms: [.macOS(.v14)],
@@ -38,6 +45,8 @@ let package = Package(
         ),
         /// `__builtin_prefetch` for the id index's lookups (a header only: nothing to link).
         .systemLibrary(name: "CPrefetch"),
+        /// The commit the binary was built from, for `modelwatch --version`.
+        .target(name: "CBuildInfo", cSettings: [.define("MODELWATCH_COMMIT", to: "\"\(buildCommit)\"")]),
 
         // MARK: Pure libraries: no I/O, no clock
         .target(name: "LineProtocol", swiftSettings: strictSettings),
@@ -76,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "modelwatch",
             dependencies: [
-                "ModelwatchJob", "HTTPTransport",
+                "ModelwatchJob", "HTTPTransport", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

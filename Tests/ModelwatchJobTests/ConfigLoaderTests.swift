@@ -198,7 +198,7 @@ struct ConfigLoaderTests {
 
     @Test("a minimal config gets the documented defaults")
     func defaults() throws {
-        let configuration = try parse(config())
+        let configuration = try parse(config(), environment: ["MODELWATCH_STATE_DIR": "/srv/state"])
         let model = try #require(configuration.models.first)
         #expect(model.name == "m")
         #expect(model.windowSeconds == 3600)
@@ -230,9 +230,12 @@ struct ConfigLoaderTests {
         #expect(delivery.batchBytes == 4 << 20)
         #expect(delivery.gzip)
         #expect(delivery.retryBudgetSeconds == 60)
-        #expect(delivery.spoolDirectory == nil)
+        // No delivery settings: the spool and the dead letters live in the config's own state directory.
+        let state = configuration.stateDirectory
+        #expect(state.hasPrefix("/srv/state/model-") && state.count == "/srv/state/model-".count + 16, "\(state)")
+        #expect(delivery.spoolDirectory == state + "/spool")
         #expect(delivery.spoolMaxBytes == 1 << 30)
-        #expect(delivery.deadLetterPath == nil)
+        #expect(delivery.deadLetterPath == state + "/dead-letter.lp")
         let run = configuration.run
         #expect(run.maxBadRows == 1000)
         #expect(run.threads == nil, "auto: the CPUs the process may use")
