@@ -7,13 +7,6 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// The commit `modelwatch --version` reports: the checkout's HEAD ("-dirty" with uncommitted changes), or
-/// "unknown" when the package is built outside a git checkout (a source archive).
-let buildCommit: String = {
-    guard let git = Context.gitInformation else { return "unknown" }
-    return git.currentCommit + (git.hasUncommittedChanges ? "-dirty" : "")
-}()
-
 let package = Package(
     name: "modelwatch",
     platforms: [.macOS(.v14)],
@@ -45,8 +38,8 @@ let package = Package(
         ),
         /// `__builtin_prefetch` for the id index's lookups (a header only: nothing to link).
         .systemLibrary(name: "CPrefetch"),
-        /// The commit the binary was built from, for `modelwatch --version`.
-        .target(name: "CBuildInfo", cSettings: [.define("MODELWATCH_COMMIT", to: "\"\(buildCommit)\"")]),
+        /// The commit the binary was built from, for `modelwatch --version` (`make` writes it; see build_info.c).
+        .target(name: "CBuildInfo"),
 
         // MARK: Pure libraries: no I/O, no clock
         .target(name: "LineProtocol", swiftSettings: strictSettings),
@@ -128,6 +121,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        /// The release build, the .deb and its systemd units (the install test needs root and dpkg).
+        .testTarget(name: "PackagingTests", dependencies: ["ModelwatchJob", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "GrafanaKitTests", dependencies: ["MetricSchema", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
