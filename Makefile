@@ -48,7 +48,7 @@ DEB_FILE := .build/deb/modelwatch_$(DEB_VERSION)_$(DEB_ARCH).deb
 BUILD_PACKAGES := libcurl4-openssl-dev zlib1g-dev libpq-dev pkg-config
 TEST_PACKAGES := influxdb victoria-metrics docker-compose postgresql
 # The package tests: dpkg-shlibdeps (dpkg-dev), lintian, systemd-analyze (systemd), adduser, deb-systemd-helper
-# (init-system-helpers), file (strip checks).
+# (init-system-helpers), strip (binutils).
 PACKAGE_PACKAGES := dpkg-dev lintian systemd adduser init-system-helpers binutils
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
