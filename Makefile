@@ -124,7 +124,7 @@ man: deps commit-header
 
 completions: release
 	@mkdir -p .build/completions
-	$(STATIC_BIN) --generate-completion-script bash > .build/completions/modelwatch.bash
+	$(STATIC_BIN) --generate-completion-script bash | sed '1{/^#!/d}' > .build/completions/modelwatch.bash
 	$(STATIC_BIN) --generate-completion-script zsh > .build/completions/_modelwatch
 	$(STATIC_BIN) --generate-completion-script fish > .build/completions/modelwatch.fish
 
@@ -145,6 +145,7 @@ install: release man completions
 	install -Dm755 influxdb/initdb/10-modelwatch.sh $(DESTDIR)$(DATADIR)/influxdb/initdb/10-modelwatch.sh
 	install -Dm644 docker-compose.yml $(DESTDIR)$(DATADIR)/docker-compose.yml
 	install -Dm644 .env.example $(DESTDIR)$(DATADIR)/env.example
+	install -Dm644 packaging/lintian/overrides $(DESTDIR)$(PREFIX)/share/lintian/overrides/modelwatch
 	install -Dm644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -m644 docs/*.md $(DESTDIR)$(DOCDIR)/
 
