@@ -81,6 +81,9 @@ struct DebianPackageTests {
         let deb = try Self.package()
         let already = try Shell.run(["dpkg-query", "-W", "-f", "${Status}", "modelwatch"])
         try #require(!already.output.contains("installed"), "a modelwatch package is installed on this machine; the test would replace and purge it")
+        // Purge deletes it: it must not hold anything else (a root run, or a test that forgot MODELWATCH_STATE_DIR).
+        try #require(!FileManager.default.fileExists(atPath: "/var/lib/modelwatch"),
+                     "/var/lib/modelwatch exists before the package is installed; the test would delete it")
         let server = try InfluxServer()
         defer { server.stop() }
         try server.createDatabase("modelwatch")
