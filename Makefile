@@ -1,6 +1,10 @@
 # modelwatch — the two commands the README promises:
 #   make demo   build, generate a demo scenario, profile it, run modelwatch over it and show the result
 #   make test   install what the tests need (Debian/Ubuntu), then run the whole suite against real servers
+# and the way to a production host:
+#   make release   a release binary with the Swift runtime linked in (only libc, libcurl, libpq, zlib… stay shared)
+#   make install   PREFIX=/usr/local DESTDIR= : binary, man page, completions, example config, Grafana kit, units
+#   make deb       a .deb (dpkg-deb) from the install tree, with a systemd service and timer
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -10,18 +14,53 @@ DEMO_SCENARIO ?= demo
 BIN := .build/debug/modelwatch
 RELEASE_BIN := .build/release/modelwatch
 
+# The release build: its own scratch directory, so `make bench`'s plain release build does not undo it.
+# --static-swift-stdlib links the Swift runtime and Foundation; --disable-local-rpath drops RUNPATH $$ORIGIN;
+# -z now gives full RELRO (BIND_NOW).
+STATIC_SCRATCH := .build/static
+STATIC_BIN := $(STATIC_SCRATCH)/release/modelwatch
+RELEASE_FLAGS := -c release --scratch-path $(STATIC_SCRATCH) --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now
+VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"/\1/p' Sources/modelwatch/Modelwatch.swift)
+COMMIT_HEADER := Sources/CBuildInfo/commit.h
+
+# Install layout (GNU conventions). For a package: make install PREFIX=/usr DESTDIR=<staging root>.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/modelwatch
+DOCDIR ?= $(PREFIX)/share/doc/modelwatch
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+# The .deb: built from `make install PREFIX=/usr` into DEB_ROOT.
+DEB_REVISION ?= 1
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_VERSION := $(VERSION)-$(DEB_REVISION)
+DEB_ROOT := .build/deb/root
+DEB_FILE := .build/deb/modelwatch_$(DEB_VERSION)_$(DEB_ARCH).deb
+
 # Debian packages: build (libcurl, zlib, libpq, pkg-config), test servers (influxdb 1.x, victoria-metrics, postgresql),
 # compose validation (docker-compose), the benchmark's Python comparators (python3-venv).
 BUILD_PACKAGES := libcurl4-openssl-dev zlib1g-dev libpq-dev pkg-config
 TEST_PACKAGES := influxdb victoria-metrics docker-compose postgresql
+# The package tests: dpkg-shlibdeps (dpkg-dev), lintian, systemd-analyze (systemd), adduser, deb-systemd-helper
+# (init-system-helpers), strip (binutils).
+PACKAGE_PACKAGES := dpkg-dev lintian systemd adduser init-system-helpers binutils
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help deps test-deps build demo test bench up down clean
+.PHONY: help deps test-deps package-deps build commit-header demo test bench up down clean release install man completions deb
 
 help:
 	@echo "make demo   build, generate demo data, run modelwatch on it, show the summary and the points"
 	@echo "make test   install test dependencies (apt) and run the whole test suite"
 	@echo "make bench  benchmark modelwatch against pandas/scikit-learn and DuckDB"
+	@echo "make release  build $(STATIC_BIN) with the Swift runtime linked statically"
+	@echo "make install  install it (PREFIX=$(PREFIX), DESTDIR=) with man page, completions, example config, Grafana kit"
+	@echo "make deb      build $(DEB_FILE) with the systemd service and timer"
 	@echo "make up     start InfluxDB 2.x and Grafana with docker compose (needs a Docker engine)"
 	@echo "make down   stop them"
 
@@ -30,11 +69,23 @@ deps:
 	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT) update -qq && $(APT) install -y -qq $$missing; fi
 
-test-deps: deps
+test-deps: deps package-deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT) update -qq && $(APT) install -y -qq $$missing; fi
 
-build: deps
+package-deps:
+	@missing=""; for p in $(PACKAGE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT) update -qq && $(APT) install -y -qq $$missing; fi
+
+# The commit `modelwatch --version` reports (git-ignored; rewritten only when it changes, and build_info.c is
+# touched so the build notices a header it did not see before).
+commit-header:
+	@commit=$$(git rev-parse HEAD 2>/dev/null || echo unknown); \
+	if [ "$$commit" != unknown ] && [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$$commit-dirty"; fi; \
+	line="#define MODELWATCH_COMMIT \"$$commit\""; \
+	if [ "$$(cat $(COMMIT_HEADER) 2>/dev/null)" != "$$line" ]; then echo "$$line" > $(COMMIT_HEADER); touch Sources/CBuildInfo/build_info.c; fi
+
+build: deps commit-header
 	$(SWIFT) build --product modelwatch
 
 # With INFLUX_URL set (and INFLUX_TOKEN or INFLUX_USER/INFLUX_PASSWORD), the demo writes to that server;
@@ -51,9 +102,59 @@ demo: build
 		echo && echo "first points of $(DEMO_DIR)/points.lp ($$(wc -l < $(DEMO_DIR)/points.lp) lines):" && head -n 4 $(DEMO_DIR)/points.lp | cut -c1-220; \
 	fi
 
-test: test-deps
+# The release binary is built first, once: the packaging tests install the .deb made from it (they find it
+# through MODELWATCH_DEB).
+test: test-deps deb
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	MODELWATCH_DEB=$(abspath $(DEB_FILE)) $(SWIFT) test --skip-build
+
+release: deps commit-header
+	$(SWIFT) build $(RELEASE_FLAGS) --product modelwatch
+	@if ldd $(STATIC_BIN) | grep -i swift; then echo "$(STATIC_BIN) links a Swift library dynamically" >&2; exit 1; fi
+	@env -i $(STATIC_BIN) --version
+
+# The man page from swift-argument-parser's generate-manual plugin, run on the debug product (which `make test`
+# builds anyway; its default, release, would compile the whole package a second time for the same text), dated
+# by the last commit so a rebuild gives the same page. The completion scripts come from the release binary.
+MAN_DIR := .build/man
+man: deps commit-header
+	$(SWIFT) package plugin generate-manual --configuration debug --date $$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
+	@rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	cp .build/plugins/GenerateManual/outputs/modelwatch/modelwatch.1 $(MAN_DIR)/
+
+completions: release
+	@mkdir -p .build/completions
+	$(STATIC_BIN) --generate-completion-script bash | sed '1{/^#!/d}' > .build/completions/modelwatch.bash
+	$(STATIC_BIN) --generate-completion-script zsh > .build/completions/_modelwatch
+	$(STATIC_BIN) --generate-completion-script fish > .build/completions/modelwatch.fish
+
+install: release man completions
+	install -Dm755 $(STATIC_BIN) $(DESTDIR)$(BINDIR)/modelwatch
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m644 $(MAN_DIR)/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -Dm644 .build/completions/modelwatch.bash $(DESTDIR)$(BASHCOMPDIR)/modelwatch
+	install -Dm644 .build/completions/_modelwatch $(DESTDIR)$(ZSHCOMPDIR)/_modelwatch
+	install -Dm644 .build/completions/modelwatch.fish $(DESTDIR)$(FISHCOMPDIR)/modelwatch.fish
+	install -Dm644 packaging/models.yaml.example $(DESTDIR)$(SYSCONFDIR)/modelwatch/models.yaml.example
+	@for unit in modelwatch.service modelwatch.timer modelwatch@.service modelwatch@.timer; do \
+		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/systemd/$$unit > $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit; \
+	done
+	@cd grafana && find . -type f | while read -r f; do install -Dm644 "$$f" "$(DESTDIR)$(DATADIR)/grafana/$$f"; done
+	install -Dm755 influxdb/initdb/10-modelwatch.sh $(DESTDIR)$(DATADIR)/influxdb/initdb/10-modelwatch.sh
+	install -Dm644 docker-compose.yml $(DESTDIR)$(DATADIR)/docker-compose.yml
+	install -Dm644 .env.example $(DESTDIR)$(DATADIR)/env.example
+	install -Dm644 packaging/lintian/overrides $(DESTDIR)$(PREFIX)/share/lintian/overrides/modelwatch
+	install -Dm644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m644 docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# The .deb: the install tree for /usr, stripped, compressed man pages, DEBIAN/ from packaging/debian, Depends
+# from dpkg-shlibdeps (the binary's real shared libraries) plus adduser for the maintainer scripts.
+deb: package-deps
+	rm -rf $(DEB_ROOT)
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(DEB_ROOT))
+	bash packaging/build-deb.sh $(DEB_ROOT) $(DEB_VERSION) $(DEB_ARCH) $(DEB_FILE)
 
 bench: deps
 	@dpkg -s python3-venv >/dev/null 2>&1 || python3 -c "import venv, ensurepip" 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv; }
@@ -61,12 +162,21 @@ bench: deps
 	bash Tests/Benchmarks/run.sh
 	bash Tests/Benchmarks/metrics.sh
 
+# Refuses to start with the example's passwords: they are public.
 up:
-	@test -f .env || { cp .env.example .env && echo "created .env from .env.example: change its passwords"; }
+	@if [ ! -f .env ]; then \
+		echo "no .env: copy the example and set every password and token in it, then run make up again:" >&2; \
+		echo "  cp .env.example .env && \$${EDITOR:-vi} .env     (openssl rand -hex 32 makes a good token)" >&2; \
+		exit 1; \
+	fi
+	@if grep -nE '^[A-Z_]+=change-me' .env >&2; then \
+		echo ".env still holds the example's change-me values above: replace each with a secret of your own, then run make up again" >&2; \
+		exit 1; \
+	fi
 	docker compose up -d || docker-compose up -d
 
 down:
 	docker compose down || docker-compose down
 
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build $(DEMO_DIR) $(COMMIT_HEADER)

@@ -38,6 +38,8 @@ let package = Package(
         ),
         /// `__builtin_prefetch` for the id index's lookups (a header only: nothing to link).
         .systemLibrary(name: "CPrefetch"),
+        /// The commit the binary was built from, for `modelwatch --version` (`make` writes it; see build_info.c).
+        .target(name: "CBuildInfo"),
 
         // MARK: Pure libraries: no I/O, no clock
         .target(name: "LineProtocol", swiftSettings: strictSettings),
@@ -76,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "modelwatch",
             dependencies: [
-                "ModelwatchJob", "HTTPTransport",
+                "ModelwatchJob", "HTTPTransport", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -119,6 +121,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        /// The release build, the .deb and its systemd units (the install test needs root and dpkg).
+        .testTarget(name: "PackagingTests", dependencies: ["ModelwatchJob", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "GrafanaKitTests", dependencies: ["MetricSchema", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings

@@ -18,12 +18,14 @@ public final class InfluxServer: @unchecked Sendable {
 
     /// Starts `influxd` and waits until `/ping` answers 204.
     ///
-    /// - Parameter authEnabled: turn on HTTP authentication (an admin user must then be created).
-    public init(authEnabled: Bool = false) throws {
+    /// - Parameters:
+    ///   - authEnabled: turn on HTTP authentication (an admin user must then be created).
+    ///   - httpPort: the HTTP port, for a server that must come up where a client already points; a free one by default.
+    public init(authEnabled: Bool = false, httpPort chosenPort: Int? = nil) throws {
         guard let binary = Self.binary() else { throw ServerError.binaryMissing("influxd (apt-get install influxdb)") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelwatch-influxd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let httpPort = try FreePort.find()
+        let httpPort = try chosenPort ?? FreePort.find()
         let rpcPort = try FreePort.find()
         url = "http://127.0.0.1:\(httpPort)"
         let config = directory.appendingPathComponent("influxdb.conf")

@@ -19,7 +19,7 @@ extension Modelwatch {
 
         @OptionGroup var outputOptions: OutputOptions
 
-        @Option(name: .long, help: "Directory for resume checkpoints (default: .modelwatch-backfill next to the config).")
+        @Option(name: .long, help: "Directory for resume checkpoints (default: backfill/ in the config's state directory).")
         var checkpointDir: String?
 
         @Flag(name: .long, help: "Start from --from even if a checkpoint exists.")
@@ -33,8 +33,7 @@ extension Modelwatch {
                 }
                 guard fromMs <= toMs else { throw ValidationError("--from must not be after --to") }
                 let target = outputOptions.target
-                let directory = checkpointDir ?? URL(fileURLWithPath: options.config).deletingLastPathComponent()
-                    .appendingPathComponent(".modelwatch-backfill").path
+                let directory = checkpointDir ?? configuration.stateDirectory + "/backfill"
                 if restart { try? FileManager.default.removeItem(atPath: directory) }
                 StopSignals.install(graceSeconds: configuration.run.stopGraceSeconds)
                 let lock: RunLock

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import Foundation
 import HTTPTransport
 import ModelwatchJob
@@ -7,6 +8,8 @@ import ModelwatchJob
 @main
 struct Modelwatch: ParsableCommand {
     static let version = "0.1.0"
+    /// The git commit of the build (``CBuildInfo``), "unknown" outside a checkout.
+    static let commit = String(cString: modelwatch_build_commit())
 
     static let configuration = CommandConfiguration(
         abstract: "Monitor ML models in production: performance from matured labels, input and output drift, delivered to InfluxDB.",
@@ -20,7 +23,7 @@ struct Modelwatch: ParsableCommand {
             · 78 configuration (invalid config, missing columns, credentials, database). \
             The full table is in docs/configuration.md.
             """,
-        version: version,
+        version: "\(version) (commit \(commit))",
         subcommands: [Run.self, Backfill.self, Validate.self, Profile.self, Flush.self, Generate.self, SchemaCommand.self]
     )
 }

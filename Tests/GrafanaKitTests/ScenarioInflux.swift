@@ -168,7 +168,9 @@ final class ScenarioInflux: Sendable {
         for day in recipe.runDays {
             let asOf = startMs + Int64(day) * dayMs
             let file = directory.appendingPathComponent("day-\(day).lp")
-            try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"])
+            // The run lock goes to a state directory inside the scratch directory, not the real one.
+            try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"],
+                    environment: ["MODELWATCH_STATE_DIR": directory.appendingPathComponent("state").path])
             let written = try String(contentsOf: file, encoding: .utf8)
             try onSchedule(written, finishedMs: asOf + runDelayMs).write(to: file, atomically: true, encoding: .utf8)
             asOfs.append(asOf)
@@ -215,8 +217,8 @@ final class ScenarioInflux: Sendable {
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let (status, text) = try ProcessOutput.run(executable, arguments)
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let (status, text) = try ProcessOutput.run(executable, arguments, environment: environment)
         guard status == 0 else {
             throw SetupError.failed(([executable] + arguments).joined(separator: " "), text)
         }

@@ -176,7 +176,9 @@ struct BackfillTests {
         try server.createDatabase("modelwatch")
         let (directory, fileConfig, start) = try Self.scenario()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try ConfigLoader.load(path: fileConfig.sourceFile, environment: ["INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch"])
+        let config = try ConfigLoader.load(path: fileConfig.sourceFile, environment: [
+            "INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch", "MODELWATCH_STATE_DIR": directory.appendingPathComponent("state").path,
+        ])
         let windowEnd = start + 5 * Self.day
         let query = """
             SELECT "n", "provisional" FROM "modelwatch_performance" WHERE "segment" = 'all' AND "version" = 'v1' AND time = \(windowEnd)ms

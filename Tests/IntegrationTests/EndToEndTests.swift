@@ -84,7 +84,8 @@ struct EndToEndTests {
         try Self.writeScenario(in: directory)
         let configuration = try ConfigLoader.load(
             path: directory.appendingPathComponent("modelwatch.yaml").path,
-            environment: ["INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch"])
+            environment: ["INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch",
+                          "MODELWATCH_STATE_DIR": directory.appendingPathComponent("state").path])
         let asOf = TimeText.parseRFC3339(Self.asOf)!
 
         let report = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf, output: .influx))

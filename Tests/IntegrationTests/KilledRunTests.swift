@@ -12,10 +12,18 @@ struct KilledRunTests {
             .appendingPathComponent(".build/debug/modelwatch").path
     }
 
-    static func launch(_ arguments: [String]) throws -> Process {
+    /// The test's environment with the state directory (the run lock) inside `directory`, never the real one.
+    static func environment(stateIn directory: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["MODELWATCH_STATE_DIR"] = directory.appendingPathComponent("state").path
+        return environment
+    }
+
+    static func launch(_ arguments: [String], stateIn directory: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = environment(stateIn: directory)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -42,11 +50,11 @@ struct KilledRunTests {
         let output = directory.appendingPathComponent("out/points.lp").path
         let reference = directory.appendingPathComponent("reference.lp").path
 
-        let complete = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(reference)"])
+        let complete = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(reference)"], stateIn: directory)
         complete.waitUntilExit()
         #expect(complete.terminationStatus == 0)
 
-        let victim = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(output)"])
+        let victim = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(output)"], stateIn: directory)
         Thread.sleep(forTimeInterval: seconds)
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
@@ -59,7 +67,7 @@ struct KilledRunTests {
         }
 
         // The next run is not blocked by the killed one (flock is released by the kernel) and completes.
-        let rerun = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(output)"])
+        let rerun = try Self.launch(["run", "--config", written.configPath, "--as-of", asOf, "--output", "file:\(output)"], stateIn: directory)
         rerun.waitUntilExit()
         #expect(rerun.terminationStatus == 0)
         #expect(try Self.metricLines(output) == Self.metricLines(reference))

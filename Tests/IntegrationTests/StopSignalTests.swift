@@ -57,6 +57,7 @@ struct StopSignalTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: KilledRunTests.binary)
             process.arguments = ["run", "--config", configPath, "--as-of", asOf, "--output", "file:\(output)"]
+            process.environment = KilledRunTests.environment(stateIn: directory)
             let errors = Pipe()
             process.standardOutput = FileHandle.nullDevice
             process.standardError = errors

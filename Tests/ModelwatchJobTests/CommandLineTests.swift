@@ -1,4 +1,5 @@
 import Foundation
+import ModelwatchJob
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -35,8 +36,8 @@ enum Executable {
     }
 
     /// Runs modelwatch with `arguments` in a fresh directory; the environment is the test's minus every
-    /// INFLUX_* and MODELWATCH_* variable, with a private TMPDIR, plus `environment`. Killed after `timeout` seconds.
-    /// `user` runs it as that uid (and gid), through `setpriv`; the test must then run as root.
+    /// INFLUX_* and MODELWATCH_* variable, with a private TMPDIR and MODELWATCH_STATE_DIR, plus `environment`. Killed after
+    /// `timeout` seconds. `user` runs it as that uid (and gid), through `setpriv`; the test must then run as root.
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30, user: UInt32? = nil) throws -> Outcome {
         let binary = try #require(path, "the modelwatch executable was not found (looked next to the test bundle and in .build/debug); build it with `swift build`")
         let directory = TemporaryDirectory("modelwatch-cli-io")
@@ -52,11 +53,13 @@ enum Executable {
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments
         }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INFLUX_") && !$0.key.hasPrefix("MODELWATCH_") }
-        // The run lock lives in $TMPDIR when no spool is configured: keep it inside the directory removed afterwards.
+        // The run lock, and the spool when none is configured, live in the state directory: keep it, and any
+        // temporary file, inside the directory removed afterwards (never the real ~/.local/state or /var/lib).
         let temporary = directory.file("tmp")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         if let user { chown(temporary, user, user) }
         env["TMPDIR"] = temporary
+        env["MODELWATCH_STATE_DIR"] = directory.file("state")
         env.merge(environment) { $1 }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
@@ -325,39 +328,41 @@ struct CommandLineTests {
         #expect(!directory.listing().contains { $0.contains(".tmp") }, "no temporary file is left: \(directory.listing())")
     }
 
-    @Test("an unreachable InfluxDB: with a spool the points are kept there (exit 75); without one they are lost, and the first line and exit 74 say so", arguments: [false, true])
+    @Test("an unreachable InfluxDB exits 75 within the retry budget; the points are kept in the configured spool, or without one in the state directory, and nothing is reported lost", arguments: [false, true])
     func unreachableInflux(withSpool: Bool) throws {
         let directory = TemporaryDirectory()
         let token = "tok-\(UUID().uuidString)"
         let top = withSpool ? "delivery:\n  retry_budget: 1s\n  spool_dir: spool" : "delivery:\n  retry_budget: 1s"
         let config = writeConfig(in: directory, top: top)
+        let stateRoot = directory.file("state")
         let refusing = try RefusingPort()
         let started = Date()
         let outcome = try Executable.run(
             ["run", "--config", config, "--as-of", asOf, "--verbose"],
-            environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": token], timeout: 30)
+            environment: ["INFLUX_URL": "http://127.0.0.1:\(refusing.port)", "INFLUX_TOKEN": token, "MODELWATCH_STATE_DIR": stateRoot],
+            timeout: 30)
         let elapsed = Date().timeIntervalSince(started)
-        #expect(outcome.status == (withSpool ? 75 : 74), "\(outcome)")
+        #expect(outcome.status == 75, "\(outcome)")
         #expect(elapsed < 10, "the 1s retry budget bounds the run: \(elapsed)s")
-        #expect(outcome.stdout.contains(withSpool ? "temporary_failure" : "io_error"), "\(outcome)")
+        #expect(outcome.stdout.contains("temporary_failure"), "\(outcome)")
         let firstLine = outcome.stdout.split(separator: "\n").first ?? ""
-        #expect(firstLine.contains("POINTS LOST") == !withSpool, "\(firstLine)")
+        #expect(!firstLine.contains("POINTS LOST"), "\(firstLine)")
         #expect(!outcome.stdout.contains(token) && !outcome.stderr.contains(token), "the token leaked: \(outcome)")
 
-        let spool = directory.file("spool")
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.sorted()
-        if withSpool {
-            let spooled = files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }.joined()
-            #expect(spooled.contains("modelwatch_performance,model=churn,"), "spool: \(files)")
-            #expect(spooled.contains("modelwatch_join,model=churn "), "spool: \(files)")
-            #expect(spooled.contains("modelwatch_run,model=churn "), "the heartbeat is spooled too: \(files)")
-            #expect(!spooled.contains(token))
-            #expect(outcome.stdout.contains("spooled"), "\(outcome)")
-        } else {
-            #expect(files.isEmpty)
-            #expect(outcome.stdout.contains("LOST (neither delivered nor spooled)") && !outcome.stdout.contains(" spooled ·"), "\(outcome)")
-            #expect(outcome.stderr.contains("points lost"), "\(outcome)")
+        let configured = directory.file("spool")
+        let byDefault = StateDirectory(root: stateRoot, origin: "MODELWATCH_STATE_DIR").directory(forConfig: config) + "/spool"
+        func spoolFiles(_ spool: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".lp") }.sorted()
         }
+        let spool = withSpool ? configured : byDefault
+        let files = spoolFiles(spool)
+        let spooled = files.compactMap { try? String(contentsOfFile: "\(spool)/\($0)", encoding: .utf8) }.joined()
+        #expect(spooled.contains("modelwatch_performance,model=churn,"), "spool: \(files)")
+        #expect(spooled.contains("modelwatch_join,model=churn "), "spool: \(files)")
+        #expect(spooled.contains("modelwatch_run,model=churn "), "the heartbeat is spooled too: \(files)")
+        #expect(!spooled.contains(token))
+        #expect(outcome.stdout.contains("spooled"), "\(outcome)")
+        #expect(spoolFiles(withSpool ? byDefault : configured).isEmpty, "one spool only")
     }
 
     @Test(

@@ -206,7 +206,7 @@ struct ConfigLoaderTests {
 
     @Test("a minimal config gets the documented defaults, columns included when scores.columns and labels.columns are left out")
     func defaults() throws {
-        let configuration = try parse(config().replacingOccurrences(of: "      columns: {}\n", with: ""))
+        let configuration = try parse(config().replacingOccurrences(of: "      columns: {}\n", with: ""), environment: ["MODELWATCH_STATE_DIR": "/srv/state"])
         let model = try #require(configuration.models.first)
         #expect(model.name == "m")
         #expect(model.windowSeconds == 3600)
@@ -239,9 +239,12 @@ struct ConfigLoaderTests {
         #expect(delivery.batchBytes == 4 << 20)
         #expect(delivery.gzip)
         #expect(delivery.retryBudgetSeconds == 60)
-        #expect(delivery.spoolDirectory == nil)
+        // No delivery settings: the spool and the dead letters live in the config's own state directory.
+        let state = configuration.stateDirectory
+        #expect(state.hasPrefix("/srv/state/model-") && state.count == "/srv/state/model-".count + 16, "\(state)")
+        #expect(delivery.spoolDirectory == state + "/spool")
         #expect(delivery.spoolMaxBytes == 1 << 30)
-        #expect(delivery.deadLetterPath == nil)
+        #expect(delivery.deadLetterPath == state + "/dead-letter.lp")
         let run = configuration.run
         #expect(run.maxBadRows == 1000)
         #expect(run.threads == nil, "auto: the CPUs the process may use")

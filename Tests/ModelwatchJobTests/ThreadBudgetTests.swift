@@ -78,7 +78,8 @@ struct ThreadBudgetTests {
         process.arguments = ["-c", "0", binary, "run", "--config", Fixture.path("demo/modelwatch.yaml"),
                              "--as-of", GoldenOutputTests.asOf, "--output", "file:\(directory.file("out.lp"))",
                              "--log-format", "logfmt", "--verbose"]
-        process.environment = ["TMPDIR": directory.path, "PATH": "/usr/bin:/bin"]
+        // The run lock goes to a state directory inside the test's directory, never the real one.
+        process.environment = ["TMPDIR": directory.path, "PATH": "/usr/bin:/bin", "MODELWATCH_STATE_DIR": directory.file("state")]
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice

@@ -40,8 +40,8 @@ public enum ConfigLoader {
         return nil
     }
 
-    /// Loads and validates the config at `path`.
-    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
+    /// Loads and validates the config at `path`; `stateRoot` defaults to ``StateDirectory/live(environment:)``.
+    public static func load(path: String, environment: [String: String], stateRoot: StateDirectory? = nil) throws(ConfigError) -> JobConfiguration {
         let bytes: [UInt8]
         do {
             bytes = try FileAccessError.read(path)
@@ -52,11 +52,12 @@ public enum ConfigLoader {
             let offset = bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) } ?? 0
             throw ConfigError(key: "--config", "the config file `\(path)` is not UTF-8 (an invalid byte at offset \(offset))")
         }
-        return try parse(yaml: text, file: path, environment: environment)
+        return try parse(yaml: text, file: path, environment: environment, stateRoot: stateRoot)
     }
 
-    /// Parses config text; relative paths in it are resolved against the file's directory.
-    public static func parse(yaml text: String, file: String, environment: [String: String]) throws(ConfigError) -> JobConfiguration {
+    /// Parses config text; relative paths in it are resolved against the file's directory. `stateRoot` defaults
+    /// to ``StateDirectory/live(environment:)``.
+    public static func parse(yaml text: String, file: String, environment: [String: String], stateRoot: StateDirectory? = nil) throws(ConfigError) -> JobConfiguration {
         let rootNode: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -80,13 +81,16 @@ public enum ConfigLoader {
 
         let models = try parseModels(root.required("models"), resolve: resolve, environment: environment)
         let influx = try parseInflux(root.optional("influx"), environment: environment, file: file, resolve: resolve)
-        let delivery = try parseDelivery(root.optional("delivery"), environment: environment, resolve: resolve)
+        let state: StateDirectory
+        if let stateRoot { state = stateRoot } else { state = try StateDirectory.live(environment: environment) }
+        let stateDirectory = state.directory(forConfig: file)
+        let delivery = try parseDelivery(root.optional("delivery"), environment: environment, resolve: resolve, stateDirectory: stateDirectory)
         let run = try parseRun(root.optional("run"))
         var fingerprintInput = text
         if let influx { fingerprintInput += "|\(URLUserInfo.split(influx.url).url)|\(influx.api)" }  // never the URL's credentials
         return JobConfiguration(
             models: models, influx: influx, delivery: delivery, run: run,
-            fingerprint: Fingerprint.fnv1a64Hex(fingerprintInput), sourceFile: file
+            fingerprint: Fingerprint.fnv1a64Hex(fingerprintInput), sourceFile: file, stateDirectory: stateDirectory
         )
     }
 
@@ -489,11 +493,14 @@ public enum ConfigLoader {
 
     // MARK: - Delivery and run
 
-    private static func parseDelivery(_ node: ConfigNode?, environment: [String: String], resolve: (String) -> String) throws(ConfigError) -> DeliveryConfiguration {
+    /// With no `spool_dir` or `dead_letter`, both live in the config's state directory: an outage never loses points.
+    private static func parseDelivery(
+        _ node: ConfigNode?, environment: [String: String], resolve: (String) -> String, stateDirectory: String
+    ) throws(ConfigError) -> DeliveryConfiguration {
         try node?.allowOnly(["batch_lines", "batch_bytes", "gzip", "retry_budget", "spool_dir", "spool_max_bytes", "dead_letter"])
         var config = DeliveryConfiguration(
             batchLines: 5_000, batchBytes: 4 << 20, gzip: true, retryBudgetSeconds: 60,
-            spoolDirectory: nil, spoolMaxBytes: 1 << 30, deadLetterPath: nil
+            spoolDirectory: stateDirectory + "/spool", spoolMaxBytes: 1 << 30, deadLetterPath: stateDirectory + "/dead-letter.lp"
         )
         if let value = try node?.optional("batch_lines") {
             config.batchLines = try value.int

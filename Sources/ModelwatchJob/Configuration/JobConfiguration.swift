@@ -15,6 +15,9 @@ public struct JobConfiguration: Sendable {
     public var fingerprint: String
     /// The config file this came from.
     public var sourceFile: String
+    /// This config's own directory below the state root (``StateDirectory``): the run lock, and by default
+    /// the spool, the dead-letter file and backfill checkpoints.
+    public var stateDirectory: String
 }
 
 /// One model: where its data is, how it is windowed and what is computed.
