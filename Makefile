@@ -88,15 +88,15 @@ commit-header:
 build: deps commit-header
 	$(SWIFT) build --product modelwatch
 
-# With INFLUX_URL set (and INFLUX_TOKEN or INFLUX_USER/INFLUX_PASSWORD), the demo writes to that server;
-# otherwise it writes line protocol to $(DEMO_DIR)/points.lp.
+# With INFLUX_URL set (and INFLUX_TOKEN or INFLUX_USER/INFLUX_PASSWORD), the demo backfills the scenario's 14 days
+# into that server (so every dashboard shows data); otherwise it writes one run's line protocol to $(DEMO_DIR)/points.lp.
 demo: build
 	@rm -rf $(DEMO_DIR)
 	$(BIN) generate --scenario $(DEMO_SCENARIO) --out $(DEMO_DIR)
 	$(BIN) profile --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-01T00:00:00Z --to 2026-11-04T00:00:00Z
 	@if [ -n "$$INFLUX_URL" ]; then \
-		echo "writing to $$INFLUX_URL"; \
-		$(BIN) run --config $(DEMO_DIR)/modelwatch.yaml --as-of 2026-11-15T00:00:00Z; \
+		echo "writing to $$INFLUX_URL: every day of the scenario, so every dashboard has data"; \
+		$(BIN) backfill --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-02T00:00:00Z --to 2026-11-15T00:00:00Z --restart; \
 	else \
 		$(BIN) run --config $(DEMO_DIR)/modelwatch.yaml --as-of 2026-11-15T00:00:00Z --output file:$(DEMO_DIR)/points.lp && \
 		echo && echo "first points of $(DEMO_DIR)/points.lp ($$(wc -l < $(DEMO_DIR)/points.lp) lines):" && head -n 4 $(DEMO_DIR)/points.lp | cut -c1-220; \
