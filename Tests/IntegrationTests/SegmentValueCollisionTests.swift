@@ -51,7 +51,9 @@ struct SegmentValueCollisionTests {
             """.write(to: directory.appendingPathComponent("modelwatch.yaml"), atomically: true, encoding: .utf8)
         let configuration = try ConfigLoader.load(
             path: directory.appendingPathComponent("modelwatch.yaml").path,
-            environment: ["INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch"])
+            // The state directory (spool, lock) inside the scratch directory, never the real /var/lib/modelwatch.
+            environment: ["INFLUX_URL": server.url, "INFLUX_DATABASE": "modelwatch",
+                          "MODELWATCH_STATE_DIR": directory.appendingPathComponent("state").path])
         let runner = JobRunner(environment: RunEnvironment(
             wallClockMs: { 1_795_000_000_000 }, now: { ContinuousClock.now }, transport: CurlTransport(),
             delivery: .system, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), version: "test"))

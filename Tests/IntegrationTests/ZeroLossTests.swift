@@ -41,7 +41,7 @@ struct ZeroLossTests {
         let outage = runner.run(RunRequest(configuration: configuration, asOfMs: written.endMs, output: .influx))
         #expect(outage.exitStatus == .temporaryFailure)
         let model = try #require(outage.models.first)
-        let points = model.pointsEncoded + 1  // the metric points and the heartbeat
+        let points = model.pointsEncoded + JobRunner.heartbeatPoints  // the metric points, the heartbeat and its deadline rows
         #expect(model.delivery?.pointsSpooled == points, "every point is spooled")
         #expect(model.delivery?.pointsLost == 0)
         #expect(spoolFiles(spool).count > 0)

@@ -60,6 +60,11 @@ enum Executable {
         if let user { chown(temporary, user, user) }
         env["TMPDIR"] = temporary
         env["MODELWATCH_STATE_DIR"] = directory.file("state")
+        if let user {
+            // Another user cannot create it inside this root-owned directory: make it theirs.
+            try FileManager.default.createDirectory(atPath: directory.file("state"), withIntermediateDirectories: true)
+            chown(directory.file("state"), user, user)
+        }
         env.merge(environment) { $1 }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
