@@ -114,7 +114,13 @@ extension JobRunner {
             modelReport.durationSeconds = Self.seconds(environment.now() - modelStart)
             let asOf = EvaluationPlan.floor(request.toMs, to: model.windowSeconds * 1000)
             let heartbeat = heartbeatLine(model: model, report: modelReport, configuration: configuration, asOfMs: asOf)
-            _ = sink.deliver(heartbeat, points: Self.heartbeatPoints)
+            // Counted like the run's: the summary's delivered figure includes the heartbeat, as its encoded one does.
+            let heartbeatDelivery = sink.deliver(heartbeat, points: Self.heartbeatPoints)
+            if modelReport.delivery != nil || heartbeatDelivery.requests > 0 {
+                var delivery = modelReport.delivery ?? DeliveryReport()
+                delivery.absorb(heartbeatDelivery)
+                modelReport.delivery = delivery
+            }
             report.models.append(modelReport)
         }
         if let error = sink.finish() { report.runError = error }
