@@ -270,6 +270,14 @@ public enum Schema {
             Field("earlier_runs_points_replayed", .integer, "Points that earlier runs could not deliver and this run's first replay of the spool did (the same on every heartbeat of the run; non-zero means an earlier run's writes failed)."),
             Field("earlier_runs_oldest_age_seconds", .integer, "Seconds the oldest of those points waited in the spool; 0 when none were replayed."),
             Field("expected_interval_seconds", .integer, "Expected time between the model's runs (`expected_interval`, default the window W)."),
+            Field("threshold_auc_floor", .float, "The model's `alert_thresholds.auc_floor` (default 0.70): `mw-auc-below-floor` compares the AUC with it."),
+            Field("threshold_auc_drop", .float, "`alert_thresholds.auc_drop` (default 0.05): allowed AUC drop below the trailing baseline."),
+            Field("threshold_ece", .float, "`alert_thresholds.ece` (default 0.10): highest acceptable ECE."),
+            Field("threshold_psi", .float, "`alert_thresholds.psi` (default 0.25): feature and score PSI limit."),
+            Field("threshold_ks", .float, "`alert_thresholds.ks` (default 0.15): score KS limit."),
+            Field("threshold_missing_rate_jump", .float, "`alert_thresholds.missing_rate_jump` (default 0.10): allowed rise of a feature's missing rate over a week earlier."),
+            Field("threshold_volume_drop", .float, "`alert_thresholds.volume_drop` (default 0.5): fraction of last week's volume whose loss fires the volume alert."),
+            Field("threshold_label_coverage", .float, "`alert_thresholds.label_coverage` (default 0.5): lowest acceptable label coverage of a final window."),
         ]
     )
 

@@ -76,6 +76,10 @@ struct AlertEvaluationTests {
             "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t)",
             "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t - day)",
             "modelwatch_run,model=m window_seconds=86400i,exit_code=0i \(t - 2 * day)",
+            // The models' own limits (the defaults), as every heartbeat carries them.
+            "modelwatch_run,model=m threshold_psi=0.25,threshold_ks=0.15 \(t - 2 * day)",
+            "modelwatch_run,model=thin threshold_psi=0.25,threshold_ks=0.15 \(t)",
+            "modelwatch_run,model=full threshold_psi=0.25,threshold_ks=0.15 \(t)",
             "modelwatch_feature,\(all),feature=thin,kind=numeric count=60i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=false \(t)",
             "modelwatch_feature,\(all),feature=full,kind=numeric count=5000i,psi=0.9,js=0.4,ks=0.3,drift_sufficient=true \(t)",
             "modelwatch_feature,\(all),feature=full,kind=numeric count=5000i,psi=0.5,js=0.4,ks=0.3,drift_sufficient=true \(t - day)",

@@ -43,7 +43,7 @@ struct AlertRuleTests {
         for key in ["summary", "description", "runbook_url"] {
             #expect(((rule.annotations[key] ?? "").isEmpty) == false, "annotation \(key)")
         }
-        for value in rule.labels.values {
+        for (key, value) in rule.labels where key != "runbook" {
             #expect(!value.contains("$"), "a `$` in a label is expanded as an environment variable")
         }
     }
@@ -116,10 +116,16 @@ struct AlertRuleTests {
 
     @Test("every runbook_url points at a heading of docs/runbooks.md", arguments: Kit.rules)
     func runbookAnchorExists(rule: KitRule) throws {
-        let url = rule.annotations["runbook_url"] ?? ""
+        // Grafana does not expand environment variables in annotations (only in labels), so the base comes
+        // from the `runbook` label, which provisioning expands, and the annotation's template reads it.
+        #expect(rule.labels["runbook"] == "${MODELWATCH_RUNBOOK_URL}")
+        let template = rule.annotations["runbook_url"] ?? ""
+        try #require(template.hasPrefix("{{ $labels.runbook }}#"), "runbook_url: \(template)")
+        let base = try RunbookBase.expanded(rule.labels["runbook"] ?? "", environment: RunbookBase.composeDefaults())
+        let url = template.replacingOccurrences(of: "{{ $labels.runbook }}", with: base)
         let parts = url.split(separator: "#", maxSplits: 1).map(String.init)
         try #require(parts.count == 2, "runbook_url needs an #anchor")
-        #expect(parts[0].hasSuffix("/docs/runbooks.md"))
+        #expect(parts[0] == "http://localhost:3000/public/modelwatch-docs/runbooks.md")
         let anchors = GitHubAnchors.anchors(markdown: try Repo.text("docs/runbooks.md"))
         #expect(anchors.contains(parts[1]), "no heading with anchor #\(parts[1]) in docs/runbooks.md")
     }

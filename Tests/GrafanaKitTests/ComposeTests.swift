@@ -91,6 +91,14 @@ struct ComposeTests {
                 }
             }
         }
+        // Rule files: Grafana expands variables in labels (not in annotations or queries).
+        for rule in Kit.rules {
+            for value in rule.labels.values {
+                for name in InfluxQLIdentifiers.captures(#"\$\{([A-Z][A-Z0-9_]*)\}"#, in: value) {
+                    #expect(environment[name] != nil, "rule \(rule.uid) reads ${\(name)} but docker-compose does not set it")
+                }
+            }
+        }
     }
 
     @Test("the InfluxDB init script maps the DBRP and creates a read-only and a write-only v1 user")
@@ -103,5 +111,34 @@ struct ComposeTests {
         #expect(script.contains("--read-bucket") && script.contains("--write-bucket"))
         let mounts = try ComposeFile.doc()["services"]?["influxdb"]?["volumes"]?.array.compactMap(\.string) ?? []
         #expect(mounts.contains("./influxdb/initdb:/docker-entrypoint-initdb.d:ro"))
+    }
+}
+
+/// The runbook links of the alert rules are a provisioning setting with a working default.
+@Suite("Runbook base URL")
+struct RunbookBaseTests {
+    @Test("Grafana's expansion: ${NAME} and $NAME from the environment, unset is empty, $$ is a literal $, no :- default")
+    func expansionFollowsGrafana() throws {
+        let environment = ["A": "x", "B_2": "y"]
+        #expect(try RunbookBase.expanded("${A}/$B_2/${C}", environment: environment) == "x/y/")
+        #expect(try RunbookBase.expanded("$$A", environment: environment) == "$A")
+        #expect(try RunbookBase.expanded("${C:-z}", environment: environment) == "")
+    }
+
+    @Test("MODELWATCH_RUNBOOK_URL is set by compose, overridable from .env, and its default is the docs/ copy Grafana serves")
+    func defaultPointsAtShippedDocs() throws {
+        let raw = try #require(try ComposeFile.grafanaEnvironment()["MODELWATCH_RUNBOOK_URL"])
+        #expect(raw.hasPrefix("${MODELWATCH_RUNBOOK_URL:-"), "an override from .env must win: \(raw)")
+        let url = try #require(try RunbookBase.composeDefaults()["MODELWATCH_RUNBOOK_URL"])
+        let prefix = "http://localhost:3000/public/"
+        try #require(url.hasPrefix(prefix), "\(url)")
+        // The path under /public/ is a directory mounted into Grafana's static root, /usr/share/grafana/public.
+        let relative = String(url.dropFirst(prefix.count))
+        let directory = String(relative.split(separator: "/").first ?? "")
+        let volumes = (try ComposeFile.doc()["services"]?["grafana"]?["volumes"]?.array ?? []).compactMap(\.string)
+        #expect(volumes.contains("./docs:/usr/share/grafana/public/\(directory):ro"), "\(volumes)")
+        let file = relative.dropFirst(directory.count + 1)
+        #expect(FileManager.default.fileExists(atPath: Repo.root.appendingPathComponent("docs/\(file)").path))
+        #expect(try Repo.text(".env.example").contains("\nMODELWATCH_RUNBOOK_URL=\n"))
     }
 }

@@ -124,6 +124,7 @@ public enum ConfigLoader {
             "name", "version", "window", "maturity", "restate_provisional", "thresholds", "top_k_percent",
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days", "expected_interval",
+            "alert_thresholds",
         ])
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
@@ -218,6 +219,9 @@ public enum ConfigLoader {
             deployedAtMs: deployedAt, maxModelAgeDays: maxAge
         )
         model.expectedIntervalSeconds = expectedInterval
+        if let thresholdsNode = try node.optional("alert_thresholds") {
+            model.alertThresholds = try AlertThresholds.parse(thresholdsNode)
+        }
         return model
     }
 

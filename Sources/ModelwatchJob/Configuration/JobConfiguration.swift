@@ -62,6 +62,8 @@ public struct ModelConfiguration: Sendable {
     public var maxModelAgeDays: Double?
     /// Expected seconds between runs (`expected_interval`); 0 means the window.
     public var expectedIntervalSeconds: Int64 = 0
+    /// Alert thresholds of this model (`alert_thresholds`), written with every heartbeat.
+    public var alertThresholds = AlertThresholds()
 
     /// Expected seconds between the model's runs: `expected_interval`, or the window W.
     public var runIntervalSeconds: Int64 { expectedIntervalSeconds > 0 ? expectedIntervalSeconds : windowSeconds }

@@ -332,6 +332,9 @@ public struct JobRunner: Sendable {
         point.add("earlier_runs_points_replayed", earlier.pointsReplayed)
         point.add("earlier_runs_oldest_age_seconds", earlier.oldestAgeSeconds)
         point.add("expected_interval_seconds", Int(model.runIntervalSeconds))
+        for (key, value) in model.alertThresholds.entries {
+            point.add("threshold_\(key)", value)
+        }
         let deadlineMs = finishedMs + Int64((Self.deadlineIntervals * Double(model.runIntervalSeconds * 1000)).rounded())
         var deadline = Point(measurement: Schema.deadline.name, tags: [("kind", "deadline"), (Tags.model, model.name)], timestampMs: deadlineMs)
         deadline.add("finished_at_seconds", Int(finishedMs / 1000))
