@@ -253,7 +253,7 @@ public enum Schema {
             Field("points_rejected", .integer, "Points the server rejected (sent to the dead-letter file)."),
             Field("points_spooled", .integer, "Points put in the spool for a later run."),
             Field("points_replayed", .integer, "Points spooled by earlier runs and delivered in this one (also counted in `points_written`)."),
-            Field("points_lost", .integer, "Points neither delivered, dead-lettered nor spooled (no spool configured, or writing it failed)."),
+            Field("points_lost", .integer, "Points neither delivered, dead-lettered nor spooled (writing the spool failed)."),
             Field("points_dropped_spool_full", .integer, "Oldest spooled points deleted because the spool exceeded `delivery.spool_max_bytes`."),
             Field("retries", .integer, "HTTP retries during delivery."),
             Field("spool_depth_bytes", .integer, "Size of the spool after this model's metric points were delivered or spooled."),

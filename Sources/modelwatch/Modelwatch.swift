@@ -17,7 +17,7 @@ struct Modelwatch: ParsableCommand {
             Exit codes: 0 ok · 64 usage · 65 bad data (rows over the error budget, points rejected by the server) \
             · 66 missing input file (scores, labels, reference profile) \
             · 73 output cannot be created (--output file:, --out, spool directory, lock, checkpoint) \
-            · 74 points lost (neither delivered nor spooled: the spool's disk is full or unwritable, or no spool) \
+            · 74 points lost (neither delivered nor spooled: the spool's disk is full or unwritable) \
             · 75 temporary failure (InfluxDB unreachable, points spooled; time budget; stopped by SIGTERM or SIGINT; \
             another run holds the lock) \
             · 78 configuration (invalid config, missing columns, credentials, database). \

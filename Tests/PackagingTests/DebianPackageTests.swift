@@ -173,6 +173,6 @@ struct ExampleConfigurationTests {
             yaml: String(contentsOfFile: path, encoding: .utf8), file: "/etc/modelwatch/models.yaml", environment: [:],
             stateRoot: StateDirectory(root: "/var/lib/modelwatch", origin: "test"))
         #expect(configuration.models.map(\.name) == ["fraud"])
-        #expect(configuration.delivery.spoolDirectory?.hasPrefix("/var/lib/modelwatch/models-") == true)
+        #expect(configuration.delivery.spoolDirectory.hasPrefix("/var/lib/modelwatch/models-"))
     }
 }

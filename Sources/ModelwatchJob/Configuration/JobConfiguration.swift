@@ -189,7 +189,9 @@ public struct DeliveryConfiguration: Sendable {
     public var gzip: Bool
     /// Total time spent retrying before the rest is spooled.
     public var retryBudgetSeconds: Double
-    public var spoolDirectory: String?
+    /// Where undelivered batches wait: `delivery.spool_dir`, else `spool/` in the config's state directory, so
+    /// the job always has one.
+    public var spoolDirectory: String
     public var spoolMaxBytes: Int64
     public var deadLetterPath: String?
 }

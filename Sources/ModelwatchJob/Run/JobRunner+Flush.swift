@@ -13,9 +13,6 @@ extension JobRunner {
         guard let influx = configuration.influx else {
             return FlushResult(text: "influx.url: no InfluxDB is configured; set INFLUX_URL or influx.url", status: .configError)
         }
-        guard configuration.delivery.spoolDirectory != nil else {
-            return FlushResult(text: "delivery.spool_dir: no spool is configured; nothing to flush", status: .ok)
-        }
         do {
             let sink = try InfluxSink(configuration: configuration, influx: influx, environment: environment)
             let report = sink.replay()

@@ -148,18 +148,16 @@ struct InfluxSink: PointSink {
         let policy = DeliveryPolicy(
             maxBatchLines: delivery.batchLines, maxBatchBytes: delivery.batchBytes, gzip: delivery.gzip,
             retryBudget: .milliseconds(Int64(delivery.retryBudgetSeconds * 1000)))
-        var spool: Spool?
-        if let directory = delivery.spoolDirectory {
-            do {
-                spool = try Spool(
-                    directory: directory, maxBytes: Int(delivery.spoolMaxBytes),
-                    quarantineDirectory: Self.quarantineDirectory(spool: directory, deadLetter: delivery.deadLetterPath))
-            } catch {
-                if case .locked(let message) = error {
-                    throw JobError(.temporaryFailure, "delivery.spool_dir: \(message); another modelwatch run is still writing — this run stops so the two do not overlap")
-                }
-                throw JobError(.cannotCreate, "delivery.spool_dir: \(error)")
+        let spool: Spool
+        do {
+            spool = try Spool(
+                directory: delivery.spoolDirectory, maxBytes: Int(delivery.spoolMaxBytes),
+                quarantineDirectory: Self.quarantineDirectory(spool: delivery.spoolDirectory, deadLetter: delivery.deadLetterPath))
+        } catch {
+            if case .locked(let message) = error {
+                throw JobError(.temporaryFailure, "delivery.spool_dir: \(message); another modelwatch run is still writing — this run stops so the two do not overlap")
             }
+            throw JobError(.cannotCreate, "delivery.spool_dir: \(error)")
         }
         writer = InfluxWriter(
             target: target, policy: policy, spool: spool, deadLetterPath: delivery.deadLetterPath,
