@@ -105,6 +105,7 @@ public enum SummaryRecord {
                 fields.append(("newest_label_age_seconds", freshness.labelAgeSeconds.map { .int($0) } ?? .double(nil)))
             }
             if !model.warnings.isEmpty { fields.append(("warnings", .list(model.warnings.map { .string($0) }))) }
+            if model.windowsFinalisedLate > 0 { fields.append(("windows_finalised_late", .int(model.windowsFinalisedLate))) }
             if !model.driftiest.isEmpty {
                 fields.append(("psi", .object(model.driftiest.prefix(3).map { ($0.feature, .double($0.psi)) })))
             }

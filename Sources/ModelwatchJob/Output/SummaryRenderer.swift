@@ -29,6 +29,9 @@ public enum SummaryRenderer {
                 out += "  windows      \(model.backfill == nil ? "" : "last: ")input \(plan.inputWindow) · performance \(plan.performanceWindows[0].range)"
                 out += provisional > 0 ? " final + \(provisional) provisional\n" : "\n"
             }
+            if model.windowsFinalisedLate > 0 {
+                out += "  catch-up     \(n(model.windowsFinalisedLate)) earlier final windows written: runs were skipped since the last one delivered\n"
+            }
             let c = model.counters
             out += "  rows         read \(n(c.rowsRead)) (scores \(n(c.scoreRowsRead)), labels \(n(c.labelRowsRead))) · rejected \(n(c.rowsRejected)) · in range \(n(c.scoreRowsInRange))\n"
             if !model.rowErrorSamples.isEmpty {

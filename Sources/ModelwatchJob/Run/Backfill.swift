@@ -172,15 +172,7 @@ extension JobRunner {
         var span = BackfillSpan(firstAsOfMs: asOf, lastAsOfMs: asOf, windows: 0)
         report.plan = EvaluationPlan(asOfMs: last, windowSeconds: model.windowSeconds, maturitySeconds: model.maturitySeconds, restateProvisional: model.restateProvisional)
         while asOf <= last {
-            var windows = [EvaluationPlan.PerformanceWindow(range: TimeRange(startMs: asOf - maturityMs - windowMs, endMs: asOf - maturityMs), provisional: false)]
-            if asOf == last, model.restateProvisional {
-                var end = asOf - maturityMs + windowMs
-                while end <= asOf {
-                    windows.append(.init(range: TimeRange(startMs: end - windowMs, endMs: end), provisional: true))
-                    end += windowMs
-                }
-            }
-            let plan = EvaluationPlan(asOfMs: asOf, windowSeconds: model.windowSeconds, performanceWindows: windows)
+            let plan = Self.seriesPlan(model, asOfMs: asOf, lastMs: last)
             let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile, threads: threads).evaluate()
             if asOf == last {
                 report.record(outcome, table: data.table, asOfMs: asOf)
@@ -222,6 +214,26 @@ extension JobRunner {
         report.pointsEncoded = encoder.statistics.encodedPoints
         report.delivery = delivered
         if report.status == .ok { checkpoint?.remove() }
+    }
+}
+
+extension JobRunner {
+    /// The plan of as-of time `asOfMs` in a series of as-of times, one window apart, that ends at `lastMs`:
+    /// its input window and its final performance window, and at `lastMs` the provisional windows too (with
+    /// restatement on). Evaluated on one read of the whole range, the series leaves what one scheduled run per
+    /// as-of time would have left; the backfill and a run that finalises the windows of skipped runs use it.
+    static func seriesPlan(_ model: ModelConfiguration, asOfMs asOf: Int64, lastMs last: Int64) -> EvaluationPlan {
+        let windowMs = model.windowSeconds * 1000
+        let maturityMs = model.maturitySeconds * 1000
+        var windows = [EvaluationPlan.PerformanceWindow(range: TimeRange(startMs: asOf - maturityMs - windowMs, endMs: asOf - maturityMs), provisional: false)]
+        if asOf == last, model.restateProvisional {
+            var end = asOf - maturityMs + windowMs
+            while end <= asOf {
+                windows.append(.init(range: TimeRange(startMs: end - windowMs, endMs: end), provisional: true))
+                end += windowMs
+            }
+        }
+        return EvaluationPlan(asOfMs: asOf, windowSeconds: model.windowSeconds, performanceWindows: windows)
     }
 }
 

@@ -63,6 +63,10 @@ public struct JobRunner: Sendable {
                 skipReason = "the run was asked to stop (SIGTERM or SIGINT) before this model"
             }
             var lines: [UInt8] = []
+            // Where the end of the newest final window delivered to this InfluxDB is kept (not for --output).
+            let finalised = request.output == .influx ? configuration.influx.map {
+                FinalisedWindowState(stateDirectory: configuration.stateDirectory, model: model.name, destination: FinalisedWindowState.destination($0))
+            } : nil
             if let skipReason {
                 modelReport.plan = Self.plan(of: model, request)
                 modelReport.skipped = true
@@ -71,7 +75,7 @@ public struct JobRunner: Sendable {
                 logger.warning("model skipped", metadata: ["model": "\(model.name)", "reason": "\(skipReason)"])
             } else {
                 do {
-                    lines = try evaluate(model, request: request, threads: threads, report: &modelReport)
+                    lines = try evaluate(model, request: request, threads: threads, finalised: finalised, report: &modelReport)
                 } catch {
                     modelReport.status = error.status
                     modelReport.message = error.message
@@ -86,8 +90,21 @@ public struct JobRunner: Sendable {
                 let deliverStart = environment.now()
                 defer { modelReport.stageSeconds.append(("deliver", Self.seconds(environment.now() - deliverStart))) }
                 var delivery = modelReport.delivery ?? DeliveryReport()
-                delivery.absorb(sink.deliver(lines, points: modelReport.pointsEncoded))
+                let handedOver = sink.deliver(lines, points: modelReport.pointsEncoded)
+                delivery.absorb(handedOver)
                 modelReport.delivery = delivery
+                if let finalised, handedOver.pointsLost == 0, let end = modelReport.plan?.finalWindow?.range.endMs {
+                    // Delivered or spooled (the spool is replayed by the next run): the windows up to `end` are
+                    // accounted for. A later as-of run never moves the stored end back.
+                    if case .configurationError = handedOver.outcome {} else if end > (modelReport.finalisedStoredEndMs ?? .min) {
+                        do {
+                            try finalised.save(end)
+                        } catch {
+                            modelReport.status = max(modelReport.status, error.status)
+                            modelReport.message = error.message
+                        }
+                    }
+                }
             }
             if var delivery = modelReport.delivery {
                 // A temporary failure left points in the spool: one more attempt, so the heartbeat describes the
@@ -142,12 +159,40 @@ public struct JobRunner: Sendable {
             restateProvisional: model.restateProvisional)
     }
 
-    private func evaluate(_ model: ModelConfiguration, request: RunRequest, threads: Int, report: inout ModelReport) throws(JobError) -> [UInt8] {
+    private func evaluate(
+        _ model: ModelConfiguration, request: RunRequest, threads: Int, finalised: FinalisedWindowState?, report: inout ModelReport
+    ) throws(JobError) -> [UInt8] {
         let plan = Self.plan(of: model, request)
         report.plan = plan
+        let stored = try finalised?.load()
+        report.finalisedStoredEndMs = stored
+        // The windows that matured while runs were skipped: their as-of times are evaluated from the same read
+        // (``seriesPlan(_:asOfMs:lastMs:)``, as a backfill does), before this run's own.
+        let catchUp = FinalisedWindowState.catchUp(storedEndMs: stored, plan: plan, model: model)
+        report.windowsFinalisedLate = catchUp.asOfs.count
+        let cappedWarning = catchUp.capped
+            ? "runs were skipped for more than 35 days: only the final windows of the last 35 days were finalised, older ones stay provisional (`modelwatch backfill` rewrites any range)"
+            : nil
+        if catchUp.capped {
+            environment.logger.warning("catch-up capped", metadata: ["model": "\(model.name)", "from": "\(TimeText.format(stored ?? 0))"])
+        }
+        if !catchUp.asOfs.isEmpty {
+            environment.logger.info("finalising windows of skipped runs", metadata: ["model": "\(model.name)", "windows": "\(catchUp.asOfs.count)"])
+        }
         let profileLoad = Self.startLoadingProfile(of: model)
         if let postgres = model.scores.postgres, postgres.mode == .pushdown {
-            return try evaluatePushdown(model, plan: plan, profile: try profileLoad?.wait(), report: &report)
+            let profile = try profileLoad?.wait()
+            var lines: [UInt8] = []
+            var earlier = 0
+            for asOf in catchUp.asOfs {
+                var scratch = ModelReport(name: model.name)
+                lines += try evaluatePushdown(model, plan: Self.seriesPlan(model, asOfMs: asOf, lastMs: plan.asOfMs), profile: profile, report: &scratch)
+                earlier += scratch.pointsEncoded
+            }
+            lines += try evaluatePushdown(model, plan: plan, profile: profile, report: &report)
+            report.pointsEncoded += earlier
+            if let cappedWarning { report.warnings.append(cappedWarning) }
+            return lines
         }
         var stageStart = environment.now()
         func endStage(_ name: String) {
@@ -155,7 +200,9 @@ public struct JobRunner: Sendable {
             report.stageSeconds.append((name, Self.seconds(now - stageStart)))
             stageStart = now
         }
-        var reader = ModelDataReader(model: model, plan: plan, threads: threads)
+        var reader = catchUp.asOfs.first.map {
+            ModelDataReader(model: model, range: TimeRange(startMs: min(plan.readRange.startMs, Self.seriesPlan(model, asOfMs: $0, lastMs: plan.asOfMs).readRange.startMs), endMs: plan.asOfMs), readsLabels: true, threads: threads)
+        } ?? ModelDataReader(model: model, plan: plan, threads: threads)
         reader.clock = environment.now
         reader.abortRequested = environment.abortRequested
         let (data, profile) = try Self.read({ () throws(JobError) in try reader.read() }, beside: profileLoad)
@@ -164,14 +211,18 @@ public struct JobRunner: Sendable {
         report.counters = data.counters
         report.rowErrorSamples = data.rowErrorSamples
         try Self.checkBadRowBudget(data.counters, options: request.configuration.run, samples: data.rowErrorSamples)
+        let earlier = catchUp.asOfs.map {
+            ModelEvaluator(model: model, plan: Self.seriesPlan(model, asOfMs: $0, lastMs: plan.asOfMs), table: data.table, profile: profile, threads: threads).evaluate()
+        }
         let outcome = ModelEvaluator(model: model, plan: plan, table: data.table, profile: profile, threads: threads).evaluate()
         endStage("compute")
         report.record(outcome, table: data.table, asOfMs: plan.asOfMs)
-        report.rewrittenSegments = SegmentValueTag.rewrites(in: outcome.points)
+        if let cappedWarning { report.warnings.append(cappedWarning) }
+        report.rewrittenSegments = SegmentValueTag.rewrites(in: earlier.flatMap { $0.points } + outcome.points)
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
-        lines.reserveCapacity(outcome.points.count * 200)
-        for point in outcome.points { encoder.encode(point, into: &lines) }
+        lines.reserveCapacity(outcome.points.count * 200 * (earlier.count + 1))
+        for point in earlier.flatMap { $0.points } + outcome.points { encoder.encode(point, into: &lines) }
         report.pointsEncoded = encoder.statistics.encodedPoints
         endStage("encode")
         return lines

@@ -37,6 +37,11 @@ public struct ModelReport: Sendable {
     /// Warnings for the summary: things the run left out or could not compute although the model's status may
     /// be ok, and an empty input window while older data exists.
     public var warnings: [String] = []
+    /// Final windows of earlier as-of times this run wrote because the runs that should have finalised them were
+    /// skipped (``FinalisedWindowState``); 0 when none were missing.
+    public var windowsFinalisedLate = 0
+    /// The end of the newest final window an earlier run delivered, as stored before this run (nil: none stored).
+    var finalisedStoredEndMs: Int64?
 
     /// Performance of one version in the final window.
     public struct FinalPerformance: Sendable {
