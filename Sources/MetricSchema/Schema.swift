@@ -7,7 +7,7 @@ public enum Schema {
     /// Every measurement modelwatch writes, in documentation order.
     public static let all: [Measurement] = [
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
-        outputThreshold, join, run, deadline,
+        outputThreshold, join, run, deadline, labelArrivals,
     ]
 
     /// Looks a measurement up by name.
@@ -293,6 +293,18 @@ public enum Schema {
         fields: [
             Field("finished_at_seconds", .integer, "Wall-clock time the run finished, epoch seconds (as in its heartbeat)."),
             Field("expected_interval_seconds", .integer, "Expected time between the model's runs (`expected_interval`, default the window W)."),
+        ]
+    )
+
+    /// Labels that arrived per hour of label time, for the label-slowdown alert.
+    public static let labelArrivals = Measurement(
+        name: "modelwatch_label_arrivals",
+        summary: "Labels observed per hour of label time (per window for windows shorter than an hour), written for every hour of the input window [T − W, T); only for label sources with a time column, and not in push-down mode.",
+        timestamp: "Start of the hour (of the window when W < 1 h).",
+        tags: [Tag(Tags.model, "Model name.")],
+        fields: [
+            Field("labels", .integer, "Label rows whose label time falls in the hour, joined or not (0 when none arrived)."),
+            Field("bucket_seconds", .integer, "Length of the bucket: 3600, or W when the window is shorter than an hour or not a whole number of hours."),
         ]
     )
 }

@@ -80,7 +80,7 @@ struct AlertStateTests {
 
     static let pipeline: Set<String> = ["mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing",
                                         "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old", "mw-data-stale",
-                                        "mw-label-arrivals-stopped"]
+                                        "mw-label-arrivals-stopped", "mw-label-arrivals-slowdown"]
 }
 
 /// The feature-drift preset (drift from day 25) with the job stopped on days 28 and 29: the drift rules,

@@ -115,7 +115,7 @@ struct GoldenOutputTests {
         #expect(measurements.isSubset(of: [
             "modelwatch_performance", "modelwatch_threshold", "modelwatch_topk", "modelwatch_calibration_bin",
             "modelwatch_feature", "modelwatch_feature_category", "modelwatch_output", "modelwatch_output_threshold",
-            "modelwatch_join", "modelwatch_run", "modelwatch_deadline",
+            "modelwatch_join", "modelwatch_run", "modelwatch_deadline", "modelwatch_label_arrivals",
         ]), "\(measurements)")
         for line in lines {
             #expect(line.tagKeys == line.tagKeys.sorted(), "\(line)")

@@ -55,6 +55,7 @@ struct ModelEvaluator {
             width: threads)
         collect(performance, performanceResults, into: &outcome)
         collect(inputs, inputResults, into: &outcome)
+        outcome.points += LabelArrivals.points(model: model, plan: plan, table: table)
         return outcome
     }
 
