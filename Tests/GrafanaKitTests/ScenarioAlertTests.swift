@@ -31,6 +31,7 @@ struct ScenarioAlertTests {
         Incident(scenario: "labels-stop", rule: "mw-labels-late", label: "model", value: "demo-model"),
         Incident(scenario: "labels-stop", rule: "mw-labels-stopped", label: "model", value: "demo-model"),
         Incident(scenario: "labels-stop", rule: "mw-label-arrivals-stopped", label: "model", value: "demo-model"),
+        Incident(scenario: "labels-stop", rule: "mw-label-arrivals-slowdown", label: "model", value: "demo-model"),
         Incident(scenario: "volume-collapse", rule: "mw-volume-collapse", label: "model", value: "demo-model"),
         Incident(scenario: "score-shift", rule: "mw-score-shift", label: "model", value: "demo-model"),
         Incident(scenario: "score-shift", rule: "mw-ece-high", label: "model", value: "demo-model"),
