@@ -54,6 +54,21 @@ struct LabelSlowdownTests {
         }
     }
 
+    /// After the incident, evaluated at hh:06 on what had been written by then: for each model that fires, the
+    /// first whole hour after the incident at which its condition holds.
+    static func firstFiring() async throws -> [String: Int] {
+        var firstFiring: [String: Int] = [:]
+        for hours in 0...18 {
+            let now = incident + Int64(hours) * hour + 6 * 60_000
+            let data = try await ScenarioInflux.scratch("slow_after", lines: lines(at: now), asOfs: [])
+            let outcome = try AlertEvaluationTests.outcome("mw-label-arrivals-slowdown", data, at: now)
+            for model in AlertEvaluationTests.firing(outcome, by: "model") where firstFiring[model] == nil {
+                firstFiring[model] = hours
+            }
+        }
+        return firstFiring
+    }
+
     @Test("slowdowns to 10% and stops fire within hours (a daily model at its next run); half the rate, a healthy model and one below 10 labels an hour stay silent")
     func slowdownDetectedWithinHours() async throws {
         guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
@@ -65,16 +80,7 @@ struct LabelSlowdownTests {
             #expect(outcome.firing.isEmpty, "at \(offset) h: \(outcome.numbers)")
             #expect(Set(outcome.evaluated.compactMap { $0["model"] }) == Set(Self.models.map(\.name)), "every model has a usual rate and recent hours")
         }
-        // After the incident, evaluated at hh:06: the first hour each model's condition holds.
-        var firstFiring: [String: Int] = [:]
-        for hours in 0...18 {
-            let now = Self.incident + Int64(hours) * Self.hour + 6 * 60_000
-            let data = try await ScenarioInflux.scratch("slow_after", lines: Self.lines(at: now), asOfs: [])
-            let outcome = try AlertEvaluationTests.outcome("mw-label-arrivals-slowdown", data, at: now)
-            for model in AlertEvaluationTests.firing(outcome, by: "model") where firstFiring[model] == nil {
-                firstFiring[model] = hours
-            }
-        }
+        let firstFiring = try await Self.firstFiring()
         // Hourly: the third hour after the slowdown is written at 12:05, so the condition holds from 12:06 (3 h);
         // daily: the run at the next midnight (day 19 00:05), 15 hours after the slowdown began at 09:00.
         #expect(firstFiring == ["hourly-slowdown": 3, "hourly-stop": 3, "daily-slowdown": 15], "\(firstFiring)")

@@ -19,6 +19,8 @@ final class ScenarioInflux: Sendable {
     let points: [WrittenPoint]
     /// The as-of times of the runs, epoch ms, ascending.
     let asOfs: [Int64]
+    /// The line protocol of each run, in the order of ``asOfs`` (empty for a scratch database).
+    let runTexts: [String]
 
     enum SetupError: Error, CustomStringConvertible {
         case missing(String)
@@ -66,11 +68,12 @@ final class ScenarioInflux: Sendable {
         }
     }
 
-    private init(url: String, database: String, points: [WrittenPoint], asOfs: [Int64]) {
+    private init(url: String, database: String, points: [WrittenPoint], asOfs: [Int64], runTexts: [String] = []) {
         self.url = url
         self.database = database
         self.points = points
         self.asOfs = asOfs
+        self.runTexts = runTexts
     }
 
     /// The `modelwatch` executable: `MODELWATCH_BINARY`, else next to the test runner (SwiftPM builds
@@ -180,12 +183,15 @@ final class ScenarioInflux: Sendable {
         let database = "mw_" + recipe.name.replacingOccurrences(of: "-", with: "_")
         try checkedCurl(["-XPOST", "\(url)/query", "--data-urlencode", "q=CREATE DATABASE \"\(database)\""])
         var points: [WrittenPoint] = []
+        var runTexts: [String] = []
         for file in files {
             try checkedCurl(["-XPOST", "\(url)/write?db=\(database)&precision=ms", "--data-binary", "@\(file.path)"],
                             expect: "204")
-            points += LineProtocolOracle.parse(try String(contentsOf: file, encoding: .utf8))
+            let text = try String(contentsOf: file, encoding: .utf8)
+            points += LineProtocolOracle.parse(text)
+            runTexts.append(text)
         }
-        return ScenarioInflux(url: url, database: database, points: points, asOfs: asOfs)
+        return ScenarioInflux(url: url, database: database, points: points, asOfs: asOfs, runTexts: runTexts)
     }
 
     /// How long after its as-of time each replayed run is taken to have finished.
