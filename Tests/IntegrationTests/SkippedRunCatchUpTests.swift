@@ -100,6 +100,27 @@ struct SkippedRunCatchUpTests {
         #expect(next.models.first?.windowsFinalisedLate == 0)
     }
 
+    @Test("after a gap longer than 35 days only the last 35 days of windows are finalised, with a warning in the summary")
+    func catchUpIsCapped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelwatch-catchup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (configPath, start) = try Self.scenario(directory)
+        let server = try InfluxServer()
+        defer { server.stop() }
+        try server.createDatabase("modelwatch")
+        let configuration = try Self.configuration(configPath, server: server, database: "modelwatch", stateRoot: directory.appendingPathComponent("state"))
+        let asOf = start + 13 * Self.day
+        // As if the last run that delivered a final window had been 50 days ago.
+        let first = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf - 50 * Self.day, output: .influx))
+        #expect(first.exitStatus == .ok, "\(SummaryRenderer.render(first))")
+        let report = Self.runner().run(RunRequest(configuration: configuration, asOfMs: asOf, output: .influx))
+        #expect(report.exitStatus == .ok, "\(SummaryRenderer.render(report))")
+        #expect(report.models.first?.windowsFinalisedLate == 35)
+        let summary = SummaryRenderer.render(report)
+        #expect(summary.contains("warning      runs were skipped for more than 35 days"), "\(summary)")
+        #expect(summary.contains("catch-up     35 earlier final windows written"), "\(summary)")
+    }
+
     @Test("a corrupted or another model's finalised-window state file is a configuration error (78) naming its path; no metric point is written",
           arguments: ["garbage\n", "modelwatch finalised-window 1\nmodel someone-else\nwindow_end 2026-01-01T00:00:00Z\n"])
     func foreignStateIsAConfigError(content: String) throws {
