@@ -8,6 +8,7 @@ public enum Schema {
     public static let all: [Measurement] = [
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
         outputThreshold, join, run, deadline,
+        regression, multiclass, multiclassClass, confusion, outputClass, label,
     ]
 
     /// Looks a measurement up by name.
@@ -309,6 +310,10 @@ public enum Tags {
     public static let feature = "feature"
     public static let featureKind = "kind"
     public static let rank = "rank"
+    /// A multiclass model's class (the true class in ``Schema/confusion``).
+    public static let className = "class"
+    /// The predicted class of a confusion cell.
+    public static let predictedClass = "predicted_class"
     /// The tag value of the all-rows segment and of its segment value.
     public static let allValue = "all"
     /// The segment value that collects values beyond the cardinality cap; in parentheses like `(missing)`, so that

@@ -240,6 +240,9 @@ public struct JobRunner: Sendable {
             guard profile.model == name else {
                 throw JobError(.configError, "models[\(name)].reference_profile: `\(path)` was built for model `\(profile.model)`, not `\(name)`")
             }
+            if model.task == .multiclass, MulticlassClasses.list(model: model, profile: profile) == nil {
+                throw JobError(.configError, "models[\(name)].classes: not set, and the reference profile `\(path)` has no predicted classes (two or more) to take the list from; set `classes` or rebuild the profile with `modelwatch profile` for this multiclass model")
+            }
             return profile
         }
     }
