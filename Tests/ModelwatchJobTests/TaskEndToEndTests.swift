@@ -190,4 +190,45 @@ struct TaskEndToEndTests {
         #expect(abs(shares.compactMap { $0["share"]?.double }.reduce(0, +) - 1) < 1e-9, "the predicted classes' shares add up to 1")
         try Self.checkSchema(config, in: directory)
     }
+
+    @Test("the generated regression and multiclass scenarios profile and run, and their incidents show in the metrics", arguments: ["regression", "multiclass"])
+    func generatedScenario(kind: String) throws {
+        let directory = TemporaryDirectory()
+        let out = directory.file("scenario")
+        let generated = try Executable.run(["generate", "--scenario", kind, "--out", out, "--rate", "60", "--model-name", "m"])
+        #expect(generated.status == 0, "\(generated)")
+        let profiled = try Executable.run(["profile", "--config", "\(out)/modelwatch.yaml", "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-04T00:00:00Z"])
+        #expect(profiled.status == 0, "\(profiled)")
+        func final(asOf: String) throws -> [LineProtocolLine] {
+            let file = directory.file("\(asOf).lp")
+            let run = try Executable.run(["run", "--config", "\(out)/modelwatch.yaml", "--as-of", asOf, "--output", "file:\(file)"])
+            #expect(run.status == 0, "\(run)")
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").compactMap { LineProtocolLine(String($0)) }
+            #expect(SchemaConformance.violations(lines) == [])
+            // The final window ends at as-of − maturity (3 days).
+            let finalEnd = try #require(lines.first { $0.measurement == "modelwatch_join" }).timestampMs
+            return lines.filter { $0.timestampMs == finalEnd && $0.tags["segment"] == "all" }
+        }
+        func field(_ lines: [LineProtocolLine], _ measurement: String, _ key: String, tag: (String, String)? = nil) -> Double? {
+            lines.first { $0.measurement == measurement && (tag == nil || $0.tags[tag!.0] == tag!.1) }?.fields[key].flatMap { Double($0.replacingOccurrences(of: "i", with: "")) }
+        }
+        let before = try final(asOf: "2026-10-24T00:00:00Z")
+        let after = try final(asOf: "2026-10-31T00:00:00Z")
+        if kind == "regression" {
+            let biasBefore = try #require(field(before, "modelwatch_regression", "bias"))
+            let biasAfter = try #require(field(after, "modelwatch_regression", "bias"))
+            #expect(abs(biasBefore) < 1.5 && biasAfter > 6, "bias \(biasBefore) → \(biasAfter)")
+            #expect(try #require(field(after, "modelwatch_regression", "bias_ci_lower")) > 0, "the bias interval excludes 0 after the incident")
+            #expect(try #require(field(after, "modelwatch_label", "psi")) < 0.1, "the targets did not drift, the predictions did")
+        } else {
+            let recallBefore = try #require(field(before, "modelwatch_multiclass_class", "recall", tag: ("class", "returns")))
+            let recallAfter = try #require(field(after, "modelwatch_multiclass_class", "recall", tag: ("class", "returns")))
+            #expect(recallBefore > 0.75 && recallAfter < 0.5, "returns recall \(recallBefore) → \(recallAfter)")
+            let confused = try #require(field(after, "modelwatch_confusion", "share", tag: ("predicted_class", "shipping")).map { _ in
+                after.first { $0.measurement == "modelwatch_confusion" && $0.tags["class"] == "returns" && $0.tags["predicted_class"] == "shipping" }
+            } ?? nil)
+            #expect(Double(confused.fields["share"] ?? "") ?? 0 > 0.5)
+            #expect(try #require(field(after, "modelwatch_label", "psi")) < 0.1, "the true classes did not drift")
+        }
+    }
 }
