@@ -77,6 +77,31 @@ struct TaskConfigTests {
         #expect(model.multiclass?.classes == [])
     }
 
+    @Test("task alert thresholds: regression mae and mae_rise, multiclass macro_f1_drop and recall_drop, with their defaults")
+    func taskAlertThresholds() throws {
+        let regression = try parse(taskConfig("regression", extra: "alert_thresholds: {mae: 7.5}"))
+        #expect(regression.alertThresholds.taskEntries(.regression).map(\.key) == ["mae", "mae_rise"])
+        #expect(regression.alertThresholds.mae == 7.5 && regression.alertThresholds.maeRise == 0.25)
+        #expect(try parse(taskConfig("regression")).alertThresholds.taskEntries(.regression).map(\.key) == ["mae_rise"], "no mae unless configured")
+        let multiclass = try parse(taskConfig("multiclass", extra: "classes: [a, b]\nalert_thresholds: {recall_drop: 0.3}"))
+        #expect(multiclass.alertThresholds.recallDrop == 0.3 && multiclass.alertThresholds.macroF1Drop == 0.05)
+        #expect(AlertThresholds().taskEntries(.binary).isEmpty, "binary heartbeats are unchanged")
+    }
+
+    @Test("push-down evaluates binary models only: a regression model in push-down mode is refused naming the key")
+    func pushdownIsBinaryOnly() throws {
+        let yaml = taskConfig("regression").replacingOccurrences(of: """
+                  path: data/scores.csv
+                  columns: {}
+            """, with: """
+                  postgres: {database: ml, user: mw, table: predictions, mode: pushdown}
+            """)
+        #expect(yaml.contains("mode: pushdown"))
+        let error = try #require(parseError(yaml))
+        #expect(error.key == "models[m].scores.postgres.mode")
+        #expect(error.message.contains("binary models only"), "\(error.message)")
+    }
+
     @Test("invalid task settings name their key", arguments: [
         (taskConfig("ranking"), "models[m].task", "must be binary, regression or multiclass"),
         (taskConfig("regression", extra: "thresholds: [0.3]"), "models[m].thresholds", "binary models only"),
@@ -95,6 +120,10 @@ struct TaskConfigTests {
         (taskConfig("multiclass", extra: "classes: [a, b]", scoreColumns: "{probabilities: {a: pa}}"), "models[m].scores.columns.probabilities", "no column for class `b`"),
         (taskConfig("multiclass", extra: "classes: [a, b]", scoreColumns: "{probabilities: {a: pa, b: pb, c: pc}}"), "models[m].scores.columns.probabilities.c", "not in `classes`"),
         (taskConfig("multiclass", extra: "classes: [a, b]\ntop_k_accuracy: 2"), "models[m].top_k_accuracy", "needs scores.columns.probabilities"),
+        (taskConfig(nil, extra: "alert_thresholds: {mae: 3}"), "models[m].alert_thresholds.mae", "regression models only"),
+        (taskConfig("multiclass", extra: "classes: [a, b]\nalert_thresholds: {mae_rise: 0.3}"), "models[m].alert_thresholds.mae_rise", "regression models only"),
+        (taskConfig("regression", extra: "alert_thresholds: {recall_drop: 0.3}"), "models[m].alert_thresholds.recall_drop", "multiclass models only"),
+        (taskConfig("regression", extra: "alert_thresholds: {mae: -1}"), "models[m].alert_thresholds.mae", "positive number"),
     ])
     func invalid(yaml: String, key: String, fragment: String) throws {
         let error = try #require(parseError(yaml))

@@ -114,6 +114,41 @@ struct TaskEndToEndTests {
         try Self.checkSchema(config, in: directory)
     }
 
+    @Test("a corrected regression label counts from its label time on: before the as-of it replaces the target, after it the first label still holds")
+    func correctedTargets() throws {
+        let directory = TemporaryDirectory()
+        var scores = "prediction_id,prediction_time,prediction\n"
+        var labels = "prediction_id,label,label_time\n"
+        for i in 0..<100 {
+            let t = Self.finalStart + i * 600
+            scores += "c\(i),\(Self.time(t)),10\n"
+            labels += "c\(i),10,\(Self.time(t + 3600))\n"
+            // Half the rows are corrected to 20 before the as-of time, the other half to 30 after it.
+            labels += i % 2 == 0 ? "c\(i),20,\(Self.time(Self.finalEnd + 12 * 3600))\n" : "c\(i),30,\(Self.time(Self.finalEnd + 30 * 3600))\n"
+        }
+        directory.write("scores.csv", scores)
+        directory.write("labels.csv", labels)
+        let config = directory.write("modelwatch.yaml", """
+            models:
+              - name: corrected
+                task: regression
+                window: 1d
+                maturity: 1d
+                minimum_samples: {n: 10}
+                scores: {path: scores.csv}
+                labels: {path: labels.csv, columns: {time: label_time}}
+            """)
+        let file = directory.file("points.lp")
+        let run = try Executable.run(["run", "--config", config, "--as-of", Self.asOf, "--output", "file:\(file)"])
+        #expect(run.status == 0, "\(run)")
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").compactMap { LineProtocolLine(String($0)) }
+        let point = try #require(lines.first { $0.measurement == "modelwatch_regression" && $0.timestampMs == Int64(Self.finalEnd) * 1000 })
+        #expect(point.fields["n"] == "100i")
+        #expect(point.fields["mae"].flatMap(Double.init) == 5, "50 rows at error 10 (corrected before T), 50 at 0 (corrected after T): \(point.fields)")
+        let join = try #require(lines.first { $0.measurement == "modelwatch_join" })
+        #expect(join.fields["duplicate_labels"] == "50i" && join.fields["late_labels"] == "50i", "\(join.fields)")
+    }
+
     @Test("a multiclass model writes accuracy, per-class recall and confusion counts, with out-of-list classes as (other)")
     func multiclass() throws {
         let server = try InfluxServer()

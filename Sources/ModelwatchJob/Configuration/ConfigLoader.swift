@@ -257,7 +257,7 @@ public enum ConfigLoader {
             model.multiclass?.minimumPerClass = try nonNegative(perClass)
         }
         if let thresholdsNode = try node.optional("alert_thresholds") {
-            model.alertThresholds = try AlertThresholds.parse(thresholdsNode)
+            model.alertThresholds = try AlertThresholds.parse(thresholdsNode, task: task)
         }
         return model
     }

@@ -48,7 +48,7 @@ public enum TaskScenarioFiles {
                 minimum_samples: {n: 200\(scenario.kind == .multiclass ? ", per_class: 20" : ""), drift: 1000}
                 segments: [region]
                 reference_profile: reference-profile.json
-                deployed_at: \(TimeText.format(scenario.startMs))
+                deployed_at: \(TimeText.format(scenario.startMs))\(scenario.kind == .regression ? "\n    alert_thresholds: {mae: 8}   # minutes; the healthy MAE is about 6" : "")
                 scores:
                   path: scores.csv
                   columns: \(columns)

@@ -338,6 +338,9 @@ public struct JobRunner: Sendable {
         for (key, value) in model.alertThresholds.entries {
             point.add("threshold_\(key)", value)
         }
+        for (key, value) in model.alertThresholds.taskEntries(model.task) {
+            point.add("threshold_\(key)", value)
+        }
         let deadlineMs = finishedMs + Int64((Self.deadlineIntervals * Double(model.runIntervalSeconds * 1000)).rounded())
         var deadline = Point(measurement: Schema.deadline.name, tags: [("kind", "deadline"), (Tags.model, model.name)], timestampMs: deadlineMs)
         deadline.add("finished_at_seconds", Int(finishedMs / 1000))
