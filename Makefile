@@ -52,10 +52,11 @@ TEST_PACKAGES := influxdb victoria-metrics docker-compose postgresql
 PACKAGE_PACKAGES := dpkg-dev lintian systemd adduser init-system-helpers binutils
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help deps test-deps package-deps build commit-header demo test bench up down clean release install man completions deb
+.PHONY: help deps test-deps package-deps build commit-header demo demo-tasks test bench up down clean release install man completions deb
 
 help:
 	@echo "make demo   build, generate demo data, run modelwatch on it, show the summary and the points"
+	@echo "make demo-tasks  the same for a regression and a multiclass model (scenarios with an incident from day 25)"
 	@echo "make test   install test dependencies (apt) and run the whole test suite"
 	@echo "make bench  benchmark modelwatch against pandas/scikit-learn and DuckDB"
 	@echo "make release  build $(STATIC_BIN) with the Swift runtime linked statically"
@@ -101,6 +102,24 @@ demo: build
 		$(BIN) run --config $(DEMO_DIR)/modelwatch.yaml --as-of 2026-11-15T00:00:00Z --output file:$(DEMO_DIR)/points.lp && \
 		echo && echo "first points of $(DEMO_DIR)/points.lp ($$(wc -l < $(DEMO_DIR)/points.lp) lines):" && head -n 4 $(DEMO_DIR)/points.lp | cut -c1-220; \
 	fi
+	@echo && echo "regression and multiclass models: make demo-tasks (or modelwatch generate --scenario regression|multiclass)"
+
+# A regression and a multiclass model (modelwatch generate --scenario regression|multiclass): 30 days from
+# 2026-10-01, an incident from day 25 (predictions biased high; `returns` tickets predicted as `shipping`).
+# With INFLUX_URL set they are backfilled into that server; otherwise one run before and one after the incident.
+demo-tasks: build
+	@for task in regression multiclass; do \
+		dir=$(DEMO_DIR)-$$task; rm -rf $$dir; \
+		$(BIN) generate --scenario $$task --out $$dir --model-name $$task-demo && \
+		$(BIN) profile --config $$dir/modelwatch.yaml --from 2026-10-01T00:00:00Z --to 2026-10-04T00:00:00Z || exit 1; \
+		if [ -n "$$INFLUX_URL" ]; then \
+			$(BIN) backfill --config $$dir/modelwatch.yaml --from 2026-10-05T00:00:00Z --to 2026-10-31T00:00:00Z --restart || exit 1; \
+		else \
+			for asof in 2026-10-24T00:00:00Z 2026-10-31T00:00:00Z; do \
+				$(BIN) run --config $$dir/modelwatch.yaml --as-of $$asof --output file:$$dir/points-$$asof.lp || exit 1; \
+			done; \
+		fi; \
+	done
 
 # The release binary is built first, once: the packaging tests install the .deb made from it (they find it
 # through MODELWATCH_DEB).

@@ -8,6 +8,7 @@ public enum Schema {
     public static let all: [Measurement] = [
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
         outputThreshold, join, run, deadline, labelArrivals,
+        regression, multiclass, multiclassClass, confusion, outputClass, label,
     ]
 
     /// Looks a measurement up by name.
@@ -278,6 +279,10 @@ public enum Schema {
             Field("threshold_missing_rate_jump", .float, "`alert_thresholds.missing_rate_jump` (default 0.10): allowed rise of a feature's missing rate over a week earlier."),
             Field("threshold_volume_drop", .float, "`alert_thresholds.volume_drop` (default 0.5): fraction of last week's volume whose loss fires the volume alert."),
             Field("threshold_label_coverage", .float, "`alert_thresholds.label_coverage` (default 0.5): lowest acceptable label coverage of a final window."),
+            Field("threshold_mae", .float, "Regression models: `alert_thresholds.mae`, the highest acceptable MAE in the target's unit (`mw-regression-mae-high`); absent when not configured."),
+            Field("threshold_mae_rise", .float, "Regression models: `alert_thresholds.mae_rise` (default 0.25): allowed rise of MAE over the trailing baseline, as a fraction."),
+            Field("threshold_macro_f1_drop", .float, "Multiclass models: `alert_thresholds.macro_f1_drop` (default 0.05): allowed drop of macro-F1 and accuracy below the trailing baseline."),
+            Field("threshold_recall_drop", .float, "Multiclass models: `alert_thresholds.recall_drop` (default 0.20): allowed drop of a class's recall below its trailing baseline."),
         ]
     )
 
@@ -321,6 +326,10 @@ public enum Tags {
     public static let feature = "feature"
     public static let featureKind = "kind"
     public static let rank = "rank"
+    /// A multiclass model's class (the true class in ``Schema/confusion``).
+    public static let className = "class"
+    /// The predicted class of a confusion cell.
+    public static let predictedClass = "predicted_class"
     /// The tag value of the all-rows segment and of its segment value.
     public static let allValue = "all"
     /// The segment value that collects values beyond the cardinality cap; in parentheses like `(missing)`, so that

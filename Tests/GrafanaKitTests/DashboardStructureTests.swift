@@ -8,7 +8,7 @@ struct DashboardStructureTests {
         let uids = Kit.dashboards.compactMap { $0.doc["uid"]?.string }
         #expect(uids.count == Kit.dashboards.count)
         #expect(Set(uids).count == uids.count)
-        #expect(Set(uids) == ["modelwatch-performance", "modelwatch-inputs-outputs", "modelwatch-pipeline"])
+        #expect(Set(uids) == ["modelwatch-performance", "modelwatch-inputs-outputs", "modelwatch-pipeline", "modelwatch-tasks"])
         for uid in uids { #expect(uid.count <= 40) }
     }
 
@@ -76,6 +76,7 @@ struct DashboardStructureTests {
         ("grafana/dashboards/model-performance.json", ["model", "version", "segment", "segment_value"]),
         ("grafana/dashboards/inputs-outputs.json", ["model", "version", "segment", "segment_value", "feature"]),
         ("grafana/dashboards/pipeline-health.json", ["model"]),
+        ("grafana/dashboards/task-models.json", ["model", "version", "segment", "segment_value"]),
     ])
     func dashboardDefinesVariables(file: String, names: [String]) throws {
         let variables = try Repo.doc(file)["templating"]?["list"]?.array ?? []

@@ -10,6 +10,7 @@ struct ProvisioningFilesParseTests {
             "grafana/dashboards/inputs-outputs.json",
             "grafana/dashboards/model-performance.json",
             "grafana/dashboards/pipeline-health.json",
+            "grafana/dashboards/task-models.json",
         ])
         #expect(Repo.ruleFiles.count >= 3)
         for required in ["contact-points.yaml", "notification-policies.yaml", "templates.yaml", "mute-timings.yaml"] {

@@ -27,6 +27,17 @@ struct QueryExecutionTests {
     /// The demo fixture, or `nil` when it cannot be built and skipping is allowed.
     static func demo() async throws -> ScenarioInflux? { try await load(.demo) }
 
+    /// The dashboard of regression and multiclass models, whose queries run against ``ScenarioInflux/Recipe/tasks``.
+    static let taskDashboard = "grafana/dashboards/task-models.json"
+
+    /// The rules of regression and multiclass models, whose queries run against ``ScenarioInflux/Recipe/tasks`` too.
+    static let taskRules = "grafana/provisioning/alerting/rules-tasks.json"
+
+    /// The fixture a query of `location` runs against: the task scenarios for the task dashboard and rules, else the demo.
+    static func fixture(for location: String) async throws -> ScenarioInflux? {
+        location.hasPrefix(taskDashboard) || location.hasPrefix(taskRules) ? try await load(.tasks) : try await demo()
+    }
+
     /// A scenario fixture, or `nil` when modelwatch or influxd is missing and MODELWATCH_ALLOW_SKIP=1.
     static func load(_ recipe: ScenarioInflux.Recipe) async throws -> ScenarioInflux? {
         do {
@@ -97,7 +108,7 @@ struct QueryExecutionTests {
 
     @Test("every template variable lists exactly the tag values modelwatch wrote", arguments: Kit.variableQueries)
     func variableQueryListsWrittenValues(query: KitQuery) async throws {
-        guard let demo = try await Self.demo() else { return }
+        guard let demo = try await Self.fixture(for: query.location) else { return }
         let renderer = Self.dashboardRenderer(demo)
         let rendered = try renderer.render(query.query)
         let series = try demo.query(rendered)
@@ -111,7 +122,7 @@ struct QueryExecutionTests {
 
     @Test("every dashboard panel query returns the written series", arguments: Kit.panelQueries)
     func panelQueryReturnsWrittenSeries(query: KitQuery) async throws {
-        guard let demo = try await Self.demo() else { return }
+        guard let demo = try await Self.fixture(for: query.location) else { return }
         let renderer = Self.dashboardRenderer(demo)
         let rendered = try renderer.render(query.query)
         let series = try demo.query(rendered)
@@ -122,7 +133,7 @@ struct QueryExecutionTests {
 
     @Test("every alert query returns the written series for its relative time range", arguments: Kit.alertQueries)
     func alertQueryReturnsWrittenSeries(query: KitQuery) async throws {
-        guard let demo = try await Self.demo() else { return }
+        guard let demo = try await Self.fixture(for: query.location) else { return }
         let now = Self.alertNow(demo)
         let from = now - Int64(query.relativeFrom) * 1000, to = now - Int64(query.relativeTo) * 1000
         let rendered = try GrafanaQueryRenderer(fromMs: from, toMs: to, intervalMs: 60_000).render(query.query)

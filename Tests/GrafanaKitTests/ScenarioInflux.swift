@@ -50,10 +50,17 @@ final class ScenarioInflux: Sendable {
         /// Names the database and the shared instance: the scenario, plus the skipped days of a schedule with gaps.
         var name: String { scenario + gapSuffix }
         var gapSuffix = ""
+        /// More scenarios written into the same database, each model named after its scenario.
+        var alsoScenarios: [String] = []
         static let presetDays = [13, 20] + Array(22...30)
 
         /// The 14-day demo, run every day.
         static let demo = Recipe(scenario: "demo", rate: 200, runDays: Array(1...14))
+
+        /// The regression and multiclass scenarios (models `regression` and `multiclass`), run on days 8 and 14 (the
+        /// baselines of the rules evaluated on day 24) and 20 to 30, for the task dashboard and rules. At 60
+        /// predictions an hour a region's newest provisional window is thin.
+        static let tasks = Recipe(scenario: "regression", rate: 60, runDays: [8, 14] + Array(20...30), alsoScenarios: ["multiclass"])
 
         /// A 30-day preset, run on the days the alert rules look at when evaluated after day 30: the
         /// last 9 days (input baselines), and days 13 and 20 (performance baselines 10–38 days back).
@@ -153,11 +160,15 @@ final class ScenarioInflux: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mw-grafana-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let data = directory.appendingPathComponent(recipe.scenario)
+        var asOfs: [Int64] = []
+        var files: [URL] = []
+        for scenario in [recipe.scenario] + recipe.alsoScenarios {
+        let data = directory.appendingPathComponent(scenario)
         let config = data.appendingPathComponent("modelwatch.yaml").path
+        let modelName = recipe.alsoScenarios.isEmpty ? [] : ["--model-name", scenario]
 
-        let generated = try run(modelwatch, ["generate", "--scenario", recipe.scenario, "--rate", String(recipe.rate),
-                                             "--out", data.path])
+        let generated = try run(modelwatch, ["generate", "--scenario", scenario, "--rate", String(recipe.rate),
+                                             "--out", data.path] + modelName)
         // "reference: --from A --to B" names the reference period; the scenario starts at A.
         let reference = InfluxQLIdentifiers.captures(#"reference:\s+(--from \S+ --to \S+)"#, in: generated).first
         let period = (reference ?? "").split(separator: " ").map(String.init)
@@ -166,18 +177,17 @@ final class ScenarioInflux: Sendable {
         }
         try run(modelwatch, ["profile", "--config", config] + period)
         let startMs = Int64(start.timeIntervalSince1970 * 1000)
-        var asOfs: [Int64] = []
-        var files: [URL] = []
         for day in recipe.runDays {
             let asOf = startMs + Int64(day) * dayMs
-            let file = directory.appendingPathComponent("day-\(day).lp")
+            let file = directory.appendingPathComponent("\(scenario)-day-\(day).lp")
             // The run lock goes to a state directory inside the scratch directory, not the real one.
             try run(modelwatch, ["run", "--config", config, "--as-of", rfc3339(asOf), "--output", "file:\(file.path)"],
                     environment: ["MODELWATCH_STATE_DIR": directory.appendingPathComponent("state").path])
             let written = try String(contentsOf: file, encoding: .utf8)
             try onSchedule(written, finishedMs: asOf + runDelayMs).write(to: file, atomically: true, encoding: .utf8)
-            asOfs.append(asOf)
+            if !asOfs.contains(asOf) { asOfs.append(asOf) }
             files.append(file)
+        }
         }
 
         let database = "mw_" + recipe.name.replacingOccurrences(of: "-", with: "_")

@@ -2,6 +2,7 @@ import DriftMetrics
 import Foundation
 import InfluxDelivery
 import InputParsing
+import MetricSchema
 import PostgresSource
 import Yams
 
@@ -125,7 +126,13 @@ public enum ConfigLoader {
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days", "expected_interval",
             "alert_thresholds",
+            "task", "classes", "class_cap", "top_k_accuracy",
         ])
+        var task = ModelTask.binary
+        if let taskNode = try node.optional("task") {
+            guard let parsed = ModelTask(rawValue: try taskNode.string) else { throw taskNode.error("must be binary, regression or multiclass") }
+            task = parsed
+        }
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
         let maturityNode = try node.required("maturity")
@@ -136,7 +143,12 @@ public enum ConfigLoader {
         guard maturity / window <= 10_000 else {
             throw maturityNode.error("is more than 10000 windows of \(DurationText.format(window)); use a longer window")
         }
-        var thresholds = [0.5]
+        var thresholds = task == .binary ? [0.5] : []
+        if task != .binary {
+            for key in ["thresholds", "top_k_percent"] where try node.optional(key) != nil {
+                throw node.error("applies to binary models only (this model's task is \(task.rawValue))", key: key)
+            }
+        }
         if let thresholdsNode = try node.optional("thresholds") {
             thresholds = try thresholdsNode.doubleList
             for (index, value) in thresholds.enumerated() where !(0...1).contains(value) {
@@ -153,7 +165,15 @@ public enum ConfigLoader {
         }
         var minimum = MinimumSamples(n: 100, positives: 10, negatives: 10)
         if let minimumNode = try node.optional("minimum_samples") {
-            try minimumNode.allowOnly(["n", "positives", "negatives", "drift"])
+            try minimumNode.allowOnly(["n", "positives", "negatives", "drift", "per_class"])
+            if task != .binary {
+                for key in ["positives", "negatives"] where try minimumNode.optional(key) != nil {
+                    throw minimumNode.error("applies to binary models only (this model's task is \(task.rawValue))", key: key)
+                }
+            }
+            if task != .multiclass, try minimumNode.optional("per_class") != nil {
+                throw minimumNode.error("applies to multiclass models only", key: "per_class")
+            }
             if let value = try minimumNode.optional("n") { minimum.n = try nonNegative(value) }
             if let value = try minimumNode.optional("positives") { minimum.positives = try nonNegative(value) }
             if let value = try minimumNode.optional("negatives") { minimum.negatives = try nonNegative(value) }
@@ -177,8 +197,20 @@ public enum ConfigLoader {
                 throw binsNode.error("must be within 1…\(CategoricalFeatureProfile.defaultMaxCategories) (the categories a reference profile stores)")
             }
         }
-        let scores = try parseScores(try node.required("scores"), resolve: resolve, environment: environment)
+        let scoresNode = try node.required("scores")
+        let scores = try parseScores(scoresNode, resolve: resolve, environment: environment, task: task)
         let labels = try parseLabels(try node.required("labels"), resolve: resolve, environment: environment)
+        if task != .binary, scores.postgres?.mode == .pushdown {
+            throw scoresNode.error("push-down evaluates binary models only; use mode: exact for a \(task.rawValue) model", key: "postgres.mode")
+        }
+        var multiclass: MulticlassOptions?
+        if task == .multiclass {
+            multiclass = try parseMulticlass(node, scores: scoresNode, hasProfile: try node.optional("reference_profile") != nil)
+        } else {
+            for key in ["classes", "class_cap", "top_k_accuracy"] where try node.optional(key) != nil {
+                throw node.error("applies to multiclass models only (this model's task is \(task.rawValue))", key: key)
+            }
+        }
         var numeric: [String] = []
         var categorical: [String] = []
         if let features = try node.optional("features") {
@@ -219,10 +251,69 @@ public enum ConfigLoader {
             deployedAtMs: deployedAt, maxModelAgeDays: maxAge
         )
         model.expectedIntervalSeconds = expectedInterval
+        model.task = task
+        model.multiclass = multiclass
+        if let perClass = try node.optional("minimum_samples")?.optional("per_class") {
+            model.multiclass?.minimumPerClass = try nonNegative(perClass)
+        }
         if let thresholdsNode = try node.optional("alert_thresholds") {
-            model.alertThresholds = try AlertThresholds.parse(thresholdsNode)
+            model.alertThresholds = try AlertThresholds.parse(thresholdsNode, task: task)
         }
         return model
+    }
+
+    /// `classes`, `class_cap`, `top_k_accuracy` and `scores.columns.probabilities` of a multiclass model.
+    private static func parseMulticlass(_ node: ConfigNode, scores: ConfigNode, hasProfile: Bool) throws(ConfigError) -> MulticlassOptions {
+        var options = MulticlassOptions()
+        if let capNode = try node.optional("class_cap") {
+            options.classCap = try capNode.int
+            guard (2...100).contains(options.classCap) else { throw capNode.error("must be within 2…100") }
+        }
+        if let classesNode = try node.optional("classes") {
+            options.classes = try classesNode.stringList
+            for (index, name) in options.classes.enumerated() where name.isEmpty || name == Tags.otherValue {
+                throw ConfigError(key: "\(classesNode.path)[\(index)]", "must be a non-empty class name other than `\(Tags.otherValue)`", file: node.file)
+            }
+            if let duplicate = Dictionary(grouping: options.classes, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+                throw classesNode.error("class `\(duplicate)` is listed twice")
+            }
+            guard options.classes.count >= 2 else { throw classesNode.error("needs at least two classes") }
+            guard options.classes.count <= options.classCap else {
+                throw classesNode.error("lists \(options.classes.count) classes, more than class_cap (\(options.classCap)); raise class_cap or shorten the list")
+            }
+        } else if !hasProfile {
+            throw node.error("is required for a multiclass model without a reference_profile (whose predicted classes would give the list)", key: "classes")
+        }
+        if let columns = try scores.optional("columns"), let probabilities = try columns.optional("probabilities") {
+            guard case .mapping(let mapping) = probabilities.node else {
+                throw probabilities.error("expected a mapping of class name to probability column")
+            }
+            for (key, value) in mapping {
+                let className = key.string ?? "\(key)"
+                guard let column = value.string, !column.isEmpty else {
+                    throw probabilities.error("expected a column name", key: className)
+                }
+                options.probabilityColumns.append(.init(className: className, column: column))
+            }
+            if !options.classes.isEmpty {
+                let given = Set(options.probabilityColumns.map(\.className))
+                if let missing = options.classes.first(where: { !given.contains($0) }) {
+                    throw probabilities.error("has no column for class `\(missing)`; give one per class of `classes`")
+                }
+                if let extra = options.probabilityColumns.first(where: { !options.classes.contains($0.className) }) {
+                    throw probabilities.error("class `\(extra.className)` is not in `classes`", key: extra.className)
+                }
+                options.probabilityColumns.sort { options.classes.firstIndex(of: $0.className)! < options.classes.firstIndex(of: $1.className)! }
+            }
+        }
+        if let topKNode = try node.optional("top_k_accuracy") {
+            options.topK = try topKNode.int
+            guard options.topK >= 1 else { throw topKNode.error("must be at least 1") }
+            guard !options.probabilityColumns.isEmpty else {
+                throw topKNode.error("needs scores.columns.probabilities (top-k accuracy ranks the class probabilities)")
+            }
+        }
+        return options
     }
 
     private static func nonNegative(_ node: ConfigNode) throws(ConfigError) -> Int {
@@ -270,19 +361,27 @@ public enum ConfigLoader {
         return minutes
     }
 
-    private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
+    private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String], task: ModelTask = .binary) throws(ConfigError) -> ScoreSource {
         try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
         // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
         let columns = try node.optional("columns")
-        try columns?.allowOnly(["id", "time", "score", "version"])
+        // A binary model reads a score; the other tasks a prediction (and a multiclass one its probabilities).
+        switch task {
+        case .binary: try columns?.allowOnly(["id", "time", "score", "version"])
+        case .regression: try columns?.allowOnly(["id", "time", "prediction", "version"])
+        case .multiclass: try columns?.allowOnly(["id", "time", "prediction", "version", "probabilities"])
+        }
+        let scoreColumn = task == .binary
+            ? try columns?.optional("score")?.string ?? "score"
+            : try columns?.optional("prediction")?.string ?? "prediction"
         return ScoreSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
             idColumn: try columns?.optional("id")?.string ?? "prediction_id",
             timeColumn: try columns?.optional("time")?.string ?? "prediction_time",
-            scoreColumn: try columns?.optional("score")?.string ?? "score",
+            scoreColumn: scoreColumn,
             versionColumn: try columns?.optional("version")?.string,
             timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )

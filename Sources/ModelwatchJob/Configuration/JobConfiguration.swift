@@ -64,6 +64,10 @@ public struct ModelConfiguration: Sendable {
     public var expectedIntervalSeconds: Int64 = 0
     /// Alert thresholds of this model (`alert_thresholds`), written with every heartbeat.
     public var alertThresholds = AlertThresholds()
+    /// What the model predicts (`task`); binary unless configured.
+    public var task: ModelTask = .binary
+    /// Multiclass settings; nil unless `task` is multiclass.
+    public var multiclass: MulticlassOptions? = nil
 
     /// Expected seconds between the model's runs: `expected_interval`, or the window W.
     public var runIntervalSeconds: Int64 { expectedIntervalSeconds > 0 ? expectedIntervalSeconds : windowSeconds }
@@ -225,4 +229,51 @@ extension ModelConfiguration {
 
     /// This model's config key, `models[<name>]`.
     public var key: String { Self.key(name) }
+}
+
+/// What a model predicts (`models[].task`), which decides how its predictions and labels are read and evaluated.
+public enum ModelTask: String, Sendable {
+    /// A score in [0, 1] against a 0/1 label (the default).
+    case binary
+    /// A number against a numeric target.
+    case regression
+    /// One class out of several against the true class, optionally with one probability column per class.
+    case multiclass
+}
+
+/// The settings of a multiclass model (`classes`, `class_cap`, `scores.columns.probabilities`, …).
+public struct MulticlassOptions: Sendable, Equatable {
+    /// The class list from the config (`classes`), in order; empty: the reference profile's predicted classes,
+    /// most frequent first.
+    public var classes: [String] = []
+    /// At most this many classes (`class_cap`); the rest, and every value outside the list, are `(other)`.
+    public var classCap: Int = 20
+    /// Probability columns by class (`scores.columns.probabilities`), in class-list order once resolved.
+    public var probabilityColumns: [ProbabilityColumn] = []
+    /// The k of the top-k accuracy written with the probabilities (`top_k_accuracy`).
+    public var topK: Int = 2
+    /// Labelled rows of a class for its per-class metrics to count as sufficient (`minimum_samples.per_class`).
+    public var minimumPerClass: Int = 10
+
+    /// One class's probability column.
+    public struct ProbabilityColumn: Sendable, Equatable {
+        public var className: String
+        public var column: String
+    }
+}
+
+extension ModelConfiguration {
+    /// The names under which a non-binary model's reference profile keeps the prediction and the label.
+    public enum ProfileEntry {
+        /// The prediction (for multiclass, the predicted class) as a profile feature.
+        public static let prediction = "(prediction)"
+        /// The label (target or true class) as a profile feature, for label drift.
+        public static let label = "(label)"
+    }
+
+    /// Numeric columns stored per row: the numeric features, then the multiclass probability columns.
+    var storedNumericColumns: [String] { numericFeatures + (multiclass?.probabilityColumns.map(\.column) ?? []) }
+
+    /// Categorical columns stored per row: the categorical features, then (multiclass) the predicted class.
+    var storedCategoricalColumns: [String] { categoricalFeatures + (task == .multiclass ? [scores.scoreColumn] : []) }
 }

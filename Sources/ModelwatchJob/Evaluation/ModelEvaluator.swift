@@ -15,6 +15,8 @@ struct ModelEvaluator {
     let categoricalBins: [CategoricalBins?]
     /// Tasks run at once (``ThreadBudget``).
     let threads: Int
+    /// The class list of a multiclass model (nil for the other tasks).
+    let classes: MulticlassClasses?
 
     init(model: ModelConfiguration, plan: EvaluationPlan, table: ScoreTable, profile: ReferenceProfile?, threads: Int) {
         self.model = model
@@ -22,6 +24,7 @@ struct ModelEvaluator {
         self.table = table
         self.profile = profile
         self.threads = threads
+        classes = model.task == .multiclass ? MulticlassClasses(model: model, profile: profile, table: table) : nil
         categoricalBins = model.categoricalFeatures.map { name in
             guard case .categorical(let reference)? = profile?.features[name] else { return nil }
             return CategoricalBins(profile: reference, limit: model.driftCategoryBins)
@@ -33,6 +36,8 @@ struct ModelEvaluator {
         var points: [Point] = []
         /// The all-rows slices of the final performance window, one per version.
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
+        /// The same for a regression or multiclass model.
+        var finalTaskResults: [(version: String, result: TaskResult, sufficient: Bool)] = []
         var inputRows = 0
         /// Labelled predictions in the final window, and their extra labels, as of T.
         var labelsMatched = 0
@@ -105,7 +110,11 @@ struct ModelEvaluator {
         return work
     }
 
-    private func run(_ task: PerformanceTask) -> (points: [Point], result: PerformanceResult, sufficient: Bool) {
+    private func run(_ task: PerformanceTask) -> (points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?) {
+        if model.task != .binary {
+            let (points, result, sufficient) = runTask(task)
+            return (points, Self.noBinaryResult, sufficient, result)
+        }
         let asOf = plan.asOfMs
         let options = PerformanceOptions(
             thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
@@ -130,19 +139,27 @@ struct ModelEvaluator {
             result, tags: [modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
             sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
             topKLabels: model.topKPercent.map(Self.label))
-        return (points, result, sufficient)
+        return (points, result, sufficient, nil)
     }
 
+    /// The binary result slot of a non-binary window (empty).
+    static let noBinaryResult = PerformanceEvaluator.evaluate(
+        scores: [], labels: [], options: PerformanceOptions(thresholds: [], topKFractions: [], calibrationBins: 10))
+
     private func collect(
-        _ work: PerformanceWork, _ results: [(points: [Point], result: PerformanceResult, sufficient: Bool)], into outcome: inout Outcome
+        _ work: PerformanceWork, _ results: [(points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?)], into outcome: inout Outcome
     ) {
         var taskIndex = 0
         for (windowIndex, window) in plan.performanceWindows.enumerated() {
             while taskIndex < work.tasks.count, work.tasks[taskIndex].window == window {
-                let (points, result, sufficient) = results[taskIndex]
+                let (points, result, sufficient, other) = results[taskIndex]
                 outcome.points += points
                 if !window.provisional, work.tasks[taskIndex].slice.segment == Tags.allValue {
-                    outcome.finalPerformance.append((work.tasks[taskIndex].slice.version, result, sufficient))
+                    if let other {
+                        outcome.finalTaskResults.append((work.tasks[taskIndex].slice.version, other, sufficient))
+                    } else if model.task == .binary {
+                        outcome.finalPerformance.append((work.tasks[taskIndex].slice.version, result, sufficient))
+                    }
                 }
                 taskIndex += 1
             }
@@ -218,6 +235,9 @@ struct ModelEvaluator {
         switch task {
         case .output(let index):
             let slice = slices[index]
+            if model.task == .multiclass {
+                return multiclassOutputPoints(slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp)
+            }
             return outputPoints(slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
         case .numeric(let index, let feature):
             let slice = slices[index]

@@ -99,6 +99,21 @@ public enum SummaryRecord {
                     ("sufficient", .bool(final.sufficient)),
                 ])))
             }
+            for final in model.finalTaskResults {
+                switch final.result {
+                case .regression(let r):
+                    performance.append((final.version, .object([
+                        ("n", .int(r.n)), ("mae", .double(r.meanAbsoluteError)), ("rmse", .double(r.rootMeanSquaredError)),
+                        ("bias", .double(r.meanError)), ("r2", .double(r.r2)), ("sufficient", .bool(final.sufficient)),
+                    ])))
+                case .multiclass(let r, _):
+                    performance.append((final.version, .object([
+                        ("n", .int(r.n)), ("accuracy", .double(r.accuracy)), ("macro_f1", .double(r.macroF1)),
+                        ("balanced_accuracy", .double(r.balancedAccuracy)), ("log_loss", .double(r.probabilities?.logLoss)),
+                        ("sufficient", .bool(final.sufficient)),
+                    ])))
+                }
+            }
             if !performance.isEmpty { fields.append(("performance", .object(performance))) }
             if let freshness = model.freshness {
                 fields.append(("newest_prediction_age_seconds", freshness.predictionAgeSeconds.map { .int($0) } ?? .double(nil)))

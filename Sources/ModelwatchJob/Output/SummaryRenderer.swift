@@ -60,6 +60,10 @@ public enum SummaryRenderer {
                         + "precision \(rate(metrics.precision, metrics.precisionInterval)) · recall \(rate(metrics.recall, metrics.recallInterval))\n"
                 }
             }
+            for final in model.finalTaskResults {
+                out += "  performance  \(final.version)\(model.backfill == nil ? "" : " (last final window)"): "
+                    + Self.headline(final.result) + (final.sufficient ? "" : " · INSUFFICIENT SAMPLE") + "\n"
+            }
             out += "  inputs       " + (model.backfill.map { "\(n($0.inputRows)) predictions in \(n($0.windows)) input windows" } ?? "\(n(model.inputRows)) predictions in the input window")
             let drifted = model.driftiest.prefix(3).map { "\($0.feature) PSI \(f($0.psi))" }
             out += drifted.isEmpty ? "\n" : " · top drift: \(drifted.joined(separator: ", "))\n"
@@ -111,6 +115,34 @@ public enum SummaryRenderer {
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    /// The headline metrics of a regression or multiclass final window.
+    static func headline(_ result: TaskResult) -> String {
+        switch result {
+        case .regression(let r):
+            var line = "n \(n(r.n))"
+            if let mae = r.meanAbsoluteError {
+                line += " · MAE \(f(mae))"
+                if let interval = r.meanAbsoluteErrorInterval { line += " [\(f(interval.lower)), \(f(interval.upper))]" }
+            }
+            if let rmse = r.rootMeanSquaredError { line += " · RMSE \(f(rmse))" }
+            if let bias = r.meanError {
+                line += " · bias \(f(bias))"
+                if let interval = r.meanErrorInterval { line += " [\(f(interval.lower)), \(f(interval.upper))]" }
+            }
+            if let r2 = r.r2 { line += " · R² \(f(r2))" }
+            return line
+        case .multiclass(let r, let classes):
+            var line = "n \(n(r.n)) · \(classes.count) classes"
+            if let accuracy = r.accuracy { line += " · accuracy \(f(accuracy))" }
+            if let macroF1 = r.macroF1 { line += " · macro-F1 \(f(macroF1))" }
+            if let balanced = r.balancedAccuracy { line += " · balanced accuracy \(f(balanced))" }
+            if let logLoss = r.probabilities?.logLoss { line += " · log loss \(f(logLoss))" }
+            let weakest = r.classes.compactMap { metrics in metrics.recall.map { (classes[metrics.classIndex], $0) } }.min { $0.1 < $1.1 }
+            if let weakest { line += " · lowest recall \(weakest.0) \(f(weakest.1))" }
+            return line
+        }
+    }
 
     /// Thresholds shown per version (the points have them all).
     private static let thresholdLines = 5

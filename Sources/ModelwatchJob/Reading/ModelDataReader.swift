@@ -61,8 +61,9 @@ struct ModelDataReader {
 
     func read() throws(JobError) -> Result {
         var table = ScoreTable(
-            segmentColumns: model.segmentColumns.count, numericFeatures: model.numericFeatures.count,
-            categoricalFeatures: model.categoricalFeatures.count)
+            segmentColumns: model.segmentColumns.count, numericFeatures: model.storedNumericColumns.count,
+            categoricalFeatures: model.storedCategoricalColumns.count)
+        table.tracksLabelValues = model.task != .binary
         var counters = JoinCounters()
         var samples: [String] = []
         // Counted apart from `counters`, which the readers hold inout while they call `reject`.
@@ -125,8 +126,8 @@ struct ModelDataReader {
         let key = "models[\(model.name)].scores"
         let parser = ScoreRowParser(model: model, range: readRange, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
         let columns = parser.columns
-        let numericCount = model.numericFeatures.count
-        let categoricalCount = model.categoricalFeatures.count
+        let numericCount = model.storedNumericColumns.count
+        let categoricalCount = model.storedCategoricalColumns.count
         let segmentCount = model.segmentColumns.count
 
         let scoreFiles = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
@@ -154,10 +155,13 @@ struct ModelDataReader {
         }
 
         if let postgres = source.postgres {
-            let columnKeys = ["id", "time", "score", "version"].prefix(columns.count - segmentCount - numericCount - categoricalCount).map { "\(key).columns.\($0)" }
+            let probabilityCount = numericCount - model.numericFeatures.count
+            let columnKeys = ["id", "time", model.task == .binary ? "score" : "prediction", "version"]
+                .prefix(columns.count - segmentCount - numericCount - model.categoricalFeatures.count).map { "\(key).columns.\($0)" }
                 + Array(repeating: "models[\(model.name)].segments", count: segmentCount)
-                + Array(repeating: "models[\(model.name)].features.numeric", count: numericCount)
-                + Array(repeating: "models[\(model.name)].features.categorical", count: categoricalCount)
+                + Array(repeating: "models[\(model.name)].features.numeric", count: model.numericFeatures.count)
+                + Array(repeating: "\(key).columns.probabilities", count: probabilityCount)
+                + Array(repeating: "models[\(model.name)].features.categorical", count: model.categoricalFeatures.count)
             let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
             try reader.stream(columns: columns, columnKeys: columnKeys, timeColumn: 1, startMs: readRange.startMs, endMs: readRange.endMs) { record in
                 ingestScore(record, location: reader.location)
@@ -199,9 +203,11 @@ struct ModelDataReader {
         let timeUnit: TimestampUnit
         /// The source's config key (`models[m].labels`), for messages naming a missing declaration.
         let key: String
+        let task: ModelTask
 
-        init(_ source: LabelSource, key: String, timeUnit: TimestampUnit) {
+        init(_ source: LabelSource, key: String, timeUnit: TimestampUnit, task: ModelTask = .binary) {
             self.source = source
+            self.task = task
             self.key = key
             self.timeUnit = timeUnit
             columns = [source.idColumn, source.labelColumn] + (source.timeColumn.map { [$0] } ?? [])
@@ -216,18 +222,46 @@ struct ModelDataReader {
             return byColumn
         }
 
-        /// Validates one row: hands its id bytes, label and observation time to `accept`, or a message to `reject`.
+        /// Validates one row: hands its id bytes, label, value (the label as 0/1, the regression target, or the
+        /// code `classCode` gives the true class) and observation time to `accept`, or a message to `reject`.
         func parse(
             _ record: some SourceRow, location: String, reject: (String) -> Void,
-            accept: (UnsafeRawBufferPointer, Bool, Int64) -> Void
+            classCode: (UnsafeRawBufferPointer) -> Int = { _ in 0 },
+            accept: (UnsafeRawBufferPointer, Bool, Double, Int64) -> Void
         ) {
             guard record.kind(0) == .text else {
                 reject("\(location):\(record.line): column \"\(source.idColumn)\": missing prediction id")
                 return
             }
-            guard let label = record.label(1) else {
-                reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(record.describeValue(1)) is not a label (0/1 or true/false)")
-                return
+            let label: Bool
+            let value: Double
+            switch task {
+            case .binary:
+                guard let parsed = record.label(1) else {
+                    reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(record.describeValue(1)) is not a label (0/1 or true/false)")
+                    return
+                }
+                label = parsed
+                value = parsed ? 1 : 0
+            case .regression:
+                let cell = record.number(1)
+                guard cell.kind == .text, let target = cell.value, target.isFinite else {
+                    reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(record.describeValue(1)) is not a finite number (the regression target)")
+                    return
+                }
+                label = true
+                value = target
+            case .multiclass:
+                guard record.kind(1) == .text else {
+                    reject("\(location):\(record.line): column \"\(source.labelColumn)\": \(record.describeValue(1)) is not a class")
+                    return
+                }
+                if let reason = record.valueBytes(1, { UTF8Validation.firstInvalidOffset($0) }) {
+                    reject("\(location):\(record.line): column \"\(source.labelColumn)\": invalid UTF-8 at byte \(reason + 1) of the value; the input must be UTF-8")
+                    return
+                }
+                label = true
+                value = Double(record.valueBytes(1, classCode))
             }
             var labelTime = Int64.min
             if let timeColumn = source.timeColumn {
@@ -237,7 +271,7 @@ struct ModelDataReader {
                 }
                 labelTime = time
             }
-            record.valueBytes(0) { accept($0, label, labelTime) }
+            record.valueBytes(0) { accept($0, label, value, labelTime) }
         }
     }
 
@@ -245,7 +279,7 @@ struct ModelDataReader {
     func parseLabelFiles() throws(JobError) -> ParsedLabels {
         let source = model.labels
         let key = "models[\(model.name)].labels"
-        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
+        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes), task: model.task)
         let paths = try source.path.map({ path throws(JobError) in try SourceFiles.expand(path, key: "\(key).path") }) ?? []
         let limit = sampleLimit
         var parsed = ParsedLabels()
@@ -264,7 +298,10 @@ struct ModelDataReader {
                 try FileRecords.stream(path: path, format: source.format, columns: rows.columns, key: key,
                                        columnKeys: rows.columnKeys(labelsKey: key), maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested, onRecord: { record in
                     parsed.pointee.rowsRead += 1
-                    rows.parse(record, location: path, reject: reject) { parsed.pointee.append(idBytes: $0, label: $1, timeMs: $2) }
+                    rows.parse(record, location: path, reject: reject, classCode: { parsed.pointee.classCode($0) }) {
+                        parsed.pointee.append(idBytes: $0, label: $1, timeMs: $3)
+                        if rows.task != .binary { parsed.pointee.values.append($2) }
+                    }
                 }, onRowError: { error in
                     parsed.pointee.rowsRead += 1
                     reject(error.description)
@@ -278,7 +315,9 @@ struct ModelDataReader {
     private func readPostgresLabels(into table: inout ScoreTable, counters: inout JoinCounters, reject: (String) -> Void) throws(JobError) {
         let source = model.labels
         let key = "models[\(model.name)].labels"
-        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes))
+        let rows = LabelRows(source, key: key, timeUnit: unit(source.timestampUnit, zone: source.timeZoneOffsetMinutes), task: model.task)
+        var classes = ParsedLabels()
+        defer { if model.task == .multiclass { table.labelClasses = classes.classNames } }
         guard let postgres = source.postgres, let labelTimeColumn = source.timeColumn else { return }
         let reader = try PostgresRecords(postgres, key: key, timestampUnit: source.timestampUnit)
         // Labels are bounded by label time: a label cannot be observed before its prediction, so every
@@ -296,7 +335,13 @@ struct ModelDataReader {
             startMs: readRange.startMs, endMs: nil
         ) { record in
             counters.labelRowsRead += 1
-            rows.parse(record, location: reader.location, reject: reject) { table.recordLabel(idBytes: $0, label: $1, timeMs: $2) }
+            rows.parse(record, location: reader.location, reject: reject, classCode: { classes.classCode($0) }) { id, label, value, time in
+                if rows.task == .binary {
+                    table.recordLabel(idBytes: id, label: label, timeMs: time)
+                } else {
+                    table.recordLabel(idBytes: id, value: value, timeMs: time)
+                }
+            }
         }
     }
 }
@@ -307,6 +352,11 @@ struct ParsedLabels: Sendable {
     var offsets: [Int] = [0]
     var labels: [Bool] = []
     var timesMs: [Int64] = []
+    /// Per label, its value (non-binary tasks only; see ``LabelRows/parse``).
+    var values: [Double] = []
+    /// The true classes of a multiclass model by code, in order of first appearance.
+    var classNames: [String] = []
+    private var classIndex: [String: Int] = [:]
     var rowsRead = 0
     var rejectedCount = 0
     /// The first rejections, in file order.
@@ -327,8 +377,18 @@ struct ParsedLabels: Sendable {
         timesMs.append(timeMs)
     }
 
+    /// The code of a true class, numbered in order of first appearance.
+    mutating func classCode(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let name = String(decoding: bytes, as: UTF8.self)
+        if let code = classIndex[name] { return code }
+        classIndex[name] = classNames.count
+        classNames.append(name)
+        return classNames.count - 1
+    }
+
     /// Joins every label, exactly as reading them one by one in file order would.
     func join(into table: inout ScoreTable) {
+        if !classNames.isEmpty { table.labelClasses = classNames }
         table.joinLabels(self)
     }
 

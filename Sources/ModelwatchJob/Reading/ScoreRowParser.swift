@@ -18,7 +18,7 @@ struct ScoreRowParser: Sendable {
     let columns: [String]
     /// The projected columns read as numbers (the score and the numeric features), for
     /// ``RecordReader/init(format:columns:source:startLine:numberColumns:)``.
-    var numberColumns: [Int] { [2] + Array(numericStart..<(numericStart + numericCount)) }
+    var numberColumns: [Int] { (task == .multiclass ? [] : [2]) + Array(numericStart..<(numericStart + numericCount)) }
     private let source: ScoreSource
     private let range: TimeRange
     private let timeUnit: TimestampUnit
@@ -28,6 +28,11 @@ struct ScoreRowParser: Sendable {
     private let categoricalStart: Int, categoricalCount: Int
     private let staticVersion: String
     private let modelName: String
+    private let task: ModelTask
+    /// The multiclass probability columns, stored after the numeric features.
+    private let probabilityCount: Int
+    /// The categorical features configured (the predicted class of a multiclass model is stored after them).
+    private let categoricalFeatureCount: Int
 
     init(model: ModelConfiguration, range: TimeRange, timeUnit: TimestampUnit) {
         source = model.scores
@@ -40,11 +45,14 @@ struct ScoreRowParser: Sendable {
         segmentCount = model.segmentColumns.count
         columns += model.segmentColumns
         numericStart = columns.count
-        numericCount = model.numericFeatures.count
-        columns += model.numericFeatures
+        numericCount = model.storedNumericColumns.count
+        columns += model.storedNumericColumns
         categoricalStart = columns.count
         categoricalCount = model.categoricalFeatures.count
         columns += model.categoricalFeatures
+        task = model.task
+        probabilityCount = model.storedNumericColumns.count - model.numericFeatures.count
+        categoricalFeatureCount = model.categoricalFeatures.count
         self.columns = columns
         staticVersion = model.staticVersion
         modelName = model.name
@@ -54,10 +62,11 @@ struct ScoreRowParser: Sendable {
     /// named twice): `scoresKey.columns.id`, …, `models[m].segments`, `models[m].features.numeric`, ….
     func columnKeys(scoresKey: String) -> [String: String] {
         let modelKey = scoresKey.hasSuffix(".scores") ? String(scoresKey.dropLast(".scores".count)) : scoresKey
-        var keys = ["id", "time", "score"].map { "\(scoresKey).columns.\($0)" }
+        var keys = ["id", "time", task == .binary ? "score" : "prediction"].map { "\(scoresKey).columns.\($0)" }
         if versionIndex != nil { keys.append("\(scoresKey).columns.version") }
         keys += Array(repeating: "\(modelKey).segments", count: segmentCount)
-        keys += Array(repeating: "\(modelKey).features.numeric", count: numericCount)
+        keys += Array(repeating: "\(modelKey).features.numeric", count: numericCount - probabilityCount)
+        keys += Array(repeating: "\(scoresKey).columns.probabilities", count: probabilityCount)
         keys += Array(repeating: "\(modelKey).features.categorical", count: categoricalCount)
         var byColumn: [String: String] = [:]
         for (column, key) in zip(columns, keys) where byColumn[column] == nil { byColumn[column] = key }
@@ -80,6 +89,16 @@ struct ScoreRowParser: Sendable {
         }
         var score = Double.nan
         var scoreKind = ValueKind.null
+        if task == .multiclass {
+            // The predicted class is kept as text (a category); the score column only marks it present.
+            switch record.kind(2) {
+            case .null: scoreKind = .null
+            case .empty: scoreKind = .empty
+            case .text:
+                score = 0
+                scoreKind = .present
+            }
+        } else {
         let scoreCell = record.number(2)
         switch scoreCell.kind {
         case .null: scoreKind = .null
@@ -92,12 +111,13 @@ struct ScoreRowParser: Sendable {
                 scoreKind = .nan
             } else if value.isInfinite {
                 scoreKind = .infinite
-            } else if value < 0 || value > 1 {
+            } else if task == .binary && (value < 0 || value > 1) {
                 return .rejected("column \"\(source.scoreColumn)\": score \(value) is outside [0, 1]")
             } else {
                 score = value
                 scoreKind = .present
             }
+        }
         }
         if let reason = invalidText(record) { return .rejected(reason) }
         let row = record.valueBytes(0) { idBytes in
@@ -136,6 +156,14 @@ struct ScoreRowParser: Sendable {
             case .text: record.valueBytes(column) { batch.setCategory(feature, row: row, bytes: $0, kind: .present) }
             }
         }
+        if task == .multiclass {
+            let predicted = categoricalFeatureCount
+            switch record.kind(2) {
+            case .null: batch.setCategory(predicted, row: row, bytes: none, kind: .null)
+            case .empty: batch.setCategory(predicted, row: row, bytes: none, kind: .empty)
+            case .text: record.valueBytes(2) { batch.setCategory(predicted, row: row, bytes: $0, kind: .present) }
+            }
+        }
         return .stored
     }
 
@@ -156,6 +184,7 @@ struct ScoreRowParser: Sendable {
             }
         }
         if let versionIndex, let reason = check(versionIndex) { return reason }
+        if task == .multiclass, let reason = check(2) { return reason }
         for column in segmentStart..<(segmentStart + segmentCount) {
             if let reason = check(column) { return reason }
         }

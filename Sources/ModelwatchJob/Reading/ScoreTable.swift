@@ -37,6 +37,16 @@ public struct ScoreTable: Sendable {
     private var categoryIndex: [ByteKeyIndex]
     /// The latest label per row (by label time): -1 none, 0 or 1.
     public private(set) var label: [Int8] = []
+    /// Whether labels carry a value (a regression target, a multiclass class code) besides being present:
+    /// set before reading for the non-binary tasks, which then keep ``labelValue``.
+    public var tracksLabelValues = false
+    /// The latest label's value per row when ``tracksLabelValues`` (``label`` is then 1 for a labelled row):
+    /// the target, or the code of the true class into ``labelClasses``; empty otherwise.
+    public private(set) var labelValue: [Double] = []
+    /// Every label value of the rows with more than one label, as ``labelHistory`` (non-binary tasks only).
+    public private(set) var labelValueHistory: [Int32: [(timeMs: Int64, value: Double)]] = [:]
+    /// The true classes of a multiclass model's labels by code, in order of first appearance.
+    public var labelClasses: [String] = []
     /// When that label was observed (Int64.min when the label source has no time column).
     public private(set) var labelTimeMs: [Int64] = []
     /// Every label of the rows that received more than one, in read order, so the label known at any
@@ -98,6 +108,7 @@ public struct ScoreTable: Sendable {
         score.reserveCapacity(rows)
         versionCode.reserveCapacity(rows)
         label.reserveCapacity(rows)
+        if tracksLabelValues { labelValue.reserveCapacity(rows) }
         labelTimeMs.reserveCapacity(rows)
         for index in segmentCodes.indices { segmentCodes[index].reserveCapacity(rows) }
         for index in numeric.indices {
@@ -187,6 +198,7 @@ public struct ScoreTable: Sendable {
         }
         versionCodes.withUnsafeBufferPointer { append(&versionCode, $0.baseAddress!) }
         label.append(contentsOf: repeatElement(-1, count: newRows.count))
+        if tracksLabelValues { labelValue.append(contentsOf: repeatElement(.nan, count: newRows.count)) }
         labelTimeMs.append(contentsOf: repeatElement(Int64.min, count: newRows.count))
         segmentCodes.withUnsafeBufferPointer { codes in
             for column in self.segmentCodes.indices { append(&self.segmentCodes[column], codes.baseAddress! + column * count) }
@@ -236,7 +248,12 @@ public struct ScoreTable: Sendable {
         recordLabel(idBytes: idBytes, label: value, timeMs: timeMs, observed: true)
     }
 
-    private mutating func recordLabel(idBytes: UnsafeRawBufferPointer, label value: Bool, timeMs: Int64, observed: Bool) {
+    /// Records one label with its value (a target or a class code) for the non-binary tasks.
+    mutating func recordLabel(idBytes: UnsafeRawBufferPointer, value: Double, timeMs: Int64, observed: Bool = true) {
+        recordLabel(idBytes: idBytes, label: true, timeMs: timeMs, observed: observed, value: value)
+    }
+
+    private mutating func recordLabel(idBytes: UnsafeRawBufferPointer, label value: Bool, timeMs: Int64, observed: Bool, value targetValue: Double? = nil) {
         if observed { labelObservationTimes.append(timeMs) }
         let labelValue: Int8 = value ? 1 : 0
         let hash = ByteKeyIndex.hash(idBytes)
@@ -248,10 +265,15 @@ public struct ScoreTable: Sendable {
         if label[row] >= 0 {
             if labelHistory[row32] == nil { labelHistory[row32] = [(labelTimeMs[row], label[row])] }
             labelHistory[row32]!.append((timeMs, labelValue))
+            if tracksLabelValues {
+                if labelValueHistory[row32] == nil { labelValueHistory[row32] = [(labelTimeMs[row], self.labelValue[row])] }
+                labelValueHistory[row32]!.append((timeMs, targetValue ?? .nan))
+            }
             guard timeMs >= labelTimeMs[row] else { return }
         }
         label[row] = labelValue
         labelTimeMs[row] = timeMs
+        if tracksLabelValues { self.labelValue[row] = targetValue ?? .nan }
     }
 
     /// Joins parsed label rows (see ``recordLabel(idBytes:label:timeMs:)`` for the rules), giving exactly the
@@ -266,6 +288,16 @@ public struct ScoreTable: Sendable {
         var histories = [[Int32: [(timeMs: Int64, label: Int8)]]](repeating: [:], count: partitions)
         let index = idIndex
         let outside = allIDHashes
+        if tracksLabelValues {
+            // Labels with values (regression, multiclass) are joined one by one, in file order.
+            parsed.arena.withUnsafeBytes { arena in
+                for index in parsed.timesMs.indices {
+                    let id = UnsafeRawBufferPointer(rebasing: arena[parsed.offsets[index]..<parsed.offsets[index + 1]])
+                    recordLabel(idBytes: id, label: true, timeMs: parsed.timesMs[index], observed: false, value: parsed.values[index])
+                }
+            }
+            return
+        }
         guard labelHistory.isEmpty else {
             // Labels were already recorded (not the case for file sources): keep the one-by-one path.
             parsed.arena.withUnsafeBytes { arena in
@@ -361,6 +393,18 @@ public struct ScoreTable: Sendable {
             if best == nil || entry.timeMs >= best!.timeMs { best = entry }
         }
         return best?.label ?? -1
+    }
+
+    /// The value of the label of `row` as known at `asOfMs` (``tracksLabelValues`` only): nil when none had
+    /// been observed by then.
+    public func labelValue(row: Int, asOfMs: Int64) -> Double? {
+        if labelTimeMs[row] <= asOfMs { return label[row] >= 0 ? labelValue[row] : nil }
+        guard let history = labelValueHistory[Int32(row)] else { return nil }
+        var best: (timeMs: Int64, value: Double)?
+        for entry in history where entry.timeMs <= asOfMs {
+            if best == nil || entry.timeMs >= best!.timeMs { best = entry }
+        }
+        return best?.value
     }
 
     /// Labels observed for `row` by `asOfMs` (more than one means duplicates).

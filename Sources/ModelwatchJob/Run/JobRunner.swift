@@ -291,6 +291,9 @@ public struct JobRunner: Sendable {
             guard profile.model == name else {
                 throw JobError(.configError, "models[\(name)].reference_profile: `\(path)` was built for model `\(profile.model)`, not `\(name)`")
             }
+            if model.task == .multiclass, MulticlassClasses.list(model: model, profile: profile) == nil {
+                throw JobError(.configError, "models[\(name)].classes: not set, and the reference profile `\(path)` has no predicted classes (two or more) to take the list from; set `classes` or rebuild the profile with `modelwatch profile` for this multiclass model")
+            }
             return profile
         }
     }
@@ -384,6 +387,9 @@ public struct JobRunner: Sendable {
         point.add("earlier_runs_oldest_age_seconds", earlier.oldestAgeSeconds)
         point.add("expected_interval_seconds", Int(model.runIntervalSeconds))
         for (key, value) in model.alertThresholds.entries {
+            point.add("threshold_\(key)", value)
+        }
+        for (key, value) in model.alertThresholds.taskEntries(model.task) {
             point.add("threshold_\(key)", value)
         }
         let deadlineMs = finishedMs + Int64((Self.deadlineIntervals * Double(model.runIntervalSeconds * 1000)).rounded())

@@ -36,7 +36,9 @@ public enum ProfileBuilder {
             model.scores.path = inputPath
             model.scores.postgres = nil
         }
-        let data = try ModelDataReader(model: model, range: range, readsLabels: false, threads: ThreadBudget.resolve(options.threads)).read()
+        // A regression or multiclass profile also keeps the labels of those predictions (label drift).
+        let data = try ModelDataReader(
+            model: model, range: range, readsLabels: model.task != .binary, threads: ThreadBudget.resolve(options.threads)).read()
         try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
         let table = data.table
         guard table.count > 0 else {
@@ -59,6 +61,7 @@ public enum ProfileBuilder {
             for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[index][code]] = count }
             features[name] = .categorical(CategoricalFeatureProfile.build(counts: byName, missingCount: missing))
         }
+        if model.task != .binary { features.merge(taskEntries(model: model, table: table)) { $1 } }
         var scores: [Double] = []
         scores.reserveCapacity(table.count)
         for score in table.score where !score.isNaN { scores.append(score) }
@@ -66,5 +69,39 @@ public enum ProfileBuilder {
             model: model.name, source: "\(model.scores.path ?? "postgres") \(range)", rowCount: table.count, features: features,
             score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count))
         return Built(profile: profile, counters: data.counters, rows: table.count, rowErrorSamples: data.rowErrorSamples)
+    }
+
+    /// The `(prediction)` entry of a multiclass model (its predicted classes) and the `(label)` entry of a
+    /// regression or multiclass model (targets or true classes of the profiled predictions).
+    static func taskEntries(model: ModelConfiguration, table: ScoreTable) -> [String: FeatureProfile] {
+        var entries: [String: FeatureProfile] = [:]
+        var labelled: [Double] = []
+        for row in 0..<table.count {
+            if let value = table.labelValue(row: row, asOfMs: .max) { labelled.append(value) }
+        }
+        switch model.task {
+        case .binary:
+            break
+        case .regression:
+            if !labelled.isEmpty {
+                entries[ModelConfiguration.ProfileEntry.label] = .numeric(NumericFeatureProfile.build(presentValues: labelled, missingCount: 0))
+            }
+        case .multiclass:
+            let column = model.categoricalFeatures.count
+            var counts = [Int](repeating: 0, count: table.categoryValues[column].count)
+            var missing = 0
+            table.categories[column].forEach(rows: 0..<Int32(table.count)) { kind, code in
+                if kind == .present { counts[code] += 1 } else { missing += 1 }
+            }
+            var byName: [String: Int] = [:]
+            for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[column][code]] = count }
+            entries[ModelConfiguration.ProfileEntry.prediction] = .categorical(CategoricalFeatureProfile.build(counts: byName, missingCount: missing))
+            if !labelled.isEmpty {
+                var labels: [String: Int] = [:]
+                for code in labelled { labels[table.labelClasses[Int(code)], default: 0] += 1 }
+                entries[ModelConfiguration.ProfileEntry.label] = .categorical(CategoricalFeatureProfile.build(counts: labels, missingCount: 0))
+            }
+        }
+        return entries
     }
 }

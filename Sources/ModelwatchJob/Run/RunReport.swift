@@ -18,6 +18,8 @@ public struct ModelReport: Sendable {
     public var inputRows = 0
     /// The final window's all-rows result per version, with its sufficiency flag.
     public var finalPerformance: [FinalPerformance] = []
+    /// The final window's all-rows result per version of a regression or multiclass model.
+    public var finalTaskResults: [FinalTaskResult] = []
     /// Features by PSI, highest first (all-rows slice of the input window).
     public var driftiest: [FeatureDrift] = []
     /// Features missing in at least 10% of the input window's rows (all-rows slice), highest first.
@@ -47,6 +49,13 @@ public struct ModelReport: Sendable {
     public struct FinalPerformance: Sendable {
         public var version: String
         public var result: PerformanceResult
+        public var sufficient: Bool
+    }
+
+    /// A regression or multiclass model's result of one version in the final window.
+    public struct FinalTaskResult: Sendable {
+        public var version: String
+        public var result: TaskResult
         public var sufficient: Bool
     }
 
@@ -92,6 +101,7 @@ extension ModelReport {
         counters.lateLabels = table.lateLabels(asOfMs: asOfMs)
         inputRows = outcome.inputRows
         finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        finalTaskResults = outcome.finalTaskResults.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
         driftiest = outcome.driftiest.map { .init(feature: $0.feature, psi: $0.psi) }
         mostMissing = outcome.mostMissing
         foldedSegments = outcome.foldedSegments

@@ -1,0 +1,183 @@
+/// A seeded synthetic scenario of a regression or multiclass model (`models[].task`), with one incident.
+///
+/// - `regression`: a delivery-time model. The target (minutes) grows with the distance and the hour's
+///   traffic; the prediction is the true mean plus model noise. From ``incidentStartMs`` on, the predictions
+///   are biased: 8 minutes too high on top of the noise (about half a standard deviation of the error).
+/// - `multiclass`: a support-ticket router over the classes ``ticketClasses``. It predicts the true class
+///   about 85% of the time, with one probability column per class. From ``incidentStartMs`` on, 60% of the
+///   `returns` tickets are predicted as `shipping`, with `shipping` the most probable class.
+///
+/// Labels arrive 1 to 72 hours after the prediction, and 5% never do; labels whose time falls after the
+/// scenario's end are not written, as a job running at the end would not see them. Values are written with
+/// fixed decimals, so the same scenario always gives the same bytes.
+public struct TaskScenario: Sendable, Hashable {
+    /// What the model predicts.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case regression, multiclass
+    }
+
+    public var kind: Kind
+    public var seed: UInt64
+    /// First instant, epoch milliseconds (UTC).
+    public var startMs: Int64
+    public var days: Int
+    /// Predictions per hour (constant).
+    public var predictionsPerHour: Int
+    /// When the incident starts (epoch ms); nil: no incident.
+    public var incidentStartMs: Int64?
+
+    /// The classes of the multiclass scenario, in order.
+    public static let ticketClasses = ["billing", "shipping", "returns", "technical"]
+    /// Class priors of the multiclass scenario.
+    static let classPriors = [0.4, 0.3, 0.2, 0.1]
+    /// The segment column's values.
+    public static let regions = ["north", "south", "east", "west"]
+
+    /// Names accepted by ``named(_:)``: `regression` and `multiclass`, each 30 days from 2026-10-01T00:00Z at
+    /// 200 predictions an hour, seed 42, with the incident from 2026-10-25T00:00Z (day 25), as the binary presets.
+    public static let presetNames = Kind.allCases.map(\.rawValue)
+
+    public static func named(_ name: String) -> TaskScenario? {
+        guard let kind = Kind(rawValue: name) else { return nil }
+        return TaskScenario(
+            kind: kind, seed: 42, startMs: ScenarioConfig.presetStartMs, days: 30, predictionsPerHour: 200,
+            incidentStartMs: ScenarioConfig.presetIncidentStartMs)
+    }
+
+    public init(kind: Kind, seed: UInt64, startMs: Int64, days: Int, predictionsPerHour: Int, incidentStartMs: Int64?) {
+        self.kind = kind
+        self.seed = seed
+        self.startMs = startMs
+        self.days = days
+        self.predictionsPerHour = predictionsPerHour
+        self.incidentStartMs = incidentStartMs
+    }
+
+    /// One past the last instant.
+    public var endMs: Int64 { startMs + Int64(days) * 86_400_000 }
+
+    /// The score file's numeric and categorical feature columns.
+    public var numericFeatures: [String] { kind == .regression ? ["distance_km", "items"] : ["message_length", "customer_age_days"] }
+    public var categoricalFeatures: [String] { kind == .regression ? ["vehicle"] : ["channel"] }
+
+    /// Generates the scenario: `scores` and `labels` receive the CSV bytes (header first), one hour at a time.
+    /// Returns the number of predictions and labels written.
+    public func generate(scores: ([UInt8]) -> Void, labels: ([UInt8]) -> Void) -> (predictions: Int, labels: Int) {
+        var random = SeededRandom(seed: seed)
+        let probabilityColumns = Self.ticketClasses.map { "p_\($0)" }
+        var header = "prediction_id,prediction_time,prediction,region"
+        if kind == .multiclass { header += "," + probabilityColumns.joined(separator: ",") }
+        header += "," + (numericFeatures + categoricalFeatures).joined(separator: ",") + "\n"
+        scores(Array(header.utf8))
+        labels(Array("prediction_id,label,label_time\n".utf8))
+        var predictions = 0
+        var labelCount = 0
+        let hours = days * 24
+        for hour in 0..<hours {
+            var scoreText = ""
+            var labelText = ""
+            for slot in 0..<predictionsPerHour {
+                let timeMs = startMs + Int64(hour) * 3_600_000 + Int64(slot) * 3_600_000 / Int64(predictionsPerHour)
+                let id = "\(kind == .regression ? "d" : "t")\(predictions)"
+                let region = Self.regions[random.below(Self.regions.count)]
+                let incident = incidentStartMs.map { timeMs >= $0 } ?? false
+                let row = kind == .regression
+                    ? regressionRow(&random, hourOfDay: hour % 24, incident: incident)
+                    : multiclassRow(&random, incident: incident)
+                scoreText += "\(id),\(TimeFormat.rfc3339(timeMs)),\(row.prediction),\(region),\(row.features)\n"
+                predictions += 1
+                let delayMs = Int64(1 + random.below(72)) * 3_600_000 + Int64(random.below(3_600)) * 1000
+                let labelled = random.uniform() >= 0.05
+                if labelled, timeMs + delayMs < endMs {
+                    labelText += "\(id),\(row.label),\(TimeFormat.rfc3339(timeMs + delayMs))\n"
+                    labelCount += 1
+                }
+            }
+            scores(Array(scoreText.utf8))
+            labels(Array(labelText.utf8))
+        }
+        return (predictions, labelCount)
+    }
+
+    private func regressionRow(_ random: inout SeededRandom, hourOfDay: Int, incident: Bool) -> (prediction: String, label: String, features: String) {
+        let distance = (2 + 18 * random.uniform() * random.uniform()).rounded(toDecimals: 2)
+        let items = 1 + random.below(6)
+        let vehicle = ["bike", "car", "van"][random.below(3)]
+        let rush = hourOfDay >= 7 && hourOfDay <= 9 || hourOfDay >= 16 && hourOfDay <= 18 ? 8.0 : 0.0
+        let mean = 12 + 2.5 * distance + 1.5 * Double(items) + rush + (vehicle == "bike" ? 4 : 0)
+        let target = max(3, mean + 6 * random.normal()).rounded(toDecimals: 1)
+        var prediction = mean + 4 * random.normal()
+        if incident { prediction += 8 }
+        return (String(format2: prediction.rounded(toDecimals: 2)), String(format2: target), "\(distance),\(items),\(vehicle)")
+    }
+
+    private func multiclassRow(_ random: inout SeededRandom, incident: Bool) -> (prediction: String, label: String, features: String) {
+        let classes = Self.ticketClasses
+        var draw = random.uniform()
+        var truth = classes.count - 1
+        for (index, prior) in Self.classPriors.enumerated() {
+            if draw < prior { truth = index; break }
+            draw -= prior
+        }
+        var predicted = random.uniform() < 0.85 ? truth : random.below(classes.count)
+        if incident, classes[truth] == "returns", random.uniform() < 0.6 { predicted = classes.firstIndex(of: "shipping")! }
+        // The predicted class gets 0.45–0.95; the rest share what is left, in thousandths (rows sum to 1 exactly).
+        let top = 450 + random.below(501)
+        var rest = 1000 - top
+        var thousandths = [Int](repeating: 0, count: classes.count)
+        thousandths[predicted] = top
+        let others = (0..<classes.count).filter { $0 != predicted }
+        for (position, index) in others.enumerated() {
+            let share = position == others.count - 1 ? rest : min(rest, random.below(rest / 2 + 1))
+            thousandths[index] = min(share, top - 1)
+            rest -= thousandths[index]
+        }
+        thousandths[predicted] += rest
+        let probabilities = thousandths.map { String(format3: Double($0) / 1000) }.joined(separator: ",")
+        let length = 20 + random.below(400)
+        let age = random.below(2000)
+        let channel = ["email", "chat", "phone"][random.below(3)]
+        return (classes[predicted], classes[truth], "\(probabilities),\(length),\(age),\(channel)")
+    }
+}
+
+extension Double {
+    func rounded(toDecimals decimals: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        return (self * scale).rounded() / scale
+    }
+}
+
+extension String {
+    /// Fixed two decimals, without Foundation.
+    init(format2 value: Double) { self = TimeFormat.fixed(value, decimals: 2) }
+    /// Fixed three decimals.
+    init(format3 value: Double) { self = TimeFormat.fixed(value, decimals: 3) }
+}
+
+/// Text forms of the task scenarios' values, without Foundation.
+enum TimeFormat {
+    /// RFC 3339 UTC with milliseconds, as the binary generator writes it.
+    static func rfc3339(_ epochMs: Int64) -> String {
+        let days = epochMs >= 0 ? epochMs / 86_400_000 : (epochMs - 86_399_999) / 86_400_000
+        let msOfDay = epochMs - days * 86_400_000
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):"
+            + "\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+    }
+
+    /// `value` with exactly `decimals` decimals (rounded half away from zero).
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        let scale = powersOfTen[decimals]
+        let scaled = Int64((value.magnitude * scale).rounded(.toNearestOrAwayFromZero))
+        let unit = Int64(scale)
+        let fraction = String(scaled % unit)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        return "\(sign)\(scaled / unit).\(String(repeating: "0", count: decimals - fraction.count))\(fraction)"
+    }
+}
