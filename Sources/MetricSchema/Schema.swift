@@ -8,6 +8,7 @@ public enum Schema {
     public static let all: [Measurement] = [
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
         outputThreshold, join, run, deadline,
+        estimatedPerformance, estimatedThreshold,
     ]
 
     /// Looks a measurement up by name.

@@ -125,6 +125,7 @@ public enum ConfigLoader {
             "minimum_samples", "segments", "segment_cap", "top_categories", "drift_category_bins", "reference_profile", "scores", "labels",
             "features", "deployed_at", "max_model_age_days", "expected_interval",
             "alert_thresholds",
+            "estimation",
         ])
         let windowNode = try node.required("window")
         let window = try windowNode.durationSeconds
@@ -221,6 +222,9 @@ public enum ConfigLoader {
         model.expectedIntervalSeconds = expectedInterval
         if let thresholdsNode = try node.optional("alert_thresholds") {
             model.alertThresholds = try AlertThresholds.parse(thresholdsNode)
+        }
+        if let estimationNode = try node.optional("estimation") {
+            model.estimation = try EstimationConfiguration.parse(estimationNode)
         }
         return model
     }

@@ -64,6 +64,8 @@ public struct ModelConfiguration: Sendable {
     public var expectedIntervalSeconds: Int64 = 0
     /// Alert thresholds of this model (`alert_thresholds`), written with every heartbeat.
     public var alertThresholds = AlertThresholds()
+    /// Performance estimation before labels mature (`estimation`); nil turns it off.
+    public var estimation: EstimationConfiguration?
 
     /// Expected seconds between the model's runs: `expected_interval`, or the window W.
     public var runIntervalSeconds: Int64 { expectedIntervalSeconds > 0 ? expectedIntervalSeconds : windowSeconds }
