@@ -12,6 +12,7 @@ struct AlertRuleTests {
         "mw-feature-missing-jump", "mw-feature-drift", "mw-feature-drift-sustained", "mw-score-shift",
         "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing",
         "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old", "mw-data-stale",
+        "mw-auc-estimate-below-floor", "mw-auc-estimate-divergence",
     ])
     func ruleExists(uid: String) {
         #expect(Kit.rules.contains { $0.uid == uid })

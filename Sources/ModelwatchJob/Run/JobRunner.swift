@@ -214,7 +214,10 @@ public struct JobRunner: Sendable {
     static func estimationWarning(_ model: ModelConfiguration, profile: ReferenceProfile?, pushdown: Bool) -> String? {
         guard let estimation = model.estimation else { return nil }
         if pushdown { return "models[\(model.name)].estimation: push-down mode does not estimate performance; use exact mode for estimates" }
-        guard let stored = profile?.estimation else {
+        guard let profile else {
+            return "models[\(model.name)].estimation needs a reference_profile (built with `modelwatch profile`); no estimates are written"
+        }
+        guard let stored = profile.estimation else {
             return "models[\(model.name)].estimation: the reference profile has no estimation section; rebuild it with `modelwatch profile` to write estimates"
         }
         if stored.calibration != estimation.calibration {
