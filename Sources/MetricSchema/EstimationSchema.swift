@@ -9,8 +9,8 @@ extension Schema {
             Field("\(metric)_se", .float, "Standard error of the estimate (NannyML's sampling error, from the reference profile); absent when the reference cannot supply one."),
             Field("\(metric)_lower", .float, "Estimate − 3 standard errors, at least 0 (NannyML's band)."),
             Field("\(metric)_upper", .float, "Estimate + 3 standard errors, at most 1."),
-            Field("realized_\(metric)", .float, "The realized \(meaning) of the same window and slice; final windows only."),
-            Field("\(metric)_difference", .float, "realized_\(metric) − \(metric); final windows only. Persistent differences beyond the bands mean concept drift."),
+            Field("realized_\(metric)", .float, "The realized \(meaning) of the same window and slice from the labels so far; performance windows only (final, or provisional while labels arrive: see label_coverage)."),
+            Field("\(metric)_difference", .float, "realized_\(metric) − \(metric); performance windows only. Persistent differences beyond the bands on matured windows mean concept drift."),
         ]
     }
 
@@ -24,10 +24,11 @@ extension Schema {
             Field("n", .integer, "Scored predictions the estimate is made from, labelled or not."),
             Field("expected_base_rate", .float, "Mean calibrated probability: the expected positive rate."),
         ] + estimatedFields("auc", "ROC AUC") + [
-            Field("realized_auc_ci_lower", .float, "Lower end of the realized AUC's 95% DeLong interval; final windows only."),
-            Field("realized_auc_ci_upper", .float, "Upper end of the realized AUC's 95% DeLong interval; final windows only."),
-            Field("auc_divergence", .float, "Gap between the estimate's band and the realized AUC's interval, 0 while they overlap; final windows only. Above 0: realized and estimated disagree beyond sampling error."),
-            Field("realized_sufficient", .boolean, "The realized window's `sufficient` (modelwatch_performance); final windows only."),
+            Field("realized_auc_ci_lower", .float, "Lower end of the realized AUC's 95% DeLong interval; performance windows only."),
+            Field("realized_auc_ci_upper", .float, "Upper end of the realized AUC's 95% DeLong interval; performance windows only."),
+            Field("auc_divergence", .float, "Gap between the estimate's band and the realized AUC's interval, 0 while they overlap; performance windows only. Above 0: realized and estimated disagree beyond sampling error."),
+            Field("realized_sufficient", .boolean, "The realized window's `sufficient` (modelwatch_performance); performance windows only."),
+            Field("label_coverage", .float, "Labelled predictions / n: how far the realized values are from final; performance windows only."),
             Field("calibration", .string, "`isotonic` (map learned from the reference's labels) or `none` (scores used as they are)."),
             Field("profile_fingerprint", .string, "First 16 hex characters of the reference profile the estimate used."),
             Field("sufficient", .boolean, "True when n, the expected positives and the expected negatives meet the configured minimums; alerts require it."),

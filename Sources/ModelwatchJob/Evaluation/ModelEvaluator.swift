@@ -152,7 +152,8 @@ struct ModelEvaluator {
         return (points, result, sufficient)
     }
 
-    /// The CBPE points of one task's slice; the final window carries the realized values beside the estimates.
+    /// The CBPE points of one task's slice; every performance window (final or provisional) carries the realized
+    /// values of its labels so far beside the estimates, with their label coverage.
     private func estimatePoints(
         scores: [Double], reference: EstimationReference, profile: ReferenceProfile, task: PerformanceTask,
         realized: (result: PerformanceResult, sufficient: Bool)
@@ -163,7 +164,7 @@ struct ModelEvaluator {
             n: estimate.n, positives: Int(estimate.expectedPositives.rounded(.down)),
             negatives: Int((Double(estimate.n) - estimate.expectedPositives).rounded(.down)))
         return PointBuilder.estimated(
-            estimate, realized: task.window.provisional ? nil : realized, tags: [modelTag] + task.slice.tags,
+            estimate, realized: task.estimateOnly ? nil : realized, tags: [modelTag] + task.slice.tags,
             timestampMs: task.window.range.endMs, sufficient: sufficient, provisional: task.window.provisional,
             calibration: profile.estimation?.calibration.rawValue ?? "none", fingerprint: profile.shortFingerprint,
             thresholdLabels: model.thresholds.map(Self.label))

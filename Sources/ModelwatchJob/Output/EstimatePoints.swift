@@ -7,7 +7,7 @@ import PerformanceMetrics
 extension PointBuilder {
     /// Points for one estimated slice: the AUC point and one per threshold.
     ///
-    /// - Parameter realized: the realized metrics of the same window and slice, on the final window only.
+    /// - Parameter realized: the realized metrics of the same window and slice (labels so far), on performance windows.
     static func estimated(
         _ estimate: PerformanceEstimate, realized: (result: PerformanceResult, sufficient: Bool)?, tags: [(key: String, value: String)],
         timestampMs: Int64, sufficient: Bool, provisional: Bool, calibration: String, fingerprint: String, thresholdLabels: [String]
@@ -24,6 +24,7 @@ extension PointBuilder {
                 point.add("auc_divergence", max(0, lower - realizedUpper, realizedLower - upper))
             }
             point.add("realized_sufficient", .boolean(realizedSufficient))
+            point.add("label_coverage", estimate.n == 0 ? nil : Double(result.n) / Double(estimate.n))
         }
         point.add("calibration", .string(calibration))
         point.add("profile_fingerprint", .string(fingerprint))
