@@ -22,6 +22,9 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
     public let features: [String: FeatureProfile]
     /// Profile of the model's score.
     public let score: NumericFeatureProfile
+    /// Calibration and sampling-error components for performance estimation; nil when the profile was built without
+    /// `models[].estimation` (older profiles never have it, and their fingerprint is unchanged: nil is not encoded).
+    public let estimation: EstimationProfile?
     /// 64 lowercase hex characters: SHA-256 of the canonical encoding.
     public let fingerprint: String
 
@@ -31,11 +34,11 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
     /// Makes a profile of the current format version and computes its fingerprint.
     public static func make(
         model: String, source: String, rowCount: Int, features: [String: FeatureProfile],
-        score: NumericFeatureProfile
+        score: NumericFeatureProfile, estimation: EstimationProfile? = nil
     ) -> ReferenceProfile {
         let unsigned = ReferenceProfile(
             formatVersion: currentFormatVersion, model: model, source: source, rowCount: rowCount,
-            features: features, score: score, fingerprint: ""
+            features: features, score: score, estimation: estimation, fingerprint: ""
         )
         return unsigned.withFingerprint(unsigned.computeFingerprint())
     }
@@ -142,7 +145,7 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
     private func withFingerprint(_ value: String) -> ReferenceProfile {
         ReferenceProfile(
             formatVersion: formatVersion, model: model, source: source, rowCount: rowCount,
-            features: features, score: score, fingerprint: value
+            features: features, score: score, estimation: estimation, fingerprint: value
         )
     }
 
@@ -152,6 +155,7 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
             found += feature.problems().map { "feature \(name): \($0)" }
         }
         if rowCount < 0 { found.append("negative rowCount") }
+        found += (estimation?.problems() ?? []).map { "estimation: \($0)" }
         return found
     }
 

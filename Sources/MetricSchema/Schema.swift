@@ -9,6 +9,7 @@ public enum Schema {
         performance, threshold, topK, calibrationBin, feature, featureCategory, output,
         outputThreshold, join, run, deadline, labelArrivals,
         regression, multiclass, multiclassClass, confusion, outputClass, label,
+        estimatedPerformance, estimatedThreshold,
     ]
 
     /// Looks a measurement up by name.

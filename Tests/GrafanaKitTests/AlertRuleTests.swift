@@ -13,6 +13,7 @@ struct AlertRuleTests {
         "mw-volume-collapse", "mw-job-stopped", "mw-model-heartbeat-missing", "mw-hourly-model-silent", "mw-runs-failing",
         "mw-write-failures", "mw-points-lost", "mw-spool-growing", "mw-model-too-old", "mw-data-stale",
         "mw-regression-mae-high", "mw-regression-mae-rise", "mw-multiclass-quality-drop", "mw-class-recall-collapse", "mw-label-drift",
+        "mw-auc-estimate-below-floor", "mw-auc-estimate-divergence",
     ])
     func ruleExists(uid: String) {
         #expect(Kit.rules.contains { $0.uid == uid })

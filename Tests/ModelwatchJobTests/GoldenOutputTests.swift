@@ -116,6 +116,7 @@ struct GoldenOutputTests {
             "modelwatch_performance", "modelwatch_threshold", "modelwatch_topk", "modelwatch_calibration_bin",
             "modelwatch_feature", "modelwatch_feature_category", "modelwatch_output", "modelwatch_output_threshold",
             "modelwatch_join", "modelwatch_run", "modelwatch_deadline", "modelwatch_label_arrivals",
+            "modelwatch_estimated_performance", "modelwatch_estimated_threshold",
         ]), "\(measurements)")
         for line in lines {
             #expect(line.tagKeys == line.tagKeys.sorted(), "\(line)")

@@ -106,6 +106,7 @@ struct TaskConfigTests {
         (taskConfig("ranking"), "models[m].task", "must be binary, regression or multiclass"),
         (taskConfig("regression", extra: "thresholds: [0.3]"), "models[m].thresholds", "binary models only"),
         (taskConfig("multiclass", extra: "classes: [a, b]\ntop_k_percent: [5]"), "models[m].top_k_percent", "binary models only"),
+        (taskConfig("regression", extra: "estimation: {calibration: isotonic}"), "models[m].estimation", "binary models only"),
         (taskConfig("regression", extra: "minimum_samples: {positives: 3}"), "models[m].minimum_samples.positives", "binary models only"),
         (taskConfig("regression", extra: "minimum_samples: {per_class: 3}"), "models[m].minimum_samples.per_class", "multiclass models only"),
         (taskConfig("regression", scoreColumns: "{score: s}"), "models[m].scores.columns.score", "unknown key"),

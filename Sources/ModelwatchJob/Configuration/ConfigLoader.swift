@@ -127,6 +127,7 @@ public enum ConfigLoader {
             "features", "deployed_at", "max_model_age_days", "expected_interval",
             "alert_thresholds",
             "task", "classes", "class_cap", "top_k_accuracy",
+            "estimation",
         ])
         var task = ModelTask.binary
         if let taskNode = try node.optional("task") {
@@ -145,7 +146,7 @@ public enum ConfigLoader {
         }
         var thresholds = task == .binary ? [0.5] : []
         if task != .binary {
-            for key in ["thresholds", "top_k_percent"] where try node.optional(key) != nil {
+            for key in ["thresholds", "top_k_percent", "estimation"] where try node.optional(key) != nil {
                 throw node.error("applies to binary models only (this model's task is \(task.rawValue))", key: key)
             }
         }
@@ -258,6 +259,9 @@ public enum ConfigLoader {
         }
         if let thresholdsNode = try node.optional("alert_thresholds") {
             model.alertThresholds = try AlertThresholds.parse(thresholdsNode, task: task)
+        }
+        if let estimationNode = try node.optional("estimation") {
+            model.estimation = try EstimationConfiguration.parse(estimationNode)
         }
         return model
     }

@@ -68,6 +68,8 @@ public struct ModelConfiguration: Sendable {
     public var task: ModelTask = .binary
     /// Multiclass settings; nil unless `task` is multiclass.
     public var multiclass: MulticlassOptions? = nil
+    /// Performance estimation before labels mature (`estimation`); nil turns it off.
+    public var estimation: EstimationConfiguration?
 
     /// Expected seconds between the model's runs: `expected_interval`, or the window W.
     public var runIntervalSeconds: Int64 { expectedIntervalSeconds > 0 ? expectedIntervalSeconds : windowSeconds }

@@ -83,6 +83,7 @@ public enum ScenarioFiles {
                 segments: [region]
                 segment_cap: 10
                 reference_profile: reference-profile.json
+                estimation: {calibration: isotonic}
                 deployed_at: \(TimeText.format(generator.config.startMs))
                 max_model_age_days: 90
                 scores:

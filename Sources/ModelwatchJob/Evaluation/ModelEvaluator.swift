@@ -17,6 +17,8 @@ struct ModelEvaluator {
     let threads: Int
     /// The class list of a multiclass model (nil for the other tasks).
     let classes: MulticlassClasses?
+    /// What performance estimation needs, when `models[].estimation` is set and the profile has its section.
+    let estimation: EstimationReference?
 
     init(model: ModelConfiguration, plan: EvaluationPlan, table: ScoreTable, profile: ReferenceProfile?, threads: Int) {
         self.model = model
@@ -25,6 +27,7 @@ struct ModelEvaluator {
         self.profile = profile
         self.threads = threads
         classes = model.task == .multiclass ? MulticlassClasses(model: model, profile: profile, table: table) : nil
+        estimation = model.estimation == nil ? nil : profile?.estimation?.reference
         categoricalBins = model.categoricalFeatures.map { name in
             guard case .categorical(let reference)? = profile?.features[name] else { return nil }
             return CategoricalBins(profile: reference, limit: model.driftCategoryBins)
@@ -88,6 +91,8 @@ struct ModelEvaluator {
     struct PerformanceTask: Sendable {
         let window: EvaluationPlan.PerformanceWindow
         let slice: Slice
+        /// Only the estimate: the input window when it is not a performance window (restatement off).
+        var estimateOnly = false
     }
 
     /// The performance tasks, one per (window, slice), and each window's rows (for its join diagnostics).
@@ -107,6 +112,14 @@ struct ModelEvaluator {
             }
             work.tasks += slices.map { PerformanceTask(window: window, slice: $0) }
         }
+        if estimation != nil, !plan.performanceWindows.contains(where: { $0.range == plan.inputWindow }) {
+            let window = EvaluationPlan.PerformanceWindow(range: plan.inputWindow, provisional: true)
+            var slices = slices(of: Array(table.rows(in: window.range)), into: &outcome)
+            if slices.isEmpty {
+                slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
+            }
+            work.tasks += slices.map { PerformanceTask(window: window, slice: $0, estimateOnly: true) }
+        }
         return work
     }
 
@@ -123,11 +136,15 @@ struct ModelEvaluator {
         scores.reserveCapacity(task.slice.rows.count)
         labels.reserveCapacity(task.slice.rows.count)
         var scored = 0
+        var allScores: [Double] = []
+        if estimation != nil { allScores.reserveCapacity(task.slice.rows.count) }
         for row in task.slice.rows {
             let r = Int(row)
             let score = table.score[r]
             guard !score.isNaN else { continue }
             scored += 1
+            if estimation != nil { allScores.append(score) }
+            if task.estimateOnly { continue }
             let label = table.label(row: r, asOfMs: asOf)
             guard label >= 0 else { continue }
             scores.append(score)
@@ -135,16 +152,37 @@ struct ModelEvaluator {
         }
         let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
         let sufficient = model.minimumSamples.admitPerformance(n: result.n, positives: result.nPositive, negatives: result.nNegative)
-        let points = PointBuilder.performance(
+        var points = task.estimateOnly ? [] : PointBuilder.performance(
             result, tags: [modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
             sufficient: sufficient, provisional: task.window.provisional, thresholdLabels: model.thresholds.map(Self.label),
             topKLabels: model.topKPercent.map(Self.label))
+        if let estimation, let profile {
+            points += estimatePoints(scores: allScores, reference: estimation, profile: profile, task: task, realized: (result, sufficient))
+        }
         return (points, result, sufficient, nil)
     }
 
     /// The binary result slot of a non-binary window (empty).
     static let noBinaryResult = PerformanceEvaluator.evaluate(
         scores: [], labels: [], options: PerformanceOptions(thresholds: [], topKFractions: [], calibrationBins: 10))
+
+    /// The CBPE points of one task's slice; every performance window (final or provisional) carries the realized
+    /// values of its labels so far beside the estimates, with their label coverage.
+    private func estimatePoints(
+        scores: [Double], reference: EstimationReference, profile: ReferenceProfile, task: PerformanceTask,
+        realized: (result: PerformanceResult, sufficient: Bool)
+    ) -> [Point] {
+        let estimate = PerformanceEstimator.estimate(scores: scores, reference: reference, thresholds: model.thresholds)
+        let minimum = model.minimumSamples
+        let sufficient = minimum.admitPerformance(
+            n: estimate.n, positives: Int(estimate.expectedPositives.rounded(.down)),
+            negatives: Int((Double(estimate.n) - estimate.expectedPositives).rounded(.down)))
+        return PointBuilder.estimated(
+            estimate, realized: task.estimateOnly ? nil : realized, tags: [modelTag] + task.slice.tags,
+            timestampMs: task.window.range.endMs, sufficient: sufficient, provisional: task.window.provisional,
+            calibration: profile.estimation?.calibration.rawValue ?? "none", fingerprint: profile.shortFingerprint,
+            thresholdLabels: model.thresholds.map(Self.label))
+    }
 
     private func collect(
         _ work: PerformanceWork, _ results: [(points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?)], into outcome: inout Outcome
@@ -166,6 +204,11 @@ struct ModelEvaluator {
             if !window.provisional {
                 outcome.points.append(joinPoint(rows: work.windowRows[windowIndex], timestampMs: window.range.endMs, into: &outcome))
             }
+        }
+        // Estimate-only tasks (the input window when it is not a performance window) come last.
+        while taskIndex < work.tasks.count {
+            outcome.points += results[taskIndex].points
+            taskIndex += 1
         }
     }
 

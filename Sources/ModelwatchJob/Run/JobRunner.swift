@@ -218,6 +218,7 @@ public struct JobRunner: Sendable {
         endStage("compute")
         report.record(outcome, table: data.table, asOfMs: plan.asOfMs)
         if let cappedWarning { report.warnings.append(cappedWarning) }
+        if let warning = Self.estimationWarning(model, profile: profile, pushdown: false) { report.warnings.append(warning) }
         report.rewrittenSegments = SegmentValueTag.rewrites(in: earlier.flatMap { $0.points } + outcome.points)
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
@@ -247,6 +248,7 @@ public struct JobRunner: Sendable {
             environment.logger.warning("feature left out of push-down", metadata: ["model": "\(model.name)", "reason": "\(message)"])
         }
         report.warnings += outcome.leftOut
+        if let warning = Self.estimationWarning(model, profile: profile, pushdown: true) { report.warnings.append(warning) }
         if !outcome.dataErrors.isEmpty {
             report.status = .dataError
             report.message = outcome.dataErrors.joined(separator: "\n") + "\n(the model's other points are written)"
@@ -256,6 +258,23 @@ public struct JobRunner: Sendable {
         for point in outcome.points { encoder.encode(point, into: &lines) }
         report.pointsEncoded = encoder.statistics.encodedPoints
         return lines
+    }
+
+    /// Why `models[].estimation` writes no estimates in this run, if it does not: push-down mode, or a profile
+    /// without an estimation section (built before the key was set, or by an older modelwatch).
+    static func estimationWarning(_ model: ModelConfiguration, profile: ReferenceProfile?, pushdown: Bool) -> String? {
+        guard let estimation = model.estimation else { return nil }
+        if pushdown { return "models[\(model.name)].estimation: push-down mode does not estimate performance; use exact mode for estimates" }
+        guard let profile else {
+            return "models[\(model.name)].estimation needs a reference_profile (built with `modelwatch profile`); no estimates are written"
+        }
+        guard let stored = profile.estimation else {
+            return "models[\(model.name)].estimation: the reference profile has no estimation section; rebuild it with `modelwatch profile` to write estimates"
+        }
+        if stored.calibration != estimation.calibration {
+            return "models[\(model.name)].estimation.calibration is \(estimation.calibration.rawValue) but the profile was built with \(stored.calibration.rawValue); the profile's is used until it is rebuilt"
+        }
+        return nil
     }
 
     static func checkBadRowBudget(_ counters: JoinCounters, options: RunOptions, samples: [String]) throws(JobError) {

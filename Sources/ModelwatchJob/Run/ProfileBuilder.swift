@@ -1,5 +1,6 @@
 import DriftMetrics
 import Foundation
+import PerformanceMetrics
 
 /// Builds a frozen reference profile from a model's score source over a time range.
 ///
@@ -36,9 +37,11 @@ public enum ProfileBuilder {
             model.scores.path = inputPath
             model.scores.postgres = nil
         }
-        // A regression or multiclass profile also keeps the labels of those predictions (label drift).
+        // A regression or multiclass profile also keeps the labels of those predictions (label drift); a binary one
+        // reads them to learn the estimation section.
         let data = try ModelDataReader(
-            model: model, range: range, readsLabels: model.task != .binary, threads: ThreadBudget.resolve(options.threads)).read()
+            model: model, range: range, readsLabels: model.task != .binary || model.estimation != nil,
+            threads: ThreadBudget.resolve(options.threads)).read()
         try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
         let table = data.table
         guard table.count > 0 else {
@@ -65,9 +68,11 @@ public enum ProfileBuilder {
         var scores: [Double] = []
         scores.reserveCapacity(table.count)
         for score in table.score where !score.isNaN { scores.append(score) }
+        let estimation = try model.estimation.map { configuration throws(JobError) in try estimationProfile(model: model, table: table, configuration: configuration) }
         let profile = ReferenceProfile.make(
             model: model.name, source: "\(model.scores.path ?? "postgres") \(range)", rowCount: table.count, features: features,
-            score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count))
+            score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count),
+            estimation: estimation)
         return Built(profile: profile, counters: data.counters, rows: table.count, rowErrorSamples: data.rowErrorSamples)
     }
 
@@ -103,5 +108,29 @@ public enum ProfileBuilder {
             }
         }
         return entries
+    }
+
+    /// The estimation section: the calibration map and sampling-error components learned from the reference rows
+    /// that are scored and labelled (every label read counts: a reference period is in the past).
+    static func estimationProfile(model: ModelConfiguration, table: ScoreTable, configuration: EstimationConfiguration) throws(JobError) -> EstimationProfile {
+        var scores: [Double] = []
+        var labels: [Bool] = []
+        for row in 0..<table.count {
+            let score = table.score[row]
+            let label = table.label(row: row, asOfMs: .max)
+            guard !score.isNaN, label >= 0 else { continue }
+            scores.append(score)
+            labels.append(label == 1)
+        }
+        let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard positives > 0, positives < labels.count else {
+            throw JobError(.dataError, """
+                models[\(model.name)].estimation: the reference has \(labels.count) labelled rows with \(positives) positives; \
+                estimation needs labelled rows of both classes (pick a range whose labels have arrived)
+                """)
+        }
+        return EstimationProfile(
+            EstimationReference.fit(scores: scores, labels: labels, thresholds: model.thresholds, calibrate: configuration.calibration == .isotonic),
+            calibration: configuration.calibration)
     }
 }

@@ -1,4 +1,4 @@
-// Times PerformanceEvaluator.evaluate on N labelled rows (issue 3): one sort per window, reused for AUC, AP,
+// Times PerformanceEvaluator.evaluate on N labelled rows (issue 3) and PerformanceEstimator.estimate (CBPE) on the same scores: one sort per window, reused for AUC, AP,
 // thresholds and top-k, plus calibration and the recalibration fits. Built by metrics.sh with swiftc -O
 // together with Sources/PerformanceMetrics and the tests' generator (Sources/TestSupport/SplitMix64.swift); not
 // part of the test suite.
@@ -43,6 +43,23 @@ for n in sizes.isEmpty ? [1_000_000, 10_000_000] : sizes {
                     String(format: "%.0f", Double(n) / best).padding(toLength: 16, withPad: " ", startingAt: 0),
                     String(format: "%.6f", auc)]
         print(line.joined())
+        // Confidence-based estimation of the same window from its scores alone (the input window's cost when
+        // `estimation` is set): the reference is fitted on the first 100k rows (isotonic map), not timed.
+        let reference = EstimationReference.fit(
+            scores: Array(scores.prefix(100_000)), labels: Array(labels.prefix(100_000)), thresholds: options.thresholds, calibrate: true)
+        var bestEstimate = Double.infinity
+        var estimated = 0.0
+        for _ in 0..<3 {
+            let start = now()
+            let estimate = PerformanceEstimator.estimate(scores: scores, reference: reference, thresholds: options.thresholds)
+            bestEstimate = min(bestEstimate, now() - start)
+            estimated = estimate.auc?.value ?? .nan
+        }
+        print([String(n).padding(toLength: 12, withPad: " ", startingAt: 0),
+               (name + " (CBPE)").padding(toLength: 20, withPad: " ", startingAt: 0),
+               String(format: "%.3f", bestEstimate).padding(toLength: 16, withPad: " ", startingAt: 0),
+               String(format: "%.0f", Double(n) / bestEstimate).padding(toLength: 16, withPad: " ", startingAt: 0),
+               String(format: "%.6f", estimated)].joined())
     }
 }
 }}
