@@ -77,35 +77,40 @@ extension NumericColumn {
         let slotsOfColumn = { (column: Int) in firstSlot[column]..<firstSlot[column + 1] }
 
         let distinctCodes = present > 0 ? Int(largestCode - smallestCode) + 1 : 0
-        let bucketCount = distinctCodes * Swift.max(segmentSlices, 1)
-        if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present), bucketCount <= Swift.max(n, 1 << 20) {
-            // Counted: one bucket per (segment slice, code); the all-rows slice's count of a code is the sum over
+        let slots = Swift.max(segmentSlices, 1)
+        let bucketCount = distinctCodes * slots
+        if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present), bucketCount <= 2 * Swift.max(n, 1 << 20) {
+            // Counted: one 32-bit bucket per (code, segment slice), a code's slices side by side (a row touches
+            // one cache line, as in a count of one slice); the all-rows slice's count of a code is the sum over
             // column 0's slices (they partition it).
-            if scratch.count < bucketCount { scratch.append(contentsOf: repeatElement(0, count: bucketCount - scratch.count)) }
+            let words = (bucketCount + 1) / 2
+            if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
             var allRuns = SortedRuns()
             var segmentRuns = [SortedRuns](repeating: SortedRuns(), count: segmentSlices)
             values.withUnsafeBufferPointer { values in
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     values.withMemoryRebound(to: UInt64.self) { keys in
-                        let buckets = UnsafeMutableBufferPointer(rebasing: scratch[0..<bucketCount])
-                        buckets.update(repeating: 0)
-                        for index in 0..<present {
-                            let key = keys[index]
-                            let code = Int((key >> 32) &- smallestCode)
-                            let slices = UInt32(truncatingIfNeeded: key)
-                            for column in 0..<columns {
-                                let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
-                                buckets[slot &* distinctCodes &+ code] &+= 1
+                        UnsafeMutableBufferPointer(rebasing: scratch[0..<words]).withMemoryRebound(to: UInt32.self) { counts in
+                            let buckets = UnsafeMutableBufferPointer(rebasing: counts[0..<bucketCount])
+                            buckets.update(repeating: 0)
+                            for index in 0..<present {
+                                let key = keys[index]
+                                let base = Int((key >> 32) &- smallestCode) &* slots
+                                let slices = UInt32(truncatingIfNeeded: key)
+                                for column in 0..<columns {
+                                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                                }
                             }
-                        }
-                        for bucket in 0..<distinctCodes {
-                            var total: UInt64 = 0
-                            for slot in slotsOfColumn(0) { total &+= buckets[slot &* distinctCodes &+ bucket] }
-                            guard total > 0 else { continue }
-                            let value = Double(Self.code(ofSortKey: smallestCode &+ UInt64(bucket))) / scale
-                            allRuns.append(value, count: Int(total))
-                            for slot in 0..<segmentSlices where buckets[slot &* distinctCodes &+ bucket] > 0 {
-                                segmentRuns[slot].append(value, count: Int(buckets[slot &* distinctCodes &+ bucket]))
+                            for code in 0..<distinctCodes {
+                                let base = code &* slots
+                                var total = 0
+                                for slot in slotsOfColumn(0) { total &+= Int(buckets[base &+ slot]) }
+                                guard total > 0 else { continue }
+                                let value = Double(Self.code(ofSortKey: smallestCode &+ UInt64(code))) / scale
+                                allRuns.append(value, count: total)
+                                for slot in 0..<segmentSlices where buckets[base &+ slot] > 0 {
+                                    segmentRuns[slot].append(value, count: Int(buckets[base &+ slot]))
+                                }
                             }
                         }
                     }
