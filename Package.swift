@@ -38,6 +38,8 @@ let package = Package(
         ),
         /// `__builtin_prefetch` for the id index's lookups (a header only: nothing to link).
         .systemLibrary(name: "CPrefetch"),
+        /// `sched_getaffinity` / `sched_setaffinity` for `run.threads` (a header only: nothing to link).
+        .systemLibrary(name: "CAffinity"),
         /// The commit the binary was built from, for `modelwatch --version` (`make` writes it; see build_info.c).
         .target(name: "CBuildInfo"),
 
@@ -69,7 +71,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch",
+                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch", "CAffinity",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

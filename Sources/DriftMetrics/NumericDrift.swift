@@ -26,6 +26,14 @@ public enum NumericDrift {
         compare(profile: profile, sample: SortedArray(values: x), missingCount: missingCount)
     }
 
+    /// ``compare(profile:sortedPresentValues:missingCount:)`` of a buffer of finite values sorted ascending (a
+    /// part of a larger sort, say): the same result as on an array of them.
+    public static func compare(
+        profile: NumericFeatureProfile, sortedPresentValues x: UnsafeBufferPointer<Double>, missingCount: Int
+    ) -> DriftResult {
+        compare(profile: profile, sample: SortedArray(values: x), missingCount: missingCount)
+    }
+
     /// Compares present values given as runs (distinct values with their counts): the same result as
     /// ``compare(profile:sortedPresentValues:missingCount:)`` on ``SortedRuns/expanded()``.
     public static func compare(profile: NumericFeatureProfile, sortedRuns: SortedRuns, missingCount: Int) -> DriftResult {

@@ -45,6 +45,12 @@ public struct NumericSummary: Sendable, Hashable, Codable {
         self.init(sample: SortedArray(values: x))
     }
 
+    /// Summarises a buffer of values that are already finite and sorted ascending (a part of a larger sort,
+    /// say); nil when there are none. The same summary as ``init(sortedFiniteValues:)`` on an array of them.
+    public init?(sortedFiniteValues x: UnsafeBufferPointer<Double>) {
+        self.init(sample: SortedArray(values: x))
+    }
+
     /// Summarises values given as runs (distinct values with their counts): the same summary as
     /// ``init(sortedFiniteValues:)`` on ``SortedRuns/expanded()``; nil when there are none.
     public init?(sortedRuns: SortedRuns) {

@@ -104,15 +104,15 @@ extension AscendingSample {
     }
 }
 
-/// A sorted array as an ``AscendingSample``: each value is a run of one.
-struct SortedArray: AscendingSample {
-    let values: [Double]
+/// A sorted array (or a buffer of one) as an ``AscendingSample``: each value is a run of one.
+struct SortedArray<Values: RandomAccessCollection>: AscendingSample where Values.Element == Double, Values.Index == Int {
+    let values: Values
 
     var count: Int { values.count }
     var runCount: Int { values.count }
-    @inline(__always) func value(ofRun run: Int) -> Double { values[run] }
+    @inline(__always) func value(ofRun run: Int) -> Double { values[values.startIndex &+ run] }
     @inline(__always) func end(ofRun run: Int) -> Int { run + 1 }
-    @inline(__always) func element(at position: Int) -> Double { values[position] }
+    @inline(__always) func element(at position: Int) -> Double { values[values.startIndex &+ position] }
     func countLess(than value: Double) -> Int { SortedSample.countLess(values, value) }
     func countLessOrEqual(to value: Double) -> Int { SortedSample.countLessOrEqual(values, value) }
 }

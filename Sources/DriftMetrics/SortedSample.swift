@@ -110,20 +110,37 @@ public enum SortedSample {
 
     /// Number of elements of sorted `x` strictly less than `value`.
     public static func countLess(_ x: [Double], _ value: Double) -> Int {
-        var lo = 0, hi = x.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if x[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        countLess(x[...], value)
+    }
+
+    /// Number of elements of a sorted buffer `x` strictly less than `value`.
+    public static func countLess(_ x: UnsafeBufferPointer<Double>, _ value: Double) -> Int {
+        countLess(x[...], value)
     }
 
     /// Number of elements of sorted `x` less than or equal to `value`.
     public static func countLessOrEqual(_ x: [Double], _ value: Double) -> Int {
+        countLessOrEqual(x[...], value)
+    }
+
+    static func countLess<Values: RandomAccessCollection>(_ x: Values, _ value: Double) -> Int
+    where Values.Element == Double, Values.Index == Int {
         var lo = 0, hi = x.count
+        let base = x.startIndex
         while lo < hi {
             let mid = (lo + hi) / 2
-            if x[mid] <= value { lo = mid + 1 } else { hi = mid }
+            if x[base &+ mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    static func countLessOrEqual<Values: RandomAccessCollection>(_ x: Values, _ value: Double) -> Int
+    where Values.Element == Double, Values.Index == Int {
+        var lo = 0, hi = x.count
+        let base = x.startIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if x[base &+ mid] <= value { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }

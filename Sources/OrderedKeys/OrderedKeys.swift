@@ -47,18 +47,30 @@ public enum OrderedKeys {
     /// the sorted keys end up in `scratch` (then `keys` holds a permutation of them), false when in `keys`.
     /// Lets a caller that converts the keys back anyway skip a copy.
     public static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) -> Bool {
-        let n = keys.count
-        precondition(scratch.count == n, "scratch must have the length of keys")
-        if n < 1024 {
+        if keys.count < 1024 {
             var small = keys
             small.sort()
             return false
         }
+        return sort(keys, scratch: scratch, carryingLowBytes: 0)
+    }
+
+    /// Sorts `keys` by their upper `8 − carriedBytes` bytes only, stably: the lowest `carriedBytes` bytes are a
+    /// payload that travels with its key (keys equal in their upper bytes keep their input order, whatever
+    /// their payloads). Returns true when the sorted keys end up in `scratch`, as
+    /// ``sort(_:scratch:)-(UnsafeMutableBufferPointer<UInt64>,_)``.
+    public static func sort(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, carryingLowBytes carriedBytes: Int
+    ) -> Bool {
+        let n = keys.count
+        precondition(scratch.count == n, "scratch must have the length of keys")
+        precondition((0..<8).contains(carriedBytes), "at most 7 bytes can be carried")
+        guard n > 1 else { return false }
         var counts = byteHistograms(UnsafeBufferPointer(keys))
         var resultInScratch = false
         let a = keys, b = scratch
         counts.withUnsafeMutableBufferPointer { c in
-            for byte in 0..<8 {
+            for byte in carriedBytes..<8 {
                 let shift = UInt64(byte * 8)
                 let base = byte * 256
                 let first = resultInScratch ? b[0] : a[0]

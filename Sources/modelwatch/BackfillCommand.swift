@@ -28,6 +28,8 @@ extension Modelwatch {
         func run() throws {
             try exiting {
                 let configuration = try options.load()
+                // `run.threads: N` bounds the whole process to N cores (helper threads included).
+                if let threads = configuration.run.threads { _ = CPUConfinement.confine(threads: threads) }
                 guard let fromMs = TimeText.parseRFC3339(from), let toMs = TimeText.parseRFC3339(to) else {
                     throw ValidationError("--from and --to must be RFC 3339 times such as 2026-08-01T00:00:00Z")
                 }

@@ -28,6 +28,8 @@ extension Modelwatch {
         func run() throws {
             try exiting {
                 let configuration = try options.load()
+                // `run.threads: N` bounds the whole process to N cores (helper threads included).
+                if let threads = configuration.run.threads { _ = CPUConfinement.confine(threads: threads) }
                 let candidates = configuration.models.filter { model == nil || $0.name == model }
                 guard candidates.count == 1, let chosen = candidates.first else {
                     throw ValidationError(model == nil

@@ -24,9 +24,12 @@ extension Modelwatch {
         func run() throws {
             try exiting {
                 let configuration = try options.load()
+                // `run.threads: N` bounds the whole process to N cores (helper threads included).
+                let confinedTo = configuration.run.threads.flatMap { CPUConfinement.confine(threads: $0) }
                 let asOfMs = try parseAsOf(asOf)
                 let target = outputOptions.target
                 let logger = makeLogger(configuration.run.logFormat, verbose: options.verbose)
+                if let confinedTo { logger.debug("confined to CPUs", metadata: ["cpus": "\(confinedTo.map(String.init).joined(separator: ","))"]) }
                 WallClockBudget.arm(seconds: configuration.run.timeBudgetSeconds)
                 StopSignals.install(graceSeconds: configuration.run.stopGraceSeconds)
                 let lock: RunLock

@@ -2,7 +2,8 @@
 """Numeric agreement between modelwatch's line protocol and the pandas/scikit-learn reference (reference.py).
 
 Compares every field the two have in common for the series of the benchmark run (the provisional performance
-window and the input window, both timestamped T), prints the largest absolute difference per group, and exits 1
+window and the input window, both timestamped T; the all-rows slice and, when the reference was computed with
+--segment, every segment slice), prints the largest absolute difference per group, and exits 1
 when a difference is beyond its tolerance or when an expected group has nothing to compare.
 
 Tolerances (absolute unless said otherwise):
@@ -23,7 +24,7 @@ EXACT = {"n", "n_pos", "n_neg", "n_scored", "tp", "fp", "tn", "fn", "k", "select
          "distinct_count", "score_cutoff", "lower", "upper", "category"}
 ITERATIVE = {"calibration_in_the_large", "calibration_intercept", "calibration_slope"}
 RELATIVE = {"mean", "std", "min", "max", "p01", "p05", "p25", "p50", "p75", "p95", "p99"}
-SERIES_TAGS = ("threshold", "k_percent", "bin", "feature", "rank")
+SERIES_TAGS = ("segment", "segment_value", "threshold", "k_percent", "bin", "feature", "rank")
 
 
 def split_unescaped(text, sep):
@@ -90,8 +91,10 @@ def parse_line_protocol(path):
 def modelwatch_series(points):
     series = {}
     for measurement, tags, fields, timestamp in points:
-        if timestamp != AS_OF_MS or tags.get("segment", "all") != "all":
+        if timestamp != AS_OF_MS:
             continue
+        if tags.get("segment", "all") == "all":
+            tags = {t: v for t, v in tags.items() if t not in ("segment", "segment_value")}
         key = "|".join([measurement] + [f"{t}={tags[t]}" for t in SERIES_TAGS if t in tags])
         series[key] = fields
     return series
@@ -102,10 +105,11 @@ def tolerance(field, key, ks_bounds):
         return 0.0, "exact"
     if field in ITERATIVE:
         return 1e-6, "abs"
-    if field in RELATIVE and (key.startswith("modelwatch_feature|") or key == "modelwatch_output"):
+    if field in RELATIVE and (key.startswith("modelwatch_feature|") or key.split("|")[0] == "modelwatch_output"):
         return 1e-9, "rel"
     if field == "ks":
-        return ks_bounds.get(key, 1e-9), "abs"
+        name = "score" if key.startswith("modelwatch_output") else key.rsplit("|feature=", 1)[-1]
+        return ks_bounds.get(name, 1e-9), "abs"
     return 1e-9, "abs"
 
 
@@ -122,9 +126,8 @@ def main():
         profile = json.load(f)
     ks_bounds = {}
     for name, entry in list(profile["features"].items()) + [("score", profile["score"])]:
-        key = "modelwatch_output" if name == "score" else f"modelwatch_feature|feature={name}"
         if entry.get("cdf", {}).get("kind") == "quantiles":
-            ks_bounds[key] = 1 / 20_000 + 1 / entry["count"]
+            ks_bounds[name] = 1 / 20_000 + 1 / entry["count"]
 
     groups = {}
     failures = []
@@ -137,6 +140,9 @@ def main():
         group = key.split("|")[0]
         if group == "modelwatch_feature":
             group += " (numeric)" if "f_num" in key else " (categorical)"
+        segmented = "|segment=" in key
+        if segmented:
+            group += " · segments"
         for field, want in expected.items():
             if field not in actual:
                 missing.append(f"{key}.{field}")
@@ -155,13 +161,15 @@ def main():
             if diff > limit:
                 failures.append(f"{key}.{field}: modelwatch {got!r} vs reference {want!r} (|diff| {diff:.3g} > {limit:.3g})")
 
-    print(f"{'agreement':<34} {'fields':>6} {'max |diff|':>11}  worst")
+    print(f"{'agreement':<46} {'fields':>6} {'max |diff|':>11}  worst")
     for group in sorted(groups):
         g = groups[group]
-        print(f"{group:<34} {g['fields']:>6} {g['max_abs']:>11.3g}  {g['worst']}")
+        print(f"{group:<46} {g['fields']:>6} {g['max_abs']:>11.3g}  {g['worst']}")
     expected_groups = {"modelwatch_performance", "modelwatch_threshold", "modelwatch_topk", "modelwatch_calibration_bin",
                        "modelwatch_output", "modelwatch_output_threshold", "modelwatch_feature (numeric)",
                        "modelwatch_feature (categorical)", "modelwatch_feature_category"}
+    if any("|segment=" in key for key in ref):
+        expected_groups |= {group + " · segments" for group in expected_groups}
     for group in sorted(expected_groups - set(groups)):
         failures.append(f"{group}: nothing compared")
     for item in missing:

@@ -6,7 +6,8 @@ Writes into OUT:
                  f_num_00..f_num_19 (mixed distributions), f_cat_00..f_cat_04; ~2% empty cells
   labels.csv     90% of the predictions labelled, in shuffled order: prediction_id, label, label_time
   reference.csv  200k rows with the scores.csv layout, one day a month earlier, slightly shifted
-  modelwatch.yaml
+  modelwatch.yaml           the job without segments
+  modelwatch-segments.yaml  the same job with one segment column, `region` (8 values)
 Same arguments, same bytes (numpy PCG64 streams seeded from --seed and the chunk number).
 
 Time layout (see docs/benchmark.md): every prediction is in [T - 1d, T) with T = 2026-11-02T00:00Z, every
@@ -207,7 +208,15 @@ models:
     features:
       numeric: [{numeric}]
       categorical: [{categorical}]
-"""
+{segments}"""
+
+
+def write_configs(out: str):
+    """modelwatch.yaml (no segments) and modelwatch-segments.yaml (segment column `region`, 8 values)."""
+    for name, segments in (("modelwatch.yaml", ""), ("modelwatch-segments.yaml", "    segments: [region]\n")):
+        with open(os.path.join(out, name), "w") as f:
+            f.write(CONFIG.format(numeric=", ".join(HEADER[5:5 + NUM]), categorical=", ".join(HEADER[5 + NUM:]),
+                                  segments=segments))
 
 
 def main():
@@ -216,14 +225,17 @@ def main():
     parser.add_argument("--reference-rows", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20261102)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--configs-only", action="store_true", help="write the two configs only (data already there)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     out = args.out
+    if args.configs_only:
+        write_configs(out)
+        return
     write_scores(os.path.join(out, "reference.csv"), args.reference_rows, args.seed + 1, REF_START_MS, DAY_MS, 0.0)
     write_scores(os.path.join(out, "scores.csv"), args.rows, args.seed, AS_OF_MS - DAY_MS, DAY_MS, 0.2,
                  labels_path=os.path.join(out, "labels.csv"))
-    with open(os.path.join(out, "modelwatch.yaml"), "w") as f:
-        f.write(CONFIG.format(numeric=", ".join(HEADER[5:5 + NUM]), categorical=", ".join(HEADER[5 + NUM:])))
+    write_configs(out)
     print(f"wrote {args.rows} predictions, labels and {args.reference_rows} reference rows to {out}", file=sys.stderr)
 
 

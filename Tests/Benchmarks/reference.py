@@ -243,10 +243,63 @@ class CategoricalReference:
         return dict(psi=psi(ref, cur), js=js(ref, cur)), unseen
 
 
+def performance_series(joined, tags):
+    """The performance window's series of one slice (`tags`: the slice's part of the key)."""
+    series = {}
+    score = joined["score"].to_numpy(float)
+    present_score = ~np.isnan(score)
+    label = joined["label"].to_numpy(float)
+    labelled = present_score & ~np.isnan(label)
+    perf, thr, topk, bins = performance(score[labelled], label[labelled].astype(np.int64), int(present_score.sum()))
+    series[f"modelwatch_performance{tags}"] = perf
+    for k, v in thr.items():
+        series[f"modelwatch_threshold{tags}|threshold={k}"] = v
+    for k, v in topk.items():
+        series[f"modelwatch_topk{tags}|k_percent={k}"] = v
+    for k, v in bins.items():
+        series[f"modelwatch_calibration_bin{tags}|bin={k}"] = v
+    return series
+
+
+def input_series(joined, tags, numeric, categorical, ref_score, ref_numeric, ref_categorical):
+    """The input window's series of one slice: the output (score) and every feature, with drift."""
+    series = {}
+    n = len(joined)
+    score = joined["score"].to_numpy(float)
+    present = score[~np.isnan(score)]
+    out = dict(count=n, missing_rate=(n - len(present)) / n, **summary(present))
+    out.update(ref_score.drift(present, n - len(present)))
+    series[f"modelwatch_output{tags}"] = out
+    for t in THRESHOLDS:
+        series[f"modelwatch_output_threshold{tags}|threshold={threshold_label(t)}"] = dict(
+            predicted_positive_rate=float(np.mean(present >= t)))
+    for name in numeric:
+        values = joined[name].to_numpy(float)
+        p = values[~np.isnan(values)]
+        point = dict(count=n, missing_rate=(n - len(p)) / n, null_count=int(n - len(p)), **summary(p))
+        point.update(ref_numeric[name].drift(p, n - len(p)))
+        series[f"modelwatch_feature{tags}|feature={name}"] = point
+    for name in categorical:
+        counts = joined[name].value_counts(dropna=True)
+        present_count = int(counts.sum())
+        missing = n - present_count
+        ref = ref_categorical[name]
+        drift, unseen = ref.drift(counts, missing)
+        point = dict(count=n, missing_rate=missing / n, null_count=missing, distinct_count=len(counts),
+                     unseen_rate=unseen / present_count, **drift)
+        series[f"modelwatch_feature{tags}|feature={name}"] = point
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].encode()))[:TOP_CATEGORIES]
+        for rank, (category, count) in enumerate(ranked, start=1):
+            series[f"modelwatch_feature_category{tags}|feature={name}|rank={rank:02d}"] = dict(
+                category=category, share=count / present_count, reference_share=ref.share(category))
+    return series
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--segment", help="segment column: also compute every metric per value of it")
     args = parser.parse_args()
     timings = {}
     t0 = time.perf_counter()
@@ -267,56 +320,30 @@ def main():
     t2 = time.perf_counter()
     timings["join"] = t2 - t1
 
-    series = {}
-    score = joined["score"].to_numpy(float)
-    present_score = ~np.isnan(score)
-    label = joined["label"].to_numpy(float)
-    labelled = present_score & ~np.isnan(label)
-    perf, thr, topk, bins = performance(score[labelled], label[labelled].astype(np.int64), int(present_score.sum()))
-    series["modelwatch_performance"] = perf
-    for k, v in thr.items():
-        series[f"modelwatch_threshold|threshold={k}"] = v
-    for k, v in topk.items():
-        series[f"modelwatch_topk|k_percent={k}"] = v
-    for k, v in bins.items():
-        series[f"modelwatch_calibration_bin|bin={k}"] = v
+    # References of the score and the features, built once and shared by every slice.
     t3 = time.perf_counter()
-    timings["performance"] = t3 - t2
-
-    # output (score) and features over the input window
-    n = len(joined)
     ref_score = NumericReference(reference["score"].to_numpy(float))
-    present = score[present_score]
-    out = dict(count=n, missing_rate=(n - len(present)) / n, **summary(present))
-    out.update(ref_score.drift(present, n - len(present)))
-    series["modelwatch_output"] = out
-    for t in THRESHOLDS:
-        series[f"modelwatch_output_threshold|threshold={threshold_label(t)}"] = dict(
-            predicted_positive_rate=float(np.mean(present >= t)))
-    for name in numeric:
-        values = joined[name].to_numpy(float)
-        mask = ~np.isnan(values)
-        p = values[mask]
-        point = dict(count=n, missing_rate=(n - len(p)) / n, null_count=int(n - len(p)), **summary(p))
-        point.update(NumericReference(reference[name].to_numpy(float)).drift(p, n - len(p)))
-        series[f"modelwatch_feature|feature={name}"] = point
-    for name in categorical:
-        column = joined[name]
-        counts = column.value_counts(dropna=True)
-        present_count = int(counts.sum())
-        missing = n - present_count
-        ref = CategoricalReference(reference[name])
-        drift, unseen = ref.drift(counts, missing)
-        point = dict(count=n, missing_rate=missing / n, null_count=missing, distinct_count=len(counts),
-                     unseen_rate=unseen / present_count, **drift)
-        series[f"modelwatch_feature|feature={name}"] = point
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].encode()))[:TOP_CATEGORIES]
-        for rank, (category, count) in enumerate(ranked, start=1):
-            series[f"modelwatch_feature_category|feature={name}|rank={rank:02d}"] = dict(
-                category=category, share=count / present_count, reference_share=ref.share(category))
-    t4 = time.perf_counter()
-    timings["features_and_drift"] = t4 - t3
-    timings["total"] = t4 - t0
+    ref_numeric = {name: NumericReference(reference[name].to_numpy(float)) for name in numeric}
+    ref_categorical = {name: CategoricalReference(reference[name]) for name in categorical}
+    timings["references"] = time.perf_counter() - t3
+
+    # The slices: all rows, then (with --segment) one per value of the segment column, as modelwatch's
+    # `segments: [COLUMN]` writes them (tags segment=COLUMN, segment_value=VALUE).
+    slices = [("", joined)]
+    if args.segment:
+        slices += [(f"|segment={args.segment}|segment_value={value}", part)
+                   for value, part in joined.groupby(args.segment, sort=True)]
+    series = {}
+    timings["performance"] = 0.0
+    timings["features_and_drift"] = 0.0
+    for tags, part in slices:
+        t_slice = time.perf_counter()
+        series.update(performance_series(part, tags))
+        t_features = time.perf_counter()
+        series.update(input_series(part, tags, numeric, categorical, ref_score, ref_numeric, ref_categorical))
+        timings["performance"] += t_features - t_slice
+        timings["features_and_drift"] += time.perf_counter() - t_features
+    timings["total"] = time.perf_counter() - t0
 
     def clean(v):
         if isinstance(v, (np.integer,)):
@@ -326,7 +353,7 @@ def main():
         return v
     with open(args.out, "w") as f:
         json.dump({"series": {k: {f: clean(v) for f, v in d.items() if v is not None} for k, d in series.items()},
-                   "timings": timings, "rows": n}, f, indent=1)
+                   "timings": timings, "rows": len(joined)}, f, indent=1)
     print(json.dumps({"stages": {k: round(v, 3) for k, v in timings.items()}}))
 
 

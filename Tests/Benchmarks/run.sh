@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # modelwatch benchmark: modelwatch vs pandas/scikit-learn vs DuckDB on the same files, numeric agreement,
 # line-protocol encoding speed, and InfluxDB write speed vs curl. See docs/benchmark.md.
+# Two configurations of the same job on the same files: without segments, and with one segment column
+# (`region`, 8 values), whose slices every tool computes too.
 #
 #   bash Tests/Benchmarks/run.sh                 # N = 1M and 5M (make bench builds modelwatch first)
 #   BENCH_SIZES=100000 bash Tests/Benchmarks/run.sh
 #
 # Environment:
 #   BENCH_SIZES     space-separated row counts (default "1000000 5000000")
-#   BENCH_REPEAT    runs of modelwatch and DuckDB per size; the median is reported (default 3; pandas runs once)
-#   BENCH_SKIP      space-separated parts to skip: pandas duckdb encode influx
+#   BENCH_REPEAT    runs of modelwatch and DuckDB per size and configuration, the configurations alternating; the
+#                   median is reported (default 3; pandas runs once per configuration)
+#   BENCH_SKIP      space-separated parts to skip: pandas duckdb segments encode influx
 #   MODELWATCH      the binary (default .build/release/modelwatch)
 # Exit status: non-zero when a tool fails or modelwatch and the reference disagree beyond tolerance.
 set -euo pipefail
@@ -50,7 +53,8 @@ mkdir -p "$DATA_ROOT" "$WORK"
 say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
 # ---------------------------------------------------------------- helpers
-# measure NAME OUTFILE CMD... : runs CMD under /usr/bin/time -v; appends "wall_s peak_kib" to OUTFILE.
+# measure NAME OUTFILE CMD... : runs CMD under /usr/bin/time -v; appends "wall_s peak_kib cpu_s" to OUTFILE
+# (cpu_s: user + system seconds of the process and its threads).
 measure() {
   local name="$1" out="$2"; shift 2
   local timing="$WORK/time.$$.txt"
@@ -58,13 +62,19 @@ measure() {
     say "FAILED: $name (see $WORK/$name.stderr)"; tail -5 "$WORK/$name.stderr" >&2; FAILED=1; return 1
   fi
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
-              /Maximum resident set size/ { m = $2 } END { printf "%.3f %d\n", s, m }' "$timing" >>"$out"
+              /User time \(seconds\)/ { u = $2 } /System time \(seconds\)/ { y = $2 }
+              /Maximum resident set size/ { m = $2 } END { printf "%.3f %d %.2f\n", s, m, u + y }' "$timing" >>"$out"
 }
 # median of the first column, with the matching peak memory
 # The median wall time and, on its own, the median peak memory of a file of "seconds KiB" lines (the peak of a
 # run varies with what is in flight when it happens, independently of its time).
 median_of_column() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-median() { echo "$(median_of_column "$1" 1) $(median_of_column "$1" 2)"; }
+median() { echo "$(median_of_column "$1" 1) $(median_of_column "$1" 2) $(median_of_column "$1" 3)"; }
+# pair_ratios A B : the median of the run-by-run ratios B/A of wall time and of CPU time (the runs alternated).
+pair_ratios() {
+  paste -d' ' "$1" "$2" | awk '{ print $4 / $1, $6 / $3 }' >"$WORK/pairs.$$.txt"
+  echo "$(median_of_column "$WORK/pairs.$$.txt" 1) $(median_of_column "$WORK/pairs.$$.txt" 2)"
+}
 
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
@@ -83,69 +93,103 @@ for N in $SIZES; do
   # Page cache: every tool reads the files once before timing starts, so all runs are warm.
   cat "$DATA"/*.csv >/dev/null
 
-  # modelwatch: the reference profile is built once (not part of the job), then the job is timed.
+  # The configurations: the job without segments, and (unless skipped) the same job with one segment column.
+  CONFIGS=("plain")
+  skipped segments || CONFIGS+=("segments")
+  [[ -f "$DATA/modelwatch-segments.yaml" ]] || "$PY" "$BENCH_DIR/generate.py" --rows "$N" --out "$DATA" --configs-only
+  config_file() { [[ $1 == plain ]] && echo "$DATA/modelwatch.yaml" || echo "$DATA/modelwatch-segments.yaml"; }
+  points_file() { [[ $1 == plain ]] && echo "$DATA/points.lp" || echo "$DATA/points-segments.lp"; }
+  label() { [[ $1 == plain ]] && echo "$2" || echo "$2 · 8 segments"; }
+
+  # modelwatch: the reference profile is built once (not part of the job), then the job is timed, the
+  # configurations alternating run by run (so a drift of the machine's speed affects both alike).
   measure "mw-profile-$N" "$WORK/mw-profile-$N.txt" "$MODELWATCH" profile --config "$DATA/modelwatch.yaml" \
     --from 2026-10-01T00:00:00Z --to 2026-10-02T00:00:00Z --input "$DATA/reference.csv" --out "$DATA/reference-profile.json" || continue
-  : >"$WORK/mw-$N.txt"
+  read -r prof_s prof_kib _ < "$WORK/mw-profile-$N.txt"
+  say "modelwatch  profile of the 200k reference rows: ${prof_s}s, $((prof_kib / 1024)) MiB"
+  for config in "${CONFIGS[@]}"; do : >"$WORK/mw-$config-$N.txt"; done
   for _ in $(seq "$REPEAT"); do
-    rm -f "$DATA/points.lp"
-    measure "mw-$N" "$WORK/mw-$N.txt" "$MODELWATCH" run --config "$DATA/modelwatch.yaml" --as-of "$AS_OF" \
-      --output "file:$DATA/points.lp" --log-format logfmt --timings || break
+    for config in "${CONFIGS[@]}"; do
+      rm -f "$(points_file "$config")"
+      measure "mw-$config-$N" "$WORK/mw-$config-$N.txt" "$MODELWATCH" run --config "$(config_file "$config")" --as-of "$AS_OF" \
+        --output "file:$(points_file "$config")" --log-format logfmt --timings || break 2
+    done
   done
-  read -r mw_s mw_kib < <(median "$WORK/mw-$N.txt")
-  read -r prof_s prof_kib < "$WORK/mw-profile-$N.txt"
-  mw_timings=$(grep -o 'timing[^ ]*=[^ ]*\|stage[^ ]*=[^ ]*' "$WORK/mw-$N.stderr" | tr '\n' ' ' || true)
-  say "modelwatch  run ${mw_s}s  peak $((mw_kib / 1024)) MiB  (profile of the 200k reference rows: ${prof_s}s, $((prof_kib / 1024)) MiB)${mw_timings:+  stages: $mw_timings}"
-  printf '%s\tmodelwatch\t%s\t%s\n' "$N" "$mw_s" "$mw_kib" >>"$RESULTS"
+  for config in "${CONFIGS[@]}"; do
+    read -r mw_s mw_kib mw_cpu < <(median "$WORK/mw-$config-$N.txt")
+    mw_timings=$(grep -o 'timing[^ ]*=[^ ]*\|stage[^ ]*=[^ ]*' "$WORK/mw-$config-$N.stderr" | tr '\n' ' ' || true)
+    say "$(printf '%-28s' "$(label "$config" modelwatch)") ${mw_s}s  CPU ${mw_cpu}s  peak $((mw_kib / 1024)) MiB${mw_timings:+  stages: $mw_timings}"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$(label "$config" modelwatch)" "$mw_s" "$mw_kib" "$mw_cpu" >>"$RESULTS"
+  done
+  if [[ ${#CONFIGS[@]} == 2 ]]; then
+    read -r wall_ratio cpu_ratio < <(pair_ratios "$WORK/mw-plain-$N.txt" "$WORK/mw-segments-$N.txt")
+    say "modelwatch  8 segments / none, median of $REPEAT alternating pairs: wall ${wall_ratio}×, CPU ${cpu_ratio}×"
+  fi
 
   if ! skipped pandas; then
-    : >"$WORK/pd-$N.txt"
-    if measure "pd-$N" "$WORK/pd-$N.txt" "$PY" "$BENCH_DIR/reference.py" --data "$DATA" --out "$DATA/reference.json"; then
-      read -r pd_s pd_kib < "$WORK/pd-$N.txt"
-      say "pandas      ${pd_s}s  peak $((pd_kib / 1024)) MiB  stages: $(cat "$WORK/pd-$N.stdout")"
-      printf '%s\tpandas/scikit-learn\t%s\t%s\n' "$N" "$pd_s" "$pd_kib" >>"$RESULTS"
-      say "-- agreement with the reference (tolerances: Tests/Benchmarks/agree.py, docs/benchmark.md)"
-      if ! "$PY" "$BENCH_DIR/agree.py" --modelwatch "$DATA/points.lp" --reference "$DATA/reference.json" \
-           --profile "$DATA/reference-profile.json" >&2; then
-        FAILED=1
+    for config in "${CONFIGS[@]}"; do
+      : >"$WORK/pd-$config-$N.txt"
+      segment_args=(); [[ $config == plain ]] || segment_args=(--segment region)
+      if measure "pd-$config-$N" "$WORK/pd-$config-$N.txt" "$PY" "$BENCH_DIR/reference.py" --data "$DATA" \
+           --out "$DATA/reference-$config.json" "${segment_args[@]}"; then
+        read -r pd_s pd_kib pd_cpu < "$WORK/pd-$config-$N.txt"
+        say "$(printf '%-28s' "$(label "$config" pandas)") ${pd_s}s  CPU ${pd_cpu}s  peak $((pd_kib / 1024)) MiB  stages: $(cat "$WORK/pd-$config-$N.stdout")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$(label "$config" pandas/scikit-learn)" "$pd_s" "$pd_kib" "$pd_cpu" >>"$RESULTS"
+        say "-- agreement with the reference, $(label "$config" "all rows") (tolerances: Tests/Benchmarks/agree.py, docs/benchmark.md)"
+        if ! "$PY" "$BENCH_DIR/agree.py" --modelwatch "$(points_file "$config")" --reference "$DATA/reference-$config.json" \
+             --profile "$DATA/reference-profile.json" >&2; then
+          FAILED=1
+        fi
       fi
-    fi
+    done
   fi
 
   if ! skipped duckdb; then
-    : >"$WORK/dd-$N.txt"
+    for config in "${CONFIGS[@]}"; do : >"$WORK/dd-$config-$N.txt"; done
     for _ in $(seq "$REPEAT"); do
-      measure "dd-$N" "$WORK/dd-$N.txt" "$PY" "$BENCH_DIR/duckdb_bare.py" --data "$DATA" || break
+      for config in "${CONFIGS[@]}"; do
+        segment_args=(); [[ $config == plain ]] || segment_args=(--segment region)
+        measure "dd-$config-$N" "$WORK/dd-$config-$N.txt" "$PY" "$BENCH_DIR/duckdb_bare.py" --data "$DATA" "${segment_args[@]}" || break 2
+      done
     done
-    read -r dd_s dd_kib < <(median "$WORK/dd-$N.txt")
-    say "duckdb bare ${dd_s}s  peak $((dd_kib / 1024)) MiB"
-    printf '%s\tDuckDB bare read+join+aggregates\t%s\t%s\n' "$N" "$dd_s" "$dd_kib" >>"$RESULTS"
+    for config in "${CONFIGS[@]}"; do
+      read -r dd_s dd_kib dd_cpu < <(median "$WORK/dd-$config-$N.txt")
+      say "$(printf '%-28s' "$(label "$config" "duckdb bare")") ${dd_s}s  CPU ${dd_cpu}s  peak $((dd_kib / 1024)) MiB"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$(label "$config" "DuckDB bare read+join+aggregates")" "$dd_s" "$dd_kib" "$dd_cpu" >>"$RESULTS"
+    done
   fi
 done
 
 # ---------------------------------------------------------------- summary
 say ""
-say "== end to end (wall time incl. process start; median of $REPEAT for modelwatch and DuckDB, one pandas run)"
+say "== end to end (wall time incl. process start, CPU = user + system; median of $REPEAT for modelwatch and DuckDB, one pandas run; each compared with modelwatch in the same configuration)"
 "$PY" - "$RESULTS" >&2 <<'EOF'
 import sys, collections
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 by = collections.defaultdict(dict)
-for n, tool, s, kib in rows:
-    by[int(n)][tool] = (float(s), int(kib))
-print(f"{'N':>9}  {'tool':<34} {'wall s':>8} {'rows/s':>12} {'peak MiB':>9} {'time vs modelwatch':>19} {'memory vs modelwatch':>21}")
+for n, tool, s, kib, cpu in rows:
+    by[int(n)][tool] = (float(s), int(kib), float(cpu))
+SEGMENTED = " · 8 segments"
+def baseline(n, tool):
+    """modelwatch in the same configuration."""
+    return by[n].get("modelwatch" + (SEGMENTED if tool.endswith(SEGMENTED) else ""))
+print(f"{'N':>9}  {'tool':<47} {'wall s':>7} {'rows/s':>10} {'CPU s':>7} {'peak MiB':>9}   {'vs modelwatch: wall':>19} {'CPU':>6} {'memory':>7}")
 for n in sorted(by):
-    mw = by[n].get("modelwatch")
-    for tool, (s, kib) in by[n].items():
-        ratio = f"{s / mw[0]:.1f}x" if mw else "-"
-        mem = f"{kib / mw[1]:.1f}x" if mw else "-"
-        print(f"{n:>9}  {tool:<34} {s:>8.2f} {n / s:>12,.0f} {kib / 1024:>9.0f} {ratio:>19} {mem:>21}")
+    for tool, (s, kib, cpu) in by[n].items():
+        mw = baseline(n, tool)
+        ratios = (f"{s / mw[0]:.2f}x", f"{cpu / mw[2]:.2f}x", f"{kib / mw[1]:.2f}x") if mw else ("-", "-", "-")
+        print(f"{n:>9}  {tool:<47} {s:>7.2f} {n / s:>10,.0f} {cpu:>7.2f} {kib / 1024:>9.0f}   {ratios[0]:>19} {ratios[1]:>6} {ratios[2]:>7}")
+    plain, segmented = by[n].get("modelwatch"), by[n].get("modelwatch" + SEGMENTED)
+    if plain and segmented:
+        print(f"{n:>9}  modelwatch 8 segments / none (medians): wall {segmented[0] / plain[0]:.2f}x, CPU {segmented[2] / plain[2]:.2f}x, "
+              f"peak {segmented[1] / plain[1]:.2f}x")
 sizes = sorted(by)
 if len(sizes) >= 2:
     lo, hi = sizes[0], sizes[-1]
     print(f"\nlinearity: time per row at {hi:,} / time per row at {lo:,} (1.0 = linear)")
     for tool in by[hi]:
         if tool in by[lo]:
-            print(f"  {tool:<34} {(by[hi][tool][0] / hi) / (by[lo][tool][0] / lo):.2f}")
+            print(f"  {tool:<47} {(by[hi][tool][0] / hi) / (by[lo][tool][0] / lo):.2f}")
 EOF
 
 # ---------------------------------------------------------------- line-protocol encoding

@@ -114,6 +114,7 @@ private extension String {
     private static func expanded(_ present: SortedPresentValues) -> [Double] {
         switch present {
         case .values(let values): values
+        case .buffer(let values): Array(values)
         case .runs(let runs): runs.expanded()
         }
     }

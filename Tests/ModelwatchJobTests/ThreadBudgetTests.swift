@@ -94,6 +94,51 @@ struct ThreadBudgetTests {
         func metrics(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("modelwatch_run,") && !$0.hasPrefix("modelwatch_deadline,") } }
         #expect(metrics(written) == metrics(golden))
     }
+
+    @Test("CPUs for a confined run: consecutive from a place set by the seed, wrapping, never more than allowed", arguments: [
+        (count: 1, allowed: [0, 1], seed: 0, chosen: [0]), (count: 1, allowed: [0, 1], seed: 7, chosen: [1]),
+        (count: 2, allowed: [0, 2, 4, 6], seed: 3, chosen: [0, 6]), (count: 3, allowed: [4, 5, 6, 7, 8], seed: 12, chosen: [6, 7, 8]),
+        (count: 4, allowed: [0, 1], seed: 5, chosen: [0, 1]), (count: 1, allowed: [3], seed: -4, chosen: [3]),
+    ])
+    func confinedCPUs(count: Int, allowed: [Int], seed: Int, chosen: [Int]) {
+        #expect(CPUConfinement.choose(count, from: allowed, seed: seed) == chosen)
+    }
+
+    @Test("run.threads: 1 confines the whole process to one CPU, and the points are those of an unconfined run")
+    func runThreadsConfinesTheProcess() throws {
+        let taskset = "/usr/bin/taskset"
+        guard FileManager.default.isExecutableFile(atPath: taskset), let binary = Executable.path else {
+            Issue.record("needs \(taskset) (util-linux) and the built modelwatch executable")
+            return
+        }
+        // The demo with `run.threads: 1`, copied so its relative paths still hold.
+        let directory = TemporaryDirectory("modelwatch-confined")
+        let demo = directory.file("demo")
+        try FileManager.default.copyItem(atPath: Fixture.path("demo"), toPath: demo)
+        let config = demo + "/modelwatch.yaml"
+        let yaml = try String(contentsOfFile: config, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "run:\n", with: "run:\n  threads: 1\n").write(toFile: config, atomically: true, encoding: .utf8)
+        // Two CPUs allowed (taskset), so there is something to narrow whatever the machine.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: taskset)
+        process.arguments = ["-c", "0,1", binary, "run", "--config", config, "--as-of", GoldenOutputTests.asOf,
+                             "--output", "file:\(directory.file("out.lp"))", "--log-format", "logfmt", "--verbose"]
+        process.environment = ["TMPDIR": directory.path, "PATH": "/usr/bin:/bin", "MODELWATCH_STATE_DIR": directory.file("state")]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(log)")
+        let confined = log.split(separator: "\n").first { $0.contains("msg=\"confined to CPUs\"") }
+        #expect(confined.map { $0.contains("cpus=0") || $0.contains("cpus=1") } == true, "\(log)")
+        #expect(log.contains("threads=1"), "\(log)")
+        let golden = try String(contentsOfFile: GoldenOutputTests.goldenPath, encoding: .utf8)
+        let written = try String(contentsOfFile: directory.file("out.lp"), encoding: .utf8)
+        func metrics(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("modelwatch_run,") && !$0.hasPrefix("modelwatch_deadline,") } }
+        #expect(metrics(written) == metrics(golden))
+    }
 }
 
 /// Records which indices ran and the most that ran at once.

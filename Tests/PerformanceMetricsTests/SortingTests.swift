@@ -55,6 +55,29 @@ struct SortingTests {
         #expect(OrderedKeys.stableOrder(keys) == expected)
     }
 
+    @Test("a sort carrying low bytes orders by the upper bytes only and keeps ties in input order",
+          arguments: [(0, 2), (1, 900), (4, 1023), (4, 5000), (4, 70_000), (7, 3000)])
+    func carryingLowBytesIsAStableSortOfTheUpperBytes(carried: Int, count: Int) {
+        var generator = SplitMix64(seed: UInt64(count * 8 + carried))
+        // Upper bytes with heavy ties (or the full range), the payload random: a plain sort would order by it.
+        let keys = (0..<count).map { i -> UInt64 in
+            let r = generator.next()
+            let upper = i % 2 == 0 ? r % 13 : r >> UInt64(8 * carried)
+            let payload = carried == 0 ? 0 : generator.next() & ((1 << UInt64(8 * carried)) - 1)
+            return upper << UInt64(8 * carried) | payload
+        }
+        let expected = keys.enumerated().sorted { a, b in
+            let left = a.element >> UInt64(8 * carried), right = b.element >> UInt64(8 * carried)
+            return left < right || (left == right && a.offset < b.offset)
+        }.map(\.element)
+        var a = keys
+        var b = [UInt64](repeating: 0, count: count)
+        let inScratch = a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in OrderedKeys.sort(a, scratch: b, carryingLowBytes: carried) }
+        }
+        #expect((inScratch ? b : a) == expected)
+    }
+
     @Test("Int64 keys preserve order and the Int64 sort agrees with the standard sort", arguments: [10, 1024, 30_000])
     func int64Sort(count: Int) {
         var generator = SplitMix64(seed: UInt64(count))

@@ -59,7 +59,7 @@ struct ModelEvaluator {
         let inputs = inputTasks(into: &outcome)
         let evaluator = self
         let (performanceResults, inputResults) = parallelMap(
-            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, workspaces: inputs.workspaces) },
+            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, families: inputs.families, workspaces: inputs.workspaces) },
             width: threads)
         collect(performance, performanceResults, into: &outcome)
         collect(inputs, inputResults, into: &outcome)
@@ -78,11 +78,16 @@ struct ModelEvaluator {
     /// A window's slices, its segment values capped by its own rows; the values it folds are added to the
     /// outcome's `foldedSegments`.
     private func slices(of rows: [Int32], into outcome: inout Outcome) -> [Slice] {
+        slicesAndFamilies(of: rows, into: &outcome).slices
+    }
+
+    /// ``slices(of:into:)`` with the ``SliceFamily`` of each version (nil where its slices are computed one by one).
+    private func slicesAndFamilies(of rows: [Int32], into outcome: inout Outcome) -> (slices: [Slice], families: [SliceFamily?]) {
         let capping = SegmentCapping(table: table, rows: rows, columns: model.segmentColumns, cap: model.segmentCap)
         for (index, column) in model.segmentColumns.enumerated() where !capping.folded[index].isEmpty {
             outcome.foldedSegments[column] = Array(Set(outcome.foldedSegments[column, default: []]).union(capping.folded[index])).sorted()
         }
-        return capping.slices(of: rows, table: table, columns: model.segmentColumns)
+        return capping.slicesAndFamilies(of: rows, table: table, columns: model.segmentColumns)
     }
 
     // MARK: - Performance
@@ -240,32 +245,55 @@ struct ModelEvaluator {
 
     // MARK: - Inputs and outputs
 
-    /// One input task: the output point of a slice, or one feature of a slice.
+    /// One input task: the output point of a slice, or one feature of a slice; or, for the slices of a
+    /// ``SliceFamily``, the output points or one numeric feature of all of them from one sort.
     enum InputTask: Sendable {
         case output(slice: Int)
         case numeric(slice: Int, feature: Int)
         case categorical(slice: Int, feature: Int)
+        case familyOutput(family: Int)
+        case familyNumeric(family: Int, feature: Int)
     }
 
-    /// The input-window tasks, one per (slice, feature) and per slice for the output; statistics and drift are
-    /// independent, and results are collected in task order, so the output does not depend on scheduling.
+    /// The input-window tasks; statistics and drift are independent, and results are collected in slice order
+    /// (per slice: the output, the numeric features, the categorical features), so the output does not depend
+    /// on scheduling or on which slices share a sort.
     struct InputWork: Sendable {
         var tasks: [InputTask] = []
         var slices: [Slice] = []
+        /// The versions whose slices share one sort per numeric column (those with segment columns).
+        var families: [SliceFamily] = []
         let workspaces = SampleWorkspaces()
     }
+
+    /// A task's points, each list with the slice and the item (0 the output, then the numeric features, then
+    /// the categorical ones) it belongs to.
+    typealias InputPoints = [(slice: Int, item: Int, points: [Point])]
 
     private func inputTasks(into outcome: inout Outcome) -> InputWork {
         let rows = Array(table.rows(in: plan.inputWindow))
         outcome.inputRows = rows.count
         var work = InputWork()
-        work.slices = slices(of: rows, into: &outcome)
+        let (slices, families) = slicesAndFamilies(of: rows, into: &outcome)
+        work.slices = slices
         if work.slices.isEmpty {
             work.slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
         }
+        var shared = [Bool](repeating: false, count: work.slices.count)
+        if !model.segmentColumns.isEmpty {
+            for family in families.compactMap({ $0 }) {
+                // A multiclass model's output is its predicted classes, counted per slice (no numeric score to share).
+                if model.task != .multiclass { work.tasks.append(.familyOutput(family: work.families.count)) }
+                work.tasks += model.numericFeatures.indices.map { .familyNumeric(family: work.families.count, feature: $0) }
+                for slice in family.sliceIndices { shared[slice] = true }
+                work.families.append(family)
+            }
+        }
         for index in work.slices.indices {
-            work.tasks.append(.output(slice: index))
-            work.tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
+            if !shared[index] || model.task == .multiclass { work.tasks.append(.output(slice: index)) }
+            if !shared[index] {
+                work.tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
+            }
             work.tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
         }
         return work
@@ -273,50 +301,84 @@ struct ModelEvaluator {
 
     private var fingerprint: String? { profile.map { String($0.fingerprint.prefix(16)) } }
 
-    private func run(_ task: InputTask, slices: [Slice], workspaces: SampleWorkspaces) -> [Point] {
+    private func run(_ task: InputTask, slices: [Slice], families: [SliceFamily], workspaces: SampleWorkspaces) -> InputPoints {
         let timestamp = plan.inputWindow.endMs
+        let fingerprint = self.fingerprint
+        let numericItems = model.numericFeatures.count
         switch task {
         case .output(let index):
             let slice = slices[index]
             if model.task == .multiclass {
-                return multiclassOutputPoints(slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp)
+                return [(index, 0, multiclassOutputPoints(slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp))]
             }
-            return outputPoints(slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+            return [(index, 0, outputPoints(slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))]
         case .numeric(let index, let feature):
             let slice = slices[index]
-            return [numericFeaturePoint(feature: feature, name: model.numericFeatures[feature], slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)]
+            return [(index, 1 + feature, [numericFeaturePoint(feature: feature, name: model.numericFeatures[feature], slice: slice, workspaces: workspaces, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)])]
         case .categorical(let index, let feature):
             let slice = slices[index]
-            return categoricalFeaturePoints(feature: feature, name: model.categoricalFeatures[feature], slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)
+            return [(index, 1 + numericItems + feature, categoricalFeaturePoints(feature: feature, name: model.categoricalFeatures[feature], slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))]
+        case .familyOutput(let family):
+            return familyPoints(of: table.score, family: families[family], slices: slices, workspaces: workspaces) { slice, _, present in
+                (0, outputPoints(slice: slice, present: present, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))
+            }
+        case .familyNumeric(let family, let feature):
+            let name = model.numericFeatures[feature]
+            return familyPoints(of: table.numeric[feature], family: families[family], slices: slices, workspaces: workspaces) { slice, counts, present in
+                (1 + feature, [numericFeaturePoint(name: name, slice: slice, counts: counts, present: present, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint)])
+            }
         }
     }
 
-    private func collect(_ work: InputWork, _ results: [[Point]], into outcome: inout Outcome) {
+    /// The points of every slice of `family` from `column`'s sorted present values: one shared gather and sort
+    /// (``NumericColumn/forEachSliceSortedPresentValues(family:rows:kinds:values:scratch:_:)``), or slice by slice
+    /// where the column cannot share one.
+    private func familyPoints(
+        of column: NumericColumn, family: SliceFamily, slices: [Slice], workspaces: SampleWorkspaces,
+        _ points: (Slice, [Int], SortedPresentValues) -> (item: Int, points: [Point])
+    ) -> InputPoints {
+        workspaces.with { workspace in
+            var result: InputPoints = []
+            let shared = column.forEachSliceSortedPresentValues(
+                family: family, rows: slices[family.all].rows, kinds: 6, values: &workspace.values, scratch: &workspace.sort.scratch
+            ) { slice, counts, present in
+                let (item, slicePoints) = points(slices[slice], counts, present)
+                result.append((slice, item, slicePoints))
+            }
+            if !shared {
+                for slice in family.sliceIndices {
+                    var counts = [Int](repeating: 0, count: 6)
+                    let present = sortedPresentValues(of: column, rows: slices[slice].rows, counts: &counts, workspace: &workspace)
+                    let (item, slicePoints) = points(slices[slice], counts, present)
+                    result.append((slice, item, slicePoints))
+                }
+            }
+            return result
+        }
+    }
+
+    private func collect(_ work: InputWork, _ results: [InputPoints], into outcome: inout Outcome) {
         let slices = work.slices
-        for (task, points) in zip(work.tasks, results) {
-            switch task {
-            case .numeric(let index, _), .categorical(let index, _):
-                if slices[index].segment == Tags.allValue, let first = points.first,
-                   case .float(let rate)? = first.fields.first(where: { $0.key == "missing_rate" })?.value, rate >= 0.1,
-                   let name = first.tags.first(where: { $0.key == Tags.feature })?.value {
-                    outcome.mostMissing.append((name, rate))
+        let numericItems = model.numericFeatures.count
+        let items = 1 + numericItems + model.categoricalFeatures.count
+        var grid = [[Point]](repeating: [], count: slices.count * items)
+        for result in results {
+            for (slice, item, points) in result { grid[slice * items + item] = points }
+        }
+        for index in slices.indices {
+            for item in 0..<items {
+                let points = grid[index * items + item]
+                if item > 0, slices[index].segment == Tags.allValue, let first = points.first {
+                    let feature = item <= numericItems ? model.numericFeatures[item - 1] : model.categoricalFeatures[item - 1 - numericItems]
+                    if case .float(let rate)? = first.fields.first(where: { $0.key == "missing_rate" })?.value, rate >= 0.1 {
+                        outcome.mostMissing.append((feature, rate))
+                    }
+                    if case .float(let psi)? = first.fields.first(where: { $0.key == "psi" })?.value {
+                        outcome.driftiest.append((feature, psi))
+                    }
                 }
-            default:
-                break
+                outcome.points += points
             }
-            switch task {
-            case .numeric(let index, let feature) where slices[index].segment == Tags.allValue:
-                if case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
-                    outcome.driftiest.append((model.numericFeatures[feature], psi))
-                }
-            case .categorical(let index, let feature) where slices[index].segment == Tags.allValue:
-                if case .float(let psi)? = points.first?.fields.first(where: { $0.key == "psi" })?.value {
-                    outcome.driftiest.append((model.categoricalFeatures[feature], psi))
-                }
-            default:
-                break
-            }
-            outcome.points += points
         }
         outcome.driftiest.sort { $0.psi > $1.psi }
         outcome.mostMissing.sort { $0.rate > $1.rate }

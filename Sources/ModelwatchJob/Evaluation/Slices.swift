@@ -50,7 +50,15 @@ struct SegmentCapping {
 
     /// Splits `rows` into slices: per version, the all-rows slice plus one per (capped) segment value.
     func slices(of rows: [Int32], table: ScoreTable, columns: [String]) -> [Slice] {
+        slicesAndFamilies(of: rows, table: table, columns: columns).slices
+    }
+
+    /// ``slices(of:table:columns:)`` and, per version, the ``SliceFamily`` of its slices; nil for a version with
+    /// more than ``SliceFamily/maxColumns`` segment columns or more than ``SliceFamily/maxSlicesPerColumn``
+    /// slices in one (those slices are computed one by one).
+    func slicesAndFamilies(of rows: [Int32], table: ScoreTable, columns: [String]) -> (slices: [Slice], families: [SliceFamily?]) {
         var result: [Slice] = []
+        var families: [SliceFamily?] = []
         let byVersion = Self.group(rows, into: table.versions.count) { Int(table.versionCode[Int($0)]) }
         let versionCodes = byVersion.indices.filter { !byVersion[$0].isEmpty }.sorted { table.versions[$0] < table.versions[$1] }
         // Per segment column, the kept values in order and the position of each segment code's value among them.
@@ -62,16 +70,45 @@ struct SegmentCapping {
         for code in versionCodes {
             let version = table.versions[code]
             let versionRows = byVersion[code]
+            let all = result.count
             result.append(Slice(version: version, segment: Tags.allValue, segmentValue: Tags.allValue, rows: versionRows))
+            var segments: [[Int]] = []
+            var shared = columns.count <= SliceFamily.maxColumns
             for (column, name) in columns.enumerated() {
                 let segmentCodes = table.segmentCodes[column]
                 let byValue = Self.group(versionRows, into: segmentValues[column].count) { valueOfCode[column][Int(segmentCodes[Int($0)])] }
+                var indices: [Int] = []
                 for (value, valueRows) in zip(segmentValues[column], byValue) where !valueRows.isEmpty {
+                    indices.append(result.count)
                     result.append(Slice(version: version, segment: name, segmentValue: value, rows: valueRows))
                 }
+                segments.append(indices)
+                if indices.count > SliceFamily.maxSlicesPerColumn { shared = false }
             }
+            guard shared else {
+                families.append(nil)
+                continue
+            }
+            // Each row's slice number per column: the rank of its value among the column's non-empty values.
+            var sliceNumbers = [UInt32](repeating: 0, count: columns.isEmpty ? 0 : versionRows.count)
+            for column in columns.indices {
+                let segmentCodes = table.segmentCodes[column]
+                var numberOfValue = [Int](repeating: -1, count: segmentValues[column].count)
+                for (number, index) in segments[column].enumerated() {
+                    numberOfValue[segmentValues[column].firstIndex(of: result[index].segmentValue)!] = number
+                }
+                let shift = UInt32(8 * column)
+                sliceNumbers.withUnsafeMutableBufferPointer { numbers in
+                    segmentCodes.withUnsafeBufferPointer { codes in
+                        for (position, row) in versionRows.enumerated() {
+                            numbers[position] |= UInt32(numberOfValue[valueOfCode[column][Int(codes[Int(row)])]]) << shift
+                        }
+                    }
+                }
+            }
+            families.append(SliceFamily(all: all, segments: segments, sliceNumbers: sliceNumbers))
         }
-        return result
+        return (result, families)
     }
 
     /// `rows` split by `group` (a number below `groups`), each part in row order: counted first, so every part is

@@ -5,12 +5,16 @@ import DriftMetrics
 /// drift and threshold counts; the runs skip writing out millions of repeated values.
 enum SortedPresentValues {
     case values([Double])
+    /// Every value, in a buffer owned by the caller (a slice's part of a shared sort): valid only while the
+    /// caller's closure runs.
+    case buffer(UnsafeBufferPointer<Double>)
     case runs(SortedRuns)
 
     /// Number of present values.
     var count: Int {
         switch self {
         case .values(let values): values.count
+        case .buffer(let values): values.count
         case .runs(let runs): runs.count
         }
     }
@@ -19,6 +23,7 @@ enum SortedPresentValues {
     var summary: NumericSummary? {
         switch self {
         case .values(let values): NumericSummary(sortedFiniteValues: values)
+        case .buffer(let values): NumericSummary(sortedFiniteValues: values)
         case .runs(let runs): NumericSummary(sortedRuns: runs)
         }
     }
@@ -27,6 +32,7 @@ enum SortedPresentValues {
     func drift(against profile: NumericFeatureProfile, missingCount: Int) -> DriftResult {
         switch self {
         case .values(let values): NumericDrift.compare(profile: profile, sortedPresentValues: values, missingCount: missingCount)
+        case .buffer(let values): NumericDrift.compare(profile: profile, sortedPresentValues: values, missingCount: missingCount)
         case .runs(let runs): NumericDrift.compare(profile: profile, sortedRuns: runs, missingCount: missingCount)
         }
     }
@@ -35,6 +41,7 @@ enum SortedPresentValues {
     func countAtLeast(_ threshold: Double) -> Int {
         switch self {
         case .values(let values): values.count - SortedSample.countLess(values, threshold)
+        case .buffer(let values): values.count - SortedSample.countLess(values, threshold)
         case .runs(let runs): runs.count - runs.countLess(than: threshold)
         }
     }

@@ -1,0 +1,176 @@
+import DriftMetrics
+import OrderedKeys
+
+extension NumericColumn {
+    /// The present values of every slice of `family`, in ascending order, from one gather and one sort of the
+    /// all-rows slice's `rows`: calls `body` once per slice of the family (its index in the window's slice
+    /// list, its cells counted by kind, its sorted present values), in no particular order. What `body` gets is
+    /// what ``gatherSortedPresentValues(rows:into:counts:scratch:)`` gives for that slice's rows, and the
+    /// values it sees are valid only during the call.
+    ///
+    /// Each code's key carries the row's slice numbers (``SliceFamily/sliceNumbers``) in its low four bytes;
+    /// the radix sort orders by the code bytes only and carries them along, and one stable pass per segment
+    /// column then deals the sorted values out to that column's slices, each slice's values in ascending order.
+    /// Columns whose codes span few values are counted instead, one bucket per code and slice.
+    ///
+    /// Returns false, calling nothing, when the column holds doubles or one of the rows is a negative zero
+    /// (the caller then sorts slice by slice).
+    func forEachSliceSortedPresentValues(
+        family: SliceFamily, rows: [Int32], kinds: Int, values: inout [Double], scratch: inout [UInt64],
+        _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
+    ) -> Bool {
+        guard let (codes, scale) = scaledCodes, rows.count == family.sliceNumbers.count else { return false }
+        let n = rows.count
+        let columns = family.segments.count
+        // Present counts of every segment slice, flat: column `c`'s slice `s` at `firstSlot[c] + s`.
+        var firstSlot = [Int](repeating: 0, count: columns + 1)
+        for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
+        let segmentSlices = firstSlot[columns]
+        var segmentPresent = [Int](repeating: 0, count: segmentSlices)
+        var allKinds = [Int](repeating: 0, count: kinds)
+        var segmentKinds = [[Int]](repeating: [Int](repeating: 0, count: kinds), count: segmentSlices)
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: n))
+        if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
+        var present = 0
+        var sawNegativeZero = false
+        var smallestCode = UInt64.max, largestCode: UInt64 = 0
+        codes.withUnsafeBufferPointer { codes in
+            family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                segmentPresent.withUnsafeMutableBufferPointer { segmentPresent in
+                    values.withUnsafeMutableBufferPointer { values in
+                        values.withMemoryRebound(to: UInt64.self) { keys in
+                            for position in 0..<n {
+                                let code = codes[Int(rows[position])]
+                                let slices = numbers[position]
+                                if code >= Self.missingCeiling {
+                                    let sortKey = Self.sortKey(of: code)
+                                    keys[present] = sortKey << 32 | UInt64(slices)
+                                    smallestCode = Swift.min(smallestCode, sortKey)
+                                    largestCode = Swift.max(largestCode, sortKey)
+                                    present &+= 1
+                                    for column in 0..<columns {
+                                        segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                                    }
+                                } else if code == Self.negativeZeroCode {
+                                    sawNegativeZero = true
+                                } else {
+                                    let kind = Int(code &- Int32.min)
+                                    allKinds[kind] += 1
+                                    for column in 0..<columns {
+                                        segmentKinds[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)][kind] += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if sawNegativeZero {
+            values.removeAll(keepingCapacity: true)
+            return false
+        }
+        let presentKind = Int(ValueKind.present.rawValue)
+        allKinds[presentKind] = present
+        for slot in 0..<segmentSlices { segmentKinds[slot][presentKind] = segmentPresent[slot] }
+        let slotsOfColumn = { (column: Int) in firstSlot[column]..<firstSlot[column + 1] }
+
+        let distinctCodes = present > 0 ? Int(largestCode - smallestCode) + 1 : 0
+        let slots = Swift.max(segmentSlices, 1)
+        let bucketCount = distinctCodes * slots
+        if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present), bucketCount <= 2 * Swift.max(n, 1 << 20) {
+            // Counted: one 32-bit bucket per (code, segment slice), a code's slices side by side (a row touches
+            // one cache line, as in a count of one slice); the all-rows slice's count of a code is the sum over
+            // column 0's slices (they partition it).
+            let words = (bucketCount + 1) / 2
+            if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
+            var allRuns = SortedRuns()
+            var segmentRuns = [SortedRuns](repeating: SortedRuns(), count: segmentSlices)
+            values.withUnsafeBufferPointer { values in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    values.withMemoryRebound(to: UInt64.self) { keys in
+                        UnsafeMutableBufferPointer(rebasing: scratch[0..<words]).withMemoryRebound(to: UInt32.self) { counts in
+                            let buckets = UnsafeMutableBufferPointer(rebasing: counts[0..<bucketCount])
+                            buckets.update(repeating: 0)
+                            for index in 0..<present {
+                                let key = keys[index]
+                                let base = Int((key >> 32) &- smallestCode) &* slots
+                                let slices = UInt32(truncatingIfNeeded: key)
+                                for column in 0..<columns {
+                                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                                }
+                            }
+                            for code in 0..<distinctCodes {
+                                let base = code &* slots
+                                var total = 0
+                                for slot in slotsOfColumn(0) { total &+= Int(buckets[base &+ slot]) }
+                                guard total > 0 else { continue }
+                                let value = Double(Self.code(ofSortKey: smallestCode &+ UInt64(code))) / scale
+                                allRuns.append(value, count: total)
+                                for slot in 0..<segmentSlices where buckets[base &+ slot] > 0 {
+                                    segmentRuns[slot].append(value, count: Int(buckets[base &+ slot]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            values.removeAll(keepingCapacity: true)
+            body(family.all, allKinds, .runs(allRuns))
+            for column in 0..<columns {
+                for slot in slotsOfColumn(column) {
+                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
+                }
+            }
+            return true
+        }
+
+        // Sorted by the code bytes, the slice numbers carried along; then dealt out column by column into the
+        // other buffer, and finally decoded in place for the all-rows slice.
+        values.withUnsafeMutableBufferPointer { values in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                values.withMemoryRebound(to: UInt64.self) { keys in
+                    let keyBuffer = UnsafeMutableBufferPointer(rebasing: keys[0..<present])
+                    let scratchBuffer = UnsafeMutableBufferPointer(rebasing: scratch[0..<present])
+                    let sortedInScratch = OrderedKeys.sort(keyBuffer, scratch: scratchBuffer, carryingLowBytes: 4)
+                    let sorted = sortedInScratch ? scratchBuffer : keyBuffer
+                    let other = sortedInScratch ? keyBuffer : scratchBuffer
+                    other.withMemoryRebound(to: Double.self) { dealt in
+                        for column in 0..<columns {
+                            var next = [Int](repeating: 0, count: family.segments[column].count)
+                            var start = 0
+                            for slot in slotsOfColumn(column) {
+                                next[slot - firstSlot[column]] = start
+                                start += segmentPresent[slot]
+                            }
+                            let shift = UInt64(8 * column)
+                            next.withUnsafeMutableBufferPointer { next in
+                                for key in sorted {
+                                    let number = Int((key >> shift) & 0xFF)
+                                    dealt[next[number]] = Double(Self.code(ofSortKey: key >> 32)) / scale
+                                    next[number] &+= 1
+                                }
+                            }
+                            start = 0
+                            for slot in slotsOfColumn(column) {
+                                let end = start + segmentPresent[slot]
+                                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot],
+                                     .buffer(UnsafeBufferPointer(rebasing: dealt[start..<end])))
+                                start = end
+                            }
+                        }
+                    }
+                    sorted.withMemoryRebound(to: Double.self) { decoded in
+                        for index in 0..<present {
+                            decoded[index] = Double(Self.code(ofSortKey: decoded[index].bitPattern >> 32)) / scale
+                        }
+                        body(family.all, allKinds, .buffer(UnsafeBufferPointer(decoded)))
+                    }
+                }
+            }
+        }
+        values.removeAll(keepingCapacity: true)
+        return true
+    }
+}

@@ -1,0 +1,130 @@
+import DriftMetrics
+import Foundation
+@testable import ModelwatchJob
+import Testing
+import TestSupport
+
+// The slices of a version share one gather and sort per numeric column; each slice must get exactly what
+// sorting its own rows gives (the same values, bit for bit, in the same order, and the same kind counts).
+@Suite struct SharedSortTests {
+    private static func expanded(_ present: SortedPresentValues) -> [Double] {
+        switch present {
+        case .values(let values): values
+        case .buffer(let values): Array(values)
+        case .runs(let runs): runs.expanded()
+        }
+    }
+
+    /// The slice-by-slice route: gather and sort the slice's own rows.
+    private static func alone(_ column: NumericColumn, rows: [Int32]) -> (values: [Double], counts: [Int]) {
+        var counts = [Int](repeating: 0, count: 6)
+        var values: [Double] = []
+        column.forEach(rows: rows) { value in
+            if value.isNaN { counts[Int(ScoreTable.numericKind(value).rawValue)] += 1 } else { counts[0] += 1; values.append(value) }
+        }
+        var workspace = SortedSample.SortWorkspace()
+        SortedSample.sortFinite(&values, workspace: &workspace)
+        return (values, counts)
+    }
+
+    /// A column of `count` cells: codes spread over `span` values (both signs, ties), 5% missing of every kind.
+    private static func column(count: Int, span: Int, digits: Int, seed: UInt64) -> NumericColumn {
+        var random = SplitMix64(seed: seed)
+        var column = NumericColumn()
+        let scale = pow(10.0, Double(digits))
+        for _ in 0..<count {
+            if random.next(below: 20) == 0 {
+                column.append(ScoreTable.missing([ValueKind.null, .empty, .nan, .infinite, .invalid][random.next(below: 5)]))
+            } else {
+                column.append(Double(Int64(random.next(below: span)) - Int64(span / 3)) / scale)
+            }
+        }
+        return column
+    }
+
+    /// A family over `rows` with one segment column per entry of `slicesPerColumn`, each row's slice drawn at
+    /// random (a column's slice may hold one row); the slice indices are those of a window's list, all-rows
+    /// first. Returns the family and each slice index's rows.
+    private static func family(rows: [Int32], slicesPerColumn: [Int], seed: UInt64) -> (SliceFamily, [Int: [Int32]]) {
+        var random = SplitMix64(seed: seed)
+        var numbers = [UInt32](repeating: 0, count: rows.count)
+        var sliceRows: [Int: [Int32]] = [0: rows]
+        var segments: [[Int]] = []
+        var next = 1
+        for (column, slices) in slicesPerColumn.enumerated() {
+            var perSlice = [[Int32]](repeating: [], count: slices)
+            for position in rows.indices {
+                // The first rows visit every slice once, so none is empty.
+                let number = position < slices ? position : random.next(below: slices)
+                numbers[position] |= UInt32(number) << UInt32(8 * column)
+                perSlice[number].append(rows[position])
+            }
+            segments.append(Array(next..<next + slices))
+            for (number, part) in perSlice.enumerated() { sliceRows[next + number] = part }
+            next += slices
+        }
+        return (SliceFamily(all: 0, segments: segments, sliceNumbers: numbers), sliceRows)
+    }
+
+    @Test(arguments: [
+        // counted (few codes), sorted (codes spanning far more than the cells), one and several segment columns
+        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
+        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
+        (count: 5_000, span: 7, columns: [256]), (count: 400, span: 1_000_000, columns: [20]),
+    ])
+    func everySliceGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
+        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count + size.span))
+        // A window's rows: a shuffled subset with repeats.
+        var random = SplitMix64(seed: UInt64(size.span))
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count))
+        var values: [Double] = [3, 4]
+        var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into counts
+        var seen: [Int: (values: [Double], counts: [Int])] = [:]
+        let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch) { slice, counts, present in
+            #expect(seen[slice] == nil, "slice \(slice) twice")
+            seen[slice] = (Self.expanded(present), counts)
+        }
+        #expect(shared)
+        #expect(Set(seen.keys) == Set(sliceRows.keys))
+        for (slice, rows) in sliceRows {
+            let expected = Self.alone(column, rows: rows)
+            let got = try #require(seen[slice])
+            #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
+            #expect(got.counts == expected.counts, "slice \(slice)")
+        }
+    }
+
+    @Test func aSliceWithoutPresentValuesGetsItsMissingCellsOnly() throws {
+        var column = NumericColumn()
+        for value in [1.5, ScoreTable.missing(.null), 2.25, ScoreTable.missing(.empty)] { column.append(value) }
+        let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0, 1])
+        var values: [Double] = []
+        var scratch: [UInt64] = []
+        var seen: [Int: (values: [Double], counts: [Int])] = [:]
+        #expect(column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2, 3], kinds: 6, values: &values, scratch: &scratch) { slice, counts, present in
+            seen[slice] = (Self.expanded(present), counts)
+        })
+        #expect(seen[0]?.values == [1.5, 2.25] && seen[0]?.counts == [2, 1, 1, 0, 0, 0])
+        #expect(seen[1]?.values == [1.5, 2.25] && seen[1]?.counts == [2, 0, 0, 0, 0, 0])
+        #expect(seen[2]?.values == [] && seen[2]?.counts == [0, 1, 1, 0, 0, 0])
+    }
+
+    @Test func doublesAndNegativeZerosAreLeftToTheSliceBySliceSort() {
+        var doubles = NumericColumn()
+        for value in [1.0, .pi, 2.0] { doubles.append(value) }
+        var zeros = NumericColumn()
+        for value in [1.5, -0.0, 0.0] { zeros.append(value) }
+        #expect(zeros.isScaled)
+        let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0])
+        for column in [doubles, zeros] {
+            var values: [Double] = []
+            var scratch: [UInt64] = []
+            var called = false
+            #expect(!column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2], kinds: 6, values: &values, scratch: &scratch) { _, _, _ in
+                called = true
+            })
+            #expect(!called)
+        }
+    }
+}
