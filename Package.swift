@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
         /// The only module that imports libpq.
         .target(name: "PostgresSource", dependencies: ["CLibPQ", "InputParsing"], swiftSettings: strictSettings),
+        /// HiveServer2 (Spark Thrift server, Databricks SQL) over HTTP: a hand-written Thrift binary codec.
+        .target(name: "HiveServer2", dependencies: ["HTTPTransport"], swiftSettings: strictSettings),
         .target(
             name: "InfluxDelivery",
             dependencies: ["HTTPTransport", "Gzip", .product(name: "Logging", package: "swift-log")],
@@ -69,7 +71,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch",
+                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch", "HiveServer2", "HTTPTransport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,6 +121,11 @@ let package = Package(
             name: "PostgresSourceTests",
             dependencies: ["ModelwatchJob", "PostgresSource", "TestSupport", "LineProtocol", "SyntheticData", "HTTPTransport", "InfluxDelivery",
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HiveServer2Tests",
+            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData"],
             swiftSettings: strictSettings
         ),
         /// The release build, the .deb and its systemd units (the install test needs root and dpkg).

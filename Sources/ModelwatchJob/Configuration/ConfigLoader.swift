@@ -271,12 +271,12 @@ public enum ConfigLoader {
     }
 
     private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> ScoreSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone", "spark"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
         // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
         let columns = try node.optional("columns")
         try columns?.allowOnly(["id", "time", "score", "version"])
-        return ScoreSource(
+        var source = ScoreSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
@@ -286,17 +286,20 @@ public enum ConfigLoader {
             versionColumn: try columns?.optional("version")?.string,
             timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
+        source.spark = try parseSparkSource(node, resolve: resolve, environment: environment)
+        return source
     }
 
     private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone", "spark"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
         let columns = try node.optional("columns")
         try columns?.allowOnly(["id", "label", "time"])
-        if location.postgres != nil, try columns?.optional("time") == nil {
+        let sparkNode = try node.optional("spark")
+        if location.postgres != nil || sparkNode != nil, try columns?.optional("time") == nil {
             throw node.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "columns.time")
         }
-        return LabelSource(
+        var source = LabelSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
@@ -305,6 +308,8 @@ public enum ConfigLoader {
             timeColumn: try columns?.optional("time")?.string,
             timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
+        source.spark = try parseSparkSource(node, resolve: resolve, environment: environment)
+        return source
     }
 
     // MARK: - PostgreSQL sources
@@ -316,7 +321,9 @@ public enum ConfigLoader {
         let pathNode = try node.optional("path")
         let postgresNode = try node.optional("postgres")
         switch (pathNode, postgresNode) {
-        case (nil, nil): throw node.error("needs `path` (files) or `postgres` (a database table or query)", key: "path")
+        case (nil, nil):
+            if try node.optional("spark") != nil { return (nil, nil) }
+            throw node.error("needs `path` (files) or `postgres` (a database table or query)", key: "path")
         case (_?, _?): throw node.error("is given together with `path`; a source reads files or a database, not both", key: "postgres")
         case (let pathNode?, nil): return (resolve(try pathNode.string), nil)
         case (nil, let postgresNode?):

@@ -146,7 +146,7 @@ public struct JobRunner: Sendable {
         let plan = Self.plan(of: model, request)
         report.plan = plan
         let profileLoad = Self.startLoadingProfile(of: model)
-        if let postgres = model.scores.postgres, postgres.mode == .pushdown {
+        if model.scores.postgres?.mode == .pushdown || model.scores.spark != nil {
             return try evaluatePushdown(model, plan: plan, profile: try profileLoad?.wait(), report: &report)
         }
         var stageStart = environment.now()
@@ -179,7 +179,7 @@ public struct JobRunner: Sendable {
 
     /// Push-down mode: the database aggregates, modelwatch finishes the metrics (Pushdown/PushdownEvaluator.swift).
     private func evaluatePushdown(_ model: ModelConfiguration, plan: EvaluationPlan, profile: ReferenceProfile?, report: inout ModelReport) throws(JobError) -> [UInt8] {
-        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: profile).evaluate()
+        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: profile).evaluate(transport: environment.sourceTransport ?? environment.transport)
         report.counters.scoreRowsRead = outcome.rowsRead
         report.counters.scoreRowsInRange = outcome.rowsRead
         report.counters.labelsMatched = outcome.labelsMatched
