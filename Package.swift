@@ -125,7 +125,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HiveServer2Tests",
-            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData"],
+            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData", "InfluxDelivery",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         /// The release build, the .deb and its systemd units (the install test needs root and dpkg).

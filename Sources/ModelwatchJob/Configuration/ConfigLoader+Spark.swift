@@ -55,8 +55,12 @@ extension ConfigLoader {
             guard user == nil else { throw node.error("is set together with a token; a token (Databricks) needs no user, HTTP Basic needs user and password", key: "user") }
             credentials = .bearer(token)
         } else if let user {
-            // A Spark Thrift server with authentication NONE takes any password, even none.
-            credentials = .basic(user: user, password: try secret(fileKey: "password_file", envKey: "password_env", defaultEnv: Env.sparkPassword) ?? "")
+            // A Spark Thrift server with authentication NONE accepts any password, but not an empty one (its
+            // Basic-header parser needs the `:` and something after it).
+            guard let password = try secret(fileKey: "password_file", envKey: "password_env", defaultEnv: Env.sparkPassword) else {
+                throw node.error("has no password: set \(Env.sparkPassword) (or the variable named by password_env), or password_file; a Spark Thrift server with authentication NONE accepts any non-empty one", key: "password_env")
+            }
+            credentials = .basic(user: user, password: password)
         } else {
             throw node.error("needs credentials: a token in \(Env.sparkToken) (or token_env / token_file), or a user with the password in \(Env.sparkPassword) (or password_env / password_file)", key: "user")
         }
