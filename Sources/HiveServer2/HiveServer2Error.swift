@@ -1,3 +1,5 @@
+import Foundation
+
 /// A failure talking to a HiveServer2 endpoint (Spark Thrift server, Databricks SQL warehouse), with the text the
 /// user sees. Messages never contain credentials: the transport never echoes headers, and server texts are
 /// shortened to their first line.
@@ -46,16 +48,7 @@ public struct HiveServer2Error: Error, Sendable, CustomStringConvertible {
         for prefix in ["org.apache.hive.service.cli.HiveSQLException: ", "Error running query: ", "org.apache.spark.sql.AnalysisException: "] {
             while line.hasPrefix(prefix) { line.removeFirst(prefix.count) }
         }
-        line = line.trimmingCharacters(in: [" ", "\t"])
+        line = line.trimmingCharacters(in: .whitespaces)
         return line.count > limit ? String(line.prefix(limit)) + "…" : line
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

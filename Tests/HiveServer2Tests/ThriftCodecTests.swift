@@ -95,10 +95,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("user:pässword", "dXNlcjpww6Rzc3dvcmQ="),
+        ("u", "p", "Basic dTpw"), ("user", "pässword", "Basic dXNlcjpww6Rzc3dvcmQ="),
     ])
-    func basicCredentialsAreBase64(text: String, encoded: String) {
-        #expect(Base64.encode(Array(text.utf8)) == encoded)
+    func basicCredentialsAreBase64OfUserColonPassword(user: String, password: String, header: String) {
+        #expect(HiveServer2Endpoint(url: "http://h/cliservice", credentials: .basic(user: user, password: password)).authorization == header)
     }
 
     @Test func serverMessagesAreShortenedToTheirFirstLineWithoutJavaPrefixes() {

@@ -37,9 +37,6 @@ public enum ProfileBuilder {
             model.scores.postgres = nil
             model.scores.spark = nil
         }
-        if let spark = model.scores.spark {
-            throw JobError(.configError, "\(spark.key): a Spark source is read in push-down mode only; build the profile from an export of the reference period with --input")
-        }
         let data = try ModelDataReader(model: model, range: range, readsLabels: false, threads: ThreadBudget.resolve(options.threads)).read()
         try JobRunner.checkBadRowBudget(data.counters, options: options, samples: data.rowErrorSamples)
         let table = data.table
