@@ -34,7 +34,7 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
   --hiveconf hive.server2.transport.mode=http --hiveconf hive.server2.thrift.http.port="$PORT" \
   --hiveconf hive.server2.thrift.bind.host=127.0.0.1 spark-internal >"$SERVER_DIR/spark.log" 2>&1) &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$SERVER_DIR"' EXIT
+trap 'status=$?; kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$SERVER_DIR"; exit $status' EXIT
 for _ in $(seq 240); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/cliservice" || true)
   [[ "$code" == 401 ]] && break
@@ -89,7 +89,7 @@ import re, sys
 def perf(path):
     out = {}
     for line in open(path):
-        if line.startswith("modelwatch_performance,") and "segment=_all" in line:
+        if line.startswith("modelwatch_performance,") and "segment=all," in line:
             key, fields, ts = line.rsplit(" ", 2) if line.count(" ") >= 2 else (line, "", "")
             version = re.search(r"version=([^,]+)", key).group(1)
             values = dict(kv.split("=", 1) for kv in re.findall(r"(\w+=[^,]+)", fields))
