@@ -47,12 +47,15 @@ DEB_FILE := .build/deb/modelwatch_$(DEB_VERSION)_$(DEB_ARCH).deb
 # compose validation (docker-compose), the benchmark's Python comparators (python3-venv).
 BUILD_PACKAGES := libcurl4-openssl-dev zlib1g-dev libpq-dev pkg-config
 TEST_PACKAGES := influxdb victoria-metrics docker-compose postgresql
+# The Spark push-down tests: Java for the Spark Thrift server (pyspark itself goes into .venv-spark, below), and
+# python3-venv to make that virtual environment.
+TEST_PACKAGES += openjdk-17-jre-headless python3-venv
 # The package tests: dpkg-shlibdeps (dpkg-dev), lintian, systemd-analyze (systemd), adduser, deb-systemd-helper
 # (init-system-helpers), strip (binutils).
 PACKAGE_PACKAGES := dpkg-dev lintian systemd adduser init-system-helpers binutils
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help deps test-deps package-deps build commit-header demo demo-tasks test bench up down clean release install man completions deb
+.PHONY: help deps test-deps package-deps build commit-header demo demo-tasks test bench up down clean release install man completions deb spark-venv bench-spark
 
 help:
 	@echo "make demo   build, generate demo data, run modelwatch on it, show the summary and the points"
@@ -123,7 +126,7 @@ demo-tasks: build
 
 # The release binary is built first, once: the packaging tests install the .deb made from it (they find it
 # through MODELWATCH_DEB).
-test: test-deps deb
+test: test-deps deb spark-venv
 	$(SWIFT) build --build-tests
 	MODELWATCH_DEB=$(abspath $(DEB_FILE)) $(SWIFT) test --skip-build
 
@@ -180,6 +183,21 @@ bench: deps
 	$(SWIFT) build -c release --product modelwatch
 	bash Tests/Benchmarks/run.sh
 	bash Tests/Benchmarks/metrics.sh
+
+# pyspark (a whole Spark distribution with its Thrift server, ~520 MB) for the Spark push-down tests, once; the
+# tests find it in .venv-spark (or MODELWATCH_SPARK_HOME). impyla is the independent HiveServer2 client the
+# benchmark cross-checks with.
+SPARK_VENV := .venv-spark
+spark-venv: $(SPARK_VENV)/.installed
+$(SPARK_VENV)/.installed:
+	python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install -q pyspark==4.3.0 impyla
+	@touch $@
+
+# The Spark push-down beside the exact file path on a 10M-row Parquet table (takes a while; not part of `make bench`).
+bench-spark: deps spark-venv
+	$(SWIFT) build -c release --product modelwatch
+	bash Tests/Benchmarks/spark.sh
 
 # Refuses to start with the example's passwords: they are public.
 up:

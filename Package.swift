@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
         /// The only module that imports libpq.
         .target(name: "PostgresSource", dependencies: ["CLibPQ", "InputParsing"], swiftSettings: strictSettings),
+        /// HiveServer2 (Spark Thrift server, Databricks SQL) over HTTP: a hand-written Thrift binary codec.
+        .target(name: "HiveServer2", dependencies: ["HTTPTransport"], swiftSettings: strictSettings),
         .target(
             name: "InfluxDelivery",
             dependencies: ["HTTPTransport", "Gzip", .product(name: "Logging", package: "swift-log")],
@@ -71,7 +73,7 @@ let package = Package(
             name: "ModelwatchJob",
             dependencies: [
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
-                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch", "CAffinity",
+                "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch", "CAffinity", "HiveServer2", "HTTPTransport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +122,12 @@ let package = Package(
         .testTarget(
             name: "PostgresSourceTests",
             dependencies: ["ModelwatchJob", "PostgresSource", "TestSupport", "LineProtocol", "SyntheticData", "HTTPTransport", "InfluxDelivery",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HiveServer2Tests",
+            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData", "InfluxDelivery",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),

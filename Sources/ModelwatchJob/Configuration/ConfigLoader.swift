@@ -204,6 +204,9 @@ public enum ConfigLoader {
         if task != .binary, scores.postgres?.mode == .pushdown {
             throw scoresNode.error("push-down evaluates binary models only; use mode: exact for a \(task.rawValue) model", key: "postgres.mode")
         }
+        if task != .binary, scores.spark != nil {
+            throw scoresNode.error("a Spark source is a push-down, which evaluates binary models only; read a \(task.rawValue) model from files or postgres (mode: exact)", key: "spark")
+        }
         var multiclass: MulticlassOptions?
         if task == .multiclass {
             multiclass = try parseMulticlass(node, scores: scoresNode, hasProfile: try node.optional("reference_profile") != nil)
@@ -366,7 +369,7 @@ public enum ConfigLoader {
     }
 
     private static func parseScores(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String], task: ModelTask = .binary) throws(ConfigError) -> ScoreSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone", "spark"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: true)
         // Every column has a default (docs/configuration.md), so `columns` itself may be left out.
         let columns = try node.optional("columns")
@@ -379,7 +382,7 @@ public enum ConfigLoader {
         let scoreColumn = task == .binary
             ? try columns?.optional("score")?.string ?? "score"
             : try columns?.optional("prediction")?.string ?? "prediction"
-        return ScoreSource(
+        var source = ScoreSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
@@ -389,17 +392,20 @@ public enum ConfigLoader {
             versionColumn: try columns?.optional("version")?.string,
             timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
+        source.spark = try parseSparkSource(node, resolve: resolve, environment: environment)
+        return source
     }
 
     private static func parseLabels(_ node: ConfigNode, resolve: (String) -> String, environment: [String: String]) throws(ConfigError) -> LabelSource {
-        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone"])
+        try node.allowOnly(["path", "postgres", "format", "timestamp_unit", "columns", "timezone", "spark"])
         let location = try parseLocation(node, resolve: resolve, environment: environment, allowsMode: false)
         let columns = try node.optional("columns")
         try columns?.allowOnly(["id", "label", "time"])
-        if location.postgres != nil, try columns?.optional("time") == nil {
+        let sparkNode = try node.optional("spark")
+        if location.postgres != nil || sparkNode != nil, try columns?.optional("time") == nil {
             throw node.error("is required for a postgres label source, so the read can be bounded by label time (and use an index)", key: "columns.time")
         }
-        return LabelSource(
+        var source = LabelSource(
             path: location.path, postgres: location.postgres,
             format: try parseFormat(try node.optional("format")),
             timestampUnit: try parseUnit(try node.optional("timestamp_unit")),
@@ -408,6 +414,8 @@ public enum ConfigLoader {
             timeColumn: try columns?.optional("time")?.string,
             timeZoneOffsetMinutes: try parseTimeZone(try node.optional("timezone"), postgres: location.postgres != nil)
         )
+        source.spark = try parseSparkSource(node, resolve: resolve, environment: environment)
+        return source
     }
 
     // MARK: - PostgreSQL sources
@@ -419,7 +427,9 @@ public enum ConfigLoader {
         let pathNode = try node.optional("path")
         let postgresNode = try node.optional("postgres")
         switch (pathNode, postgresNode) {
-        case (nil, nil): throw node.error("needs `path` (files) or `postgres` (a database table or query)", key: "path")
+        case (nil, nil):
+            if try node.optional("spark") != nil { return (nil, nil) }
+            throw node.error("needs `path` (files) or `postgres` (a database table or query)", key: "path")
         case (_?, _?): throw node.error("is given together with `path`; a source reads files or a database, not both", key: "postgres")
         case (let pathNode?, nil): return (resolve(try pathNode.string), nil)
         case (nil, let postgresNode?):

@@ -121,6 +121,8 @@ public struct ScoreSource: Sendable {
     public var versionColumn: String?
     /// `timezone`: the offset (minutes east of UTC) of timestamps written without a zone; nil rejects them.
     public var timeZoneOffsetMinutes: Int? = nil
+    /// A Spark SQL relation over HiveServer2 instead of files (push-down only; docs/spark.md).
+    public var spark: SparkSourceConfiguration? = nil
 }
 
 /// Where ground-truth labels are read from.
@@ -137,6 +139,8 @@ public struct LabelSource: Sendable {
     public var timeColumn: String?
     /// `timezone`: the offset (minutes east of UTC) of timestamps written without a zone; nil rejects them.
     public var timeZoneOffsetMinutes: Int? = nil
+    /// A Spark SQL relation over HiveServer2 (same endpoint as the scores'); needs `columns.time`.
+    public var spark: SparkSourceConfiguration? = nil
 }
 
 /// A PostgreSQL source (`scores.postgres` / `labels.postgres`): a connection and a table or a query.

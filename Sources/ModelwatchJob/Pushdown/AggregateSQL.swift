@@ -1,3 +1,4 @@
+import Foundation
 import PerformanceMetrics
 
 /// The engine-neutral SQL of push-down's sufficient statistics: score bins that agree with exact mode for every
@@ -8,8 +9,33 @@ struct AggregateSQL {
     struct Dialect: Sendable {
         /// The 64-bit floating-point type in a CAST.
         let doubleType: String
+        /// The character string type in a CAST.
+        var textType = "TEXT"
+        /// The identifier quote (`"` in standard SQL, a backtick in Spark SQL); doubled inside a name.
+        var identifierQuote: Character = "\""
+        /// Whether a backslash escapes in string literals (Spark SQL), so it must be doubled.
+        var backslashEscapes = false
 
         static let postgres = Dialect(doubleType: "DOUBLE PRECISION")
+        /// Spark SQL (Spark 3.4+ and 4.x, Databricks): backtick identifiers, STRING, backslash escapes in literals.
+        static let spark = Dialect(doubleType: "DOUBLE", textType: "STRING", identifierQuote: "`", backslashEscapes: true)
+
+        /// A quoted identifier.
+        func quote(_ name: String) -> String {
+            let q = String(identifierQuote)
+            return q + name.replacingOccurrences(of: q, with: q + q) + q
+        }
+
+        /// A string literal that reads back as `text`.
+        func literal(_ text: String) -> String {
+            let escaped = backslashEscapes
+                ? text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                : text.replacingOccurrences(of: "'", with: "''")
+            return "'" + escaped + "'"
+        }
+
+        /// A double from a number written by Swift (thresholds: short decimals).
+        func number(_ value: Double) -> String { "CAST(\(value) AS \(doubleType))" }
     }
 
     let dialect: Dialect

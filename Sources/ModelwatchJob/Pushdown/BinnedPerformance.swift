@@ -37,7 +37,7 @@ struct BinnedPerformance {
 
     /// Adds one aggregate row of the push-down query (columns: 6 Σscore, 7 log-loss sum, 8 Σ(p−y)², then a
     /// positives/negatives pair per threshold).
-    mutating func add(row: PostgresRow, bin: Int, count: Int, positives: Int, negatives: Int, thresholdCount: Int) {
+    mutating func add(row: some PushdownRow, bin: Int, count: Int, positives: Int, negatives: Int, thresholdCount: Int) {
         scored += count
         self.positives[bin] += positives
         self.negatives[bin] += negatives

@@ -30,7 +30,7 @@ struct MomentStats {
     }
 
     /// The statistics of the columns ``AggregateSQL/moments(_:)`` wrote, starting at column `first`.
-    init(row: PostgresRow, first: Int) {
+    init(row: some PushdownRow, first: Int) {
         self.init()
         for (index, magnitude) in AggregateSQL.magnitudeClasses.enumerated() {
             let column = first + 3 * index

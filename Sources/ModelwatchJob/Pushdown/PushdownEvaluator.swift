@@ -1,13 +1,17 @@
 import DriftMetrics
 import Foundation
+import HTTPTransport
+import HiveServer2
 import InputParsing
 import LineProtocol
 import MetricSchema
 import PerformanceMetrics
 import PostgresSource
 
-/// Push-down mode (`scores.postgres.mode: pushdown`): the database aggregates sufficient statistics with
-/// GROUP BY and modelwatch finishes the metrics, writing the same measurements as exact mode.
+/// Push-down mode (`scores.postgres.mode: pushdown`, or a `scores.spark` source): the database (PostgreSQL, or
+/// Spark SQL over HiveServer2) aggregates sufficient statistics with GROUP BY and modelwatch finishes the metrics,
+/// writing the same measurements as exact mode. The queries are written once; ``PushdownSource`` and
+/// ``AggregateSQL/Dialect`` hold what differs between the engines.
 ///
 /// What is written (docs/postgres.md has the full table):
 /// - `modelwatch_performance` per performance window, version and segment slice (GROUPING SETS; values beyond
@@ -46,18 +50,33 @@ struct PushdownEvaluator {
 
     static let epsilon = "2.220446049250313e-16"
 
-    func evaluate() throws(JobError) -> Outcome {
-        guard let scoreSource = model.scores.postgres else {
-            throw JobError(.configError, "models[\(model.name)].scores.postgres: push-down needs a PostgreSQL score source")
-        }
-        guard let labelSource = model.labels.postgres, let labelTime = model.labels.timeColumn,
-              labelSource.settings == scoreSource.settings else {
-            throw JobError(.configError, "models[\(model.name)].labels.postgres: push-down joins in the database, so the labels must be a PostgreSQL source in the same database as the scores")
-        }
+    /// `transport` carries the HiveServer2 calls of a Spark source.
+    func evaluate(transport: any HTTPTransport = CurlTransport()) throws(JobError) -> Outcome {
         let scoresKey = "models[\(model.name)].scores"
         let labelsKey = "models[\(model.name)].labels"
-        let scores = try PostgresRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit)
-        let labels = try PostgresRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit)
+        let scores: any PushdownSource, labels: any PushdownSource
+        let labelTime: String
+        if let scoreSource = model.scores.spark {
+            guard let labelSource = model.labels.spark, let time = model.labels.timeColumn,
+                  labelSource.endpoint.url == scoreSource.endpoint.url else {
+                throw JobError(.configError, "\(labelsKey).spark: push-down joins in Spark, so the labels must be a Spark source on the same endpoint (url and http_path) as the scores")
+            }
+            labelTime = time
+            let sparkScores = try SparkRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit, transport: transport)
+            scores = sparkScores
+            labels = try SparkRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit, transport: transport)
+        } else {
+            guard let scoreSource = model.scores.postgres else {
+                throw JobError(.configError, "models[\(model.name)].scores.postgres: push-down needs a PostgreSQL or Spark score source")
+            }
+            guard let labelSource = model.labels.postgres, let time = model.labels.timeColumn,
+                  labelSource.settings == scoreSource.settings else {
+                throw JobError(.configError, "models[\(model.name)].labels.postgres: push-down joins in the database, so the labels must be a PostgreSQL source in the same database as the scores")
+            }
+            labelTime = time
+            scores = try PostgresRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit)
+            labels = try PostgresRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit)
+        }
         let source = model.scores
         var scoreColumns = [source.idColumn, source.timeColumn, source.scoreColumn]
         var scoreKeys = ["id", "time", "score"].map { "\(scoresKey).columns.\($0)" }
@@ -69,8 +88,8 @@ struct PushdownEvaluator {
             scoreColumns + model.segmentColumns,
             columnKeys: scoreKeys + model.segmentColumns.map { _ in "models[\(model.name)].segments" })
         try labels.checkColumns([model.labels.idColumn, model.labels.labelColumn, labelTime], columnKeys: ["id", "label", "time"].map { "\(labelsKey).columns.\($0)" })
-        let scoreBinding = try scores.timeBinding(column: source.timeColumn, columnKey: "\(scoresKey).columns.time")
-        let labelBinding = try labels.timeBinding(column: labelTime, columnKey: "\(labelsKey).columns.time")
+        let scoreBinding = try scores.pushdownTimeBinding(column: source.timeColumn, columnKey: "\(scoresKey).columns.time")
+        let labelBinding = try labels.pushdownTimeBinding(column: labelTime, columnKey: "\(labelsKey).columns.time")
         guard scoreBinding.type == labelBinding.type else {
             throw JobError(.configError, "\(labelsKey).columns.time: push-down binds one time range to both tables, so the score and label time columns need the same kind of type (both timestamps, or both epoch numbers in the same unit)")
         }
@@ -82,19 +101,15 @@ struct PushdownEvaluator {
         return outcome
     }
 
-    private var q: (String) -> String { PostgresConnection.quoteIdentifier }
-
-    var versionSQL: String {
-        model.scores.versionColumn.map { "CAST(\(q($0)) AS TEXT)" } ?? Self.literal(model.staticVersion)
+    func versionSQL(_ dialect: AggregateSQL.Dialect) -> String {
+        model.scores.versionColumn.map { "CAST(\(dialect.quote($0)) AS \(dialect.textType))" } ?? dialect.literal(model.staticVersion)
     }
-
-    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    private static func number(_ value: Double) -> String { "CAST(\(value) AS DOUBLE PRECISION)" }
 
     // MARK: - Performance
 
-    private func performance(scores: PostgresRecords, labels: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) {
+    private func performance(scores: any PushdownSource, labels: any PushdownSource, binding: PushdownTimeBinding, into outcome: inout Outcome) throws(JobError) {
+        let dialect = scores.dialect
+        let q = dialect.quote
         let windows = plan.performanceWindows
         let windowMs = model.windowSeconds * 1000
         let start = windows.map(\.range.startMs).min()!
@@ -107,17 +122,17 @@ struct PushdownEvaluator {
         let scoreWhere = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
         let eps = Self.epsilon
-        let aggregates = AggregateSQL(dialect: .postgres)
-        let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL
+        let aggregates = AggregateSQL(dialect: dialect)
+        let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL(dialect)
         var thresholdColumns = ""
         for threshold in model.thresholds {
-            let t = Self.number(threshold)
+            let t = dialect.number(threshold)
             thresholdColumns += ",\n  SUM(CASE WHEN y = 1 AND score >= \(t) THEN 1 ELSE 0 END), SUM(CASE WHEN y = 0 AND score >= \(t) THEN 1 ELSE 0 END)"
         }
         let sql = """
             WITH s AS (
               SELECT \(q(source.idColumn)) AS id, \(scores.epochMillisSQL(time, column: source.timeColumn)) AS t,
-                     CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS score, \(versionSQL) AS version\(segmentSelect)
+                     CAST(\(q(source.scoreColumn)) AS \(dialect.doubleType)) AS score, \(versionSQL(dialect)) AS version\(segmentSelect)
               FROM \(scores.from)\(scoreWhere)
             ), l AS (
               SELECT id, y FROM (
@@ -143,7 +158,6 @@ struct PushdownEvaluator {
             FROM j
             GROUP BY \(grouping)
             """
-        let format = binding.format
         let segmentCount = model.segmentColumns.count
         let firstSegmentColumn = 9 + 2 * model.thresholds.count
         /// Per window, version and slice (segment column index, -1 for all rows; value).
@@ -153,8 +167,7 @@ struct PushdownEvaluator {
         var stats: [Int: [String: BinnedPerformance]] = [:]
         var rowsPerWindow: [Int: [String: (rows: Int, labelled: Int)]] = [:]
         let thresholdCount = model.thresholds.count
-        try scores.run(sql, parameters: [format(start), format(end), format(plan.asOfMs)], types: [binding.type, binding.type, binding.type],
-                       key: "\(scores.isTable ? "models[\(model.name)].scores.postgres.table" : "models[\(model.name)].scores.postgres.query")") { row in
+        try scores.aggregate(sql, bounds: [start, end, plan.asOfMs], binding: binding, key: scores.relationKey) { row in
             guard let w = row.string(0).flatMap({ Int($0) }), let version = row.string(1),
                   let b = row.string(2).flatMap({ Int($0) }), let count = row.string(3).flatMap({ Int($0) }) else { return }
             let positives = row.string(4).flatMap { Int($0) } ?? 0
@@ -251,10 +264,10 @@ struct PushdownEvaluator {
     }
 
     /// The SELECT, carry and output fragments and the GROUP BY clause for segment grouping sets.
-    private var segmentSQL: (select: String, carry: String, output: String, grouping: String) {
+    private func segmentSQL(_ dialect: AggregateSQL.Dialect) -> (select: String, carry: String, output: String, grouping: String) {
         let columns = model.segmentColumns
         guard !columns.isEmpty else { return ("", "", "", "w, version, b") }
-        let select = columns.enumerated().map { ", CAST(\(q($0.element)) AS TEXT) AS g\($0.offset)" }.joined()
+        let select = columns.enumerated().map { ", CAST(\(dialect.quote($0.element)) AS \(dialect.textType)) AS g\($0.offset)" }.joined()
         let carry = columns.indices.map { ", s.g\($0)" }.joined()
         let output = columns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
         let sets = ["(w, version, b)"] + columns.indices.map { "(w, version, b, g\($0))" }
@@ -281,7 +294,9 @@ struct PushdownEvaluator {
 
     /// Writes the output points of every input-window slice and returns the segment capping of the window, which
     /// the feature queries apply too.
-    private func output(scores: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) -> [[String: String]] {
+    private func output(scores: any PushdownSource, binding: PushdownTimeBinding, into outcome: inout Outcome) throws(JobError) -> [[String: String]] {
+        let dialect = scores.dialect
+        let q = dialect.quote
         let window = plan.inputWindow
         let source = model.scores
         let time = q(source.timeColumn)
@@ -289,20 +304,20 @@ struct PushdownEvaluator {
         let valid = "\(score) >= 0 AND \(score) <= 1"
         var thresholdColumns = ""
         for threshold in model.thresholds {
-            thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(Self.number(threshold)) THEN 1 ELSE 0 END)"
+            thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(dialect.number(threshold)) THEN 1 ELSE 0 END)"
         }
-        let drift = scoreDriftSQL(profile: profile, score: score)
-        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns)
+        let drift = scoreDriftSQL(profile: profile, score: score, dialect: dialect)
+        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns, dialect: dialect)
         let segments = slices.sql(groupingBy: ["version"])
         let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
-        let aggregates = AggregateSQL(dialect: .postgres)
+        let aggregates = AggregateSQL(dialect: dialect)
         let sql = """
             SELECT version, COUNT(*), SUM(CASE WHEN \(valid) THEN 1 ELSE 0 END)\(aggregates.moments("vs")),
               SUM(CASE WHEN \(valid) AND \(score) = 0 THEN 1 ELSE 0 END)\(thresholdColumns)\(drift?.columns ?? "")\(segments.output)
             FROM (
               SELECT version, \(score), CASE WHEN \(valid) THEN \(score) END AS vs\(carry)
               FROM (
-                SELECT \(versionSQL) AS version, CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS \(score)\(segments.select)
+                SELECT \(versionSQL(dialect)) AS version, CAST(\(q(source.scoreColumn)) AS \(dialect.doubleType)) AS \(score)\(segments.select)
                 FROM \(scores.from)\(scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : "")
               ) AS scored
             ) AS rows
@@ -313,8 +328,7 @@ struct PushdownEvaluator {
         let firstSegmentColumn = zerosColumn + 1 + extraColumns
         var raw: [PushdownInputSlices.Key: OutputStats] = [:]
         var volumes: [Int: [String: Int]] = [:]
-        try scores.run(sql, parameters: [binding.format(window.startMs), binding.format(window.endMs)], types: [binding.type, binding.type],
-                       key: "models[\(model.name)].scores.postgres") { row in
+        try scores.aggregate(sql, bounds: [window.startMs, window.endMs], binding: binding, key: scores.relationKey) { row in
             guard let version = row.string(0), let count = row.string(1).flatMap({ Int($0) }) else { return }
             func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
             let key = slices.slice(of: row, version: version, first: firstSegmentColumn)

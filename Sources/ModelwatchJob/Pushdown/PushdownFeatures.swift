@@ -2,7 +2,6 @@ import DriftMetrics
 import InputParsing
 import LineProtocol
 import MetricSchema
-import PostgresSource
 
 /// Input-window feature statistics in push-down mode, per slice (``PushdownInputSlices``: per version, all rows and
 /// each capped segment value).
@@ -49,32 +48,31 @@ extension PushdownEvaluator {
     }
 
     func features(
-        scores: PostgresRecords, binding: PostgresRecords.TimeBinding, profile: ReferenceProfile?, capping: [[String: String]],
+        scores: any PushdownSource, binding: PushdownTimeBinding, profile: ReferenceProfile?, capping: [[String: String]],
         into outcome: inout Outcome
     ) throws(JobError) {
         let window = plan.inputWindow
-        let time = PostgresConnection.quoteIdentifier(model.scores.timeColumn)
+        let dialect = scores.dialect
+        let time = dialect.quote(model.scores.timeColumn)
         let whereClause = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
-        let parameters = [binding.format(window.startMs), binding.format(window.endMs)]
-        let types = [binding.type, binding.type]
+        let bounds = [window.startMs, window.endMs]
         let key = "models[\(model.name)].features"
         let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
-        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns)
+        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns, dialect: dialect)
         let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
-        let numericTypes: Set<UInt32> = [
-            PostgresConnection.TypeOID.int2, PostgresConnection.TypeOID.int4, PostgresConnection.TypeOID.int8,
-            PostgresConnection.TypeOID.numeric, PostgresConnection.TypeOID.float4, PostgresConnection.TypeOID.float8,
-        ]
         try scores.checkColumns(model.numericFeatures, columnKeys: model.numericFeatures.map { _ in "\(key).numeric" })
         try scores.checkColumns(model.categoricalFeatures, columnKeys: model.categoricalFeatures.map { _ in "\(key).categorical" })
 
-        let aggregates = AggregateSQL(dialect: .postgres)
+        let aggregates = AggregateSQL(dialect: dialect)
+        let engine = dialect.identifierQuote == "`" ? "Spark" : "PostgreSQL"
+        let double = dialect.doubleType
         for name in model.numericFeatures {
-            guard let type = scores.columnTypes[name], numericTypes.contains(type) else {
-                outcome.leftOut.append("\(key).numeric: feature `\(name)` is left out of push-down: its column is not a number type in PostgreSQL (type oid \(scores.columnTypes[name].map(String.init) ?? "unknown")), so the database cannot aggregate it; change the column type, cast it in a `query:`, or use exact mode, which parses each value")
+            let type = scores.numericColumn(name)
+            guard type.isNumeric else {
+                outcome.leftOut.append("\(key).numeric: feature `\(name)` is left out of push-down: its column is not a number type in \(engine) (\(type.typeName)), so the database cannot aggregate it; change the column type, cast it in a `query:` or view, or use exact mode, which parses each value")
                 continue
             }
-            let column = "CAST(\(PostgresConnection.quoteIdentifier(name)) AS DOUBLE PRECISION)"
+            let column = "CAST(\(dialect.quote(name)) AS \(double))"
             var reference: NumericFeatureProfile?
             if let profile, case .numeric(let numeric)? = profile.features[name] { reference = numeric }
             // Without a profile (or this feature in it) there are no drift bins, and no bin columns.
@@ -85,21 +83,21 @@ extension PushdownEvaluator {
             let zerosColumn = 5 + AggregateSQL.momentColumnCount
             let sql = """
                 SELECT version, COUNT(*), COUNT(v),
-                  SUM(CASE WHEN v = CAST('NaN' AS DOUBLE PRECISION) THEN 1 ELSE 0 END),
-                  SUM(CASE WHEN v = CAST('Infinity' AS DOUBLE PRECISION) OR v = CAST('-Infinity' AS DOUBLE PRECISION) THEN 1 ELSE 0 END)\(aggregates.moments("fin")),
+                  SUM(CASE WHEN v = CAST('NaN' AS \(double)) THEN 1 ELSE 0 END),
+                  SUM(CASE WHEN v = CAST('Infinity' AS \(double)) OR v = CAST('-Infinity' AS \(double)) THEN 1 ELSE 0 END)\(aggregates.moments("fin")),
                   SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)\(segments.output)
                 FROM (
                   SELECT version, v, fin, CASE WHEN fin IS NOT NULL THEN \(binExpression) END AS fb\(carry)
                   FROM (
-                    SELECT version, v, CASE WHEN v > CAST('-Infinity' AS DOUBLE PRECISION) AND v < CAST('Infinity' AS DOUBLE PRECISION) THEN v END AS fin\(carry)
-                    FROM (SELECT \(versionSQL) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+                    SELECT version, v, CASE WHEN v > CAST('-Infinity' AS \(double)) AND v < CAST('Infinity' AS \(double)) THEN v END AS fin\(carry)
+                    FROM (SELECT \(versionSQL(dialect)) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
                   ) AS finite
                 ) AS x
                 \(segments.groupBy)
                 """
             var bySlice: [PushdownInputSlices.Key: NumericStats] = [:]
             do {
-                try scores.run(sql, parameters: parameters, types: types, key: "\(key).numeric: feature `\(name)`") { row in
+                try scores.aggregate(sql, bounds: bounds, binding: binding, key: "\(key).numeric: feature `\(name)`") { row in
                     guard let version = row.string(0) else { return }
                     func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
                     var stats = NumericStats()
@@ -151,16 +149,16 @@ extension PushdownEvaluator {
         }
 
         for name in model.categoricalFeatures {
-            let column = PostgresConnection.quoteIdentifier(name)
+            let column = dialect.quote(name)
             let segments = slices.sql(groupingBy: ["version", "category"])
             let sql = """
                 SELECT version, category, COUNT(*)\(segments.output)
-                FROM (SELECT \(versionSQL) AS version, CAST(\(column) AS TEXT) AS category\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+                FROM (SELECT \(versionSQL(dialect)) AS version, CAST(\(column) AS \(dialect.textType)) AS category\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
                 \(segments.groupBy)
                 """
             var bySlice: [PushdownInputSlices.Key: CategoryStats] = [:]
             do {
-                try scores.run(sql, parameters: parameters, types: types, key: "\(key).categorical: feature `\(name)`") { row in
+                try scores.aggregate(sql, bounds: bounds, binding: binding, key: "\(key).categorical: feature `\(name)`") { row in
                     guard let version = row.string(0) else { return }
                     let count = row.string(2).flatMap { Int($0) } ?? 0
                     let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: 3), capping: capping)
@@ -216,11 +214,11 @@ extension PushdownEvaluator {
     }
 
     /// The counts of the input window's `score` expression in the profile's score bins, for its PSI and JS.
-    func scoreDriftSQL(profile: ReferenceProfile?, score: String) -> (columns: String, bins: Int)? {
+    func scoreDriftSQL(profile: ReferenceProfile?, score: String, dialect: AggregateSQL.Dialect) -> (columns: String, bins: Int)? {
         guard let profile else { return nil }
         let edges = profile.score.edges
         let valid = "\(score) >= 0 AND \(score) <= 1"
-        let binExpression = AggregateSQL(dialect: .postgres).bin(score, edges: edges)
+        let binExpression = AggregateSQL(dialect: dialect).bin(score, edges: edges)
         let columns = (0...edges.count).map { ", SUM(CASE WHEN \(valid) AND \(binExpression) = \($0) THEN 1 ELSE 0 END)" }.joined()
         return (columns, edges.count + 1)
     }

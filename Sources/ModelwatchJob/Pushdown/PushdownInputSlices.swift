@@ -1,5 +1,4 @@
 import MetricSchema
-import PostgresSource
 
 /// The slices of the input window in push-down mode: per version, the all-rows slice and one per (capped) value of
 /// each segment column, as in exact mode.
@@ -24,13 +23,14 @@ struct PushdownInputSlices {
     }
 
     let segmentColumns: [String]
+    let dialect: AggregateSQL.Dialect
 
     /// SQL fragments: `select` adds `, CAST(col AS TEXT) AS g<i>` to the inner SELECT, `output` appends
     /// `, g<i>, GROUPING(g<i>)` to the outer one, `groupBy` groups by `keys` (positions or names) and each segment.
     func sql(groupingBy keys: [String]) -> (select: String, output: String, groupBy: String) {
         guard !segmentColumns.isEmpty else { return ("", "", "GROUP BY \(keys.joined(separator: ", "))") }
         let select = segmentColumns.enumerated()
-            .map { ", CAST(\(PostgresConnection.quoteIdentifier($0.element)) AS TEXT) AS g\($0.offset)" }.joined()
+            .map { ", CAST(\(dialect.quote($0.element)) AS \(dialect.textType)) AS g\($0.offset)" }.joined()
         let output = segmentColumns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
         let base = keys.joined(separator: ", ")
         let sets = ["(\(base))"] + segmentColumns.indices.map { "(\(base), g\($0))" }
@@ -39,7 +39,7 @@ struct PushdownInputSlices {
 
     /// The raw slice of a row whose segment columns start at `first`: the column whose `GROUPING()` is 0 and its
     /// value (empty or NULL is `(missing)`, like exact mode), or the all-rows slice.
-    func slice(of row: PostgresRow, version: String, first: Int) -> Key {
+    func slice(of row: some PushdownRow, version: String, first: Int) -> Key {
         for index in segmentColumns.indices where row.string(first + 2 * index + 1) == "0" {
             let value = row.string(first + 2 * index) ?? ""
             return Key(version: version, column: index, value: SegmentValueTag.written(value))

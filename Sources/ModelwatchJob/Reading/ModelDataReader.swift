@@ -60,6 +60,10 @@ struct ModelDataReader {
     }
 
     func read() throws(JobError) -> Result {
+        if let spark = model.scores.spark ?? (readsLabels ? model.labels.spark : nil) {
+            // Rows are never streamed out of Spark: only `run` (push-down) reads a Spark source.
+            throw JobError(.configError, "\(spark.key): a Spark source is evaluated in push-down by `modelwatch run` only; validate, backfill and profile read rows, so point them at an export of the data (profile: --input)")
+        }
         var table = ScoreTable(
             segmentColumns: model.segmentColumns.count, numericFeatures: model.storedNumericColumns.count,
             categoricalFeatures: model.storedCategoricalColumns.count)

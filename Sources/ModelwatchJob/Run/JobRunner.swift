@@ -180,7 +180,7 @@ public struct JobRunner: Sendable {
             environment.logger.info("finalising windows of skipped runs", metadata: ["model": "\(model.name)", "windows": "\(catchUp.asOfs.count)"])
         }
         let profileLoad = Self.startLoadingProfile(of: model)
-        if let postgres = model.scores.postgres, postgres.mode == .pushdown {
+        if model.scores.postgres?.mode == .pushdown || model.scores.spark != nil {
             let profile = try profileLoad?.wait()
             var lines: [UInt8] = []
             var earlier = 0
@@ -231,7 +231,7 @@ public struct JobRunner: Sendable {
 
     /// Push-down mode: the database aggregates, modelwatch finishes the metrics (Pushdown/PushdownEvaluator.swift).
     private func evaluatePushdown(_ model: ModelConfiguration, plan: EvaluationPlan, profile: ReferenceProfile?, report: inout ModelReport) throws(JobError) -> [UInt8] {
-        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: profile).evaluate()
+        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: profile).evaluate(transport: environment.sourceTransport ?? environment.transport)
         report.counters.scoreRowsRead = outcome.rowsRead
         report.counters.scoreRowsInRange = outcome.rowsRead
         report.counters.labelsMatched = outcome.labelsMatched

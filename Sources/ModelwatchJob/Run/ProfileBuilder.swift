@@ -36,6 +36,7 @@ public enum ProfileBuilder {
         if let inputPath {
             model.scores.path = inputPath
             model.scores.postgres = nil
+            model.scores.spark = nil
         }
         // A regression or multiclass profile also keeps the labels of those predictions (label drift); a binary one
         // reads them to learn the estimation section.

@@ -50,6 +50,8 @@ public struct RunEnvironment: Sendable {
     /// progress is abandoned (the model fails with exit 75 and only its heartbeat is written), so the run ends
     /// with every heartbeat written instead of being cut off.
     public var abortRequested: @Sendable () -> Bool
+    /// HTTP transport for HiveServer2 (Spark) sources; nil: `transport`.
+    public var sourceTransport: (any HTTPTransport)? = nil
 
     public init(
         wallClockMs: @escaping @Sendable () -> Int64, now: @escaping @Sendable () -> ContinuousClock.Instant,
