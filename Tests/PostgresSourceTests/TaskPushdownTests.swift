@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelwatchJob
+import PerformanceMetrics
 import PostgresSource
 import Testing
 import TestSupport
@@ -104,5 +105,12 @@ struct TaskPushdownTests {
             #expect(regression.contains { $0.series.contains("segment_value=(other)") }, "values beyond the cap fold into (other)")
         }
         #expect(compared > 150, "\(compared) fields compared")
+        let final = try #require(report.finalTaskResults.first, "the summary gets the final window's result")
+        let exactFinal = try #require(exactReport.finalTaskResults.first)
+        if case .regression(let r) = final.result, case .regression(let e) = exactFinal.result {
+            #expect(r.n == e.n && PushdownCorrectnessTests.close(r.meanAbsoluteError ?? .nan, e.meanAbsoluteError ?? .nan, relative: 1e-9))
+        } else {
+            Issue.record("a regression result in both modes")
+        }
     }
 }

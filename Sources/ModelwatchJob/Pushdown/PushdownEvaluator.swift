@@ -29,6 +29,8 @@ struct PushdownEvaluator {
     struct Outcome {
         var points: [Point] = []
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
+        /// A regression model's final-window result per version (TaskAggregateSQL.swift).
+        var finalTaskResults: [(version: String, result: TaskResult, sufficient: Bool)] = []
         /// Worst-case AUC error of each (window end, version), for the log and the tests.
         var aucErrorBounds: [String: Double] = [:]
         /// Worst-case AP error of each (window end, version) (``BinnedPerformance/averagePrecisionErrorBound``).

@@ -139,9 +139,10 @@ extension PushdownEvaluator {
                         slices.append(([modelTag, (Tags.version, version), (Tags.segment, name), (Tags.segmentValue, value)], stats))
                     }
                 }
-                for (tags, stats) in slices {
+                for (index, (tags, stats)) in slices.enumerated() {
                     let result = RegressionMoments.result(stats.moments)
                     let sufficient = result.n >= model.minimumSamples.n
+                    if index == 0, !window.provisional { outcome.finalTaskResults.append((version, .regression(result), sufficient)) }
                     outcome.points.append(PointBuilder.regression(
                         result, tags: tags, timestampMs: timestamp, scored: stats.scored, sufficient: sufficient, provisional: window.provisional,
                         meanPrediction: stats.prediction.count > 0 ? stats.prediction.mean : nil,
