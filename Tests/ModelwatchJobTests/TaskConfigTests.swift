@@ -88,18 +88,24 @@ struct TaskConfigTests {
         #expect(AlertThresholds().taskEntries(.binary).isEmpty, "binary heartbeats are unchanged")
     }
 
-    @Test("push-down evaluates binary models only: a regression model in push-down mode is refused naming the key")
-    func pushdownIsBinaryOnly() throws {
-        let yaml = taskConfig("regression").replacingOccurrences(of: """
+    @Test("push-down evaluates binary and regression models: a multiclass model in push-down mode is refused naming the key")
+    func pushdownIsBinaryAndRegressionOnly() throws {
+        func pushdown(_ yaml: String) -> String {
+            yaml.replacingOccurrences(of: """
                   path: data/scores.csv
                   columns: {}
             """, with: """
                   postgres: {database: ml, user: mw, table: predictions, mode: pushdown}
             """)
-        #expect(yaml.contains("mode: pushdown"))
-        let error = try #require(parseError(yaml))
+        }
+        let regression = pushdown(taskConfig("regression"))
+        #expect(regression.contains("mode: pushdown"))
+        #expect(try parse(regression).scores.postgres?.mode == .pushdown)
+        let multiclass = pushdown(taskConfig("multiclass", extra: "classes: [a, b]"))
+        #expect(multiclass.contains("mode: pushdown"))
+        let error = try #require(parseError(multiclass))
         #expect(error.key == "models[m].scores.postgres.mode")
-        #expect(error.message.contains("binary models only"), "\(error.message)")
+        #expect(error.message.contains("binary and regression models only"), "\(error.message)")
     }
 
     @Test("invalid task settings name their key", arguments: [

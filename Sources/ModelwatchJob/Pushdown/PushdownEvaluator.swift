@@ -33,6 +33,8 @@ struct PushdownEvaluator {
     struct Outcome {
         var points: [Point] = []
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
+        /// A regression model's final-window result per version (TaskAggregateSQL.swift).
+        var finalTaskResults: [(version: String, result: TaskResult, sufficient: Bool)] = []
         /// Worst-case AUC error of each (window end, version), for the log and the tests.
         var aucErrorBounds: [String: Double] = [:]
         /// Worst-case AP error of each (window end, version) (``BinnedPerformance/averagePrecisionErrorBound``).
@@ -95,7 +97,11 @@ struct PushdownEvaluator {
         }
 
         var outcome = Outcome()
-        try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        if model.task == .regression {
+            try regressionPerformance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        } else {
+            try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        }
         let capping = try output(scores: scores, binding: scoreBinding, into: &outcome)
         try features(scores: scores, binding: scoreBinding, profile: profile, capping: capping, into: &outcome)
         return outcome
@@ -301,7 +307,8 @@ struct PushdownEvaluator {
         let source = model.scores
         let time = q(source.timeColumn)
         let score = "s"  // the score column, as DOUBLE PRECISION, in the subquery below
-        let valid = "\(score) >= 0 AND \(score) <= 1"
+        // A valid output: a score in [0, 1], or any number for a regression model's prediction.
+        let valid = model.task == .regression ? "\(score) <> 'NaN'" : "\(score) >= 0 AND \(score) <= 1"
         var thresholdColumns = ""
         for threshold in model.thresholds {
             thresholdColumns += ", SUM(CASE WHEN \(valid) AND \(score) >= \(dialect.number(threshold)) THEN 1 ELSE 0 END)"

@@ -237,6 +237,7 @@ public struct JobRunner: Sendable {
         report.counters.labelsMatched = outcome.labelsMatched
         report.inputRows = outcome.inputRows
         report.finalPerformance = outcome.finalPerformance.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
+        report.finalTaskResults = outcome.finalTaskResults.map { .init(version: $0.version, result: $0.result, sufficient: $0.sufficient) }
         report.rewrittenSegments = SegmentValueTag.rewrites(in: outcome.points)
         for (window, bound) in outcome.aucErrorBounds.sorted(by: { $0.key < $1.key }) where bound > 0.001 {
             environment.logger.warning("binned AUC error bound above 0.001", metadata: ["model": "\(model.name)", "window": "\(window)", "bound": "\(bound)"])
