@@ -126,9 +126,13 @@ demo-tasks: build
 
 # The release binary is built first, once: the packaging tests install the .deb made from it (they find it
 # through MODELWATCH_DEB).
+# The tests' state (spool, lock, finalised windows of in-process runs): never the real /var/lib/modelwatch, whose
+# absence the package test needs.
+TEST_STATE_DIR := $(abspath .build/test-state)
 test: test-deps deb spark-venv
 	$(SWIFT) build --build-tests
-	MODELWATCH_DEB=$(abspath $(DEB_FILE)) $(SWIFT) test --skip-build
+	rm -rf $(TEST_STATE_DIR) && mkdir -p $(TEST_STATE_DIR)
+	MODELWATCH_STATE_DIR=$(TEST_STATE_DIR) MODELWATCH_DEB=$(abspath $(DEB_FILE)) $(SWIFT) test --skip-build
 
 release: deps commit-header
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelwatch

@@ -70,7 +70,7 @@ struct AlertStateTests {
     @Test("every model-facing rule keeps its last state on NoData and keeps a vanished series longer than a daily run's deadline")
     func modelRulesKeepLast() {
         let modelRules = Kit.rules.filter { !$0.uid.hasPrefix("mw-job") && !Self.pipeline.contains($0.uid) }
-        #expect(modelRules.count == 11)
+        #expect(modelRules.count == 18)  // 11 binary, 5 regression/multiclass, 2 estimated-performance rules
         for rule in modelRules {
             #expect(rule.rule["noDataState"]?.string == "KeepLast", "\(rule.uid)")
             let evaluations = rule.rule["missing_series_evals_to_resolve"]?.int ?? 2

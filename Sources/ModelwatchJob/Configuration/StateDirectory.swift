@@ -53,9 +53,16 @@ public struct StateDirectory: Sendable, Equatable {
         return StateDirectory(root: standardized(home + "/.local/state/modelwatch"), origin: "XDG_STATE_HOME")
     }
 
-    /// The root of this process: the live environment, `geteuid()` and the password database.
+    /// The root of this process: the live environment, `geteuid()` and the password database. A caller that
+    /// passes an environment of its own (a test, an embedding program) without `MODELWATCH_STATE_DIR` still gets
+    /// the process's `MODELWATCH_STATE_DIR`, so an explicit choice of the operator is never bypassed (and a test
+    /// run never writes into the real `/var/lib/modelwatch`).
     public static func live(environment: [String: String]) throws(ConfigError) -> StateDirectory {
-        try resolve(environment: environment, effectiveUserID: geteuid(), passwordHome: {
+        var environment = environment
+        if environment[variable] == nil, let explicit = ProcessInfo.processInfo.environment[variable], !explicit.isEmpty {
+            environment[variable] = explicit
+        }
+        return try resolve(environment: environment, effectiveUserID: geteuid(), passwordHome: {
             guard let entry = getpwuid(geteuid()), let directory = entry.pointee.pw_dir else { return nil }
             let home = String(cString: directory)
             return home.isEmpty ? nil : home

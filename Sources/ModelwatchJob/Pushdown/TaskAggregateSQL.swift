@@ -42,8 +42,9 @@ extension PushdownEvaluator {
 
     /// Writes `modelwatch_regression` (all rows and capped segment slices), the target count in `modelwatch_label`
     /// and `modelwatch_join` of every performance window.
-    func regressionPerformance(scores: PostgresRecords, labels: PostgresRecords, binding: PostgresRecords.TimeBinding, into outcome: inout Outcome) throws(JobError) {
-        let q = PostgresConnection.quoteIdentifier
+    func regressionPerformance(scores: any PushdownSource, labels: any PushdownSource, binding: PushdownTimeBinding, into outcome: inout Outcome) throws(JobError) {
+        let dialect = scores.dialect
+        let q = dialect.quote
         let windows = plan.performanceWindows
         let windowMs = model.windowSeconds * 1000
         let start = windows.map(\.range.startMs).min()!
@@ -51,9 +52,9 @@ extension PushdownEvaluator {
         let time = q(source.timeColumn), labelTime = q(labelSource.timeColumn!)
         let scoreWhere = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
-        let aggregates = AggregateSQL(dialect: .postgres)
+        let aggregates = AggregateSQL(dialect: dialect)
         let columns = model.segmentColumns
-        let segmentSelect = columns.enumerated().map { ", CAST(\(q($0.element)) AS TEXT) AS g\($0.offset)" }.joined()
+        let segmentSelect = columns.enumerated().map { ", CAST(\(q($0.element)) AS \(dialect.textType)) AS g\($0.offset)" }.joined()
         let carry = columns.indices.map { ", g\($0)" }.joined()
         let output = columns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
         let grouping = columns.isEmpty ? "w, version" : "GROUPING SETS (" + (["(w, version)"] + columns.indices.map { "(w, version, g\($0))" }).joined(separator: ", ") + ")"
@@ -63,11 +64,11 @@ extension PushdownEvaluator {
         let sql = """
             WITH s AS (
               SELECT \(q(source.idColumn)) AS id, \(scores.epochMillisSQL(time, column: source.timeColumn)) AS t,
-                     CAST(\(q(source.scoreColumn)) AS DOUBLE PRECISION) AS p, \(versionSQL) AS version\(segmentSelect)
+                     CAST(\(q(source.scoreColumn)) AS \(dialect.doubleType)) AS p, \(versionSQL(dialect)) AS version\(segmentSelect)
               FROM \(scores.from)\(scoreWhere)
             ), l AS (
               SELECT id, y FROM (
-                SELECT \(q(labelSource.idColumn)) AS id, CAST(\(q(labelSource.labelColumn)) AS DOUBLE PRECISION) AS y,
+                SELECT \(q(labelSource.idColumn)) AS id, CAST(\(q(labelSource.labelColumn)) AS \(dialect.doubleType)) AS y,
                        ROW_NUMBER() OVER (PARTITION BY \(q(labelSource.idColumn)) ORDER BY \(labelTime) DESC) AS r
                 FROM \(labels.from)\(labelWhere)
               ) ranked WHERE r = 1
@@ -91,9 +92,7 @@ extension PushdownEvaluator {
         var segments: [Int: [String: [SliceKey: RegressionSlice]]] = [:]
         var segmentVolumes: [Int: [[String: Int]]] = [:]
         var rowsPerWindow: [Int: (rows: Int, labelled: Int)] = [:]
-        try scores.run(sql, parameters: [binding.format(start), binding.format(plan.asOfMs), binding.format(plan.asOfMs)],
-                       types: [binding.type, binding.type, binding.type],
-                       key: "models[\(model.name)].scores.postgres.\(scores.isTable ? "table" : "query")") { row in
+        try scores.aggregate(sql, bounds: [start, plan.asOfMs, plan.asOfMs], binding: binding, key: scores.relationKey) { row in
             guard let w = row.string(0).flatMap({ Int($0) }), let version = row.string(1),
                   let count = row.string(2).flatMap({ Int($0) }) else { return }
             var slice = RegressionSlice()
