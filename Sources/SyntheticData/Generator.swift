@@ -235,7 +235,8 @@ public struct Generator: Sendable {
 
                 // Truth, model, label delay.
                 latent += Self.latentNoise * rng.normal()
-                let label = rng.uniform() < sigmoid(latent)
+                let labelDraw = rng.uniform()
+                var label = labelDraw < sigmoid(latent)
                 let isV2 = t >= switchMs
                 let noise = (isV2 ? Self.modelNoiseV2 : Self.modelNoise) * rng.normal()
                 let decoy = latentMean + latentSD * rng.normal()
@@ -247,6 +248,10 @@ public struct Generator: Sendable {
                 var scoreLogit = latentMean + calibration.slope * (seen + noise - latentMean)
                 scoreLogit *= calibration.scale
                 for shift in plan.scoreShifts where t >= shift.startMs { scoreLogit += shift.logitShift }
+                for shift in plan.covariateShifts where t >= shift.startMs {
+                    scoreLogit *= shift.spread
+                    label = labelDraw < sigmoid(scoreLogit)
+                }
                 let isLabelled = rng.uniform() >= unlabelled
                 let delayMs = mathExp(Self.delayMu + Self.delaySigma * rng.normal())
 

@@ -33,11 +33,19 @@ public enum Incident: Sendable, Hashable {
     /// `prediction_time ≥ startMs` (positive values push scores upward).
     case scoreShift(logitShift: Double, startMs: Int64)
 
+    /// Covariate shift toward the decision boundary: for rows with `prediction_time ≥ startMs` the population
+    /// moves to where the model is unsure. The score's logit is multiplied by `spread` (in `0...1`), so scores
+    /// concentrate around 0.5, and the label is drawn as Bernoulli(score) from the same uniform the healthy label
+    /// uses: the scores stay calibrated (the score → label relationship is unchanged) while they separate the
+    /// classes less. Feature values are written as drawn. `spread` 0.35 gives AUC ≈ 0.6 (healthy ≈ 0.77).
+    case covariateShift(spread: Double, startMs: Int64)
+
     /// When the incident starts, epoch milliseconds (UTC).
     public var startMs: Int64 {
         switch self {
         case .featureMissing(_, let start), .featureDrift(_, _, let start), .modelDegradation(_, let start),
-             .labelsStop(let start), .volumeCollapse(_, let start), .scoreShift(_, let start):
+             .labelsStop(let start), .volumeCollapse(_, let start), .scoreShift(_, let start),
+             .covariateShift(_, let start):
             return start
         }
     }
@@ -46,7 +54,7 @@ public enum Incident: Sendable, Hashable {
     public var feature: String? {
         switch self {
         case .featureMissing(let feature, _), .featureDrift(let feature, _, _): return feature
-        case .modelDegradation, .labelsStop, .volumeCollapse, .scoreShift: return nil
+        case .modelDegradation, .labelsStop, .volumeCollapse, .scoreShift, .covariateShift: return nil
         }
     }
 }

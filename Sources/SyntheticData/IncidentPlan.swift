@@ -10,6 +10,7 @@ struct IncidentPlan: Sendable {
     var categoricalDrifts: [(column: Int, startMs: Int64, probability: Double)] = []
     var degradations: [(startMs: Int64, strength: Double)] = []
     var scoreShifts: [(startMs: Int64, logitShift: Double)] = []
+    var covariateShifts: [(startMs: Int64, spread: Double)] = []
     /// No label with `label_time` at or after this instant is emitted (`Int64.max` if never).
     var labelsStopMs: Int64 = .max
 
@@ -56,6 +57,11 @@ struct IncidentPlan: Sendable {
                     throw .outOfRange(setting: "scoreShift logitShift", allowed: "finite values")
                 }
                 scoreShifts.append((start, logitShift))
+            case .covariateShift(let spread, let start):
+                guard (0...1).contains(spread) else {
+                    throw .outOfRange(setting: "covariateShift spread", allowed: "0...1")
+                }
+                covariateShifts.append((start, spread))
             }
         }
     }

@@ -10,7 +10,7 @@ extension ScenarioConfig {
     /// Names accepted by ``named(_:)``.
     public static let presetNames: [String] = [
         "healthy", "demo", "feature-missing", "feature-drift", "model-degradation", "labels-stop",
-        "volume-collapse", "score-shift",
+        "volume-collapse", "score-shift", "covariate-shift",
     ]
 
     /// A named preset, or `nil` for an unknown name. Every preset uses seed 42 and defaults for the
@@ -28,6 +28,7 @@ extension ScenarioConfig {
     ///   - `labels-stop`: no label with `label_time` ≥ the start is emitted.
     ///   - `volume-collapse`: volume × 0.05.
     ///   - `score-shift`: +1.0 on the score's logit.
+    ///   - `covariate-shift`: the score's logit × 0.35, labels Bernoulli(score) (calibrated, AUC ≈ 0.6).
     public static func named(_ name: String) -> ScenarioConfig? {
         let incidentStart = presetIncidentStartMs
         func thirtyDays(_ incidents: [Incident]) -> ScenarioConfig {
@@ -60,6 +61,8 @@ extension ScenarioConfig {
             return thirtyDays([.volumeCollapse(factor: 0.05, startMs: incidentStart)])
         case "score-shift":
             return thirtyDays([.scoreShift(logitShift: 1.0, startMs: incidentStart)])
+        case "covariate-shift":
+            return thirtyDays([.covariateShift(spread: 0.35, startMs: incidentStart)])
         default:
             return nil
         }

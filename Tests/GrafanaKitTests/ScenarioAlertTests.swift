@@ -38,6 +38,10 @@ struct ScenarioAlertTests {
         Incident(scenario: "volume-collapse", rule: "mw-volume-collapse", label: "model", value: "demo-model"),
         Incident(scenario: "score-shift", rule: "mw-score-shift", label: "model", value: "demo-model"),
         Incident(scenario: "score-shift", rule: "mw-ece-high", label: "model", value: "demo-model"),
+        // Calibrated scores that separate less: the estimate sees it from the scores alone, the realized AUC once
+        // labels arrive (EstimateLeadTests checks the order).
+        Incident(scenario: "covariate-shift", rule: "mw-auc-estimate-below-floor", label: "model", value: "demo-model"),
+        Incident(scenario: "covariate-shift", rule: "mw-auc-below-floor", label: "model", value: "demo-model"),
     ]
 
     static func outcomes(_ scenario: String) async throws -> [String: AlertEvaluator.Outcome]? {
@@ -73,7 +77,8 @@ struct ScenarioAlertTests {
     }
 
     @Test("incidents in the model or the data never fire the pipeline rules",
-          arguments: ["feature-missing", "feature-drift", "model-degradation", "labels-stop", "volume-collapse", "score-shift"])
+          arguments: ["feature-missing", "feature-drift", "model-degradation", "labels-stop", "volume-collapse", "score-shift",
+                      "covariate-shift"])
     func incidentsLeavePipelineRulesSilent(scenario: String) async throws {
         guard let outcomes = try await Self.outcomes(scenario) else { return }
         for uid in Self.pipelineRules {

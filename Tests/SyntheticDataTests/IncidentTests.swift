@@ -80,6 +80,31 @@ import Testing
         #expect(gap(after) > 0.1)
     }
 
+    @Test func covariateShiftDropsAUCAndKeepsCalibration() throws {
+        let parsed = try run(.covariateShift(spread: 0.35, startMs: Self.incidentStart), perHour: 150)
+        let (before, after) = parsed.split(at: Self.incidentStart)
+        let aucBefore = auc(parsed.labelled(before))
+        let aucAfter = auc(parsed.labelled(after))
+        #expect(aucBefore > 0.74, "before \(aucBefore)")
+        #expect(aucAfter > 0.54 && aucAfter < 0.66, "after \(aucAfter)")
+        // Calibrated on both sides: per score decile, the positive rate follows the mean score.
+        for rows in [before, after] {
+            let pairs = parsed.labelled(rows).sorted { $0.score < $1.score }
+            let bins = 5
+            for b in 0..<bins {
+                let bin = pairs[(b * pairs.count / bins)..<((b + 1) * pairs.count / bins)]
+                let gap = mean(bin.map(\.score)) - mean(bin.map { Double($0.label) })
+                #expect(abs(gap) < 0.06, "bin \(b): score − positive rate \(gap)")
+            }
+        }
+        let spread = { (rows: [[String]]) in
+            let scores = parsed.labelled(rows).map(\.score)
+            let m = mean(scores)
+            return mean(scores.map { ($0 - m) * ($0 - m) }).squareRoot()
+        }
+        #expect(spread(after) < 0.6 * spread(before), "score standard deviation \(spread(after)) vs \(spread(before))")
+    }
+
     @Test func incidentsLeaveEverythingBeforeTheirStartUntouched() throws {
         let all: [Incident] = [
             .featureMissing(feature: "f_num_01", startMs: Self.incidentStart),
@@ -88,6 +113,7 @@ import Testing
             .modelDegradation(strength: 0.9, startMs: Self.incidentStart),
             .volumeCollapse(factor: 0.1, startMs: Self.incidentStart),
             .scoreShift(logitShift: 2, startMs: Self.incidentStart),
+            .covariateShift(spread: 0.5, startMs: Self.incidentStart),
         ]
         let healthy = Parsed(try generate(smallConfig(seed: 4, days: 3, perHour: 30)))
         let broken = Parsed(try generate(smallConfig(seed: 4, days: 3, perHour: 30, incidents: all)))

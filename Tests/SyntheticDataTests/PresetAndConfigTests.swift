@@ -24,6 +24,7 @@ import Testing
             "labels-stop": { if case .labelsStop = $0 { true } else { false } },
             "volume-collapse": { if case .volumeCollapse(0.05, _) = $0 { true } else { false } },
             "score-shift": { if case .scoreShift(1.0, _) = $0 { true } else { false } },
+            "covariate-shift": { if case .covariateShift(0.35, _) = $0 { true } else { false } },
         ]
         for (name, matches) in expected {
             let config = try #require(ScenarioConfig.named(name))
