@@ -59,6 +59,7 @@ import Testing
         (yaml(scores: "{url: http://s, user: mw, table: t, token: abc}"), "models[fraud].scores.spark.token"),
         (yaml(scores: "{url: spark:10001, user: mw, table: t}"), "models[fraud].scores.spark.url"),
         (yaml(scores: "{url: 'http://mw:pw@spark:10001', user: mw, table: t}"), "models[fraud].scores.spark.url"),
+        (yaml(scores: "{url: 'thrift://mw:hunter2@spark:10001', user: mw, table: t}"), "models[fraud].scores.spark.url"),  // never echoed: it holds a password
         (yaml(scores: "{url: http://s, table: t}"), "models[fraud].scores.spark.user"),
         (yaml(scores: "{url: http://s, user: mw}"), "models[fraud].scores.spark.table"),
         (yaml(scores: "{url: http://s, user: mw, table: 't; DROP TABLE x'}"), "models[fraud].scores.spark.table"),

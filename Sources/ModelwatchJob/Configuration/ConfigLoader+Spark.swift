@@ -28,7 +28,7 @@ extension ConfigLoader {
         let urlNode = try node.required("url")
         var url = try urlNode.string
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw urlNode.error("must start with http:// or https:// (HiveServer2 in HTTP transport mode), got `\(url)`")
+            throw urlNode.error("must start with http:// or https:// (HiveServer2 in HTTP transport mode); the value is not repeated here, as it may hold a credential")
         }
         if url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).count > 2, url.dropFirst(8).contains("@") {
             throw urlNode.error("must not carry credentials; use user with password_env/password_file, or token_env/token_file")
