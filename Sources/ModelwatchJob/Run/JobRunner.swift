@@ -223,7 +223,7 @@ public struct JobRunner: Sendable {
         var encoder = LineProtocolEncoder()
         var lines: [UInt8] = []
         lines.reserveCapacity(outcome.points.count * 200 * (earlier.count + 1))
-        for point in earlier.flatMap { $0.points } + outcome.points { encoder.encode(point, into: &lines) }
+        for point in earlier.flatMap({ $0.points }) + outcome.points { encoder.encode(point, into: &lines) }
         report.pointsEncoded = encoder.statistics.encodedPoints
         endStage("encode")
         return lines
