@@ -270,13 +270,15 @@ struct PushdownEvaluator {
     }
 
     /// The SELECT, carry and output fragments and the GROUP BY clause for segment grouping sets.
-    private func segmentSQL(_ dialect: AggregateSQL.Dialect) -> (select: String, carry: String, output: String, grouping: String) {
+    /// The segment columns' SQL pieces: the `g<i>` select of the score CTE, their carry through the join, the
+    /// output columns with their `GROUPING` flags, and the grouping over `keys` alone and with each segment column.
+    func segmentSQL(_ dialect: AggregateSQL.Dialect, keys: String = "w, version, b") -> (select: String, carry: String, output: String, grouping: String) {
         let columns = model.segmentColumns
-        guard !columns.isEmpty else { return ("", "", "", "w, version, b") }
+        guard !columns.isEmpty else { return ("", "", "", keys) }
         let select = columns.enumerated().map { ", CAST(\(dialect.quote($0.element)) AS \(dialect.textType)) AS g\($0.offset)" }.joined()
         let carry = columns.indices.map { ", s.g\($0)" }.joined()
         let output = columns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
-        let sets = ["(w, version, b)"] + columns.indices.map { "(w, version, b, g\($0))" }
+        let sets = ["(\(keys))"] + columns.indices.map { "(\(keys), g\($0))" }
         return (select, carry, output, "GROUPING SETS (\(sets.joined(separator: ", ")))")
     }
 

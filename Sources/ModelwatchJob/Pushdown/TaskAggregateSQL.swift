@@ -54,10 +54,7 @@ extension PushdownEvaluator {
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
         let aggregates = AggregateSQL(dialect: dialect)
         let columns = model.segmentColumns
-        let segmentSelect = columns.enumerated().map { ", CAST(\(q($0.element)) AS \(dialect.textType)) AS g\($0.offset)" }.joined()
-        let carry = columns.indices.map { ", g\($0)" }.joined()
-        let output = columns.indices.map { ", g\($0), GROUPING(g\($0))" }.joined()
-        let grouping = columns.isEmpty ? "w, version" : "GROUPING SETS (" + (["(w, version)"] + columns.indices.map { "(w, version, g\($0))" }).joined(separator: ", ") + ")"
+        let (segmentSelect, segmentCarry, output, grouping) = segmentSQL(dialect, keys: "w, version")
         // e² is 0 below |e| < 1e-160 (PostgreSQL raises an underflow where exact mode's sum rounds it away).
         let squared = "CASE WHEN ABS(e) < \(aggregates.double(1e-160)) THEN 0 ELSE e * e END"
         let eps = aggregates.double(Double.ulpOfOne)
@@ -73,7 +70,7 @@ extension PushdownEvaluator {
                 FROM \(labels.from)\(labelWhere)
               ) ranked WHERE r = 1
             ), c AS (
-              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version\(columns.indices.map { ", s.g\($0)" }.joined()),
+              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version\(segmentCarry),
                      CASE WHEN s.p IS NOT NULL AND s.p <> 'NaN' THEN 1 ELSE 0 END AS scored,
                      CASE WHEN l.y IS NOT NULL THEN 1 ELSE 0 END AS labelled,
                      CASE WHEN s.p <> 'NaN' AND l.y IS NOT NULL THEN s.p END AS p,
