@@ -56,14 +56,7 @@ public enum ProfileBuilder {
             features[name] = .numeric(NumericFeatureProfile.build(presentValues: present, missingCount: table.count - present.count))
         }
         for (index, name) in model.categoricalFeatures.enumerated() {
-            var counts = [Int](repeating: 0, count: table.categoryValues[index].count)
-            var missing = 0
-            table.categories[index].forEach(rows: 0..<Int32(table.count)) { kind, code in
-                if kind == .present { counts[code] += 1 } else { missing += 1 }
-            }
-            var byName: [String: Int] = [:]
-            for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[index][code]] = count }
-            features[name] = .categorical(CategoricalFeatureProfile.build(counts: byName, missingCount: missing))
+            features[name] = .categorical(categoricalProfile(table: table, column: index))
         }
         if model.task != .binary { features.merge(taskEntries(model: model, table: table)) { $1 } }
         var scores: [Double] = []
@@ -75,6 +68,18 @@ public enum ProfileBuilder {
             score: NumericFeatureProfile.build(presentValues: scores, missingCount: table.count - scores.count),
             estimation: estimation)
         return Built(profile: profile, counters: data.counters, rows: table.count, rowErrorSamples: data.rowErrorSamples)
+    }
+
+    /// The profile of category column `column` of `table` over every row: counts by value, and the missing cells.
+    static func categoricalProfile(table: ScoreTable, column: Int) -> CategoricalFeatureProfile {
+        var counts = [Int](repeating: 0, count: table.categoryValues[column].count)
+        var missing = 0
+        table.categories[column].forEach(rows: 0..<Int32(table.count)) { kind, code in
+            if kind == .present { counts[code] += 1 } else { missing += 1 }
+        }
+        var byName: [String: Int] = [:]
+        for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[column][code]] = count }
+        return CategoricalFeatureProfile.build(counts: byName, missingCount: missing)
     }
 
     /// The `(prediction)` entry of a multiclass model (its predicted classes) and the `(label)` entry of a
@@ -93,15 +98,8 @@ public enum ProfileBuilder {
                 entries[ModelConfiguration.ProfileEntry.label] = .numeric(NumericFeatureProfile.build(presentValues: labelled, missingCount: 0))
             }
         case .multiclass:
-            let column = model.categoricalFeatures.count
-            var counts = [Int](repeating: 0, count: table.categoryValues[column].count)
-            var missing = 0
-            table.categories[column].forEach(rows: 0..<Int32(table.count)) { kind, code in
-                if kind == .present { counts[code] += 1 } else { missing += 1 }
-            }
-            var byName: [String: Int] = [:]
-            for (code, count) in counts.enumerated() where count > 0 { byName[table.categoryValues[column][code]] = count }
-            entries[ModelConfiguration.ProfileEntry.prediction] = .categorical(CategoricalFeatureProfile.build(counts: byName, missingCount: missing))
+            // The predicted class is the category column after the features.
+            entries[ModelConfiguration.ProfileEntry.prediction] = .categorical(categoricalProfile(table: table, column: model.categoricalFeatures.count))
             if !labelled.isEmpty {
                 var labels: [String: Int] = [:]
                 for code in labelled { labels[table.labelClasses[Int(code)], default: 0] += 1 }
