@@ -68,10 +68,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MARK: Composition
+        // MARK: Composition, layered along the data flow: configuration ← sources ← the job
+        /// The configuration: parsing and validation of the YAML file, the environment and the flags into one
+        /// immutable `JobConfiguration`; reads no data.
+        .target(
+            name: "ModelwatchConfiguration",
+            dependencies: [
+                "DriftMetrics", "HTTPTransport", "HiveServer2", "InfluxDelivery", "InputParsing", "MetricSchema", "PostgresSource",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// The sources: score and label rows from files and PostgreSQL, joined into the columnar `ScoreTable`.
+        .target(
+            name: "ModelwatchSources",
+            dependencies: ["ModelwatchConfiguration", "InputParsing", "Gzip", "PostgresSource", "OrderedKeys", "CPrefetch", "LineProtocol", "MetricSchema"],
+            swiftSettings: strictSettings
+        ),
+        /// Evaluation, push-down, points and summaries, and the run.
         .target(
             name: "ModelwatchJob",
             dependencies: [
+                "ModelwatchConfiguration", "ModelwatchSources",
                 "LineProtocol", "MetricSchema", "PerformanceMetrics", "DriftMetrics", "InputParsing", "Gzip",
                 "InfluxDelivery", "SyntheticData", "PostgresSource", "OrderedKeys", "CPrefetch", "CAffinity", "HiveServer2", "HTTPTransport",
                 .product(name: "Yams", package: "Yams"),
@@ -82,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "modelwatch",
             dependencies: [
-                "ModelwatchJob", "HTTPTransport", "CBuildInfo",
+                "ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "HTTPTransport", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -110,29 +128,29 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "LineProtocol", "InputParsing", "Gzip", "TestSupport"],
+            name: "ModelwatchJobTests", dependencies: ["ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "LineProtocol", "InputParsing", "Gzip", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ModelwatchJob", "LineProtocol", "TestSupport", "SyntheticData", "InfluxDelivery", "HTTPTransport", "MetricSchema", "PerformanceMetrics",
+            dependencies: ["ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "LineProtocol", "TestSupport", "SyntheticData", "InfluxDelivery", "HTTPTransport", "MetricSchema", "PerformanceMetrics",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PostgresSourceTests",
-            dependencies: ["ModelwatchJob", "PostgresSource", "TestSupport", "LineProtocol", "SyntheticData", "HTTPTransport", "InfluxDelivery",
+            dependencies: ["ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "PostgresSource", "TestSupport", "LineProtocol", "SyntheticData", "HTTPTransport", "InfluxDelivery",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "HiveServer2Tests",
-            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData", "InfluxDelivery",
+            dependencies: ["HiveServer2", "HTTPTransport", "ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "TestSupport", "LineProtocol", "InputParsing", "SyntheticData", "InfluxDelivery",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         /// The release build, the .deb and its systemd units (the install test needs root and dpkg).
-        .testTarget(name: "PackagingTests", dependencies: ["ModelwatchJob", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "PackagingTests", dependencies: ["ModelwatchJob", "ModelwatchConfiguration", "ModelwatchSources", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "GrafanaKitTests", dependencies: ["MetricSchema", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings

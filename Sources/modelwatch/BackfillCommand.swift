@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTPTransport
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 
 extension Modelwatch {
     /// `modelwatch backfill`: evaluate every window in a range in one pass over the data.

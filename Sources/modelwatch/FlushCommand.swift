@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTPTransport
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 
 extension Modelwatch {
     /// `modelwatch flush`: replay the spool without evaluating anything.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import SyntheticData
 
 extension Modelwatch {

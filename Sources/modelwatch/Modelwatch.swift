@@ -2,7 +2,9 @@ import ArgumentParser
 import CBuildInfo
 import Foundation
 import HTTPTransport
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 
 /// The `modelwatch` command: a thin shell over ``ModelwatchJob``.
 @main

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 
 extension Modelwatch {
     /// `modelwatch profile`: build the frozen reference profile that drift is measured against.

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 
 extension Modelwatch {
     /// `modelwatch run`: evaluate every model as of a time and deliver the points.

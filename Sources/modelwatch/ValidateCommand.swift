@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelwatchJob
+import ModelwatchSources
 
 extension Modelwatch {
     /// `modelwatch validate`: check the config and the sources without writing anything.

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTransport
 import HiveServer2
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 
 /// `scores.spark` / `labels.spark`: defaults, valid values, and each invalid one named by its key.

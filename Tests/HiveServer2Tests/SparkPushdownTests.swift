@@ -1,5 +1,6 @@
 import Foundation
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 import TestSupport
 
@@ -81,7 +82,7 @@ struct SparkPushdownTests {
     }
 
     /// Runs a config against Spark and returns the model's status, message and metric lines.
-    func run(_ yaml: String, environment: [String: String] = SparkJob.environment) throws -> (ModelwatchJob.ExitStatus, String, [String]) {
+    func run(_ yaml: String, environment: [String: String] = SparkJob.environment) throws -> (ModelwatchSources.ExitStatus, String, [String]) {
         let scenario = try Spark.scenario()
         let (report, lines) = try SparkJob.run(
             configPath: scenario.configPath, yaml: yaml, environment: environment, asOf: Self.asOf,

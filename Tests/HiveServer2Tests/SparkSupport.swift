@@ -3,6 +3,7 @@ import HTTPTransport
 import HiveServer2
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
 import ModelwatchJob
 import SyntheticData
 import TestSupport

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 import ModelwatchJob
 import Synchronization

@@ -4,6 +4,8 @@ import InfluxDelivery
 import LineProtocol
 import Logging
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 import ModelwatchJob
 import Testing

@@ -2,7 +2,9 @@ import Foundation
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import SyntheticData
 import Synchronization
 import Testing

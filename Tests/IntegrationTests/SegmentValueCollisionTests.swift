@@ -3,7 +3,9 @@ import HTTPTransport
 import InfluxDelivery
 import LineProtocol
 import Logging
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 import TestSupport
 

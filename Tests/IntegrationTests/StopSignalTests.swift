@@ -1,5 +1,7 @@
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import SyntheticData
 import Testing
 import TestSupport

@@ -3,7 +3,9 @@ import HTTPTransport
 import InfluxDelivery
 import Logging
 import MetricSchema
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import SyntheticData
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Testing
 
 // A category column keeps two bytes a cell until its dictionary outgrows them; every cell must read back

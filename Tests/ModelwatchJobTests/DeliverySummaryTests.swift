@@ -1,5 +1,6 @@
 import InfluxDelivery
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Testing
 
 /// The delivery lines of the summary say where every point went, and loss is on the first line.

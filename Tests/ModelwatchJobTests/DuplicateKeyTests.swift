@@ -1,3 +1,4 @@
+import ModelwatchConfiguration
 import ModelwatchJob
 import Testing
 

@@ -1,6 +1,8 @@
 import DriftMetrics
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 import TestSupport
 

@@ -1,4 +1,6 @@
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 
 @Suite("Window semantics")

@@ -1,5 +1,7 @@
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 
 /// Every file modelwatch reads (config, scores, labels, profile) fails with its path and the cause in plain words.

@@ -1,4 +1,6 @@
 import Foundation
+@testable import ModelwatchConfiguration
+@testable import ModelwatchSources
 import Testing
 @testable import ModelwatchJob
 

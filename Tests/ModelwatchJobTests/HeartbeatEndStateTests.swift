@@ -2,7 +2,9 @@ import Foundation
 import HTTPTransport
 import InfluxDelivery
 import Logging
+@testable import ModelwatchConfiguration
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Synchronization
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 @testable import ModelwatchJob
 import DriftMetrics
 import Foundation
+@testable import ModelwatchSources
 import Testing
 import TestSupport
 

@@ -1,7 +1,9 @@
 import Foundation
 import Gzip
 import InputParsing
+@testable import ModelwatchConfiguration
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Synchronization
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import DriftMetrics
 import Foundation
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Testing
 import TestSupport
 

@@ -1,5 +1,7 @@
 import Foundation
+@testable import ModelwatchConfiguration
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import Synchronization
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 
 /// A one-model config over the join fixture, with a bad-row budget that lets its two bad rows through.

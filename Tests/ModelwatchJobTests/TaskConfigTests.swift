@@ -1,4 +1,5 @@
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
 import Testing
 

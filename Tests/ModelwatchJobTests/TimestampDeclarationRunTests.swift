@@ -1,5 +1,6 @@
 import Foundation
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 import TestSupport
 

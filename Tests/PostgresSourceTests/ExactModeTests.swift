@@ -1,5 +1,7 @@
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import PostgresSource
 import SyntheticData
 import Testing

@@ -1,5 +1,7 @@
 import Foundation
+import ModelwatchConfiguration
 import ModelwatchJob
+import ModelwatchSources
 import PostgresSource
 import Testing
 import TestSupport
@@ -41,7 +43,7 @@ struct FailureTests {
     }
 
     /// Runs a config and returns the model's status and message, and the written lines.
-    static func run(_ yaml: String, environment: [String: String], directory: URL) throws -> (ModelwatchJob.ExitStatus, String, [String]) {
+    static func run(_ yaml: String, environment: [String: String], directory: URL) throws -> (ModelwatchSources.ExitStatus, String, [String]) {
         let (report, lines) = try Job.run(
             configPath: directory.appendingPathComponent("modelwatch.yaml").path, yaml: yaml, environment: environment,
             asOf: asOf, output: directory.appendingPathComponent("out.lp"))

@@ -1,6 +1,7 @@
 import Foundation
 import LineProtocol
 import ModelwatchJob
+import ModelwatchSources
 import Testing
 import TestSupport
 

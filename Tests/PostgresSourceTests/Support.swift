@@ -2,6 +2,7 @@ import Foundation
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
 import ModelwatchJob
 import PostgresSource
 import Testing

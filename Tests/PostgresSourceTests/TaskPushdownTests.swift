@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import PerformanceMetrics
 import PostgresSource
 import Testing

@@ -1,5 +1,7 @@
 import Foundation
 import Gzip
+import ModelwatchConfiguration
+import ModelwatchSources
 import SyntheticData
 
 /// Writes a synthetic scenario to a directory: `scores.csv`, `labels.csv` and a ready-to-run `modelwatch.yaml`.

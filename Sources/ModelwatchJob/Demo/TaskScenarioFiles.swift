@@ -1,4 +1,6 @@
 import Foundation
+import ModelwatchConfiguration
+import ModelwatchSources
 import SyntheticData
 
 /// Writes a regression or multiclass scenario (``TaskScenario``): `scores.csv`, `labels.csv` and a ready-to-run

@@ -1,3 +1,6 @@
+import ModelwatchConfiguration
+import ModelwatchSources
+
 /// How old the newest data is at an as-of time: the newest prediction before it and the newest label
 /// observed by it, as far as the rows read show them.
 ///

@@ -1,5 +1,7 @@
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// Labels observed per hour of label time in the input window [T − W, T), as `modelwatch_label_arrivals`
 /// points: what `mw-label-arrivals-slowdown` compares with the model's usual rate. Pure: reads the sorted

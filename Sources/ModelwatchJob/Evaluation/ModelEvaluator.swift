@@ -1,6 +1,8 @@
 import DriftMetrics
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// Turns one model's joined rows into points: performance per window and slice, input and output

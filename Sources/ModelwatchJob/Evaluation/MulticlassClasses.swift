@@ -1,5 +1,7 @@
 import DriftMetrics
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// The class list of a multiclass model and the maps from the codes the reader stored to class indices.
 ///

@@ -1,4 +1,5 @@
 import DriftMetrics
+import ModelwatchSources
 import OrderedKeys
 
 extension NumericColumn {

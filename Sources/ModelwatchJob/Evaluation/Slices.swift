@@ -1,4 +1,5 @@
 import MetricSchema
+import ModelwatchSources
 
 /// One slice of a window: a model version and a segment value (or all rows), with its row indices.
 struct Slice {

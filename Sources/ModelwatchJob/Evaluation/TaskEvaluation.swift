@@ -1,6 +1,8 @@
 import DriftMetrics
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// The headline result of a regression or multiclass performance window, for the run summary.

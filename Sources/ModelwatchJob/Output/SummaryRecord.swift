@@ -1,5 +1,7 @@
 import Foundation
 import InfluxDelivery
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// The run summary as one structured log record (`--log-format json` or `logfmt`): the same figures as

@@ -1,6 +1,8 @@
 import Foundation
 import InfluxDelivery
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// Renders a run report as the one-screen summary printed at the end of every run.

@@ -1,4 +1,6 @@
 import InputParsing
+import ModelwatchConfiguration
+import ModelwatchSources
 import PostgresSource
 
 extension PostgresRow: PushdownRow {}

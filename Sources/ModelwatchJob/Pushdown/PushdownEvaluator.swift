@@ -5,6 +5,8 @@ import HiveServer2
 import InputParsing
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 import PostgresSource
 

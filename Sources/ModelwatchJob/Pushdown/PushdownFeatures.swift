@@ -2,6 +2,8 @@ import DriftMetrics
 import InputParsing
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// Input-window feature statistics in push-down mode, per slice (``PushdownInputSlices``: per version, all rows and
 /// each capped segment value).

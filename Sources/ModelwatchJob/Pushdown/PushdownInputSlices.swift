@@ -1,4 +1,5 @@
 import MetricSchema
+import ModelwatchSources
 
 /// The slices of the input window in push-down mode: per version, the all-rows slice and one per (capped) value of
 /// each segment column, as in exact mode.

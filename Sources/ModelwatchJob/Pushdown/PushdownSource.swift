@@ -1,4 +1,5 @@
 import InputParsing
+import ModelwatchSources
 
 /// One row of a push-down aggregate query, whatever the engine: values by select-list position.
 protocol PushdownRow {

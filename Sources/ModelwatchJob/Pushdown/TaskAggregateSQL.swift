@@ -1,5 +1,7 @@
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 import PostgresSource
 

@@ -4,6 +4,8 @@ import InfluxDelivery
 import LineProtocol
 import Logging
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// What `modelwatch backfill` evaluates: every as-of time from `fromMs` to `toMs`, one window apart.
 public struct BackfillRequest: Sendable {

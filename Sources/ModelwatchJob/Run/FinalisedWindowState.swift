@@ -1,4 +1,6 @@
 import Foundation
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// The end of the newest final performance window a run delivered for one model to one InfluxDB destination,
 /// kept in the config's state directory (``JobConfiguration/stateDirectory``) so that the next run also

@@ -1,4 +1,6 @@
 import InfluxDelivery
+import ModelwatchConfiguration
+import ModelwatchSources
 
 extension JobRunner {
     /// The outcome of `modelwatch flush`.

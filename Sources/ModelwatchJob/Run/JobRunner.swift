@@ -5,6 +5,8 @@ import InfluxDelivery
 import LineProtocol
 import Logging
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// Runs the pipeline for every configured model: read → join → compute → encode → deliver.
 ///

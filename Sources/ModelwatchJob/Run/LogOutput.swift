@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ModelwatchConfiguration
 
 /// A swift-log handler writing one line per message to standard error as text, logfmt or JSON.
 ///

@@ -3,6 +3,8 @@ import HTTPTransport
 import InfluxDelivery
 #if canImport(Glibc)
 import Glibc
+import ModelwatchConfiguration
+import ModelwatchSources
 #endif
 
 /// Where encoded line protocol goes: InfluxDB, a file or standard output.

@@ -1,5 +1,7 @@
 import DriftMetrics
 import Foundation
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// Builds a frozen reference profile from a model's score source over a time range.

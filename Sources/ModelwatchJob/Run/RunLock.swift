@@ -8,6 +8,8 @@ import CoreFoundation
 #endif
 #if canImport(CDispatch)
 import CDispatch
+import ModelwatchConfiguration
+import ModelwatchSources
 #endif
 
 /// An exclusive, non-blocking lock that keeps two runs of the same configuration from overlapping.

@@ -1,4 +1,5 @@
 import InfluxDelivery
+import ModelwatchSources
 import PerformanceMetrics
 
 /// What happened to one model in a run.

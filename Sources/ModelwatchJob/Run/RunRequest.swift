@@ -1,6 +1,7 @@
 import HTTPTransport
 import InfluxDelivery
 import Logging
+import ModelwatchConfiguration
 
 /// Where a run's line protocol goes.
 public enum OutputTarget: Sendable, Equatable {

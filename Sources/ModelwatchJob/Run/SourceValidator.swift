@@ -1,5 +1,7 @@
 import DriftMetrics
 import InfluxDelivery
+import ModelwatchConfiguration
+import ModelwatchSources
 /// `modelwatch validate`: reads every source as a run would, writes nothing, and reports what it found.
 public enum SourceValidator {
     /// The validation outcome.

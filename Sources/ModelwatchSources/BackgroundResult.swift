@@ -5,12 +5,12 @@ import Dispatch
 ///
 /// Used for work that would otherwise stand before the score read: parsing the label files, decoding the
 /// reference profile.
-final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
+package final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// Written once by the worker thread before `done` is signalled; read only after waiting on it.
     private var result: Result<Value, JobError>?
 
-    init(_ name: String, _ work: @escaping @Sendable () throws(JobError) -> Value) {
+    package init(_ name: String, _ work: @escaping @Sendable () throws(JobError) -> Value) {
         ReaderThread.start(name) { [self] in
             do throws(JobError) {
                 result = .success(try work())
@@ -22,7 +22,7 @@ final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the work and returns its value (or throws its error); later calls return at once.
-    func wait() throws(JobError) -> Value {
+    package func wait() throws(JobError) -> Value {
         done.wait()
         done.signal()
         return try result!.get()

@@ -1,3 +1,5 @@
+import ModelwatchConfiguration
+
 /// A half-open time range [start, end) in epoch milliseconds.
 public struct TimeRange: Sendable, Hashable, CustomStringConvertible {
     public var startMs: Int64
@@ -75,7 +77,7 @@ public struct EvaluationPlan: Sendable, Equatable {
     public var finalWindow: PerformanceWindow? { performanceWindows.first { !$0.provisional } }
 
     /// Floors toward negative infinity to a multiple of `step`.
-    static func floor(_ value: Int64, to step: Int64) -> Int64 {
+    package static func floor(_ value: Int64, to step: Int64) -> Int64 {
         let remainder = value % step
         return remainder < 0 ? value - remainder - step : value - remainder
     }

@@ -1,6 +1,8 @@
 import HTTPTransport
 import HiveServer2
 import InputParsing
+import ModelwatchConfiguration
+import ModelwatchSources
 
 /// A Spark SQL relation (a table, a view, or a path such as ``parquet.`s3://bucket/scores/` ``) read through a
 /// HiveServer2 endpoint (Spark Thrift server, Databricks SQL warehouse) for push-down: the columns come from the

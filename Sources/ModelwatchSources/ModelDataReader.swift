@@ -1,5 +1,6 @@
 import Dispatch
 import InputParsing
+import ModelwatchConfiguration
 
 /// Reads one model's score and label sources into a ``ScoreTable`` joined with its labels.
 ///
@@ -11,7 +12,7 @@ import InputParsing
 ///   counted as late), so an as-of in the past reproduces what was known then;
 /// - for several labels of one id, the one with the latest label time observed by T wins (the last read
 ///   on a tie); a label whose id matches no score row read is an orphan.
-struct ModelDataReader {
+package struct ModelDataReader {
     let model: ModelConfiguration
     /// Prediction times to keep; rows outside are counted, not stored.
     let readRange: TimeRange
@@ -30,36 +31,36 @@ struct ModelDataReader {
     /// The longest record read from any file (``RecordReader/maxRecordBytes``; tests use tiny ones).
     var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// The clock that times the reading stages (``Result/stageSeconds``); nil: not timed.
-    var clock: (@Sendable () -> ContinuousClock.Instant)?
+    package var clock: (@Sendable () -> ContinuousClock.Instant)?
     /// Checked between chunks and blocks: true when the read must be abandoned (a stop signal's grace period
     /// is nearly over); the read then throws ``FileRecords/abandoned``.
-    var abortRequested: @Sendable () -> Bool = { false }
+    package var abortRequested: @Sendable () -> Bool = { false }
 
     /// A reader of the rows `plan` evaluates, for a run of `threads` threads (``ThreadBudget``).
-    init(model: ModelConfiguration, plan: EvaluationPlan, threads: Int) {
+    package init(model: ModelConfiguration, plan: EvaluationPlan, threads: Int) {
         self.model = model
         self.readRange = plan.readRange
         parallelWorkers = ParallelScoreFile.workers(threads: threads)
     }
 
     /// A reader of the rows in `range`, for a run of `threads` threads (``ThreadBudget``).
-    init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool, threads: Int) {
+    package init(model: ModelConfiguration, range: TimeRange, readsLabels: Bool, threads: Int) {
         self.model = model
         self.readRange = range
         self.readsLabels = readsLabels
         parallelWorkers = ParallelScoreFile.workers(threads: threads)
     }
 
-    struct Result {
-        var table: ScoreTable
-        var counters: JoinCounters
-        var rowErrorSamples: [String]
+    package struct Result {
+        package var table: ScoreTable
+        package var counters: JoinCounters
+        package var rowErrorSamples: [String]
         /// Seconds per reading stage: `read_scores` (parse and store the scores), `join_labels` (wait for
         /// the label parse, then join), `index` (sort the time index); empty without a ``clock``.
-        var stageSeconds: [(stage: String, seconds: Double)] = []
+        package var stageSeconds: [(stage: String, seconds: Double)] = []
     }
 
-    func read() throws(JobError) -> Result {
+    package func read() throws(JobError) -> Result {
         if let spark = model.scores.spark ?? (readsLabels ? model.labels.spark : nil) {
             // Rows are never streamed out of Spark: only `run` (push-down) reads a Spark source.
             throw JobError(.configError, "\(spark.key): a Spark source is evaluated in push-down by `modelwatch run` only; validate, backfill and profile read rows, so point them at an export of the data (profile: --input)")

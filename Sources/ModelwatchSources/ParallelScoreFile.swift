@@ -4,6 +4,7 @@ import Gzip
 import InputParsing
 #if canImport(Glibc)
 import Glibc
+import ModelwatchConfiguration
 #endif
 
 /// Parses one large, uncompressed score file on several threads and hands its rows to a ``ScoreIngestion``

@@ -86,12 +86,12 @@ public struct MinimumSamples: Sendable, Equatable {
     public var drift: Int = 200
 
     /// Whether a performance window of `n` labelled rows (`positives` positive, `negatives` negative) is `sufficient`.
-    func admitPerformance(n: Int, positives: Int, negatives: Int) -> Bool {
+    package func admitPerformance(n: Int, positives: Int, negatives: Int) -> Bool {
         n >= self.n && positives >= self.positives && negatives >= self.negatives
     }
 
     /// Whether a slice of `rows` rows is `drift_sufficient`.
-    func admitDrift(rows: Int) -> Bool { rows >= drift }
+    package func admitDrift(rows: Int) -> Bool { rows >= drift }
 }
 
 /// File format of a source.
@@ -261,6 +261,9 @@ public struct MulticlassOptions: Sendable, Equatable {
     /// Labelled rows of a class for its per-class metrics to count as sufficient (`minimum_samples.per_class`).
     public var minimumPerClass: Int = 10
 
+    /// The defaults above (the job falls back to them for a model without a `multiclass` mapping).
+    package init() {}
+
     /// One class's probability column.
     public struct ProbabilityColumn: Sendable, Equatable {
         public var className: String
@@ -278,8 +281,8 @@ extension ModelConfiguration {
     }
 
     /// Numeric columns stored per row: the numeric features, then the multiclass probability columns.
-    var storedNumericColumns: [String] { numericFeatures + (multiclass?.probabilityColumns.map(\.column) ?? []) }
+    package var storedNumericColumns: [String] { numericFeatures + (multiclass?.probabilityColumns.map(\.column) ?? []) }
 
     /// Categorical columns stored per row: the categorical features, then (multiclass) the predicted class.
-    var storedCategoricalColumns: [String] { categoricalFeatures + (task == .multiclass ? [scores.scoreColumn] : []) }
+    package var storedCategoricalColumns: [String] { categoricalFeatures + (task == .multiclass ? [scores.scoreColumn] : []) }
 }

@@ -58,7 +58,7 @@ public struct FileAccessError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// Opens `path` for reading; a directory is refused (``Cause/isDirectory``) instead of failing on its first
     /// read. The caller closes the descriptor.
-    static func openForReading(_ path: String) throws(FileAccessError) -> Int32 {
+    package static func openForReading(_ path: String) throws(FileAccessError) -> Int32 {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileAccessError(path: path, cause: Cause(errno: errno)) }
         var status = stat()
@@ -70,7 +70,7 @@ public struct FileAccessError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// The whole contents of the file at `path`.
-    static func read(_ path: String) throws(FileAccessError) -> [UInt8] {
+    package static func read(_ path: String) throws(FileAccessError) -> [UInt8] {
         let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var bytes: [UInt8] = []
@@ -87,7 +87,7 @@ public struct FileAccessError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Why `path` cannot be reached, when `stat` says so (nil when it exists).
-    static func probe(_ path: String) -> FileAccessError? {
+    package static func probe(_ path: String) -> FileAccessError? {
         var status = stat()
         return stat(path, &status) == 0 ? nil : FileAccessError(path: path, cause: Cause(errno: errno))
     }

@@ -24,9 +24,9 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     static let maximumExponent = 18
     /// Codes below this are kept for cells that are not a scaled value: missing cells (`Int32.min + kind`)
     /// and negative zero.
-    static let missingCeiling = Int32.min + 8
+    package static let missingCeiling = Int32.min + 8
     /// The code of `-0.0` (which `0 / 10^e` would turn into `+0.0`).
-    static let negativeZeroCode = Int32.min + 7
+    package static let negativeZeroCode = Int32.min + 7
     /// The largest magnitude a value's code may have (the smallest codes are kept for missing cells).
     static let largestCode = UInt32(Int32.max - 8)
 
@@ -49,7 +49,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     private var scale: Double { Self.powersOfTen[exponent] }
 
     /// The codes and their scale while the column is scaled.
-    var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, scale) : nil }
+    package var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, scale) : nil }
 
     /// Bytes per cell in the current form (4 scaled, 8 double).
     public var bytesPerCell: Int { isScaled ? 4 : 8 }

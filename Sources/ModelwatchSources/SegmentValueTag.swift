@@ -5,32 +5,32 @@ import MetricSchema
 /// value (or NULL) is `(missing)`; any other value goes through ``TagValueEscaping`` with the reserved values
 /// `(missing)` and `(other)`, so distinct values stay distinct series and a real value never merges with a
 /// reserved one.
-enum SegmentValueTag {
+package enum SegmentValueTag {
     /// The values the job itself writes as segment values.
     static let reserved = [Tags.missingValue, Tags.otherValue]
 
     /// The tag value for the raw segment value `raw`.
-    static func written(_ raw: String) -> String {
+    package static func written(_ raw: String) -> String {
         raw.isEmpty ? Tags.missingValue : TagValueEscaping.escaped(raw, reserved: reserved)
     }
 
     /// Segment values of one column that were escaped, for the summary and the log.
-    struct Rewrites: Sendable, Equatable {
+    package struct Rewrites: Sendable, Equatable {
         /// Distinct values escaped.
-        var count: Int
+        package var count: Int
         /// One of them (the first in byte order of its tag value), as read and as written.
-        var exampleRaw: String
-        var exampleWritten: String
+        package var exampleRaw: String
+        package var exampleWritten: String
 
         /// `3 values escaped for InfluxDB (e.g. "x\ny" written as `x%0Ay`)`.
-        var text: String {
+        package var text: String {
             "\(count) value\(count == 1 ? "" : "s") escaped for InfluxDB (e.g. \(String(reflecting: exampleRaw)) written as `\(exampleWritten)`)"
         }
     }
 
     /// Per segment column, the escaped values among the segment tags of `points` (a written value is escaped
     /// exactly when unescaping changes it, since an unchanged value holds no `%`).
-    static func rewrites(in points: [Point]) -> [String: Rewrites] {
+    package static func rewrites(in points: [Point]) -> [String: Rewrites] {
         var written: [String: Set<String>] = [:]
         for point in points {
             guard let value = point.tags.first(where: { $0.key == Tags.segmentValue })?.value, value.utf8.contains(TagValueEscaping.escape),

@@ -1,4 +1,5 @@
 import InputParsing
+import ModelwatchConfiguration
 import PostgresSource
 
 extension PostgresRow: SourceRow {}
@@ -13,24 +14,24 @@ extension PostgresRow: SourceRow {}
 ///
 /// Errors name the config key: a rejected connection, a missing table or column, a bad query exit 78;
 /// an unreachable server or a connection lost mid-read exit 75 (the run writes nothing for the model).
-struct PostgresRecords {
-    let configuration: PostgresSourceConfiguration
+package struct PostgresRecords {
+    package let configuration: PostgresSourceConfiguration
     /// The source's key, e.g. `models[fraud].scores`.
-    let key: String
+    package let key: String
     let timestampUnit: TimestampUnitOption
     let connection: PostgresConnection
     /// What the SELECT reads from: the quoted table, or `(query) AS modelwatch_source`.
-    let from: String
+    package let from: String
     /// Display name for row messages.
     let location: String
     /// Column name → type OID.
-    let columnTypes: [String: UInt32]
-    let isTable: Bool
+    package let columnTypes: [String: UInt32]
+    package let isTable: Bool
 
     private var postgresKey: String { "\(key).postgres" }
 
     /// Connects and resolves the table or query's columns.
-    init(_ configuration: PostgresSourceConfiguration, key: String, timestampUnit: TimestampUnitOption) throws(JobError) {
+    package init(_ configuration: PostgresSourceConfiguration, key: String, timestampUnit: TimestampUnitOption) throws(JobError) {
         self.configuration = configuration
         self.key = key
         self.timestampUnit = timestampUnit
@@ -91,15 +92,15 @@ struct PostgresRecords {
     }
 
     /// How a time bound is written for the time column's type.
-    struct TimeBinding {
-        let type: UInt32
-        let format: (Int64) -> String
+    package struct TimeBinding {
+        package let type: UInt32
+        package let format: (Int64) -> String
         /// +infinity, for an open upper bound in a query.
         let infinity: String?
     }
 
     /// The binding for a time column of the table (the query always gets timestamptz).
-    func timeBinding(column: String, columnKey: String) throws(JobError) -> TimeBinding {
+    package func timeBinding(column: String, columnKey: String) throws(JobError) -> TimeBinding {
         let timestamp = TimeBinding(type: PostgresConnection.TypeOID.timestamptz, format: { ms in
             ms == .min ? "-infinity" : ms == .max ? "infinity" : TimeText.format(ms)
         }, infinity: "infinity")
@@ -130,7 +131,7 @@ struct PostgresRecords {
     }
 
     /// SQL for the epoch milliseconds of a time column (for window arithmetic in push-down queries).
-    func epochMillisSQL(_ expression: String, column: String) -> String {
+    package func epochMillisSQL(_ expression: String, column: String) -> String {
         switch columnTypes[column] ?? 0 {
         case PostgresConnection.TypeOID.int2, PostgresConnection.TypeOID.int4, PostgresConnection.TypeOID.int8,
              PostgresConnection.TypeOID.numeric, PostgresConnection.TypeOID.float4, PostgresConnection.TypeOID.float8:
@@ -147,7 +148,7 @@ struct PostgresRecords {
     }
 
     /// Checks that every requested column exists; `columnKeys[i]` names the config key of `columns[i]`.
-    func checkColumns(_ columns: [String], columnKeys: [String]) throws(JobError) {
+    package func checkColumns(_ columns: [String], columnKeys: [String]) throws(JobError) {
         for (index, column) in columns.enumerated() where columnTypes[column] == nil {
             let available = columnTypes.keys.sorted().joined(separator: ", ")
             let what = isTable ? "table \(from) has no column \"\(column)\"" : "the query (\(key).postgres.query) returns no column \"\(column)\""
@@ -182,7 +183,7 @@ struct PostgresRecords {
     }
 
     /// Runs a streamed SELECT, mapping failures to exit statuses.
-    func run(_ sql: String, parameters: [String?], types: [UInt32], key: String, onRow: (PostgresRow) -> Void) throws(JobError) {
+    package func run(_ sql: String, parameters: [String?], types: [UInt32], key: String, onRow: (PostgresRow) -> Void) throws(JobError) {
         do {
             try connection.stream(sql, parameters: parameters, parameterTypes: types, onRow: onRow)
         } catch {

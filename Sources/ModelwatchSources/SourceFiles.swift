@@ -2,6 +2,7 @@ import Foundation
 import Gzip
 #if canImport(Glibc)
 import Glibc
+import ModelwatchConfiguration
 #endif
 
 /// Expands a source path (a file, a directory, or a glob) into an ordered list of files.

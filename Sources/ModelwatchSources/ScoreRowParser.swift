@@ -1,4 +1,5 @@
 import InputParsing
+import ModelwatchConfiguration
 
 /// Validates one score row and appends it to a ``ScoreBatch``: the per-row half of reading scores, shared by
 /// the sequential reader and the parallel block parsers (``ParallelScoreFile``). Holds no mutable state, so

@@ -1,7 +1,7 @@
 /// "Did you mean" hints for a misspelled name: a config key, a column, an environment variable.
-enum Suggestion {
+package enum Suggestion {
     /// ` (did you mean `x`?)` for the candidate closest to `name` when it is within 3 edits, else "".
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    package static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         guard let closest = closest(to: name, among: candidates) else { return "" }
         return " (did you mean `\(closest)`?)"
     }

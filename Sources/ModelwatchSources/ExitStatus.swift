@@ -1,3 +1,5 @@
+import ModelwatchConfiguration
+
 /// Exit codes cron can act on (sysexits.h).
 public enum ExitStatus: Int32, Sendable, Comparable, CaseIterable {
     /// Everything was computed and delivered.

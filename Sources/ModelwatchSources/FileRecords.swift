@@ -3,6 +3,7 @@ import Gzip
 import InputParsing
 #if canImport(Glibc)
 import Glibc
+import ModelwatchConfiguration
 #endif
 
 /// Streams the records of one file (plain or gzip, detected by its magic bytes) through a ``RecordReader``.

@@ -448,7 +448,7 @@ public struct ScoreTable: Sendable {
     }
 
     /// Number of values in a sorted array that are > `value`.
-    static func countAbove(_ sorted: [Int64], _ value: Int64) -> Int {
+    package static func countAbove(_ sorted: [Int64], _ value: Int64) -> Int {
         var low = 0, high = sorted.count
         while low < high {
             let mid = (low + high) / 2
