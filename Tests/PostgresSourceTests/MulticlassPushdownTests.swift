@@ -234,4 +234,28 @@ struct MulticlassPushdownTests {
             Issue.record("a multiclass result in both modes")
         }
     }
+
+    @Test("a probability column that is not a number type leaves log loss and Brier out of push-down with a warning naming its key; the counts are still exact")
+    func textProbabilityColumnIsLeftOut() throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let directory = try temporaryDirectory("pg-multiclass-text")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try Self.load(server)
+        let connection = try Postgres.connect(server)
+        try connection.execute("SET default_transaction_read_only = off")
+        try connection.execute("ALTER TABLE scores ALTER COLUMN p_dog TYPE text")
+        let (exactReport, exact) = try Self.run(server, mode: "exact", segmentCap: 20, profile: nil, directory: directory)
+        let (report, pushdown) = try Self.run(server, mode: "pushdown", segmentCap: 20, profile: nil, directory: directory)
+        #expect(exactReport.status == .ok && report.status == .ok, "\(exactReport.message ?? "") \(report.message ?? "")")
+        #expect(report.warnings.contains { $0.contains("models[m].scores.columns.probabilities.dog") && $0.contains("not a number type") },
+                "\(report.warnings)")
+        let multiclass = pushdown.filter { $0.measurement == "modelwatch_multiclass" }
+        #expect(!multiclass.isEmpty && multiclass.allSatisfy { $0.fields["log_loss"] == nil && $0.fields["n_probabilities"] == nil })
+        #expect(exact.contains { $0.measurement == "modelwatch_multiclass" && $0.fields["log_loss"] != nil }, "exact mode parses the text")
+        let compared = PushdownCorrectnessTests.compare(pushdown: pushdown, exact: exact) { _, _, a, b in
+            PushdownCorrectnessTests.close(a, b, relative: 1e-12) || abs(a - b) < 1e-12
+        }
+        #expect(compared > 500, "\(compared) fields compared")
+    }
 }
