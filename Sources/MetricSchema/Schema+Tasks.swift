@@ -65,10 +65,10 @@ extension Schema {
             Field("n_probabilities", .integer, "Labelled rows used for the probability metrics: true class in the list and every class probability present, in [0, 1] and summing to 1 (±1e-6)."),
             Field("log_loss", .float, "Multiclass log loss, natural log, probabilities clipped to [eps, 1 − eps]."),
             Field("brier", .float, "Multiclass Brier score, mean Σ_k (p_k − 1[y = k])², between 0 and 2."),
-            Field("roc_auc_macro", .float, "Mean one-vs-rest ROC AUC over the classes where it is defined."),
-            Field("roc_auc_weighted", .float, "Support-weighted mean one-vs-rest ROC AUC."),
-            Field("top_k_accuracy", .float, "Share of rows whose true class is among the `top_k` most probable (`top_k_accuracy_score`)."),
-            Field("top_k", .integer, "The k of `top_k_accuracy` (`top_k_accuracy`, default 2)."),
+            Field("roc_auc_macro", .float, "Mean one-vs-rest ROC AUC over the classes where it is defined; absent in PostgreSQL push-down mode (needs the rows)."),
+            Field("roc_auc_weighted", .float, "Support-weighted mean one-vs-rest ROC AUC; absent in PostgreSQL push-down mode."),
+            Field("top_k_accuracy", .float, "Share of rows whose true class is among the `top_k` most probable (`top_k_accuracy_score`); absent in PostgreSQL push-down mode (needs the rows)."),
+            Field("top_k", .integer, "The k of `top_k_accuracy` (`top_k_accuracy`, default 2); absent in PostgreSQL push-down mode."),
             Field("sufficient", .boolean, "True when n meets `minimum_samples.n`; alerts require it."),
             Field("provisional", .boolean, "True while labels for this window may still arrive (within the maturity horizon)."),
         ]
@@ -92,7 +92,7 @@ extension Schema {
             Field("recall_ci_upper", .float, "Upper end of the recall interval."),
             Field("f1", .float, "2·tp / (2·tp + fp + fn); absent when tp + fp + fn = 0."),
             Field("label_share", .float, "support / n: the class's share of the true classes (label drift at a glance)."),
-            Field("roc_auc", .float, "One-vs-rest ROC AUC of the class's probability; absent without probabilities or when undefined."),
+            Field("roc_auc", .float, "One-vs-rest ROC AUC of the class's probability; absent without probabilities, when undefined, and in PostgreSQL push-down mode."),
             Field("sufficient", .boolean, "True when the support meets `minimum_samples.per_class` (default 10); the per-class recall alert requires it."),
         ]
     )

@@ -201,9 +201,6 @@ public enum ConfigLoader {
         let scoresNode = try node.required("scores")
         let scores = try parseScores(scoresNode, resolve: resolve, environment: environment, task: task)
         let labels = try parseLabels(try node.required("labels"), resolve: resolve, environment: environment)
-        if task == .multiclass, scores.postgres?.mode == .pushdown {
-            throw scoresNode.error("push-down evaluates binary and regression models only; use mode: exact for a \(task.rawValue) model", key: "postgres.mode")
-        }
         if task != .binary, scores.spark != nil {
             throw scoresNode.error("a Spark source is a push-down, which evaluates binary models only; read a \(task.rawValue) model from files or postgres (mode: exact)", key: "spark")
         }

@@ -22,6 +22,15 @@ public struct ConfusionMatrix: Sendable, Equatable {
         counts = (0..<classCount).map { Array(flat[$0 * classCount..<($0 + 1) * classCount]) }
     }
 
+    /// The matrix of already counted cells (push-down: the database counted them).
+    /// - Precondition: a non-empty square matrix of non-negative counts.
+    public init(counts: [[Int]]) {
+        precondition(!counts.isEmpty && counts.allSatisfy { $0.count == counts.count }, "need a square matrix")
+        precondition(counts.allSatisfy { $0.allSatisfy { $0 >= 0 } }, "counts must be non-negative")
+        classCount = counts.count
+        self.counts = counts
+    }
+
     /// All rows.
     public var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
     /// Rows predicted correctly (the trace).

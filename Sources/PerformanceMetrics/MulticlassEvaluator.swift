@@ -17,8 +17,21 @@ public enum MulticlassEvaluator {
         labels: [Int], predictions: [Int], classCount: Int, probabilities: [Double]? = nil, topK: [Int] = []
     ) -> MulticlassResult {
         precondition(classCount >= 2, "need at least two classes")
-        let confusion = ConfusionMatrix(labels: labels, predictions: predictions, classCount: classCount)
-        let n = labels.count
+        var result = evaluate(confusion: ConfusionMatrix(labels: labels, predictions: predictions, classCount: classCount))
+        result.probabilities = probabilities.map {
+            MulticlassProbabilityMetrics(labels: labels, probabilities: $0, classCount: classCount, topK: topK)
+        }
+        return result
+    }
+
+    /// Evaluates the counted confusion matrix alone (no probability metrics): everything but the probability
+    /// metrics is a function of the counts, so this equals ``evaluate(labels:predictions:classCount:probabilities:topK:)``
+    /// on any rows with these counts (PostgreSQL push-down counts them in the database).
+    /// - Precondition: `confusion.classCount >= 2`.
+    public static func evaluate(confusion: ConfusionMatrix) -> MulticlassResult {
+        let classCount = confusion.classCount
+        precondition(classCount >= 2, "need at least two classes")
+        let n = confusion.total
         let trueCounts = confusion.trueCounts
         let predictedCounts = confusion.predictedCounts
         let classes = (0..<classCount).map { k in
@@ -64,9 +77,7 @@ public enum MulticlassEvaluator {
             microPrecision: ratio(correct, correct + wrong), microRecall: ratio(correct, correct + wrong),
             microF1: ratio(2 * correct, 2 * correct + 2 * wrong),
             cohenKappa: cohenKappa(confusion, trueCounts: trueCounts, predictedCounts: predictedCounts),
-            probabilities: probabilities.map {
-                MulticlassProbabilityMetrics(labels: labels, probabilities: $0, classCount: classCount, topK: topK)
-            }
+            probabilities: nil
         )
     }
 

@@ -31,6 +31,19 @@ public struct MulticlassProbabilityMetrics: Sendable, Equatable {
     /// Top-k accuracy for each requested k, in request order.
     public var topKAccuracy: [TopKAccuracy]
 
+    /// The metrics that are sums over rows, from the sums (PostgreSQL push-down): log loss and Brier score as
+    /// the mean of `logLossSum` (Σ −ln of the clipped true-class probability) and `brierSum` (Σ over rows of
+    /// Σ_k (p_k − 1[y = k])²) over `count` rows. The ranking metrics need the rows: ``rocAUC`` is empty, the
+    /// averages nil and ``topKAccuracy`` empty.
+    public init(count: Int, logLossSum: Double, brierSum: Double) {
+        logLoss = count > 0 ? logLossSum / Double(count) : nil
+        brier = count > 0 ? brierSum / Double(count) : nil
+        rocAUC = []
+        rocAUCMacro = nil
+        rocAUCWeighted = nil
+        topKAccuracy = []
+    }
+
     /// Computes the metrics.
     ///
     /// Top-k follows `top_k_accuracy_score(labels=range(K))`: for K ≥ 3 the classes are ranked by

@@ -21,13 +21,15 @@ private func taskConfig(_ task: String?, extra: String = "", scoreColumns: Strin
     """
 }
 
-private func parse(_ yaml: String) throws -> ModelConfiguration {
-    try ConfigLoader.parse(yaml: yaml, file: "/etc/modelwatch/model.yaml", environment: ["MODELWATCH_STATE_DIR": "/tmp/modelwatch-test-state"]).models[0]
+private func parse(_ yaml: String, environment: [String: String] = [:]) throws -> ModelConfiguration {
+    try ConfigLoader.parse(
+        yaml: yaml, file: "/etc/modelwatch/model.yaml",
+        environment: environment.merging(["MODELWATCH_STATE_DIR": "/tmp/modelwatch-test-state"]) { $1 }).models[0]
 }
 
-private func parseError(_ yaml: String) -> ConfigError? {
+private func parseError(_ yaml: String, environment: [String: String] = [:]) -> ConfigError? {
     do {
-        _ = try parse(yaml)
+        _ = try parse(yaml, environment: environment)
         return nil
     } catch let error as ConfigError {
         return error
@@ -89,8 +91,8 @@ struct TaskConfigTests {
         #expect(AlertThresholds().taskEntries(.binary).isEmpty, "binary heartbeats are unchanged")
     }
 
-    @Test("push-down evaluates binary and regression models: a multiclass model in push-down mode is refused naming the key")
-    func pushdownIsBinaryAndRegressionOnly() throws {
+    @Test("PostgreSQL push-down evaluates every task; a Spark source of a multiclass model is refused naming the key")
+    func pushdownTasks() throws {
         func pushdown(_ yaml: String) -> String {
             yaml.replacingOccurrences(of: """
                   path: data/scores.csv
@@ -99,14 +101,20 @@ struct TaskConfigTests {
                   postgres: {database: ml, user: mw, table: predictions, mode: pushdown}
             """)
         }
-        let regression = pushdown(taskConfig("regression"))
-        #expect(regression.contains("mode: pushdown"))
-        #expect(try parse(regression).scores.postgres?.mode == .pushdown)
-        let multiclass = pushdown(taskConfig("multiclass", extra: "classes: [a, b]"))
-        #expect(multiclass.contains("mode: pushdown"))
-        let error = try #require(parseError(multiclass))
-        #expect(error.key == "models[m].scores.postgres.mode")
-        #expect(error.message.contains("binary and regression models only"), "\(error.message)")
+        for task in ["regression", "multiclass"] {
+            let yaml = pushdown(taskConfig(task, extra: task == "multiclass" ? "classes: [a, b]" : ""))
+            #expect(yaml.contains("mode: pushdown"))
+            #expect(try parse(yaml).scores.postgres?.mode == .pushdown, "\(task)")
+        }
+        let spark = taskConfig("multiclass", extra: "classes: [a, b]").replacingOccurrences(of: """
+              path: data/scores.csv
+              columns: {}
+        """, with: """
+              spark: {url: http://spark:10001, user: mw, table: predictions}
+        """)
+        #expect(spark.contains("spark: {"))
+        let error = try #require(parseError(spark, environment: ["MODELWATCH_SPARK_PASSWORD": "pw"]))
+        #expect(error.key == "models[m].scores.spark", "\(error)")
     }
 
     @Test("invalid task settings name their key", arguments: [

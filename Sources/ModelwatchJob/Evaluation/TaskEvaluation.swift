@@ -131,14 +131,18 @@ extension ModelEvaluator {
         var points = PointBuilder.multiclass(
             result, classNames: names, tags: tags, timestampMs: timestamp, scored: scored, sufficient: sufficient,
             provisional: task.window.provisional, otherLabels: otherLabels, otherPredictions: otherPredictions,
-            probabilityRows: probabilityRows, topK: classes.probabilityColumns == nil ? nil : (model.multiclass?.topK ?? 2),
+            probabilityRows: classes.probabilityColumns == nil ? nil : probabilityRows,
+            topK: classes.probabilityColumns == nil ? nil : (model.multiclass?.topK ?? 2),
             minimumPerClass: model.multiclass?.minimumPerClass ?? 0)
-        points.append(categoricalLabelPoint(result, names: names, tags: tags, timestampMs: timestamp))
+        points.append(Self.categoricalLabelPoint(result, names: names, model: model, profile: profile, tags: tags, timestampMs: timestamp))
         return (points, .multiclass(result, classes: names), sufficient)
     }
 
-    /// The true classes' count and their drift against the profile's `(label)` entry.
-    private func categoricalLabelPoint(_ result: MulticlassResult, names: [String], tags: [(key: String, value: String)], timestampMs: Int64) -> Point {
+    /// The true classes' count and their drift against the profile's `(label)` entry (exact and push-down mode).
+    static func categoricalLabelPoint(
+        _ result: MulticlassResult, names: [String], model: ModelConfiguration, profile: ReferenceProfile?,
+        tags: [(key: String, value: String)], timestampMs: Int64
+    ) -> Point {
         var point = Point(measurement: Schema.label.name, tags: tags, timestampMs: timestampMs)
         point.add("count", result.n)
         if let profile, case .categorical(let reference)? = profile.features[ModelConfiguration.ProfileEntry.label], result.n > 0 {
@@ -165,31 +169,48 @@ extension ModelEvaluator {
                 present += 1
             }
         }
-        var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
-        point.add("count", slice.rows.count)
-        point.add("missing_rate", slice.rows.isEmpty ? nil : Double(slice.rows.count - present) / Double(slice.rows.count))
         var byName: [String: Int] = [:]
         for (code, count) in codeCounts.enumerated() where count > 0 { byName[table.categoryValues[column][code]] = count }
+        return Self.multiclassOutputPoints(
+            rows: slice.rows.count, predicted: byName, classNames: classes?.names, model: model, profile: profile,
+            tags: tags, timestampMs: timestampMs)
+    }
+
+    /// The output points of a multiclass model's slice from its row count and the counts of its present predicted
+    /// values by value (exact and push-down mode). A value that is neither a class nor one of the profile's drift
+    /// bin categories only counts as `(other)`, so push-down may count all such values under one key that is
+    /// neither (``PushdownEvaluator/unlistedPrediction``).
+    static func multiclassOutputPoints(
+        rows: Int, predicted byName: [String: Int], classNames: [String]?, model: ModelConfiguration, profile: ReferenceProfile?,
+        tags: [(key: String, value: String)], timestampMs: Int64
+    ) -> [Point] {
+        let present = byName.values.reduce(0, +)
+        var point = Point(measurement: Schema.output.name, tags: tags, timestampMs: timestampMs)
+        point.add("count", rows)
+        point.add("missing_rate", rows == 0 ? nil : Double(rows - present) / Double(rows))
         var reference: CategoricalFeatureProfile?
         if let profile, case .categorical(let predicted)? = profile.features[ModelConfiguration.ProfileEntry.prediction] { reference = predicted }
-        if let reference, let profile, !slice.rows.isEmpty {
+        if let reference, let profile, rows > 0 {
             let drift = CategoricalBins(profile: reference, limit: model.multiclass?.classCap ?? 20)
-                .compare(counts: byName, missingCount: slice.rows.count - present)
+                .compare(counts: byName, missingCount: rows - present)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
-            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: slice.rows.count)))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: rows)))
             point.add("profile_fingerprint", .string(profile.shortFingerprint))
         }
         var points = [point]
-        guard let classes, present > 0 else { return points }
-        var classCounts = [Int](repeating: 0, count: classes.names.count + 1)
-        for (code, count) in codeCounts.enumerated() { classCounts[classes.predictionIndex[code]] += count }
-        for (index, count) in classCounts.enumerated() where index < classes.names.count || count > 0 {
-            var classPoint = Point(measurement: Schema.outputClass.name, tags: tags + [(Tags.className, classes.name(index))], timestampMs: timestampMs)
+        guard let classNames, present > 0 else { return points }
+        var position: [String: Int] = [:]
+        for (index, name) in classNames.enumerated() { position[name] = index }
+        var classCounts = [Int](repeating: 0, count: classNames.count + 1)
+        for (name, count) in byName { classCounts[position[name] ?? classNames.count] += count }
+        for (index, count) in classCounts.enumerated() where index < classNames.count || count > 0 {
+            let name = index < classNames.count ? classNames[index] : Tags.otherValue
+            var classPoint = Point(measurement: Schema.outputClass.name, tags: tags + [(Tags.className, name)], timestampMs: timestampMs)
             classPoint.add("count", count)
             classPoint.add("share", Double(count) / Double(present))
             if let reference {
-                classPoint.add("reference_share", index < classes.names.count ? reference.share(of: classes.names[index]) : nil)
+                classPoint.add("reference_share", index < classNames.count ? reference.share(of: classNames[index]) : nil)
             }
             points.append(classPoint)
         }

@@ -37,10 +37,12 @@ extension PointBuilder {
     }
 
     /// The `modelwatch_multiclass` point of one window's slice, one `modelwatch_multiclass_class` point per
-    /// class and one `modelwatch_confusion` point per non-zero cell.
+    /// class and one `modelwatch_confusion` point per non-zero cell. `probabilityRows` (written as
+    /// `n_probabilities`) and `topK` are nil without probability columns; push-down passes no `topK` (it has no
+    /// top-k accuracy).
     static func multiclass(
         _ result: MulticlassResult, classNames: [String], tags: [(key: String, value: String)], timestampMs: Int64, scored: Int,
-        sufficient: Bool, provisional: Bool, otherLabels: Int, otherPredictions: Int, probabilityRows: Int, topK: Int?,
+        sufficient: Bool, provisional: Bool, otherLabels: Int, otherPredictions: Int, probabilityRows: Int?, topK: Int?,
         minimumPerClass: Int
     ) -> [Point] {
         var point = Point(measurement: Schema.multiclass.name, tags: tags, timestampMs: timestampMs)
@@ -60,10 +62,8 @@ extension PointBuilder {
         point.add("weighted_f1", result.weightedF1)
         point.add("micro_f1", result.microF1)
         point.add("cohen_kappa", result.cohenKappa)
-        if let topK {
-            point.add("n_probabilities", probabilityRows)
-            point.add("top_k", topK)
-        }
+        if let probabilityRows { point.add("n_probabilities", probabilityRows) }
+        if let topK { point.add("top_k", topK) }
         if let probabilities = result.probabilities {
             point.add("log_loss", probabilities.logLoss)
             point.add("brier", probabilities.brier)

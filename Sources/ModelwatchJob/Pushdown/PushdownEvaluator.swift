@@ -35,7 +35,8 @@ struct PushdownEvaluator {
     struct Outcome {
         var points: [Point] = []
         var finalPerformance: [(version: String, result: PerformanceResult, sufficient: Bool)] = []
-        /// A regression model's final-window result per version (TaskAggregateSQL.swift).
+        /// A regression or multiclass model's final-window result per version (TaskAggregateSQL.swift,
+        /// MulticlassAggregateSQL.swift).
         var finalTaskResults: [(version: String, result: TaskResult, sufficient: Bool)] = []
         /// Worst-case AUC error of each (window end, version), for the log and the tests.
         var aucErrorBounds: [String: Double] = [:]
@@ -99,12 +100,14 @@ struct PushdownEvaluator {
         }
 
         var outcome = Outcome()
-        if model.task == .regression {
-            try regressionPerformance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
-        } else {
-            try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        switch model.task {
+        case .regression: try regressionPerformance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        case .multiclass: try multiclassPerformance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
+        case .binary: try performance(scores: scores, labels: labels, binding: scoreBinding, into: &outcome)
         }
-        let capping = try output(scores: scores, binding: scoreBinding, into: &outcome)
+        let capping = model.task == .multiclass
+            ? try multiclassOutput(scores: scores, binding: scoreBinding, into: &outcome)
+            : try output(scores: scores, binding: scoreBinding, into: &outcome)
         try features(scores: scores, binding: scoreBinding, profile: profile, capping: capping, into: &outcome)
         return outcome
     }
