@@ -109,7 +109,7 @@ say ""
 say "== regression and multiclass (wall and CPU seconds, peak MiB; modelwatch the median of $REPEAT, the reference one run)"
 printf '%-10s %9s  %-22s %8s %8s %9s %14s\n' task N tool "wall s" "CPU s" "peak MiB" "vs modelwatch" >&2
 while read -r task n tool s kib cpu; do
-  read -r _ _ _ mw_s _ mw_cpu < <(grep "^$task $n modelwatch " "$SUMMARY")
+  read -r _ _ _ mw_s _ mw_cpu < <(grep "^$task $n modelwatch " "$SUMMARY") || continue
   printf '%-10s %9s  %-22s %8.2f %8.2f %9d %6.1fx / %4.1fx\n' "$task" "$n" "$tool" "$s" "$cpu" "$((kib / 1024))" \
     "$(awk "BEGIN { print $s / $mw_s }")" "$(awk "BEGIN { print $cpu / $mw_cpu }")" >&2
 done <"$SUMMARY"
