@@ -186,6 +186,7 @@ bench: deps
 	@dpkg -s python3-venv >/dev/null 2>&1 || python3 -c "import venv, ensurepip" 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv; }
 	$(SWIFT) build -c release --product modelwatch
 	bash Tests/Benchmarks/run.sh
+	bash Tests/Benchmarks/tasks.sh
 	bash Tests/Benchmarks/metrics.sh
 
 # pyspark (a whole Spark distribution with its Thrift server, ~520 MB) for the Spark push-down tests, once; the

@@ -80,12 +80,15 @@ extension ModelEvaluator {
         var scored = 0
         var otherLabels = 0
         var otherPredictions = 0
+        // The true classes by their own names (as the profile's `(label)` entry counts them), for label drift.
+        var labelCodeCounts = [Int](repeating: 0, count: table.labelClasses.count)
         for row in task.slice.rows {
             let r = Int(row)
             guard predictedColumn.kind(r) == .present else { continue }
             scored += 1
             guard let code = table.labelValue(row: r, asOfMs: asOf) else { continue }
             let label = classes.labelIndex[Int(code)]
+            labelCodeCounts[Int(code)] += 1
             let predicted = classes.predictionIndex[predictedColumn.code(r)]
             if label == k { otherLabels += 1 }
             if predicted == k { otherPredictions += 1 }
@@ -134,24 +137,28 @@ extension ModelEvaluator {
             probabilityRows: classes.probabilityColumns == nil ? nil : probabilityRows,
             topK: classes.probabilityColumns == nil ? nil : (model.multiclass?.topK ?? 2),
             minimumPerClass: model.multiclass?.minimumPerClass ?? 0)
-        points.append(Self.categoricalLabelPoint(result, names: names, model: model, profile: profile, tags: tags, timestampMs: timestamp))
+        var labelCounts: [String: Int] = [:]
+        for (code, count) in labelCodeCounts.enumerated() where count > 0 { labelCounts[table.labelClasses[code]] = count }
+        points.append(Self.categoricalLabelPoint(
+            count: result.n, labelCounts: labelCounts, model: model, profile: profile, tags: tags, timestampMs: timestamp))
         return (points, .multiclass(result, classes: names), sufficient)
     }
 
-    /// The true classes' count and their drift against the profile's `(label)` entry (exact and push-down mode).
+    /// The true classes' count and their drift against the profile's `(label)` entry. `labelCounts` are by the
+    /// labels' own names, as the profile stores them: a class outside the class list keeps its name (and its bin,
+    /// when the reference has one) rather than becoming `(other)`, which the reference never holds (exact and
+    /// push-down mode).
     static func categoricalLabelPoint(
-        _ result: MulticlassResult, names: [String], model: ModelConfiguration, profile: ReferenceProfile?,
+        count: Int, labelCounts: [String: Int], model: ModelConfiguration, profile: ReferenceProfile?,
         tags: [(key: String, value: String)], timestampMs: Int64
     ) -> Point {
         var point = Point(measurement: Schema.label.name, tags: tags, timestampMs: timestampMs)
-        point.add("count", result.n)
-        if let profile, case .categorical(let reference)? = profile.features[ModelConfiguration.ProfileEntry.label], result.n > 0 {
-            var counts: [String: Int] = [:]
-            for (index, count) in result.confusion.trueCounts.enumerated() where count > 0 { counts[names[index]] = count }
-            let drift = CategoricalBins(profile: reference, limit: model.multiclass?.classCap ?? 20).compare(counts: counts, missingCount: 0)
+        point.add("count", count)
+        if let profile, case .categorical(let reference)? = profile.features[ModelConfiguration.ProfileEntry.label], count > 0 {
+            let drift = CategoricalBins(profile: reference, limit: model.multiclass?.classCap ?? 20).compare(counts: labelCounts, missingCount: 0)
             point.add("psi", drift.psi)
             point.add("js", drift.js)
-            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: result.n)))
+            point.add("drift_sufficient", .boolean(model.minimumSamples.admitDrift(rows: count)))
             point.add("profile_fingerprint", .string(profile.shortFingerprint))
         }
         return point

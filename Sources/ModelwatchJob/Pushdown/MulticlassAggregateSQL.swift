@@ -224,8 +224,10 @@ extension PushdownEvaluator {
                         provisional: window.provisional, otherLabels: otherLabels, otherPredictions: otherPredictions,
                         probabilityRows: probabilities == nil ? nil : stats.probabilityRows, topK: nil,
                         minimumPerClass: model.multiclass?.minimumPerClass ?? 0)
+                    var labelCounts: [String: Int] = [:]
+                    for (index, count) in result.confusion.trueCounts.enumerated() where count > 0 { labelCounts[classNames[index]] = count }
                     outcome.points.append(ModelEvaluator.categoricalLabelPoint(
-                        result, names: classNames, model: model, profile: profile, tags: tags, timestampMs: timestamp))
+                        count: result.n, labelCounts: labelCounts, model: model, profile: profile, tags: tags, timestampMs: timestamp))
                 }
             }
             if !window.provisional {
