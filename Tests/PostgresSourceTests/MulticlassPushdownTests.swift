@@ -1,5 +1,7 @@
 import Foundation
+@testable import ModelwatchConfiguration
 @testable import ModelwatchJob
+@testable import ModelwatchSources
 import PerformanceMetrics
 import PostgresSource
 import Testing
