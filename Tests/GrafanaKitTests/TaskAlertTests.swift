@@ -60,4 +60,55 @@ struct TaskAlertTests {
         #expect(AlertEvaluationTests.firing(outcome, by: "model") == ["tight"], "\(outcome.numbers)")
         #expect(Set(outcome.evaluated.compactMap { $0["model"] }) == ["tight", "loose"])
     }
+
+    /// A task rule's per-model threshold: the heartbeat field, the points of one daily model (baseline values for the
+    /// windows more than 10 days old, `latest` after), and the thresholds a tight and a loose model carry.
+    struct ThresholdCase: Sendable, CustomTestStringConvertible {
+        let rule: String
+        let field: String
+        let tight: Double
+        let loose: Double
+        /// One line-protocol point for `model` at `time`, with the window's value.
+        let point: @Sendable (_ model: String, _ latest: Bool, _ time: Int64) -> String
+        var testDescription: String { "\(rule) against threshold_\(field) \(tight) and \(loose)" }
+    }
+
+    static let thresholdCases: [ThresholdCase] = [
+        // MAE 6 → 7.5: 25% above the baseline.
+        ThresholdCase(rule: "mw-regression-mae-rise", field: "mae_rise", tight: 0.1, loose: 0.5) { model, latest, time in
+            "modelwatch_regression,model=\(model),version=v1,segment=all,segment_value=all mae=\(latest ? 7.5 : 6),n=5000i,label_coverage=1,sufficient=true,provisional=false \(time)"
+        },
+        // Macro-F1 0.80 → 0.72 with an unchanged accuracy: a drop of 0.08.
+        ThresholdCase(rule: "mw-multiclass-quality-drop", field: "macro_f1_drop", tight: 0.05, loose: 0.10) { model, latest, time in
+            "modelwatch_multiclass,model=\(model),version=v1,segment=all,segment_value=all macro_f1=\(latest ? 0.72 : 0.8),accuracy=0.85,n=5000i,label_coverage=1,sufficient=true,provisional=false \(time)"
+        },
+        // The recall of one class 0.90 → 0.60: a drop of 0.30.
+        ThresholdCase(rule: "mw-class-recall-collapse", field: "recall_drop", tight: 0.2, loose: 0.4) { model, latest, time in
+            "modelwatch_multiclass_class,model=\(model),version=v1,segment=all,segment_value=all,class=returns recall=\(latest ? 0.6 : 0.9),support=500i,sufficient=true \(time)"
+        },
+        // Label PSI 0.30 throughout.
+        ThresholdCase(rule: "mw-label-drift", field: "psi", tight: 0.25, loose: 0.4) { model, _, time in
+            "modelwatch_label,model=\(model),version=v1,segment=all,segment_value=all psi=0.3,count=5000i,drift_sufficient=true \(time)"
+        },
+    ]
+
+    @Test("each task rule compares a model with its own threshold: of two models with the same numbers only the tighter one fires",
+          arguments: thresholdCases)
+    func taskRuleAgainstItsOwnThreshold(_ item: ThresholdCase) async throws {
+        guard ScenarioInflux.influxdBinary() != nil || ProcessInfo.processInfo.environment["MODELWATCH_ALLOW_SKIP"] != "1" else { return }
+        let origin = PerModelThresholdTests.origin, days = 40
+        let now = origin + Int64(days) * Self.day + 3_600_000
+        func lines(_ model: String, threshold: Double) -> [String] {
+            (1...days).flatMap { day -> [String] in
+                let asOf = origin + Int64(day) * Self.day, window = asOf - 3 * Self.day
+                return ["modelwatch_run,model=\(model) exit_code=0i,threshold_\(item.field)=\(threshold) \(asOf)",
+                        item.point(model, window > now - 10 * Self.day, window)]
+            }
+        }
+        let data = try await ScenarioInflux.scratch("task_threshold_" + item.field, lines: lines("tight", threshold: item.tight)
+            + lines("loose", threshold: item.loose), asOfs: [])
+        let outcome = try AlertEvaluationTests.outcome(item.rule, data, at: now)
+        #expect(AlertEvaluationTests.firing(outcome, by: "model") == ["tight"], "\(outcome.numbers)")
+        #expect(Set(outcome.evaluated.compactMap { $0["model"] }) == ["tight", "loose"])
+    }
 }
