@@ -1,19 +1,47 @@
-/// A seeded synthetic scenario of a regression or multiclass model (`models[].task`), with one incident.
+/// A seeded synthetic scenario of a regression or multiclass model (`models[].task`), with at most one incident.
 ///
 /// - `regression`: a delivery-time model. The target (minutes) grows with the distance and the hour's
-///   traffic; the prediction is the true mean plus model noise. From ``incidentStartMs`` on, the predictions
-///   are biased: 8 minutes too high on top of the noise (about half a standard deviation of the error).
+///   traffic; the prediction is the true mean plus model noise (standard deviation 4 minutes).
 /// - `multiclass`: a support-ticket router over the classes ``ticketClasses``. It predicts the true class
-///   about 85% of the time, with one probability column per class. From ``incidentStartMs`` on, 60% of the
-///   `returns` tickets are predicted as `shipping`, with `shipping` the most probable class.
+///   about 85% of the time, with one probability column per class.
 ///
-/// Labels arrive 1 to 72 hours after the prediction, and 5% never do; labels whose time falls after the
-/// scenario's end are not written, as a job running at the end would not see them. Values are written with
-/// fixed decimals, so the same scenario always gives the same bytes.
+/// From ``incidentStartMs`` on, ``incident`` changes the rows (see ``Incident``); without a start the scenario is
+/// healthy throughout. Labels arrive 1 to 72 hours after the prediction, and 5% never do; labels whose time falls
+/// after the scenario's end are not written, as a job running at the end would not see them. Values are written
+/// with fixed decimals, so the same scenario (kind, incident, seed, days, rate) always gives the same bytes.
 public struct TaskScenario: Sendable, Hashable {
     /// What the model predicts.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case regression, multiclass
+    }
+
+    /// What goes wrong from ``incidentStartMs`` on. Each incident belongs to one kind (``Incident/kind``), except
+    /// ``Incident/labelDrift``, which both kinds have.
+    public enum Incident: String, Sendable, Hashable, CaseIterable {
+        /// Regression: the predictions are 8 minutes too high on top of the noise (about half a standard
+        /// deviation of the error; MAE about 6 → 9).
+        case bias
+        /// Regression: the model's noise grows from 4 to 10 minutes (standard deviation), unbiased (MAE about 6 → 9).
+        case variance
+        /// Multiclass: 60% of the `returns` tickets are predicted as `shipping`, with `shipping` the most probable class.
+        case confusion
+        /// Multiclass: the model all but stops predicting `technical`: 90% of those predictions become `billing`
+        /// (the recall of `technical` falls from about 0.89 to about 0.09).
+        case classCollapse = "class-collapse"
+        /// The target's distribution changes and the model keeps up. Regression: deliveries get longer (the
+        /// distance's mean goes from 6.5 to 11 km), so targets and predictions rise together and the error does not
+        /// change. Multiclass: the true-class mix goes from 40/30/20/10% to 20/30/20/30%
+        /// (billing/shipping/returns/technical); the model's per-class accuracy stays the same.
+        case labelDrift = "label-drift"
+
+        /// The kinds that have this incident.
+        public var kinds: [Kind] {
+            switch self {
+            case .bias, .variance: [.regression]
+            case .confusion, .classCollapse: [.multiclass]
+            case .labelDrift: [.regression, .multiclass]
+            }
+        }
     }
 
     public var kind: Kind
@@ -23,29 +51,52 @@ public struct TaskScenario: Sendable, Hashable {
     public var days: Int
     /// Predictions per hour (constant).
     public var predictionsPerHour: Int
-    /// When the incident starts (epoch ms); nil: no incident.
+    /// When the incident starts (epoch ms); nil: no incident (a healthy scenario).
     public var incidentStartMs: Int64?
+    /// What happens from ``incidentStartMs`` on; must be one of the kind's (``Incident/kinds``).
+    public var incident: Incident
 
     /// The classes of the multiclass scenario, in order.
     public static let ticketClasses = ["billing", "shipping", "returns", "technical"]
     /// Class priors of the multiclass scenario.
     static let classPriors = [0.4, 0.3, 0.2, 0.1]
+    /// Class priors during a ``Incident/labelDrift`` of the multiclass scenario (label PSI about 0.36).
+    static let driftedClassPriors = [0.2, 0.3, 0.2, 0.3]
     /// The segment column's values.
     public static let regions = ["north", "south", "east", "west"]
 
     /// Names accepted by ``named(_:)``: `regression` and `multiclass`, each 30 days from 2026-10-01T00:00Z at
-    /// 200 predictions an hour, seed 42, with the incident from 2026-10-25T00:00Z (day 25), as the binary presets.
-    public static let presetNames = Kind.allCases.map(\.rawValue)
-
-    public static func named(_ name: String) -> TaskScenario? {
-        guard let kind = Kind(rawValue: name) else { return nil }
-        return TaskScenario(
-            kind: kind, seed: 42, startMs: ScenarioConfig.presetStartMs, days: 30, predictionsPerHour: 200,
-            incidentStartMs: ScenarioConfig.presetIncidentStartMs)
+    /// 200 predictions an hour, seed 42, with an incident from 2026-10-25T00:00Z (day 25) as the binary presets:
+    /// `regression` has the ``Incident/bias``, `multiclass` the ``Incident/confusion``. The 30-day calendars of the
+    /// alert rules add `<kind>-healthy` (no incident) and `<kind>-<incident>` for the kind's other incidents:
+    /// `regression-variance`, `regression-label-drift`, `multiclass-class-collapse`, `multiclass-label-drift`.
+    public static let presetNames = Kind.allCases.map(\.rawValue) + Kind.allCases.flatMap { kind in
+        ["\(kind.rawValue)-healthy"] + Incident.allCases.filter { $0.kinds.contains(kind) && $0 != defaultIncident(kind) }
+            .map { "\(kind.rawValue)-\($0.rawValue)" }
     }
 
-    public init(kind: Kind, seed: UInt64, startMs: Int64, days: Int, predictionsPerHour: Int, incidentStartMs: Int64?) {
+    /// The incident of the preset named after the kind alone.
+    static func defaultIncident(_ kind: Kind) -> Incident { kind == .regression ? .bias : .confusion }
+
+    public static func named(_ name: String) -> TaskScenario? {
+        guard presetNames.contains(name) else { return nil }
+        let parts = name.split(separator: "-", maxSplits: 1).map(String.init)
+        guard let kind = Kind(rawValue: parts[0]) else { return nil }
+        let suffix = parts.count > 1 ? parts[1] : nil
+        return TaskScenario(
+            kind: kind, seed: 42, startMs: ScenarioConfig.presetStartMs, days: 30, predictionsPerHour: 200,
+            incidentStartMs: suffix == "healthy" ? nil : ScenarioConfig.presetIncidentStartMs,
+            incident: suffix.flatMap { Incident(rawValue: $0) } ?? defaultIncident(kind))
+    }
+
+    /// `incident` nil: the kind's classic one (`regression`: ``Incident/bias``, `multiclass`: ``Incident/confusion``).
+    /// An incident of the other kind is a programming error.
+    public init(kind: Kind, seed: UInt64, startMs: Int64, days: Int, predictionsPerHour: Int, incidentStartMs: Int64?,
+                incident: Incident? = nil) {
+        let incident = incident ?? Self.defaultIncident(kind)
+        precondition(incident.kinds.contains(kind), "\(incident.rawValue) is not an incident of a \(kind.rawValue) model")
         self.kind = kind
+        self.incident = incident
         self.seed = seed
         self.startMs = startMs
         self.days = days
@@ -80,10 +131,10 @@ public struct TaskScenario: Sendable, Hashable {
                 let timeMs = startMs + Int64(hour) * 3_600_000 + Int64(slot) * 3_600_000 / Int64(predictionsPerHour)
                 let id = "\(kind == .regression ? "d" : "t")\(predictions)"
                 let region = Self.regions[random.below(Self.regions.count)]
-                let incident = incidentStartMs.map { timeMs >= $0 } ?? false
+                let active = (incidentStartMs.map { timeMs >= $0 } ?? false) ? incident : nil
                 let row = kind == .regression
-                    ? regressionRow(&random, hourOfDay: hour % 24, incident: incident)
-                    : multiclassRow(&random, incident: incident)
+                    ? regressionRow(&random, hourOfDay: hour % 24, incident: active)
+                    : multiclassRow(&random, incident: active)
                 scoreText += "\(id),\(TimeFormat.rfc3339(timeMs)),\(row.prediction),\(region),\(row.features)\n"
                 predictions += 1
                 let delayMs = Int64(1 + random.below(72)) * 3_600_000 + Int64(random.below(3_600)) * 1000
@@ -99,28 +150,31 @@ public struct TaskScenario: Sendable, Hashable {
         return (predictions, labelCount)
     }
 
-    private func regressionRow(_ random: inout SeededRandom, hourOfDay: Int, incident: Bool) -> (prediction: String, label: String, features: String) {
-        let distance = (2 + 18 * random.uniform() * random.uniform()).rounded(toDecimals: 2)
+    private func regressionRow(_ random: inout SeededRandom, hourOfDay: Int, incident: Incident?) -> (prediction: String, label: String, features: String) {
+        let (u, v) = (random.uniform(), random.uniform())
+        // Mean 6.5 km, or 11 km during a label drift (the same two draws either way).
+        let distance = (incident == .labelDrift ? 2 + 18 * ((u + v) / 2) : 2 + 18 * u * v).rounded(toDecimals: 2)
         let items = 1 + random.below(6)
         let vehicle = ["bike", "car", "van"][random.below(3)]
         let rush = hourOfDay >= 7 && hourOfDay <= 9 || hourOfDay >= 16 && hourOfDay <= 18 ? 8.0 : 0.0
         let mean = 12 + 2.5 * distance + 1.5 * Double(items) + rush + (vehicle == "bike" ? 4 : 0)
         let target = max(3, mean + 6 * random.normal()).rounded(toDecimals: 1)
-        var prediction = mean + 4 * random.normal()
-        if incident { prediction += 8 }
+        var prediction = mean + (incident == .variance ? 10 : 4) * random.normal()
+        if incident == .bias { prediction += 8 }
         return (String(format2: prediction.rounded(toDecimals: 2)), String(format2: target), "\(distance),\(items),\(vehicle)")
     }
 
-    private func multiclassRow(_ random: inout SeededRandom, incident: Bool) -> (prediction: String, label: String, features: String) {
+    private func multiclassRow(_ random: inout SeededRandom, incident: Incident?) -> (prediction: String, label: String, features: String) {
         let classes = Self.ticketClasses
         var draw = random.uniform()
         var truth = classes.count - 1
-        for (index, prior) in Self.classPriors.enumerated() {
+        for (index, prior) in (incident == .labelDrift ? Self.driftedClassPriors : Self.classPriors).enumerated() {
             if draw < prior { truth = index; break }
             draw -= prior
         }
         var predicted = random.uniform() < 0.85 ? truth : random.below(classes.count)
-        if incident, classes[truth] == "returns", random.uniform() < 0.6 { predicted = classes.firstIndex(of: "shipping")! }
+        if incident == .confusion, classes[truth] == "returns", random.uniform() < 0.6 { predicted = classes.firstIndex(of: "shipping")! }
+        if incident == .classCollapse, classes[predicted] == "technical", random.uniform() < 0.9 { predicted = classes.firstIndex(of: "billing")! }
         // The predicted class gets 0.45–0.95; the rest share what is left, in thousandths (rows sum to 1 exactly).
         let top = 450 + random.below(501)
         var rest = 1000 - top

@@ -10,7 +10,7 @@ extension Modelwatch {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a seeded synthetic scenario: scores.csv, labels.csv and a ready-to-run modelwatch.yaml.",
-            discussion: "Scenarios: \((ScenarioConfig.presetNames + TaskScenario.presetNames).joined(separator: ", ")). `regression` and `multiclass` write a regression or a multiclass model (an incident from day 25: biased predictions, or `returns` tickets confused with `shipping`).")
+            discussion: "Scenarios: \((ScenarioConfig.presetNames + TaskScenario.presetNames).joined(separator: ", ")). `regression` and `multiclass` write a regression or a multiclass model (an incident from day 25: biased predictions, or `returns` tickets confused with `shipping`); `<task>-healthy` has no incident, and `regression-variance` (noisier predictions), `regression-label-drift` and `multiclass-label-drift` (the target's distribution changes), `multiclass-class-collapse` (`technical` is no longer predicted) have theirs from day 25.")
 
         @Option(name: .long, help: "Scenario preset.")
         var scenario = "demo"

@@ -106,6 +106,7 @@ struct DetectionTableTests {
         var rows = try await Self.presetRows()
         rows += try await Self.jobStoppedRows()
         rows += try await Self.refusedRunRows()
+        rows += try await TaskScenarioAlertTests.detectionRows()
         let slowdown = try await LabelSlowdownTests.firstFiring()
         for (model, description) in [("hourly-slowdown", "labels slow to 10% (hourly model)"), ("hourly-stop", "labels stop (hourly model)"),
                                      ("daily-slowdown", "labels slow to 10% (daily model)")] {
