@@ -15,7 +15,26 @@ public enum PerformanceEvaluator {
     /// - Precondition: `scores.count == labels.count`, every score finite, thresholds not NaN,
     ///   top-k fractions in (0, 1], at least one calibration bin.
     public static func evaluate(scores: [Double], labels: [Bool], options: PerformanceOptions) -> PerformanceResult {
-        let sorted = SortedScores(scores: scores, labels: labels)
+        evaluate(scores: scores, labels: labels, sorted: SortedScores(scores: scores, labels: labels), options: options)
+    }
+
+    /// ``evaluate(scores:labels:options:)`` with the sort done by the caller, who may have sorted several windows'
+    /// scores at once: `sortedPositiveKeys` and `sortedNegativeKeys` are the ``OrderedKeys/key(_:)`` of the
+    /// positives' and of the negatives' scores, each ascending. The result is the same, bit for bit.
+    ///
+    /// - Precondition: as ``evaluate(scores:labels:options:)``; the key arrays hold exactly the keys of the
+    ///   scores of their label, in ascending order (their lengths are checked).
+    public static func evaluate(
+        scores: [Double], labels: [Bool], sortedPositiveKeys: [UInt64], sortedNegativeKeys: [UInt64], options: PerformanceOptions
+    ) -> PerformanceResult {
+        precondition(scores.count == labels.count, "scores and labels must have the same length")
+        precondition(sortedPositiveKeys.count + sortedNegativeKeys.count == scores.count, "one key per score")
+        precondition(labels.reduce(0) { $0 + ($1 ? 1 : 0) } == sortedPositiveKeys.count, "one positive key per positive label")
+        let sorted = SortedScores(sortedPositives: sortedPositiveKeys, sortedNegatives: sortedNegativeKeys)
+        return evaluate(scores: scores, labels: labels, sorted: sorted, options: options)
+    }
+
+    private static func evaluate(scores: [Double], labels: [Bool], sorted: SortedScores, options: PerformanceOptions) -> PerformanceResult {
         let n = scores.count
         let nPositive = sorted.nPositive
         let nNegative = sorted.nNegative

@@ -41,6 +41,14 @@ struct SortedScores {
         self.negatives = negatives
     }
 
+    /// Keys already split by label and sorted ascending (by a caller sharing one sort among several windows).
+    init(sortedPositives: [UInt64], sortedNegatives: [UInt64]) {
+        assert(zip(sortedPositives, sortedPositives.dropFirst()).allSatisfy { $0 <= $1 }, "positives must be sorted")
+        assert(zip(sortedNegatives, sortedNegatives.dropFirst()).allSatisfy { $0 <= $1 }, "negatives must be sorted")
+        positives = sortedPositives
+        negatives = sortedNegatives
+    }
+
     /// Number of positive rows.
     var nPositive: Int { positives.count }
     /// Number of negative rows.

@@ -1,5 +1,6 @@
 import DriftMetrics
 import Foundation
+import OrderedKeys
 @testable import ModelwatchJob
 @testable import ModelwatchSources
 import Testing
@@ -127,5 +128,102 @@ import TestSupport
             })
             #expect(!called)
         }
+    }
+    /// The slice-by-slice route of a performance window: the slice's scored rows, its labelled rows' scores and
+    /// labels in row order, and their keys sorted by label.
+    private static func labelledAlone(_ column: NumericColumn, rows: [Int32], labels: [Int8]) -> (scored: Int, scores: [Double], labels: [Bool], positives: [UInt64], negatives: [UInt64]) {
+        var scored = 0
+        var scores: [Double] = []
+        var isPositive: [Bool] = []
+        for row in rows {
+            let score = column[Int(row)]
+            guard !score.isNaN else { continue }
+            scored += 1
+            guard labels[Int(row)] >= 0 else { continue }
+            scores.append(score)
+            isPositive.append(labels[Int(row)] == 1)
+        }
+        let positives = zip(scores, isPositive).filter { $0.1 }.map { OrderedKeys.key($0.0) }.sorted()
+        let negatives = zip(scores, isPositive).filter { !$0.1 }.map { OrderedKeys.key($0.0) }.sorted()
+        return (scored, scores, isPositive, positives, negatives)
+    }
+
+    @Test(arguments: [
+        // counted (few codes: a score of two decimals), sorted (codes spanning far more than the cells)
+        (count: 20_000, span: 101, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
+        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
+        (count: 400, span: 1_000_000, columns: [20]),
+    ])
+    func everySliceOfAPerformanceWindowGetsWhatItsOwnRowsGive(size: (count: Int, span: Int, columns: [Int])) throws {
+        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count &+ size.span))
+        var random = SplitMix64(seed: UInt64(size.span) &+ 1)
+        // Per row: no label yet (-1), negative (0) or positive (1).
+        let labels = (0..<size.count).map { _ in Int8(random.next(below: 3)) - 1 }
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 3)
+        var seen: [Int: LabelledScores] = [:]
+        let shared = column.forEachSliceLabelledScores(family: family, rows: rows, label: { labels[$0] }) { slice, scores in
+            #expect(seen[slice] == nil, "slice \(slice) twice")
+            seen[slice] = scores
+        }
+        #expect(shared)
+        #expect(Set(seen.keys) == Set(sliceRows.keys))
+        for (slice, rows) in sliceRows {
+            let expected = Self.labelledAlone(column, rows: rows, labels: labels)
+            let got = try #require(seen[slice])
+            #expect(got.scored == expected.scored, "slice \(slice)")
+            #expect(got.scores.map(\.bitPattern) == expected.scores.map(\.bitPattern), "slice \(slice)")
+            #expect(got.labels == expected.labels, "slice \(slice)")
+            #expect(got.sortedKeys?.positives == expected.positives, "slice \(slice)")
+            #expect(got.sortedKeys?.negatives == expected.negatives, "slice \(slice)")
+        }
+    }
+
+    @Test func scoresAsDoublesOrWithANegativeZeroAreLeftToTheSliceBySliceGather() {
+        var doubles = NumericColumn()
+        for value in [0.1, .pi / 4, 0.2] { doubles.append(value) }
+        var zeros = NumericColumn()
+        for value in [0.5, -0.0, 0.0] { zeros.append(value) }
+        #expect(zeros.isScaled)
+        let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0])
+        for column in [doubles, zeros] {
+            var called = false
+            #expect(!column.forEachSliceLabelledScores(family: family, rows: [0, 1, 2], label: { _ in 1 }) { _, _ in called = true })
+            #expect(!called)
+        }
+    }
+
+    @Test(arguments: [
+        (count: 20_000, values: 5, columns: [8]), (count: 20_000, values: 5_000, columns: [8]),
+        (count: 30_000, values: 70_000, columns: [2]), (count: 30_000, values: 9_000, columns: [3, 5]),
+        (count: 3_000, values: 40, columns: [2, 256, 1, 7]),
+    ])
+    func everySliceGetsTheCategoryCountsOfItsOwnRows(size: (count: Int, values: Int, columns: [Int])) throws {
+        var random = SplitMix64(seed: UInt64(size.values))
+        var column = CategoryColumn()
+        for _ in 0..<size.count {
+            if random.next(below: 10) == 0 {
+                column.append(code: 0, kind: [ValueKind.null, .empty, .invalid][random.next(below: 3)])
+            } else {
+                column.append(code: random.next(below: size.values), kind: .present)
+            }
+        }
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 5)
+        let shared = try #require(column.sliceCounts(family: family, rows: rows, values: size.values))
+        #expect(shared.map(\.slice) == family.sliceIndices)
+        for (slice, counts) in shared {
+            let expected = column.counts(rows: try #require(sliceRows[slice]), values: size.values)
+            #expect(counts.kinds == expected.kinds, "slice \(slice)")
+            #expect(counts.codes == expected.codes, "slice \(slice)")
+        }
+    }
+
+    @Test func categoryCountsTooLargeToShareAreLeftToTheSliceBySliceCount() {
+        var column = CategoryColumn()
+        for code in 0..<100 { column.append(code: code, kind: .present) }
+        let numbers = (0..<100).map { UInt32($0 % 200) }
+        let family = SliceFamily(all: 0, segments: [Array(1...200)], sliceNumbers: numbers)
+        #expect(column.sliceCounts(family: family, rows: (0..<100).map(Int32.init), values: 1_000_000) == nil)
     }
 }

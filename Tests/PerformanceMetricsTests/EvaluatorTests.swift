@@ -1,3 +1,4 @@
+import OrderedKeys
 import PerformanceMetrics
 import Testing
 import TestSupport
@@ -110,5 +111,23 @@ struct EvaluatorTests {
         #expect(result.baseRate == 0.5)
         expectClose(result.meanScore, 0.5, tolerance: 1e-15, "mean score")
         expectClose(result.observedExpected, 1.0, tolerance: 1e-15, "O/E")
+    }
+
+    @Test(
+        "keys sorted by the caller give the same result as the evaluator's own sort",
+        arguments: [(kind: "rounded", count: 20_000), (kind: "continuous", count: 20_000), (kind: "rounded", count: 500)]
+    )
+    func presortedKeys(kind: String, count: Int) {
+        let (scores, labels) = SplitMix64.rows(seed: 7, count: count, kind: kind)
+        let positives = zip(scores, labels).filter { $0.1 }.map { OrderedKeys.key($0.0) }.sorted()
+        let negatives = zip(scores, labels).filter { !$0.1 }.map { OrderedKeys.key($0.0) }.sorted()
+        let options = PerformanceOptions(thresholds: [0.3, 0.5], topKFractions: [0.01, 0.1], calibrationBins: 10)
+        let own = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
+        let presorted = PerformanceEvaluator.evaluate(
+            scores: scores, labels: labels, sortedPositiveKeys: positives, sortedNegativeKeys: negatives, options: options)
+        #expect(own.auc != nil)
+        #expect(presorted == own)
+        #expect(presorted.auc?.bitPattern == own.auc?.bitPattern && presorted.aucStandardError?.bitPattern == own.aucStandardError?.bitPattern)
+        #expect(presorted.calibrationSlope?.bitPattern == own.calibrationSlope?.bitPattern)
     }
 }

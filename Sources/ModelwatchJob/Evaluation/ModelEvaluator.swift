@@ -60,10 +60,12 @@ struct ModelEvaluator {
         let performance = performanceTasks(into: &outcome)
         let inputs = inputTasks(into: &outcome)
         let evaluator = self
-        let (performanceResults, inputResults) = parallelMap(
-            performance.tasks, { evaluator.run($0) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, families: inputs.families, workspaces: inputs.workspaces) },
+        let (unitResults, inputResults) = parallelMap(
+            performance.units, { evaluator.run($0, tasks: performance.tasks) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, families: inputs.families, workspaces: inputs.workspaces) },
             width: threads)
-        collect(performance, performanceResults, into: &outcome)
+        var performanceResults = [PerformanceTaskResult?](repeating: nil, count: performance.tasks.count)
+        for (index, result) in unitResults.joined() { performanceResults[index] = result }
+        collect(performance, performanceResults.map { $0! }, into: &outcome)
         collect(inputs, inputResults, into: &outcome)
         outcome.points += LabelArrivals.points(model: model, plan: plan, table: table)
         return outcome
@@ -102,9 +104,22 @@ struct ModelEvaluator {
         var estimateOnly = false
     }
 
-    /// The performance tasks, one per (window, slice), and each window's rows (for its join diagnostics).
+    /// What one performance task gives: its points, the binary result (empty for other tasks), whether it is
+    /// sufficient, and a regression or multiclass result.
+    typealias PerformanceTaskResult = (points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?)
+
+    /// A unit of performance work on one thread: a task alone, or every slice of a window's ``SliceFamily``
+    /// from one shared sort of its scores (its slice `s` is task `first + s`).
+    enum PerformanceUnit: Sendable {
+        case task(Int)
+        case family(first: Int, family: SliceFamily)
+    }
+
+    /// The performance tasks, one per (window, slice), the units they run in, and each window's rows (for its
+    /// join diagnostics).
     struct PerformanceWork: Sendable {
         var tasks: [PerformanceTask] = []
+        var units: [PerformanceUnit] = []
         var windowRows: [[Int32]] = []
     }
 
@@ -113,11 +128,21 @@ struct ModelEvaluator {
         for window in plan.performanceWindows {
             let rows = Array(table.rows(in: window.range))
             work.windowRows.append(rows)
-            var slices = slices(of: rows, into: &outcome)
+            var (slices, families) = slicesAndFamilies(of: rows, into: &outcome)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
+            let first = work.tasks.count
             work.tasks += slices.map { PerformanceTask(window: window, slice: $0) }
+            // A binary model's slices of one version share one sort of their scores (an estimate sorts its own).
+            var shared = [Bool](repeating: false, count: slices.count)
+            if model.task == .binary, estimation == nil, !model.segmentColumns.isEmpty {
+                for family in families.compactMap({ $0 }) {
+                    work.units.append(.family(first: first, family: family))
+                    for slice in family.sliceIndices { shared[slice] = true }
+                }
+            }
+            work.units += slices.indices.filter { !shared[$0] }.map { .task(first + $0) }
         }
         if estimation != nil, !plan.performanceWindows.contains(where: { $0.range == plan.inputWindow }) {
             let window = EvaluationPlan.PerformanceWindow(range: plan.inputWindow, provisional: true)
@@ -125,19 +150,40 @@ struct ModelEvaluator {
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
+            let first = work.tasks.count
             work.tasks += slices.map { PerformanceTask(window: window, slice: $0, estimateOnly: true) }
+            work.units += slices.indices.map { .task(first + $0) }
         }
         return work
     }
 
-    private func run(_ task: PerformanceTask) -> (points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?) {
+    /// Runs one unit; its results with the index of their task.
+    private func run(_ unit: PerformanceUnit, tasks: [PerformanceTask]) -> [(task: Int, result: PerformanceTaskResult)] {
+        switch unit {
+        case .task(let index):
+            return [(index, run(tasks[index]))]
+        case .family(let first, let family):
+            let asOf = plan.asOfMs
+            let table = self.table
+            var results: [(task: Int, result: PerformanceTaskResult)] = []
+            let shared = table.score.forEachSliceLabelledScores(
+                family: family, rows: tasks[first + family.all].slice.rows, label: { table.label(row: $0, asOfMs: asOf) }
+            ) { slice, scores in
+                results.append((first + slice, binaryPerformance(tasks[first + slice], scores: scores)))
+            }
+            if !shared {
+                results = family.sliceIndices.map { (first + $0, run(tasks[first + $0])) }
+            }
+            return results
+        }
+    }
+
+    private func run(_ task: PerformanceTask) -> PerformanceTaskResult {
         if model.task != .binary {
             let (points, result, sufficient) = runTask(task)
             return (points, Self.noBinaryResult, sufficient, result)
         }
         let asOf = plan.asOfMs
-        let options = PerformanceOptions(
-            thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
         var scores: [Double] = []
         var labels: [Bool] = []
         scores.reserveCapacity(task.slice.rows.count)
@@ -157,7 +203,25 @@ struct ModelEvaluator {
             scores.append(score)
             labels.append(label == 1)
         }
-        let result = PerformanceEvaluator.evaluate(scores: scores, labels: labels, options: options)
+        var labelled = LabelledScores()
+        labelled.scored = scored
+        labelled.scores = scores
+        labelled.labels = labels
+        return binaryPerformance(task, scores: labelled, allScores: allScores)
+    }
+
+    /// A binary task's points and result from its slice's scored and labelled rows (and, with estimation, every
+    /// scored row's score).
+    private func binaryPerformance(_ task: PerformanceTask, scores labelled: LabelledScores, allScores: [Double] = []) -> PerformanceTaskResult {
+        let options = PerformanceOptions(
+            thresholds: model.thresholds, topKFractions: model.topKPercent.map { $0 / 100 }, calibrationBins: 10)
+        let scored = labelled.scored
+        let result = if let (positives, negatives) = labelled.sortedKeys {
+            PerformanceEvaluator.evaluate(
+                scores: labelled.scores, labels: labelled.labels, sortedPositiveKeys: positives, sortedNegativeKeys: negatives, options: options)
+        } else {
+            PerformanceEvaluator.evaluate(scores: labelled.scores, labels: labelled.labels, options: options)
+        }
         let sufficient = model.minimumSamples.admitPerformance(n: result.n, positives: result.nPositive, negatives: result.nNegative)
         var points = task.estimateOnly ? [] : PointBuilder.performance(
             result, tags: [modelTag] + task.slice.tags, timestampMs: task.window.range.endMs, scored: scored,
@@ -192,7 +256,7 @@ struct ModelEvaluator {
     }
 
     private func collect(
-        _ work: PerformanceWork, _ results: [(points: [Point], result: PerformanceResult, sufficient: Bool, other: TaskResult?)], into outcome: inout Outcome
+        _ work: PerformanceWork, _ results: [PerformanceTaskResult], into outcome: inout Outcome
     ) {
         var taskIndex = 0
         for (windowIndex, window) in plan.performanceWindows.enumerated() {
@@ -255,6 +319,7 @@ struct ModelEvaluator {
         case categorical(slice: Int, feature: Int)
         case familyOutput(family: Int)
         case familyNumeric(family: Int, feature: Int)
+        case familyCategorical(family: Int, feature: Int)
     }
 
     /// The input-window tasks; statistics and drift are independent, and results are collected in slice order
@@ -287,6 +352,7 @@ struct ModelEvaluator {
                 // A multiclass model's output is its predicted classes, counted per slice (no numeric score to share).
                 if model.task != .multiclass { work.tasks.append(.familyOutput(family: work.families.count)) }
                 work.tasks += model.numericFeatures.indices.map { .familyNumeric(family: work.families.count, feature: $0) }
+                work.tasks += model.categoricalFeatures.indices.map { .familyCategorical(family: work.families.count, feature: $0) }
                 for slice in family.sliceIndices { shared[slice] = true }
                 work.families.append(family)
             }
@@ -295,8 +361,8 @@ struct ModelEvaluator {
             if !shared[index] || model.task == .multiclass { work.tasks.append(.output(slice: index)) }
             if !shared[index] {
                 work.tasks += model.numericFeatures.indices.map { .numeric(slice: index, feature: $0) }
+                work.tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
             }
-            work.tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
         }
         return work
     }
@@ -323,6 +389,20 @@ struct ModelEvaluator {
         case .familyOutput(let family):
             return familyPoints(of: table.score, family: families[family], slices: slices, workspaces: workspaces) { slice, _, present in
                 (0, outputPoints(slice: slice, present: present, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))
+            }
+        case .familyCategorical(let family, let feature):
+            let name = model.categoricalFeatures[feature]
+            let item = 1 + numericItems + feature
+            let family = families[family]
+            if let counts = table.categories[feature].sliceCounts(family: family, rows: slices[family.all].rows, values: table.categoryValues[feature].count) {
+                return counts.map { index, counts in
+                    let slice = slices[index]
+                    return (index, item, categoricalFeaturePoints(feature: feature, name: name, slice: slice, counts: counts, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))
+                }
+            }
+            return family.sliceIndices.map { index in
+                let slice = slices[index]
+                return (index, item, categoricalFeaturePoints(feature: feature, name: name, slice: slice, tags: [modelTag] + slice.tags, timestampMs: timestamp, fingerprint: fingerprint))
             }
         case .familyNumeric(let family, let feature):
             let name = model.numericFeatures[feature]
@@ -466,12 +546,15 @@ struct ModelEvaluator {
     }
 
     private func categoricalFeaturePoints(feature: Int, name: String, slice: Slice, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {
-        var counts = [Int](repeating: 0, count: 6)
-        var codeCounts = [Int](repeating: 0, count: table.categoryValues[feature].count)
-        table.categories[feature].forEach(rows: slice.rows) { kind, code in
-            counts[Int(kind.rawValue)] += 1
-            if kind == .present { codeCounts[code] += 1 }
-        }
+        let counts = table.categories[feature].counts(rows: slice.rows, values: table.categoryValues[feature].count)
+        return categoricalFeaturePoints(feature: feature, name: name, slice: slice, counts: counts, tags: tags, timestampMs: timestampMs, fingerprint: fingerprint)
+    }
+
+    private func categoricalFeaturePoints(
+        feature: Int, name: String, slice: Slice, counts sliceCounts: CategoryCounts, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?
+    ) -> [Point] {
+        let counts = sliceCounts.kinds
+        let codeCounts = sliceCounts.codes
         var categoryCounts: [String: Int] = [:]
         for (code, count) in codeCounts.enumerated() where count > 0 { categoryCounts[table.categoryValues[feature][code]] = count }
         let missing = slice.rows.count - counts[0]
