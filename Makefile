@@ -129,10 +129,12 @@ demo-tasks: build
 # The tests' state (spool, lock, finalised windows of in-process runs): never the real /var/lib/modelwatch, whose
 # absence the package test needs.
 TEST_STATE_DIR := $(abspath .build/test-state)
+# The 30-day alert scenarios run the job a few hundred times: they use the release binary the package was built
+# from (MODELWATCH_BINARY), not the debug one.
 test: test-deps deb spark-venv
 	$(SWIFT) build --build-tests
 	rm -rf $(TEST_STATE_DIR) && mkdir -p $(TEST_STATE_DIR)
-	MODELWATCH_STATE_DIR=$(TEST_STATE_DIR) MODELWATCH_DEB=$(abspath $(DEB_FILE)) $(SWIFT) test --skip-build
+	MODELWATCH_STATE_DIR=$(TEST_STATE_DIR) MODELWATCH_DEB=$(abspath $(DEB_FILE)) MODELWATCH_BINARY=$(abspath $(STATIC_BIN)) $(SWIFT) test --skip-build
 
 release: deps commit-header
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelwatch
