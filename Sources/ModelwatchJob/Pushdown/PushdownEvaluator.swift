@@ -66,7 +66,7 @@ struct PushdownEvaluator {
             labelTime = time
             let sparkScores = try SparkRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit, transport: transport)
             scores = sparkScores
-            labels = try SparkRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit, transport: transport)
+            labels = try SparkRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit, transport: transport, sharing: sparkScores)
         } else {
             guard let scoreSource = model.scores.postgres else {
                 throw JobError(.configError, "models[\(model.name)].scores.postgres: push-down needs a PostgreSQL or Spark score source")
