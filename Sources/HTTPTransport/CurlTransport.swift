@@ -72,11 +72,11 @@ public final class CurlTransport: HTTPTransport {
             if code == CURLE_WEIRD_SERVER_REPLY, let status = sink.status {
                 // The status line arrived, then libcurl refused a header ("Nul byte in header"): the answer is the
                 // server's, so it is classified by its status rather than retried as if nothing had come back.
-                return HTTPResponse(status: status, headers: sink.headers, body: sink.body, incomplete: message)
+                return HTTPResponse(status: status, headers: sink.headers, body: sink.body, incomplete: message, setCookies: sink.setCookies)
             }
             throw TransportError(kind: CurlErrorMapping.kind(of: code), message: message, code: Int(code.rawValue))
         }
-        return HTTPResponse(status: easy.responseCode(), headers: sink.headers, body: sink.body)
+        return HTTPResponse(status: easy.responseCode(), headers: sink.headers, body: sink.body, setCookies: sink.setCookies)
     }
 
     private func configureTLS(_ easy: borrowing CurlEasy, _ tls: TLSOptions) throws(TransportError) {
@@ -111,6 +111,8 @@ public final class CurlTransport: HTTPTransport {
 final class ResponseSink {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// Every `Set-Cookie` value of the last answer (``headers`` keeps one value per name).
+    var setCookies: [String] = []
     /// The code of the last status line seen (`HTTP/1.1 400 Bad Request` → 400).
     var status: Int?
 
@@ -118,6 +120,7 @@ final class ResponseSink {
         let line = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewline()
         if line.hasPrefix("HTTP/") {
             headers = [:]  // a new status line (e.g. after 100 Continue): start over
+            setCookies = []
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count >= 2 ? Int(parts[1]) : nil
             return
@@ -126,6 +129,7 @@ final class ResponseSink {
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
         headers[name] = String(value)
+        if name == "set-cookie" { setCookies.append(String(value)) }
     }
 }
 

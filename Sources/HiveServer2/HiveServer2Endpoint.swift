@@ -36,6 +36,13 @@ public struct HiveServer2Endpoint: Sendable {
         self.sessionConfiguration = sessionConfiguration
     }
 
+    /// Whether a session opened on `other` serves this endpoint too: the same URL, credentials, TLS options and
+    /// session configuration.
+    public func canShareSession(with other: HiveServer2Endpoint) -> Bool {
+        url == other.url && authorization == other.authorization && tls == other.tls
+            && sessionConfiguration.elementsEqual(other.sessionConfiguration) { $0 == $1 }
+    }
+
     /// The `Authorization` header value.
     var authorization: String {
         switch credentials {

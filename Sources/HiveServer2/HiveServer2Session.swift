@@ -133,12 +133,13 @@ public final class HiveServer2Session {
             let kind: HiveServer2Error.Kind = session == nil ? .unreachable : (method == "OpenSession" ? .unreachable : .sessionLost)
             throw HiveServer2Error(kind, "cannot reach \(Self.hostPart(endpoint.url))\(during): \(error.message)")
         }
-        if let setCookie = response.headers["set-cookie"], let pair = setCookie.split(separator: ";").first,
-           let equals = pair.firstIndex(of: "=") {
+        for setCookie in response.setCookies {
+            guard let pair = setCookie.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
             let name = String(pair[..<equals]).trimmingSpaces, value = String(pair[pair.index(after: equals)...])
             cookies.removeAll { $0.0 == name }
             cookies.append((name, value))
         }
+
         switch response.status {
         case 200: break
         case 401, 403:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Spark push-down beside the exact file path on the same rows (docs/benchmark.md#spark-push-down):
-# a BENCH_SPARK_ROWS-row table (default 10M) written by Spark as Parquet (and as CSV for the file path), a Spark
+# a BENCH_SPARK_ROWS-row table (default 10M) written as Parquet and as CSV for the file path (numpy and pyarrow in
+# .venv-bench, one pass, about a minute for 10M rows), a Spark
 # Thrift server (HTTP mode, local[2], loopback), and modelwatch's wall time, CPU time and peak RSS for both runs,
 # plus the Spark JVM's CPU time during the push-down run. `make bench-spark` builds the release binary first.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$ROOT"
 ROWS="${BENCH_SPARK_ROWS:-10000000}"
 MODELWATCH="${MODELWATCH:-$ROOT/.build/release/modelwatch}"
 PY="$ROOT/.venv-spark/bin/python"
+GEN_PY="$ROOT/.venv-bench/bin/python"
 export SPARK_HOME="$("$PY" -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')" SPARK_LOCAL_IP=127.0.0.1
 DATA="$ROOT/.build/bench-data/spark-n$ROWS"
 WORK="$ROOT/.build/bench/spark"
@@ -18,9 +20,16 @@ say() { printf '%s\n' "$*" >&2; }
 say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); pyspark $("$PY" -c 'import pyspark; print(pyspark.__version__)'); $(java -version 2>&1 | head -1)"
 
 if [[ ! -f "$DATA/.complete" ]]; then
-  say "generating $ROWS rows with Spark into $DATA"
+  if ! "$GEN_PY" -c "import numpy, pyarrow" 2>/dev/null; then
+    say "adding numpy and pyarrow to .venv-bench"
+    [[ -x "$GEN_PY" ]] || python3 -m venv "$ROOT/.venv-bench"
+    "$ROOT/.venv-bench/bin/pip" install -q numpy pyarrow
+  fi
+  say "generating $ROWS rows (numpy, pyarrow) into $DATA"
   rm -rf "$DATA"; mkdir -p "$DATA"
-  "$PY" "$ROOT/Tests/Benchmarks/spark/generate.py" --rows "$ROWS" --out "$DATA" 2>"$WORK/generate.log"
+  start=$(date +%s)
+  "$GEN_PY" "$ROOT/Tests/Benchmarks/spark/generate.py" --rows "$ROWS" --out "$DATA" 2>"$WORK/generate.log"
+  say "generated in $(( $(date +%s) - start )) s"
   touch "$DATA/.complete"
 fi
 say "data: $(du -sh "$DATA/scores.parquet" | cut -f1) + $(du -sh "$DATA/labels.parquet" | cut -f1) Parquet, $(du -sh "$DATA/scores_csv" | cut -f1) + $(du -sh "$DATA/labels_csv" | cut -f1) CSV"
@@ -69,19 +78,37 @@ config "spark: {url: $SPARK_URL, user: bench, table: 'parquet.\`$DATA/scores.par
        "spark: {url: $SPARK_URL, user: bench, table: 'parquet.\`$DATA/labels.parquet\`'}" >"$WORK/spark.yaml"
 
 jvm_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$JVM_PID/stat"; }
-run() {  # run <name> <config>
+# The statements the Thrift server ran (its INFO log has one "Submitting query" line per ExecuteStatement).
+statements() { grep -c "Submitting query" "$SERVER_DIR/spark.log" || true; }
+run() {  # run <name> <config> [binary]
   cat "$DATA"/*_csv/*.csv >/dev/null  # warm page cache for the file path
   local before; before=$(jvm_cpu)
-  MODELWATCH_SPARK_PASSWORD=bench /usr/bin/time -v -o "$WORK/$1.time" "$MODELWATCH" run --config "$2" --as-of "$AS_OF" \
+  local queries; queries=$(statements)
+  MODELWATCH_SPARK_PASSWORD=bench /usr/bin/time -v -o "$WORK/$1.time" "${3:-$MODELWATCH}" run --config "$2" --as-of "$AS_OF" \
     --output "file:$WORK/$1.lp" --timings >"$WORK/$1.out" 2>"$WORK/$1.err" || { say "FAILED: $1"; tail -5 "$WORK/$1.err" >&2; exit 1; }
   local after; after=$(jvm_cpu)
-  awk -F': ' -v name="$1" -v jvm="$(echo "$after - $before" | bc)" '
+  local first=$(( queries + 1 ))
+  queries=$(( $(statements) - queries ))
+  # Each statement's start (the server's log time) and first words: where the push-down's time goes.
+  "$PY" - "$SERVER_DIR/spark.log" "$first" >"$WORK/$1.statements" <<'PY'
+import re, sys
+hits = [line for line in open(sys.argv[1], errors="replace") if "Submitting query" in line][int(sys.argv[2]) - 1:]
+for line in hits:  # plain log lines ("yy/MM/dd HH:mm:ss INFO …") or structured JSON ones ("ts":"…")
+    ts = re.search(r'^(\d\d/\d\d/\d\d \d\d:\d\d:\d\d)|"ts":"([^"]+)"', line)
+    sql = line.split("Submitting query '", 1)[1].replace("\\n", " ")
+    print("   ", ts and (ts.group(1) or ts.group(2)), " ".join(sql.split())[:80])
+PY
+  awk -F': ' -v name="$1" -v jvm="$(echo "$after - $before" | bc)" -v queries="$queries" '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
     /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident set size/ { rss = $2 }
-    END { printf "%-10s wall %7.1f s   modelwatch CPU %7.2f s   peak RSS %6.0f MiB   Spark JVM CPU during the run %7.1f s\n", name, wall, user + sys, rss / 1024, jvm }' "$WORK/$1.time" >&2
+    END { printf "%-10s wall %7.1f s   modelwatch CPU %7.2f s   peak RSS %6.0f MiB   Spark JVM CPU during the run %7.1f s   statements %d\n", name, wall, user + sys, rss / 1024, jvm, queries }' "$WORK/$1.time" >&2
+  cat "$WORK/$1.statements" >&2
 }
 say "== $ROWS predictions (one run each; the Spark server was started just before)"
 run files "$WORK/files.yaml"
+# BENCH_SPARK_BASELINE=<another modelwatch binary>: the same push-down with it first, on the same server
+# (before/after; the later run meets a warmer JVM, so the order favours the baseline).
+[[ -z "${BENCH_SPARK_BASELINE:-}" ]] || run baseline "$WORK/spark.yaml" "$BENCH_SPARK_BASELINE"
 run spark "$WORK/spark.yaml"
 say "-- agreement (performance, all rows, per window and version): exact file path vs Spark push-down"
 "$PY" - "$WORK/files.lp" "$WORK/spark.lp" >&2 <<'PY'

@@ -57,6 +57,19 @@ import Testing
         #expect(contains(fake.requests[6].body, sessionGuid))
     }
 
+    @Test func everyCookieTheServerSetsGoesBackOnTheFollowingCalls() throws {
+        let withCookies = FakeHiveServer.openSession().map { response in
+            var response = response
+            response.setCookies = ["hive.server2.auth=abc; Path=/; HttpOnly", "route=node-2"]
+            return response
+        }
+        let fake = FakeHiveServer([withCookies, FakeHiveServer.closed("CloseSession")])
+        let session = try HiveServer2Session(endpoint: endpoint, transport: fake, sleep: { _ in })
+        session.close()
+        #expect(fake.requests[0].header("Cookie") == nil)
+        #expect(fake.requests[1].header("Cookie") == "hive.server2.auth=abc; route=node-2")
+    }
+
     @Test func unreachableIsTemporaryAndNamesOnlyTheHost() {
         let fake = FakeHiveServer([.failure(TransportError(kind: .connectionRefused, message: "Failed to connect to lake.example port 443"))])
         do {

@@ -10,12 +10,13 @@ import TestSupport
 struct SparkPushdownTests {
     static let asOf = "2026-11-15T00:00:00Z"
 
-    @Test("the demo scenario from Parquet through Spark writes a subset of the file source's series with equal counts and sums, AUC within 1e-3, AP within 5e-3 from 200 positives, and every input-window series")
+    @Test("the demo scenario from Parquet through Spark writes a subset of the file source's series with equal counts and sums, AUC and AP equal to the file source's within 1e-12 (4-decimal scores: grouped by the exact score), and every input-window series")
     func pushdownMatchesFiles() throws {
         let scenario = try Spark.scenario()
         let output = scenario.directory
-        // Every kind of statistic, on a few features: Spark runs one query per feature, a few seconds each on two
-        // busy cores, and the suite should not add minutes to `make test`.
+        // Every kind of statistic, on a few features: Spark runs one query for the numeric features and one per
+        // categorical feature, a few seconds each on two busy cores, and the suite should not add minutes to
+        // `make test`.
         func fewerFeatures(_ yaml: String) -> String {
             yaml.replacingOccurrences(of: "numeric: [\(scenario.numericFeatures.joined(separator: ", "))]", with: "numeric: [\(scenario.numericFeatures.prefix(3).joined(separator: ", "))]")
                 .replacingOccurrences(of: "categorical: [\(scenario.categoricalFeatures.joined(separator: ", "))]", with: "categorical: [\(scenario.categoricalFeatures.prefix(2).joined(separator: ", "))]")
@@ -47,17 +48,12 @@ struct SparkPushdownTests {
                     continue
                 }
                 if key == "auc" || key == "average_precision" {
-                    // AUC: within the 1000-bin histogram's worst-case bound (docs/spark.md, ≤ 1e-3 here). The demo's
-                    // scores have 4 decimals, so a bin holds 10 distinct scores taken as ties: AP is checked from
-                    // 200 positives, where one reordered positive moves it by less than 5e-3.
+                    // The demo's scores have 4 decimals (at most 10,001 distinct values, below the exact-score
+                    // limit), so every window is grouped by the exact score, not the 1000 bins (where a bin holds
+                    // 10 distinct scores taken as ties): AUC and AP are exact mode's, in every slice.
                     let difference = abs(Double(value)! - Double(expected)!)
-                    if key == "auc" {
-                        #expect(difference < 1e-3, "\(point.series) auc: Spark \(value) files \(expected)")
-                        largest.auc = max(largest.auc, difference)
-                    } else if Int(reference.fields["n_pos"]!.dropLast())! >= 200 {
-                        #expect(difference < 5e-3, "\(point.series) average_precision: Spark \(value) files \(expected)")
-                        largest.ap = max(largest.ap, difference)
-                    }
+                    #expect(difference <= 1e-12, "\(point.series) \(key): Spark \(value) files \(expected)")
+                    if key == "auc" { largest.auc = max(largest.auc, difference) } else { largest.ap = max(largest.ap, difference) }
                 } else if let a = Double(value.hasSuffix("i") ? String(value.dropLast()) : value),
                           let b = Double(expected.hasSuffix("i") ? String(expected.dropLast()) : expected) {
                     // Counts exactly (integers), sums and moments to rounding (Spark adds in another order).
@@ -78,7 +74,7 @@ struct SparkPushdownTests {
         #expect(pushdownInput == exactInput, "files only: \(exactInput.subtracting(pushdownInput).sorted().prefix(5))")
         let performance = pushdown.filter { $0.measurement == "modelwatch_performance" }.count
         #expect(performance > 0)
-        print("Spark push-down vs files on the demo scenario: largest |Δ| AUC \(largest.auc), AP \(largest.ap) (≥ 200 positives) over \(pushdown.count) points; the Spark run took \(sparkSeconds)")
+        print("Spark push-down vs files on the demo scenario: largest |Δ| AUC \(largest.auc), AP \(largest.ap) over \(pushdown.count) points; the Spark run took \(sparkSeconds)")
     }
 
     /// Runs a config against Spark and returns the model's status, message and metric lines.

@@ -38,6 +38,17 @@ struct CurlTransportTests {
         #expect(seen.requestLine == "POST /write?db=x HTTP/1.1")
     }
 
+    @Test("every Set-Cookie of an answer is in setCookies, in order; headers keeps the last value")
+    func everySetCookie() throws {
+        let proxy = try FaultProxy(upstreamPort: 1)
+        defer { proxy.stop() }
+        // FaultProxy's extra headers are a dictionary: a value with CRLF writes the second Set-Cookie line.
+        proxy.enqueue(.respond(status: 200, headers: ["Set-Cookie": "hive.server2.auth=abc; Path=/\r\nSet-Cookie: route=node-2; HttpOnly"]))
+        let response = try transport.send(HTTPRequest(url: proxy.url + "/cliservice", method: .post, headers: [], body: [1]))
+        #expect(response.setCookies == ["hive.server2.auth=abc; Path=/", "route=node-2; HttpOnly"])
+        #expect(response.headers["set-cookie"] == "route=node-2; HttpOnly")
+    }
+
     @Test("an answer slower than the total timeout maps to timedOut")
     func timeout() throws {
         let proxy = try FaultProxy(upstreamPort: try FreePort.find())

@@ -264,6 +264,62 @@ struct PushdownCorrectnessTests {
         #expect(pushdown.contains { $0.measurement == "modelwatch_performance" })
     }
 
+    @Test("a window with at most exactScoreLimit distinct scores is grouped by the exact score: AUC and AP equal exact mode's within 1e-12 and both bounds are 0; one distinct score more than the limit falls back to the bins",
+          arguments: [(limit: Int?.none, exact: true), (limit: 0, exact: true), (limit: -1, exact: false)])
+    func roundedScoresAreExact(limit: Int?, exact expectExact: Bool) throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let directory = try temporaryDirectory("pg-exact-scores")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Scores rounded to 4 decimals (up to 10 distinct scores in each of the 1000 bins, and ties across rows);
+        // labels loosely follow the score.
+        var state: UInt64 = 23
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var rows: [Row] = []
+        for _ in 0..<3000 {
+            let score = (next() * 10_000).rounded() / 10_000
+            rows.append(Row(score: score, label: next() < 0.2 + 0.6 * score ? 1 : 0))
+        }
+        let distinct = Set(rows.map(\.score)).count
+        try Self.load(server, rows: rows)
+        let (exactReport, exactLines) = try Self.run(server, mode: "exact", directory: directory)
+        #expect(exactReport.status == .ok, "\(exactReport.message ?? "")")
+        let configuration = try ConfigLoader.parse(
+            yaml: Self.yaml(server, mode: "pushdown"), file: directory.appendingPathComponent("modelwatch.yaml").path,
+            environment: Postgres.environment(server))
+        let model = configuration.models[0]
+        let plan = EvaluationPlan(asOfMs: TimeText.parseRFC3339(Self.asOf)!, windowSeconds: model.windowSeconds,
+                                  maturitySeconds: model.maturitySeconds, restateProvisional: false)
+        // nil: the default limit; 0: the limit equal to the window's distinct scores; -1: one below it.
+        let evaluator = limit.map { PushdownEvaluator(model: model, plan: plan, profile: nil, exactScoreLimit: distinct + $0) }
+            ?? PushdownEvaluator(model: model, plan: plan, profile: nil)
+        let outcome = try evaluator.evaluate()
+        let final = try #require(plan.finalWindow)
+        let windowKey = "\(TimeText.format(final.range.endMs)) \(model.staticVersion)"
+        let aucBound = try #require(outcome.aucErrorBounds[windowKey])
+        let apBound = try #require(outcome.averagePrecisionErrorBounds[windowKey])
+        let result = try #require(outcome.finalPerformance.first?.result)
+        let reference = try #require(exactLines.first {
+            $0.measurement == "modelwatch_performance" && $0.tags.contains("segment=all,") && $0.fields["n_pos"] != "0i"
+        })
+        let exactAUC = try #require(reference.fields["auc"].flatMap(Double.init))
+        let exactAP = try #require(reference.fields["average_precision"].flatMap(Double.init))
+        let auc = try #require(result.auc), ap = try #require(result.averagePrecision)
+        if expectExact {
+            #expect(abs(auc - exactAUC) <= 1e-12, "push-down \(auc) exact \(exactAUC)")
+            #expect(abs(ap - exactAP) <= 1e-12, "push-down \(ap) exact \(exactAP)")
+            #expect(aucBound == 0 && apBound == 0)
+        } else {
+            // The bins take each bin's distinct scores as ties: not exact, but within the bounds.
+            #expect(aucBound > 0 && apBound > 0)
+            #expect(abs(auc - exactAUC) <= aucBound && abs(ap - exactAP) <= apBound)
+            #expect(abs(auc - exactAUC) > 1e-12 || abs(ap - exactAP) > 1e-12)
+        }
+    }
+
     @Test("binned AP differs from exact AP by at most the bound computed from the bins (10 tied scores in every bin; 88 and 1,369 positives)",
           arguments: [(rows: 600, positiveEvery: 6, seed: 11), (rows: 4000, positiveEvery: 3, seed: 5)])
     func averagePrecisionWithinBound(rows count: Int, positiveEvery: Int, seed: Int) throws {
@@ -292,7 +348,8 @@ struct PushdownCorrectnessTests {
         let model = configuration.models[0]
         let plan = EvaluationPlan(asOfMs: TimeText.parseRFC3339(Self.asOf)!, windowSeconds: model.windowSeconds,
                                   maturitySeconds: model.maturitySeconds, restateProvisional: false)
-        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: nil).evaluate()
+        // Binned on purpose (exactScoreLimit 0): 4-decimal scores would otherwise be grouped by the exact score.
+        let outcome = try PushdownEvaluator(model: model, plan: plan, profile: nil, exactScoreLimit: 0).evaluate()
         let final = try #require(plan.finalWindow)
         let bound = try #require(outcome.averagePrecisionErrorBounds["\(TimeText.format(final.range.endMs)) \(model.staticVersion)"])
         let binned = try #require(outcome.finalPerformance.first?.result.averagePrecision)

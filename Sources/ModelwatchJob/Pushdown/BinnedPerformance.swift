@@ -12,6 +12,10 @@ import PostgresSource
 /// exactly by the database. AUC and average precision are those of the binned scores: within-bin pairs
 /// count as ties (AUC error ≤ ½ Σ pos_b·neg_b / (P·N), reported as ``aucErrorBound``; AP error
 /// ≤ ``averagePrecisionErrorBound``).
+///
+/// In a window with few distinct scores (rounded scores; ``PushdownEvaluator/exactScoreLimit``) the rows come
+/// grouped by the exact score as well (``exactScores``): each group is one of exact mode's tie groups, so AUC and
+/// AP from them equal exact mode's (to rounding) and both bounds are 0.
 struct BinnedPerformance {
     static let binCount = 1000
     /// The reliability bins, as exact mode (`calibrationBins: 10`).
@@ -29,6 +33,13 @@ struct BinnedPerformance {
     var thresholdNegatives: [Int]
     /// Predictions with a valid score, labelled or not (`n_scored`).
     var scored = 0
+    /// Labelled positives and negatives per distinct score, when the rows came grouped by the exact score.
+    var exactScores: [Double: (positives: Int, negatives: Int)] = [:]
+    /// False once a row with labelled predictions came without its exact score (a binned window).
+    var exactComplete = true
+
+    /// Whether AUC and AP come from the exact scores rather than the bins.
+    var isExact: Bool { exactComplete && !exactScores.isEmpty }
 
     init(thresholdCount: Int) {
         thresholdPositives = Array(repeating: 0, count: thresholdCount)
@@ -36,9 +47,15 @@ struct BinnedPerformance {
     }
 
     /// Adds one aggregate row of the push-down query (columns: 6 Σscore, 7 log-loss sum, 8 Σ(p−y)², then a
-    /// positives/negatives pair per threshold).
-    mutating func add(row: some PushdownRow, bin: Int, count: Int, positives: Int, negatives: Int, thresholdCount: Int) {
+    /// positives/negatives pair per threshold); `exactScore` is the row's score when it is grouped by it.
+    mutating func add(row: some PushdownRow, bin: Int, count: Int, positives: Int, negatives: Int, thresholdCount: Int, exactScore: Double? = nil) {
         scored += count
+        if let exactScore {
+            exactScores[exactScore, default: (0, 0)].positives += positives
+            exactScores[exactScore, default: (0, 0)].negatives += negatives
+        } else if positives + negatives > 0 {
+            exactComplete = false
+        }
         self.positives[bin] += positives
         self.negatives[bin] += negatives
         scoreSums[bin] += row.double(6) ?? 0
@@ -64,6 +81,8 @@ struct BinnedPerformance {
             thresholdNegatives[index] += other.thresholdNegatives[index]
         }
         scored += other.scored
+        exactComplete = exactComplete && other.exactComplete
+        exactScores.merge(other.exactScores) { ($0.positives + $1.positives, $0.negatives + $1.negatives) }
     }
 
     var nPositive: Int { positives.reduce(0, +) }
@@ -73,6 +92,7 @@ struct BinnedPerformance {
     var aucErrorBound: Double? {
         let p = nPositive, n = nNegative
         guard p > 0, n > 0 else { return nil }
+        if isExact { return 0 }
         var pairs = 0.0
         for b in 0..<Self.binCount { pairs += Double(positives[b]) * Double(negatives[b]) }
         return 0.5 * pairs / (Double(p) * Double(n))
@@ -90,6 +110,7 @@ struct BinnedPerformance {
     var averagePrecisionErrorBound: Double? {
         let total = nPositive
         guard total > 0 else { return nil }
+        if isExact { return 0 }
         var above = (positives: 0.0, negatives: 0.0)
         var bound = 0.0
         for b in stride(from: Self.binCount - 1, through: 0, by: -1) where positives[b] > 0 || negatives[b] > 0 {
@@ -112,17 +133,20 @@ struct BinnedPerformance {
         let p = nPositive
         let nNeg = nNegative
         let n = p + nNeg
-        // Ranking over bins from the highest down: each bin is one tie group.
+        // Ranking over tie groups from the highest score down: the distinct scores, or else each bin.
+        let groups = isExact
+            ? exactScores.sorted { $0.key > $1.key }.map(\.value)
+            : stride(from: Self.binCount - 1, through: 0, by: -1).map { (positives: positives[$0], negatives: negatives[$0]) }
         var twiceU = 0
         var truePositives = 0
         var falsePositives = 0
         var precisionSum = 0.0
-        for b in stride(from: Self.binCount - 1, through: 0, by: -1) where positives[b] + negatives[b] > 0 {
-            truePositives += positives[b]
-            falsePositives += negatives[b]
-            twiceU += positives[b] * (2 * (nNeg - falsePositives) + negatives[b])
-            if positives[b] > 0 {
-                precisionSum += Double(positives[b]) * Double(truePositives) / Double(truePositives + falsePositives)
+        for group in groups where group.positives + group.negatives > 0 {
+            truePositives += group.positives
+            falsePositives += group.negatives
+            twiceU += group.positives * (2 * (nNeg - falsePositives) + group.negatives)
+            if group.positives > 0 {
+                precisionSum += Double(group.positives) * Double(truePositives) / Double(truePositives + falsePositives)
             }
         }
         let auc = p > 0 && nNeg > 0 ? Double(twiceU) / (2 * Double(p) * Double(nNeg)) : nil

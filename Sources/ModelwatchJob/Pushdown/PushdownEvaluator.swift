@@ -19,7 +19,8 @@ import PostgresSource
 /// - `modelwatch_performance` per performance window, version and segment slice (GROUPING SETS; values beyond
 ///   the cap folded into `(other)` as in exact mode): n, n_pos, n_neg,
 ///   n_scored, label_coverage, base_rate, mean_score, log_loss, brier, observed_expected (exact sums);
-///   auc and average_precision of the 1000-bin histogram; ece, mce and the 10 reliability bins (exact:
+///   auc and average_precision of the 1000-bin histogram, or exact in a window with at most ``exactScoreLimit``
+///   distinct scores (grouped by the score itself); ece, mce and the 10 reliability bins (exact:
 ///   they are unions of score bins); `modelwatch_threshold` (exact counts); `modelwatch_calibration_bin`.
 /// - `modelwatch_output` for the input window, per version and capped segment value (PushdownInputSlices.swift):
 ///   count, missing_rate, mean, std, min, max, zero_rate, psi, js, and `modelwatch_output_threshold`;
@@ -31,6 +32,18 @@ struct PushdownEvaluator {
     let model: ModelConfiguration
     let plan: EvaluationPlan
     let profile: ReferenceProfile?
+    /// A performance window with at most this many distinct valid scores (counted first, one cheap query on the
+    /// score table) is grouped by the exact score as well as the bin, so its AUC and AP are exact mode's; 0 turns
+    /// it off. 20,000 covers scores rounded to 4 decimals (at most 10,001 values in [0, 1]); the rows returned
+    /// per window are at most the limit × versions × (1 + segment values).
+    let exactScoreLimit: Int
+
+    init(model: ModelConfiguration, plan: EvaluationPlan, profile: ReferenceProfile?, exactScoreLimit: Int = 20_000) {
+        self.model = model
+        self.plan = plan
+        self.profile = profile
+        self.exactScoreLimit = exactScoreLimit
+    }
 
     struct Outcome {
         var points: [Point] = []
@@ -69,7 +82,7 @@ struct PushdownEvaluator {
             labelTime = time
             let sparkScores = try SparkRecords(scoreSource, key: scoresKey, timestampUnit: model.scores.timestampUnit, transport: transport)
             scores = sparkScores
-            labels = try SparkRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit, transport: transport)
+            labels = try SparkRecords(labelSource, key: labelsKey, timestampUnit: model.labels.timestampUnit, transport: transport, sharing: sparkScores)
         } else {
             guard let scoreSource = model.scores.postgres else {
                 throw JobError(.configError, "models[\(model.name)].scores.postgres: push-down needs a PostgreSQL or Spark score source")
@@ -134,7 +147,27 @@ struct PushdownEvaluator {
         let labelWhere = labels.isTable ? " WHERE \(labelTime) >= $1 AND \(labelTime) <= $3" : ""
         let eps = Self.epsilon
         let aggregates = AggregateSQL(dialect: dialect)
-        let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL(dialect)
+        let windowSQL = "FLOOR((\(scores.epochMillisSQL(time, column: source.timeColumn)) - \(start)) / \(windowMs))"
+        // The windows with few distinct scores, grouped by the exact score too (their AUC and AP are exact).
+        var exactWindows: [Int] = []
+        if exactScoreLimit > 0 {
+            let distinct = """
+                SELECT CAST(w AS BIGINT), COUNT(DISTINCT score) FROM (
+                  SELECT \(windowSQL) AS w, CAST(\(q(source.scoreColumn)) AS \(dialect.doubleType)) AS score
+                  FROM \(scores.from)\(scoreWhere)
+                ) AS d
+                WHERE score >= 0 AND score <= 1
+                GROUP BY w
+                """
+            try scores.aggregate(distinct, bounds: [start, end, plan.asOfMs], binding: binding, key: scores.relationKey) { row in
+                if let w = row.string(0).flatMap({ Int($0) }), let count = row.string(1).flatMap({ Int($0) }), count <= exactScoreLimit {
+                    exactWindows.append(w)
+                }
+            }
+        }
+        let exactScore = exactWindows.isEmpty ? "CAST(NULL AS \(dialect.doubleType))"
+            : "CASE WHEN w IN (\(exactWindows.sorted().map(String.init).joined(separator: ", "))) THEN score END"
+        let (segmentSelect, segmentCarry, segmentOutput, grouping) = segmentSQL(dialect, keys: "w, version, b, e")
         var thresholdColumns = ""
         for threshold in model.thresholds {
             let t = dialect.number(threshold)
@@ -142,7 +175,7 @@ struct PushdownEvaluator {
         }
         let sql = """
             WITH s AS (
-              SELECT \(q(source.idColumn)) AS id, \(scores.epochMillisSQL(time, column: source.timeColumn)) AS t,
+              SELECT \(q(source.idColumn)) AS id, \(windowSQL) AS w,
                      CAST(\(q(source.scoreColumn)) AS \(dialect.doubleType)) AS score, \(versionSQL(dialect)) AS version\(segmentSelect)
               FROM \(scores.from)\(scoreWhere)
             ), l AS (
@@ -152,12 +185,13 @@ struct PushdownEvaluator {
                 FROM \(labels.from)\(labelWhere)
               ) ranked WHERE r = 1
             ), c AS (
-              SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version, s.score, l.y\(segmentCarry),
+              SELECT s.w, s.version, s.score, l.y\(segmentCarry),
                      CASE WHEN s.score >= 0 AND s.score <= 1 THEN \(aggregates.calibrationBin("s.score")) ELSE -1 END AS c
               FROM s LEFT JOIN l ON l.id = s.id
             ), j AS (
               SELECT w, version, score, y\(model.segmentColumns.indices.map { ", g\($0)" }.joined()),
-                     CASE WHEN c >= 0 THEN \(aggregates.scoreBin("score", calibrationBin: "c")) ELSE -1 END AS b
+                     CASE WHEN c >= 0 THEN \(aggregates.scoreBin("score", calibrationBin: "c")) ELSE -1 END AS b,
+                     \(exactScore) AS e
               FROM c
             )
             SELECT CAST(w AS BIGINT), version, CAST(b AS INTEGER), COUNT(*),
@@ -165,12 +199,13 @@ struct PushdownEvaluator {
               SUM(CASE WHEN y IS NOT NULL THEN score ELSE 0 END),
               SUM(CASE WHEN y = 1 THEN -LN(GREATEST(LEAST(score, 1 - \(eps)), \(eps)))
                        WHEN y = 0 THEN -LN(GREATEST(LEAST(1 - score, 1 - \(eps)), \(eps))) ELSE 0 END),
-              SUM(CASE WHEN y IS NOT NULL THEN \(aggregates.squaredError("score", label: "y")) ELSE 0 END)\(thresholdColumns)\(segmentOutput)
+              SUM(CASE WHEN y IS NOT NULL THEN \(aggregates.squaredError("score", label: "y")) ELSE 0 END)\(thresholdColumns)\(segmentOutput), e
             FROM j
             GROUP BY \(grouping)
             """
         let segmentCount = model.segmentColumns.count
         let firstSegmentColumn = 9 + 2 * model.thresholds.count
+        let exactColumn = firstSegmentColumn + 2 * segmentCount
         /// Per window, version and slice (segment column index, -1 for all rows; value).
         var segmentStats: [Int: [String: [SliceKey: BinnedPerformance]]] = [:]
         /// Per window and segment column: rows per value (all versions), to cap each window by its own rows.
@@ -193,7 +228,7 @@ struct PushdownEvaluator {
                 segmentVolumes[w, default: Array(repeating: [:], count: segmentCount)][slice.column][slice.value, default: 0] += count
                 guard b >= 0 else { return }
                 var binned = segmentStats[w]?[version]?[slice] ?? BinnedPerformance(thresholdCount: thresholdCount)
-                binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount)
+                binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount, exactScore: row.double(exactColumn))
                 segmentStats[w, default: [:]][version, default: [:]][slice] = binned
                 return
             }
@@ -201,7 +236,7 @@ struct PushdownEvaluator {
             rowsPerWindow[w, default: [:]][version, default: (0, 0)].labelled += positives + negatives
             guard b >= 0 else { return }
             var binned = stats[w]?[version] ?? BinnedPerformance(thresholdCount: thresholdCount)
-            binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount)
+            binned.add(row: row, bin: b, count: count, positives: positives, negatives: negatives, thresholdCount: thresholdCount, exactScore: row.double(exactColumn))
             stats[w, default: [:]][version] = binned
         }
         let modelTag = (key: Tags.model, value: model.name)

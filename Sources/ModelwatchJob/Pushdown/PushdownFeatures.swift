@@ -61,64 +61,44 @@ extension PushdownEvaluator {
         let key = "models[\(model.name)].features"
         let fingerprint = profile.map { String($0.fingerprint.prefix(16)) }
         let slices = PushdownInputSlices(segmentColumns: model.segmentColumns, dialect: dialect)
-        let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
         try scores.checkColumns(model.numericFeatures, columnKeys: model.numericFeatures.map { _ in "\(key).numeric" })
         try scores.checkColumns(model.categoricalFeatures, columnKeys: model.categoricalFeatures.map { _ in "\(key).categorical" })
 
-        let aggregates = AggregateSQL(dialect: dialect)
         let engine = dialect.identifierQuote == "`" ? "Spark" : "PostgreSQL"
-        let double = dialect.doubleType
+        var numeric: [NumericFeature] = []
         for name in model.numericFeatures {
             let type = scores.numericColumn(name)
             guard type.isNumeric else {
                 outcome.leftOut.append("\(key).numeric: feature `\(name)` is left out of push-down: its column is not a number type in \(engine) (\(type.typeName)), so the database cannot aggregate it; change the column type, cast it in a `query:` or view, or use exact mode, which parses each value")
                 continue
             }
-            let column = "CAST(\(dialect.quote(name)) AS \(double))"
             var reference: NumericFeatureProfile?
-            if let profile, case .numeric(let numeric)? = profile.features[name] { reference = numeric }
-            // Without a profile (or this feature in it) there are no drift bins, and no bin columns.
-            let binCount = reference.map { $0.edges.count + 1 } ?? 0
-            let binColumns = (0..<binCount).map { ", SUM(CASE WHEN fb = \($0) THEN 1 ELSE 0 END)" }.joined()
-            let binExpression = reference.map { aggregates.bin("fin", edges: $0.edges) } ?? "0"
-            let segments = slices.sql(groupingBy: ["version"])
-            let zerosColumn = 5 + AggregateSQL.momentColumnCount
-            let sql = """
-                SELECT version, COUNT(*), COUNT(v),
-                  SUM(CASE WHEN v = CAST('NaN' AS \(double)) THEN 1 ELSE 0 END),
-                  SUM(CASE WHEN v = CAST('Infinity' AS \(double)) OR v = CAST('-Infinity' AS \(double)) THEN 1 ELSE 0 END)\(aggregates.moments("fin")),
-                  SUM(CASE WHEN fin = 0 THEN 1 ELSE 0 END)\(binColumns)\(segments.output)
-                FROM (
-                  SELECT version, v, fin, CASE WHEN fin IS NOT NULL THEN \(binExpression) END AS fb\(carry)
-                  FROM (
-                    SELECT version, v, CASE WHEN v > CAST('-Infinity' AS \(double)) AND v < CAST('Infinity' AS \(double)) THEN v END AS fin\(carry)
-                    FROM (SELECT \(versionSQL(dialect)) AS version, \(column) AS v\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
-                  ) AS finite
-                ) AS x
-                \(segments.groupBy)
-                """
-            var bySlice: [PushdownInputSlices.Key: NumericStats] = [:]
-            do {
-                try scores.aggregate(sql, bounds: bounds, binding: binding, key: "\(key).numeric: feature `\(name)`") { row in
-                    guard let version = row.string(0) else { return }
-                    func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
-                    var stats = NumericStats()
-                    stats.count = int(1)
-                    stats.nonNull = int(2)
-                    stats.nan = int(3)
-                    stats.infinite = int(4)
-                    stats.finite = MomentStats(row: row, first: 5)
-                    stats.zeros = int(zerosColumn)
-                    stats.bins = (0..<binCount).map { int(zerosColumn + 1 + $0) }
-                    let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: zerosColumn + 1 + binCount), capping: capping)
-                    bySlice[slice, default: NumericStats()].merge(stats)
-                }
-            } catch where error.status == .dataError {
-                // The data of one feature (e.g. a numeric value beyond the double range): the other features and
-                // metrics are still written, and the model exits 65 naming this one.
-                outcome.dataErrors.append(error.message)
-                continue
+            if let profile, case .numeric(let profiled)? = profile.features[name] { reference = profiled }
+            numeric.append(NumericFeature(name: name, reference: reference))
+        }
+        // One statement (one scan) for all numeric features; when it fails on the data, one per feature, so the
+        // feature whose data fails is named and the others are still written.
+        var numericStats: [String: [PushdownInputSlices.Key: NumericStats]] = [:]
+        do {
+            if !numeric.isEmpty {
+                numericStats = try numericStatistics(numeric, scores: scores, binding: binding, capping: capping, key: "\(key).numeric")
             }
+        } catch where error.status == .dataError {
+            for feature in numeric {
+                do {
+                    numericStats.merge(
+                        try numericStatistics([feature], scores: scores, binding: binding, capping: capping, key: "\(key).numeric: feature `\(feature.name)`"),
+                        uniquingKeysWith: { $1 })
+                } catch where error.status == .dataError {
+                    // The data of one feature (e.g. a numeric value beyond the double range): the other features and
+                    // metrics are still written, and the model exits 65 naming this one.
+                    outcome.dataErrors.append(error.message)
+                }
+            }
+        }
+        for feature in numeric {
+            let name = feature.name, reference = feature.reference
+            guard let bySlice = numericStats[name] else { continue }
             for (slice, stats) in bySlice.sorted(by: { $0.key < $1.key }) {
                 let present = stats.finite.count
                 var point = Point(
@@ -213,6 +193,81 @@ extension PushdownEvaluator {
                 }
             }
         }
+    }
+
+    /// A numeric feature push-down aggregates, with its reference profile if it has one.
+    struct NumericFeature {
+        let name: String
+        let reference: NumericFeatureProfile?
+        /// The drift bins' count columns (none without a profile).
+        var binCount: Int { reference.map { $0.edges.count + 1 } ?? 0 }
+        /// The columns one feature adds: COUNT(v), NaN, ±Infinity, the moments, zeros, the bins.
+        var columnCount: Int { 3 + AggregateSQL.momentColumnCount + 1 + binCount }
+    }
+
+    /// The input window's statistics of `features`, per feature and written slice, from one statement: the scan,
+    /// the casts, the finite values and their profile bins of every feature side by side (`v<i>`, `fin<i>`,
+    /// `fb<i>`), and after `version, COUNT(*)` one block of ``NumericFeature/columnCount`` aggregates per feature.
+    func numericStatistics(
+        _ features: [NumericFeature], scores: any PushdownSource, binding: PushdownTimeBinding, capping: [[String: String]], key: String
+    ) throws(JobError) -> [String: [PushdownInputSlices.Key: NumericStats]] {
+        let window = plan.inputWindow
+        let dialect = scores.dialect
+        let double = dialect.doubleType
+        let aggregates = AggregateSQL(dialect: dialect)
+        let time = dialect.quote(model.scores.timeColumn)
+        let whereClause = scores.isTable ? " WHERE \(time) >= $1 AND \(time) < $2" : ""
+        let slices = PushdownInputSlices(segmentColumns: model.segmentColumns, dialect: dialect)
+        let segments = slices.sql(groupingBy: ["version"])
+        let carry = model.segmentColumns.indices.map { ", g\($0)" }.joined()
+        var casts = "", finite = "", binned = "", columns = ""
+        for (i, feature) in features.enumerated() {
+            let (v, fin, fb) = ("v\(i)", "fin\(i)", "fb\(i)")
+            casts += ", CAST(\(dialect.quote(feature.name)) AS \(double)) AS \(v)"
+            finite += ", \(v), CASE WHEN \(v) > CAST('-Infinity' AS \(double)) AND \(v) < CAST('Infinity' AS \(double)) THEN \(v) END AS \(fin)"
+            // Without a profile (or this feature in it) there are no drift bins, and no bin columns.
+            let binExpression = feature.reference.map { aggregates.bin(fin, edges: $0.edges) } ?? "0"
+            binned += ", \(v), \(fin), CASE WHEN \(fin) IS NOT NULL THEN \(binExpression) END AS \(fb)"
+            columns += """
+                ,
+                  COUNT(\(v)), SUM(CASE WHEN \(v) = CAST('NaN' AS \(double)) THEN 1 ELSE 0 END),
+                  SUM(CASE WHEN \(v) = CAST('Infinity' AS \(double)) OR \(v) = CAST('-Infinity' AS \(double)) THEN 1 ELSE 0 END)\(aggregates.moments(fin)),
+                  SUM(CASE WHEN \(fin) = 0 THEN 1 ELSE 0 END)\((0..<feature.binCount).map { ", SUM(CASE WHEN \(fb) = \($0) THEN 1 ELSE 0 END)" }.joined())
+                """
+        }
+        let sql = """
+            SELECT version, COUNT(*)\(columns)\(segments.output)
+            FROM (
+              SELECT version\(binned)\(carry)
+              FROM (
+                SELECT version\(finite)\(carry)
+                FROM (SELECT \(versionSQL(dialect)) AS version\(casts)\(segments.select) FROM \(scores.from)\(whereClause)) AS rows
+              ) AS finite
+            ) AS x
+            \(segments.groupBy)
+            """
+        let firstSegmentColumn = 2 + features.reduce(0) { $0 + $1.columnCount }
+        var result: [String: [PushdownInputSlices.Key: NumericStats]] = [:]
+        try scores.aggregate(sql, bounds: [window.startMs, window.endMs], binding: binding, key: key) { row in
+            guard let version = row.string(0) else { return }
+            func int(_ column: Int) -> Int { row.string(column).flatMap { Int($0) } ?? 0 }
+            let slice = PushdownInputSlices.written(slices.slice(of: row, version: version, first: firstSegmentColumn), capping: capping)
+            var first = 2
+            for feature in features {
+                var stats = NumericStats()
+                stats.count = int(1)
+                stats.nonNull = int(first)
+                stats.nan = int(first + 1)
+                stats.infinite = int(first + 2)
+                stats.finite = MomentStats(row: row, first: first + 3)
+                let zerosColumn = first + 3 + AggregateSQL.momentColumnCount
+                stats.zeros = int(zerosColumn)
+                stats.bins = (0..<feature.binCount).map { int(zerosColumn + 1 + $0) }
+                result[feature.name, default: [:]][slice, default: NumericStats()].merge(stats)
+                first += feature.columnCount
+            }
+        }
+        return result
     }
 
     /// The counts of the input window's `score` expression in the profile's score bins, for its PSI and JS.

@@ -24,15 +24,21 @@ final class SparkRecords: PushdownSource {
     var dialect: AggregateSQL.Dialect { .spark }
     var relationKey: String { "\(key).spark.table" }
 
-    init(_ configuration: SparkSourceConfiguration, key: String, timestampUnit: TimestampUnitOption, transport: any HTTPTransport) throws(JobError) {
+    /// Opens a session, or uses `sharing`'s when it is on the same endpoint with the same credentials (the labels
+    /// of a model beside its scores): one session per endpoint, closed when the last source using it goes.
+    init(_ configuration: SparkSourceConfiguration, key: String, timestampUnit: TimestampUnitOption, transport: any HTTPTransport, sharing: SparkRecords? = nil) throws(JobError) {
         self.configuration = configuration
         self.key = key
         self.timestampUnit = timestampUnit
         let sparkKey = "\(key).spark"
-        do {
-            session = try HiveServer2Session(endpoint: configuration.endpoint, transport: transport)
-        } catch {
-            throw Self.map(error, key: sparkKey, setUp: true, configuration: configuration)
+        if let sharing, sharing.configuration.endpoint.canShareSession(with: configuration.endpoint) {
+            session = sharing.session
+        } else {
+            do {
+                session = try HiveServer2Session(endpoint: configuration.endpoint, transport: transport)
+            } catch {
+                throw Self.map(error, key: sparkKey, setUp: true, configuration: configuration)
+            }
         }
         from = configuration.table
         do {
@@ -42,8 +48,6 @@ final class SparkRecords: PushdownSource {
             throw Self.map(error, key: "\(sparkKey).table", setUp: true, configuration: configuration)
         }
     }
-
-    deinit { session.close() }
 
     func checkColumns(_ requested: [String], columnKeys: [String]) throws(JobError) {
         for (index, column) in requested.enumerated() where columns[column] == nil {
