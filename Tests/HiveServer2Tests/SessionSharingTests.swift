@@ -1,5 +1,6 @@
 import HTTPTransport
 @testable import HiveServer2
+@testable import ModelwatchConfiguration
 @testable import ModelwatchJob
 import Testing
 

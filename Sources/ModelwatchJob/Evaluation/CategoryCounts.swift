@@ -1,3 +1,5 @@
+import ModelwatchSources
+
 /// A slice's cells of one categorical column counted: by kind (``ValueKind`` raw values) and, for the present
 /// ones, by value code.
 struct CategoryCounts {

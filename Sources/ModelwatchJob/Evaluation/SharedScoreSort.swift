@@ -1,3 +1,4 @@
+import ModelwatchSources
 import OrderedKeys
 
 /// A performance window slice's scored and labelled rows: how many rows have a usable score, the labelled
