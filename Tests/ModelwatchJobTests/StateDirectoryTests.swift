@@ -6,6 +6,12 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
+#if canImport(CDispatch)
+import CDispatch
+#endif
 
 @Suite("The state directory: where the lock, the spool, dead letters and checkpoints live")
 struct StateDirectoryTests {

@@ -1,6 +1,8 @@
 import DriftMetrics
 import LineProtocol
 import MetricSchema
+import ModelwatchConfiguration
+import ModelwatchSources
 import PerformanceMetrics
 
 /// Push-down of a multiclass model: the database counts, per window, version and segment value, the rows of each
