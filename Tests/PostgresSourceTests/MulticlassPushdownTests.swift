@@ -1,3 +1,4 @@
+import DriftMetrics
 import Foundation
 @testable import ModelwatchConfiguration
 @testable import ModelwatchJob
@@ -95,11 +96,15 @@ struct MulticlassPushdownTests {
         return truths
     }
 
-    /// The model: `classes` from the config, or (`profile`) from the reference profile with `class_cap: 3`.
-    static func yaml(_ server: PostgresServer, mode: String, segmentCap: Int, profile: String?) -> String {
+    /// The model: `classes` from the config, or (`profile`) from the reference profile with `class_cap: 3`, or
+    /// (`profile` and `listed`) `classes: [cat, dog, bird]` with the profile and `class_cap: 5`, so that the true
+    /// classes `fish` and `wolf`, outside the list, have drift bins of their own in the profile's `(label)` entry.
+    static func yaml(_ server: PostgresServer, mode: String, segmentCap: Int, profile: String?, listed: Bool = false) -> String {
         let list = profile == nil
             ? "classes: [cat, dog, bird, fish, ant]\n    class_cap: 5"
+            : listed ? "classes: [cat, dog, bird]\n    class_cap: 5\n    reference_profile: \(profile!)"
             : "class_cap: 3\n    reference_profile: \(profile!)"
+        let probabilities = profile == nil ? ", fish: p_fish, ant: p_ant" : listed ? "" : ", fish: p_fish"
         // NULL and empty label rows are rejected rows in exact mode (about 7% here): a budget that admits them.
         return """
             run:
@@ -120,26 +125,28 @@ struct MulticlassPushdownTests {
                     id: prediction_id
                     time: prediction_time
                     prediction: predicted
-                    probabilities: {cat: p_cat, dog: p_dog, bird: p_bird, fish: p_fish\(profile == nil ? ", ant: p_ant" : "")}
+                    probabilities: {cat: p_cat, dog: p_dog, bird: p_bird\(probabilities)}
                 labels:
                   postgres: \(Postgres.block(server, "table: labels"))
                   columns: {id: prediction_id, label: label, time: label_time}
             """
     }
 
-    static func run(_ server: PostgresServer, mode: String, segmentCap: Int, profile: String?, directory: URL) throws -> (ModelReport, [ParsedLine]) {
+    static func run(
+        _ server: PostgresServer, mode: String, segmentCap: Int, profile: String?, listed: Bool = false, directory: URL
+    ) throws -> (ModelReport, [ParsedLine]) {
         let (report, lines) = try Job.run(
             configPath: directory.appendingPathComponent("modelwatch.yaml").path,
-            yaml: yaml(server, mode: mode, segmentCap: segmentCap, profile: profile),
+            yaml: yaml(server, mode: mode, segmentCap: segmentCap, profile: profile, listed: listed),
             environment: Postgres.environment(server), asOf: asOf, output: directory.appendingPathComponent("\(mode).lp"))
         return (try #require(report.models.first), Job.metricLines(lines).map(ParsedLine.init))
     }
 
     /// Builds a reference profile of the model (exact read of 20:00–22:00) and returns its path.
-    static func buildProfile(_ server: PostgresServer, directory: URL) throws -> String {
+    static func buildProfile(_ server: PostgresServer, listed: Bool = false, directory: URL) throws -> String {
         let path = directory.appendingPathComponent("profile.json").path
         let configuration = try ConfigLoader.parse(
-            yaml: yaml(server, mode: "exact", segmentCap: 20, profile: path), file: directory.appendingPathComponent("modelwatch.yaml").path,
+            yaml: yaml(server, mode: "exact", segmentCap: 20, profile: path, listed: listed), file: directory.appendingPathComponent("modelwatch.yaml").path,
             environment: Postgres.environment(server))
         let built = try ProfileBuilder.build(
             model: configuration.models[0],
@@ -235,6 +242,45 @@ struct MulticlassPushdownTests {
         } else {
             Issue.record("a multiclass result in both modes")
         }
+    }
+
+    @Test("a true class outside the class list with a bin of its own in the profile's (label) entry keeps its name in push-down's label drift: label psi/js equal exact mode's per window, version and capped segment",
+          arguments: [20, 3])
+    func binnedLabelOutsideListMatchesExact(segmentCap: Int) throws {
+        let server = try Postgres.start()
+        defer { server.stop() }
+        let directory = try temporaryDirectory("pg-multiclass-label")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try Self.load(server)
+        let profile = try Self.buildProfile(server, listed: true, directory: directory)
+        let reference = try ReferenceProfile.decode(Data(contentsOf: URL(fileURLWithPath: profile)))
+        guard case .categorical(let labels)? = reference.features[ModelConfiguration.ProfileEntry.label] else {
+            Issue.record("the profile has a categorical (label) entry")
+            return
+        }
+        #expect(Set(CategoricalBins(profile: labels, limit: 5).categories).isSuperset(of: ["fish", "wolf"]),
+                "true classes outside the list have bins of their own: \(labels.categories)")
+        let (exactReport, exact) = try Self.run(server, mode: "exact", segmentCap: segmentCap, profile: profile, listed: true, directory: directory)
+        let (report, pushdown) = try Self.run(server, mode: "pushdown", segmentCap: segmentCap, profile: profile, listed: true, directory: directory)
+        #expect(exactReport.status == .ok && report.status == .ok, "\(exactReport.message ?? "") \(report.message ?? "")")
+
+        let compared = PushdownCorrectnessTests.compare(pushdown: pushdown, exact: exact) { _, _, a, b in
+            PushdownCorrectnessTests.close(a, b, relative: 1e-12) || abs(a - b) < 1e-12
+        }
+        #expect(compared > 500, "\(compared) fields compared")
+        let labelPoints = pushdown.filter { $0.measurement == "modelwatch_label" }
+        let exactLabels = Dictionary(exact.filter { $0.measurement == "modelwatch_label" }.map { ($0.series, $0) }, uniquingKeysWith: { $1 })
+        #expect(Set(labelPoints.map(\.series)) == Set(exactLabels.keys), "the same label series")
+        #expect(labelPoints.filter { $0.fields["psi"] != nil && $0.fields["js"] != nil }.count == labelPoints.count && !labelPoints.isEmpty,
+                "every label point has drift")
+        for point in labelPoints {
+            for field in ["psi", "js"] {
+                let mine = try #require(point.fields[field].flatMap(Double.init)), theirs = try #require(exactLabels[point.series]?.fields[field].flatMap(Double.init))
+                #expect(PushdownCorrectnessTests.close(mine, theirs) || abs(mine - theirs) < 1e-12, "\(point.series) \(field): push-down \(mine) exact \(theirs)")
+            }
+        }
+        let multiclass = pushdown.filter { $0.measurement == "modelwatch_multiclass" && $0.tags.contains("segment=all") }
+        #expect(multiclass.contains { ($0.fields["other_labels"].flatMap { Int($0.dropLast()) } ?? 0) > 0 }, "labels outside the list occur")
     }
 
     @Test("a probability column that is not a number type leaves log loss and Brier out of push-down with a warning naming its key; the counts are still exact")

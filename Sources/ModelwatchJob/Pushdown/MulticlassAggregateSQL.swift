@@ -10,8 +10,10 @@ import PerformanceMetrics
 /// other value is `(other)`, counted, never dropped), and, with probability columns, the sums of the clipped log
 /// loss and of the multiclass Brier score over the rows exact mode would use. ``MulticlassEvaluator/evaluate(confusion:)``
 /// finishes accuracy, balanced accuracy, the per-class and averaged precision/recall/F1, kappa and the confusion
-/// points from the counts, so they equal exact mode's. One-vs-rest ROC AUC and top-k accuracy need the rows and are
-/// written by exact mode only. The input window's predicted classes are counted per value (the listed classes and
+/// points from the counts, so they equal exact mode's. A true class outside the list that has a drift bin of its own
+/// in the profile's `(label)` entry gets an index beyond K of its own (folded into `(other)` for the confusion counts),
+/// so the label drift compares the true classes by name, as exact mode does. One-vs-rest ROC AUC and top-k accuracy
+/// need the rows and are written by exact mode only. The input window's predicted classes are counted per value (the listed classes and
 /// the profile's drift categories; the rest as one bucket), from which the output point, its drift and the class
 /// shares are exact.
 extension PushdownEvaluator {
@@ -26,6 +28,8 @@ extension PushdownEvaluator {
         var counts: [[Int]]
         /// Rows with a predicted class (`n_scored`).
         var scored = 0
+        /// Labelled rows by true class, for the classes outside the list with a `(label)` drift bin of their own.
+        var binnedOtherLabels: [String: Int] = [:]
         /// Rows whose probabilities exact mode uses (label listed, every probability in [0, 1], sum within 1e-6 of 1).
         var probabilityRows = 0
         var logLossSum = 0.0
@@ -40,6 +44,7 @@ extension PushdownEvaluator {
                 for p in counts[t].indices { counts[t][p] += other.counts[t][p] }
             }
             scored += other.scored
+            binnedOtherLabels.merge(other.binnedOtherLabels, uniquingKeysWith: +)
             probabilityRows += other.probabilityRows
             logLossSum += other.logLossSum
             brierSum += other.brierSum
@@ -56,9 +61,20 @@ extension PushdownEvaluator {
         return dialect.doubleType == postgres.doubleType && dialect.identifierQuote == postgres.identifierQuote ? "SUM(CAST(CAST(\(value) AS TEXT) AS NUMERIC))" : "SUM(\(value))"
     }
 
-    /// SQL for the class index of a present text value: its position in `names`, else K (`(other)`).
-    private func classIndexSQL(_ value: String, names: [String], dialect: AggregateSQL.Dialect) -> String {
-        "CASE \(value)" + names.enumerated().map { " WHEN \(dialect.literal($0.element)) THEN \($0.offset)" }.joined() + " ELSE \(names.count) END"
+    /// SQL for the class index of a present text value: its position in `names`, else K (`(other)`); with
+    /// `beyond`, a value of `beyond` gets K + 1 + its position there (an `(other)` counted by name).
+    private func classIndexSQL(_ value: String, names: [String], beyond: [String] = [], dialect: AggregateSQL.Dialect) -> String {
+        "CASE \(value)" + names.enumerated().map { " WHEN \(dialect.literal($0.element)) THEN \($0.offset)" }.joined()
+            + beyond.enumerated().map { " WHEN \(dialect.literal($0.element)) THEN \(names.count + 1 + $0.offset)" }.joined()
+            + " ELSE \(names.count) END"
+    }
+
+    /// The true classes outside the class list with a bin of their own in the profile's `(label)` entry, which label
+    /// drift counts by name (``ModelEvaluator/categoricalLabelPoint(count:labelCounts:model:profile:tags:timestampMs:)``).
+    func binnedOtherLabels(classes names: [String]) -> [String] {
+        guard let profile, case .categorical(let reference)? = profile.features[ModelConfiguration.ProfileEntry.label] else { return [] }
+        let listed = Set(names)
+        return CategoricalBins(profile: reference, limit: model.multiclass?.classCap ?? 20).categories.filter { !listed.contains($0) }
     }
 
     /// The probability column of each listed class, when every class has one (as exact mode: all or none).
@@ -79,6 +95,7 @@ extension PushdownEvaluator {
         let k = names.count
         let windows = plan.performanceWindows
         let windowMs = model.windowSeconds * 1000
+        let binnedOthers = binnedOtherLabels(classes: names)
         let start = windows.map(\.range.startMs).min()!
         let source = model.scores, labelSource = model.labels
         let time = q(source.timeColumn), labelTime = q(labelSource.timeColumn!)
@@ -144,7 +161,7 @@ extension PushdownEvaluator {
             ), c AS (
               SELECT FLOOR((s.t - \(start)) / \(windowMs)) AS w, s.version\(segmentCarry),
                      CASE WHEN s.p IS NULL OR s.p = '' THEN -1 ELSE \(classIndexSQL("s.p", names: names, dialect: dialect)) END AS pc,
-                     CASE WHEN l.y IS NULL THEN -1 ELSE \(classIndexSQL("l.y", names: names, dialect: dialect)) END AS yc\((probabilities ?? []).indices.map { ", s.q\($0)" }.joined())
+                     CASE WHEN l.y IS NULL THEN -1 ELSE \(classIndexSQL("l.y", names: names, beyond: binnedOthers, dialect: dialect)) END AS yc\((probabilities ?? []).indices.map { ", s.q\($0)" }.joined())
               FROM s LEFT JOIN l ON l.id = s.id
             )\(probabilityCTE)
             SELECT CAST(w AS BIGINT), version, pc, yc, COUNT(*)\(probabilityOutput)\(output)
@@ -163,7 +180,8 @@ extension PushdownEvaluator {
             var slice = MulticlassSlice(classes: k)
             if pc >= 0 {
                 slice.scored = count
-                if yc >= 0 { slice.counts[yc][pc] = count }
+                if yc >= 0 { slice.counts[min(yc, k)][pc] = count }
+                if yc > k { slice.binnedOtherLabels[binnedOthers[yc - k - 1]] = count }
             }
             if probabilities != nil {
                 slice.probabilityRows = row.string(5).flatMap { Int($0) } ?? 0
@@ -226,8 +244,12 @@ extension PushdownEvaluator {
                         provisional: window.provisional, otherLabels: otherLabels, otherPredictions: otherPredictions,
                         probabilityRows: probabilities == nil ? nil : stats.probabilityRows, topK: nil,
                         minimumPerClass: model.multiclass?.minimumPerClass ?? 0)
-                    var labelCounts: [String: Int] = [:]
-                    for (index, count) in result.confusion.trueCounts.enumerated() where count > 0 { labelCounts[classNames[index]] = count }
+                    // By name: the listed classes, the binned ones beyond the list, and the rest of `(other)` under a
+                    // key that is no value (``unlistedPrediction``): the profile's other bin, whatever their names.
+                    var labelCounts = stats.binnedOtherLabels
+                    for (index, count) in result.confusion.trueCounts.enumerated() where count > 0 {
+                        labelCounts[index < k ? names[index] : Self.unlistedPrediction] = index < k ? count : count - stats.binnedOtherLabels.values.reduce(0, +)
+                    }
                     outcome.points.append(ModelEvaluator.categoricalLabelPoint(
                         count: result.n, labelCounts: labelCounts, model: model, profile: profile, tags: tags, timestampMs: timestamp))
                 }
