@@ -202,7 +202,7 @@ public enum ConfigLoader {
         let scores = try parseScores(scoresNode, resolve: resolve, environment: environment, task: task)
         let labels = try parseLabels(try node.required("labels"), resolve: resolve, environment: environment)
         if task != .binary, scores.spark != nil {
-            throw scoresNode.error("a Spark source is a push-down, which evaluates binary models only; read a \(task.rawValue) model from files or postgres (mode: exact)", key: "spark")
+            throw scoresNode.error("a Spark source is a push-down, which evaluates binary models only; read a \(task.rawValue) model from files or postgres", key: "spark")
         }
         var multiclass: MulticlassOptions?
         if task == .multiclass {
