@@ -281,16 +281,22 @@ struct PushdownEvaluator {
             }
             if !window.provisional {
                 let counts = rowsPerWindow[w]?.values.reduce((0, 0)) { ($0.0 + $1.rows, $0.1 + $1.labelled) } ?? (0, 0)
-                outcome.labelsMatched = counts.1
-                var point = Point(measurement: Schema.join.name, tags: [modelTag], timestampMs: timestamp)
-                point.add("scored", counts.0)
-                point.add("labelled", counts.1)
-                point.add("unlabelled", counts.0 - counts.1)
-                point.add("label_coverage", counts.0 == 0 ? nil : Double(counts.1) / Double(counts.0))
-                outcome.points.append(point)
+                appendJoinPoint(rows: counts.0, labelled: counts.1, timestampMs: timestamp, into: &outcome)
             }
         }
         outcome.rowsRead += rowsPerWindow.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.rows } }
+    }
+
+    /// The final window's `modelwatch_join` point from its scored and labelled row counts (every task), which also
+    /// sets the outcome's matched labels.
+    func appendJoinPoint(rows: Int, labelled: Int, timestampMs: Int64, into outcome: inout Outcome) {
+        outcome.labelsMatched = labelled
+        var point = Point(measurement: Schema.join.name, tags: [(key: Tags.model, value: model.name)], timestampMs: timestampMs)
+        point.add("scored", rows)
+        point.add("labelled", labelled)
+        point.add("unlabelled", rows - labelled)
+        point.add("label_coverage", rows == 0 ? nil : Double(labelled) / Double(rows))
+        outcome.points.append(point)
     }
 
     /// A slice of a window and version: a segment column (-1 for all rows) and its value.

@@ -152,13 +152,7 @@ extension PushdownEvaluator {
             }
             if !window.provisional {
                 let counts = rowsPerWindow[w] ?? (0, 0)
-                outcome.labelsMatched = counts.labelled
-                var point = Point(measurement: Schema.join.name, tags: [modelTag], timestampMs: timestamp)
-                point.add("scored", counts.rows)
-                point.add("labelled", counts.labelled)
-                point.add("unlabelled", counts.rows - counts.labelled)
-                point.add("label_coverage", counts.rows == 0 ? nil : Double(counts.labelled) / Double(counts.rows))
-                outcome.points.append(point)
+                appendJoinPoint(rows: counts.rows, labelled: counts.labelled, timestampMs: timestamp, into: &outcome)
             }
         }
         outcome.rowsRead += rowsPerWindow.values.reduce(0) { $0 + $1.rows }
