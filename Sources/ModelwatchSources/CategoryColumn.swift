@@ -4,15 +4,15 @@
 /// Two bytes a cell while the dictionary holds fewer than 65,528 values (the top codes mark missing cells),
 /// four once it grows past that.
 public struct CategoryColumn: Sendable {
-    private var narrow: [UInt16] = []
-    private var wide: [UInt32] = []
+    @usableFromInline var narrow: [UInt16] = []
+    @usableFromInline var wide: [UInt32] = []
     /// True while cells take two bytes.
     public private(set) var isNarrow = true
 
     /// Narrow codes from here up mark missing cells (`narrowMissing + kind`).
-    static let narrowMissing = UInt16.max - 7
+    @usableFromInline static let narrowMissing = UInt16.max - 7
     /// Wide codes from here up mark missing cells (`wideMissing + kind`).
-    static let wideMissing = UInt32.max - 7
+    @usableFromInline static let wideMissing = UInt32.max - 7
 
     public init() {}
 
@@ -73,7 +73,8 @@ public struct CategoryColumn: Sendable {
     }
 
     /// Calls `body` with the kind and code of each of `rows`' cells, in order (the code is meaningful only
-    /// for a present cell).
+    /// for a present cell). Inlinable: specialised for the caller's row collection, with `body` inlined.
+    @inlinable
     public func forEach<Rows: Collection>(rows: Rows, _ body: (ValueKind, Int) -> Void) where Rows.Element == Int32 {
         if isNarrow {
             narrow.withUnsafeBufferPointer { cells in
@@ -97,8 +98,8 @@ public struct CategoryColumn: Sendable {
     @inline(__always)
     private func wideCode(_ row: Int) -> UInt32 { isNarrow ? Self.widened(narrow[row]) : wide[row] }
 
-    @inline(__always)
-    private static func widened(_ cell: UInt16) -> UInt32 {
+    @inlinable @inline(__always)
+    static func widened(_ cell: UInt16) -> UInt32 {
         cell < narrowMissing ? UInt32(cell) : wideMissing + UInt32(cell - narrowMissing)
     }
 
@@ -114,8 +115,8 @@ public struct CategoryColumn: Sendable {
         kind == .present ? UInt32(code) : wideMissing + UInt32(kind.rawValue)
     }
 
-    @inline(__always)
-    private static func kind(_ cell: UInt32) -> ValueKind {
+    @inlinable @inline(__always)
+    static func kind(_ cell: UInt32) -> ValueKind {
         cell < wideMissing ? .present : ValueKind(rawValue: UInt8(truncatingIfNeeded: cell - wideMissing)) ?? .invalid
     }
 

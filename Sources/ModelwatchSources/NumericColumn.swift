@@ -9,9 +9,9 @@
 /// NaNs carrying their kind (``ScoreTable/missing(_:)``) in the double form; reading either gives the NaN.
 public struct NumericColumn: Sendable, RandomAccessCollection {
     /// Decimal scaled codes (empty once ``isScaled`` is false).
-    private var codes: [Int32] = []
+    @usableFromInline var codes: [Int32] = []
     /// Plain doubles (used once a value fits no decimal scale).
-    private var doubles: [Double] = []
+    @usableFromInline var doubles: [Double] = []
     /// True while the column is stored as scaled codes.
     public private(set) var isScaled = true
     /// The decimal exponent of the scaled codes: a cell's value is `code / 10^exponent`.
@@ -24,13 +24,13 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     static let maximumExponent = 18
     /// Codes below this are kept for cells that are not a scaled value: missing cells (`Int32.min + kind`)
     /// and negative zero.
-    package static let missingCeiling = Int32.min + 8
+    @usableFromInline package static let missingCeiling = Int32.min + 8
     /// The code of `-0.0` (which `0 / 10^e` would turn into `+0.0`).
-    package static let negativeZeroCode = Int32.min + 7
+    @usableFromInline package static let negativeZeroCode = Int32.min + 7
     /// The largest magnitude a value's code may have (the smallest codes are kept for missing cells).
     static let largestCode = UInt32(Int32.max - 8)
 
-    static let powersOfTen: [Double] = (0...maximumExponent).map { exponent in
+    @usableFromInline static let powersOfTen: [Double] = (0...maximumExponent).map { exponent in
         (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
@@ -46,7 +46,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     }
 
     /// `10^exponent`: a scaled cell's value is its code divided by this.
-    private var scale: Double { Self.powersOfTen[exponent] }
+    @inlinable var scale: Double { Self.powersOfTen[exponent] }
 
     /// The codes and their scale while the column is scaled.
     package var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, scale) : nil }
@@ -95,7 +95,9 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         if let code = fittedCode(stored) { codes[row] = code } else { doubles[row] = stored }
     }
 
-    /// Calls `body` with the stored form of each of `rows`' cells, in order.
+    /// Calls `body` with the stored form of each of `rows`' cells, in order (inlinable: specialised for the
+    /// caller's row collection, with `body` inlined, in the evaluation's per-slice loops).
+    @inlinable
     public func forEach<Rows: Collection>(rows: Rows, _ body: (Double) -> Void) where Rows.Element == Int32 {
         if isScaled {
             let scale = self.scale
@@ -111,7 +113,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
 
     // MARK: - Encoding
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func decode(_ code: Int32, scale: Double) -> Double {
         if code < missingCeiling {
             if code == negativeZeroCode { return -0.0 }

@@ -71,6 +71,7 @@ public struct ScoreTable: Sendable {
 
     /// The stored form of a missing numeric cell of `kind`: a quiet NaN carrying the kind.
     @inline(__always)
+    @inlinable
     public static func missing(_ kind: ValueKind) -> Double {
         Double(nan: Double.RawSignificand(kind.rawValue), signaling: false)
     }
