@@ -51,6 +51,9 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// The codes and their scale while the column is scaled.
     package var scaledCodes: (codes: [Int32], scale: Double)? { isScaled ? (codes, scale) : nil }
 
+    /// The stored doubles once the column holds doubles (a cell is a value or a NaN carrying its kind).
+    package var storedDoubles: [Double]? { isScaled ? nil : doubles }
+
     /// Bytes per cell in the current form (4 scaled, 8 double).
     public var bytesPerCell: Int { isScaled ? 4 : 8 }
 
@@ -114,7 +117,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     // MARK: - Encoding
 
     @inlinable @inline(__always)
-    static func decode(_ code: Int32, scale: Double) -> Double {
+    package static func decode(_ code: Int32, scale: Double) -> Double {
         if code < missingCeiling {
             if code == negativeZeroCode { return -0.0 }
             return ScoreTable.missing(ValueKind(rawValue: UInt8(truncatingIfNeeded: code &- Int32.min)) ?? .nan)

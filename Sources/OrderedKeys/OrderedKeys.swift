@@ -96,7 +96,8 @@ public enum OrderedKeys {
 
     /// For each of the 8 bytes of the keys (least significant first), how many keys have each value:
     /// `counts[byte * 256 + value]`, the histograms an LSD radix sort turns into offsets.
-    private static func byteHistograms(_ keys: UnsafeBufferPointer<UInt64>) -> [Int] {
+    @usableFromInline
+    static func byteHistograms(_ keys: UnsafeBufferPointer<UInt64>) -> [Int] {
         var counts = [Int](repeating: 0, count: 8 * 256)
         counts.withUnsafeMutableBufferPointer { c in
             for key in keys {

@@ -82,8 +82,9 @@ import TestSupport
         let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count))
         var values: [Double] = [3, 4]
         var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into counts
+        var payload: [UInt8] = [9]
         var seen: [Int: (values: [Double], counts: [Int])] = [:]
-        let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch) { slice, counts, present in
+        let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
             #expect(seen[slice] == nil, "slice \(slice) twice")
             seen[slice] = (Self.expanded(present), counts)
         }
@@ -103,8 +104,9 @@ import TestSupport
         let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0, 1])
         var values: [Double] = []
         var scratch: [UInt64] = []
+        var payload: [UInt8] = []
         var seen: [Int: (values: [Double], counts: [Int])] = [:]
-        #expect(column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2, 3], kinds: 6, values: &values, scratch: &scratch) { slice, counts, present in
+        #expect(column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2, 3], kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
             seen[slice] = (Self.expanded(present), counts)
         })
         #expect(seen[0]?.values == [1.5, 2.25] && seen[0]?.counts == [2, 1, 1, 0, 0, 0])
@@ -112,23 +114,92 @@ import TestSupport
         #expect(seen[2]?.values == [] && seen[2]?.counts == [0, 1, 1, 0, 0, 0])
     }
 
-    @Test func doublesAndNegativeZerosAreLeftToTheSliceBySliceSort() {
+    /// A column of `count` cells stored as doubles: values drawn from `span` doubles no decimal scale fits
+    /// (ties), 3% zeros of either sign, 5% missing of every kind.
+    private static func doubleColumn(count: Int, span: Int, seed: UInt64) -> NumericColumn {
+        var random = SplitMix64(seed: seed)
+        var column = NumericColumn()
+        column.append(.pi)  // no decimal scale fits: the column holds doubles from the first cell
+        for _ in 1..<count {
+            switch random.next(below: 100) {
+            case 0..<5: column.append(ScoreTable.missing([ValueKind.null, .empty, .nan, .infinite, .invalid][random.next(below: 5)]))
+            case 5..<8: column.append(random.next(below: 2) == 0 ? -0.0 : 0.0)
+            default: column.append((Double(random.next(below: span)) - Double(span / 3)) * 0.123_456_789_012_345_6)
+            }
+        }
+        return column
+    }
+
+    @Test(arguments: [
+        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
+        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
+        (count: 400, span: 1_000_000, columns: [20]),
+    ])
+    func everySliceOfADoublesColumnGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
+        let column = Self.doubleColumn(count: size.count, span: size.span, seed: UInt64(size.count + size.span))
+        #expect(!column.isScaled)
+        var random = SplitMix64(seed: UInt64(size.span) &+ 11)
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 13)
+        var values: [Double] = [3, 4]
+        var scratch: [UInt64] = [7, 7, 7]
+        var payload: [UInt8] = [9]
+        var seen: [Int: (values: [Double], counts: [Int])] = [:]
+        let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
+            #expect(seen[slice] == nil, "slice \(slice) twice")
+            seen[slice] = (Self.expanded(present), counts)
+        }
+        #expect(shared)
+        #expect(Set(seen.keys) == Set(sliceRows.keys))
+        for (slice, rows) in sliceRows {
+            let expected = Self.alone(column, rows: rows)
+            let got = try #require(seen[slice])
+            // Bit patterns: each slice's signed zeros in its own row order, as the stable sort of its rows.
+            #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
+            #expect(got.counts == expected.counts, "slice \(slice)")
+        }
+    }
+
+    @Test func aScaledColumnWithNegativeZerosIsSharedAsDoubles() throws {
+        var column = NumericColumn()
+        let cells = [1.5, -0.0, 0.0, -2.25, 0.0, -0.0, ScoreTable.missing(.null), -0.0, 0.0, 1.5]
+        for value in cells { column.append(value) }
+        #expect(column.isScaled)
+        let rows = (0..<Int32(cells.count)).map { $0 }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: [3], seed: 5)
+        var values: [Double] = []
+        var scratch: [UInt64] = []
+        var payload: [UInt8] = []
+        var seen: [Int: [Double]] = [:]
+        #expect(column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, _, present in
+            seen[slice] = Self.expanded(present)
+        })
+        for (slice, rows) in sliceRows {
+            #expect(try #require(seen[slice]).map(\.bitPattern) == Self.alone(column, rows: rows).values.map(\.bitPattern), "slice \(slice)")
+        }
+        // The all-rows slice: the zeros in row order, signs kept.
+        #expect(try #require(seen[0]).map(\.bitPattern) == [-2.25, -0.0, 0.0, 0.0, -0.0, -0.0, 0.0, 1.5, 1.5].map(\.bitPattern))
+    }
+
+    @Test func withoutSegmentColumnsDoublesAndNegativeZerosAreLeftToTheSliceBySliceSort() {
         var doubles = NumericColumn()
         for value in [1.0, .pi, 2.0] { doubles.append(value) }
         var zeros = NumericColumn()
         for value in [1.5, -0.0, 0.0] { zeros.append(value) }
         #expect(zeros.isScaled)
-        let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0])
+        let family = SliceFamily(all: 0, segments: [], sliceNumbers: [0, 0, 0])
         for column in [doubles, zeros] {
             var values: [Double] = []
             var scratch: [UInt64] = []
+            var payload: [UInt8] = []
             var called = false
-            #expect(!column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2], kinds: 6, values: &values, scratch: &scratch) { _, _, _ in
+            #expect(!column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2], kinds: 6, values: &values, scratch: &scratch, payload: &payload) { _, _, _ in
                 called = true
             })
             #expect(!called)
         }
     }
+
     /// The slice-by-slice route of a performance window: the slice's scored rows, its labelled rows' scores and
     /// labels in row order, and their keys sorted by label.
     private static func labelledAlone(_ column: NumericColumn, rows: [Int32], labels: [Int8]) -> (scored: Int, scores: [Double], labels: [Bool], positives: [UInt64], negatives: [UInt64]) {

@@ -78,6 +78,35 @@ struct SortingTests {
         #expect((inScratch ? b : a) == expected)
     }
 
+    @Test("a sort with a payload orders by the whole key, keeps ties in input order and moves each payload with its key",
+          arguments: [0, 1, 2, 1023, 5000, 70_000])
+    func payloadSortIsAStableSortMovingThePayloads(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count) &+ 77)
+        // Heavy ties on even positions, full 64-bit keys (all bytes differ) on odd ones; each payload its position.
+        let keys = (0..<count).map { i -> UInt64 in i % 2 == 0 ? generator.next() % 13 : generator.next() }
+        let expected = keys.enumerated().sorted { a, b in
+            a.element < b.element || (a.element == b.element && a.offset < b.offset)
+        }
+        func check<Payload: FixedWidthInteger>(_: Payload.Type) {
+            var a = keys
+            var b = [UInt64](repeating: 0, count: count)
+            var payload = (0..<count).map { Payload(truncatingIfNeeded: $0) }
+            var payloadScratch = [Payload](repeating: 0, count: count)
+            let inScratch = a.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeMutableBufferPointer { b in
+                    payload.withUnsafeMutableBufferPointer { p in
+                        payloadScratch.withUnsafeMutableBufferPointer { q in OrderedKeys.sort(a, payload: p, scratch: b, payloadScratch: q) }
+                    }
+                }
+            }
+            #expect((inScratch ? b : a) == expected.map(\.element), "\(Payload.self)")
+            #expect((inScratch ? payloadScratch : payload) == expected.map { Payload(truncatingIfNeeded: $0.offset) }, "\(Payload.self)")
+        }
+        check(UInt8.self)
+        check(UInt16.self)
+        check(UInt32.self)
+    }
+
     @Test("Int64 keys preserve order and the Int64 sort agrees with the standard sort", arguments: [10, 1024, 30_000])
     func int64Sort(count: Int) {
         var generator = SplitMix64(seed: UInt64(count))

@@ -422,7 +422,8 @@ struct ModelEvaluator {
         workspaces.with { workspace in
             var result: InputPoints = []
             let shared = column.forEachSliceSortedPresentValues(
-                family: family, rows: slices[family.all].rows, kinds: 6, values: &workspace.values, scratch: &workspace.sort.scratch
+                family: family, rows: slices[family.all].rows, kinds: 6, values: &workspace.values, scratch: &workspace.sort.scratch,
+                payload: &workspace.payload
             ) { slice, counts, present in
                 let (item, slicePoints) = points(slices[slice], counts, present)
                 result.append((slice, item, slicePoints))

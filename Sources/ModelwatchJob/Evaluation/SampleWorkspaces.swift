@@ -10,6 +10,8 @@ final class SampleWorkspaces: @unchecked Sendable {
     struct Workspace {
         var values: [Double] = []
         var sort = SortedSample.SortWorkspace()
+        /// Raw storage for the slice numbers a shared sort of doubles carries (``NumericColumn/forEachSliceSortedPresentDoubles(family:rows:kinds:values:scratch:payload:_:)``).
+        var payload: [UInt8] = []
     }
 
     private var free: [Workspace] = []

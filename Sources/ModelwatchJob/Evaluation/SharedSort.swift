@@ -14,13 +14,22 @@ extension NumericColumn {
     /// column then deals the sorted values out to that column's slices, each slice's values in ascending order.
     /// Columns whose codes span few values are counted instead, one bucket per code and slice.
     ///
-    /// Returns false, calling nothing, when the column holds doubles or one of the rows is a negative zero
-    /// (the caller then sorts slice by slice).
+    /// A column of doubles is sorted by its values' 64-bit keys with the slice numbers beside them
+    /// (``forEachSliceSortedPresentDoubles(family:rows:kinds:values:scratch:payload:_:)``); `payload` is that
+    /// sort's buffer of slice numbers.
+    ///
+    /// Returns false, calling nothing, when the family has no segment column and the column holds doubles or one
+    /// of the rows is a negative zero (the caller then sorts its one slice by itself).
     func forEachSliceSortedPresentValues(
-        family: SliceFamily, rows: [Int32], kinds: Int, values: inout [Double], scratch: inout [UInt64],
+        family: SliceFamily, rows: [Int32], kinds: Int, values: inout [Double], scratch: inout [UInt64], payload: inout [UInt8],
         _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
     ) -> Bool {
-        guard let (codes, scale) = scaledCodes, rows.count == family.sliceNumbers.count else { return false }
+        guard rows.count == family.sliceNumbers.count else { return false }
+        guard let (codes, scale) = scaledCodes else {
+            guard !family.segments.isEmpty else { return false }
+            return forEachSliceSortedPresentDoubles(
+                family: family, rows: rows, kinds: kinds, values: &values, scratch: &scratch, payload: &payload, body)
+        }
         let n = rows.count
         let columns = family.segments.count
         // Present counts of every segment slice, flat: column `c`'s slice `s` at `firstSlot[c] + s`.
@@ -69,8 +78,11 @@ extension NumericColumn {
             }
         }
         if sawNegativeZero {
+            // Codes cannot keep signed zeros apart; sorted as doubles, whose sort can.
             values.removeAll(keepingCapacity: true)
-            return false
+            guard !family.segments.isEmpty else { return false }
+            return forEachSliceSortedPresentDoubles(
+                family: family, rows: rows, kinds: kinds, values: &values, scratch: &scratch, payload: &payload, body)
         }
         let presentKind = Int(ValueKind.present.rawValue)
         allKinds[presentKind] = present
