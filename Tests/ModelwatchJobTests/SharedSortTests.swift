@@ -250,14 +250,64 @@ import TestSupport
         }
     }
 
-    @Test func scoresAsDoublesOrWithANegativeZeroAreLeftToTheSliceBySliceGather() {
+    @Test(arguments: [
+        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
+        (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]), (count: 400, span: 1_000_000, columns: [20]),
+    ])
+    func everySliceOfAPerformanceWindowWithDoubleScoresGetsWhatItsOwnRowsGive(size: (count: Int, span: Int, columns: [Int])) throws {
+        let column = Self.doubleColumn(count: size.count, span: size.span, seed: UInt64(size.count &+ size.span) &+ 21)
+        #expect(!column.isScaled)
+        var random = SplitMix64(seed: UInt64(size.span) &+ 23)
+        let labels = (0..<size.count).map { _ in Int8(random.next(below: 3)) - 1 }
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 29)
+        var seen: [Int: LabelledScores] = [:]
+        var twice: [Int] = []
+        let shared = column.forEachSliceLabelledScores(family: family, rows: rows, label: { labels[$0] }) { slice, scores in
+            if seen[slice] != nil { twice.append(slice) }
+            seen[slice] = scores
+        }
+        #expect(shared)
+        #expect(twice.isEmpty)
+        #expect(Set(seen.keys) == Set(sliceRows.keys))
+        for (slice, rows) in sliceRows {
+            let expected = Self.labelledAlone(column, rows: rows, labels: labels)
+            let got = try #require(seen[slice])
+            #expect(got.scored == expected.scored, "slice \(slice)")
+            // Bit patterns: signed zeros in row order.
+            #expect(got.scores.map(\.bitPattern) == expected.scores.map(\.bitPattern), "slice \(slice)")
+            #expect(got.labels == expected.labels, "slice \(slice)")
+            #expect(got.sortedKeys?.positives == expected.positives, "slice \(slice)")
+            #expect(got.sortedKeys?.negatives == expected.negatives, "slice \(slice)")
+        }
+    }
+
+    @Test func scaledScoresWithANegativeZeroAreSharedAsDoubles() throws {
+        var column = NumericColumn()
+        let cells = [0.5, -0.0, 0.0, 0.25, ScoreTable.missing(.nan), -0.0, 0.75, 0.0]
+        for value in cells { column.append(value) }
+        #expect(column.isScaled)
+        let labels: [Int8] = [1, 0, 1, -1, 1, 0, 0, 1]
+        let rows = (0..<Int32(cells.count)).map { $0 }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: [2], seed: 31)
+        var seen: [Int: LabelledScores] = [:]
+        #expect(column.forEachSliceLabelledScores(family: family, rows: rows, label: { labels[$0] }) { slice, scores in seen[slice] = scores })
+        for (slice, rows) in sliceRows {
+            let expected = Self.labelledAlone(column, rows: rows, labels: labels)
+            let got = try #require(seen[slice])
+            #expect(got.scores.map(\.bitPattern) == expected.scores.map(\.bitPattern), "slice \(slice)")
+            #expect(got.sortedKeys?.positives == expected.positives && got.sortedKeys?.negatives == expected.negatives, "slice \(slice)")
+        }
+        #expect(try #require(seen[0]).scores.map(\.bitPattern) == [0.5, -0.0, 0.0, -0.0, 0.75, 0.0].map(\.bitPattern))
+    }
+
+    @Test func scoresWithoutSegmentColumnsAreLeftToTheSliceBySliceGather() {
         var doubles = NumericColumn()
         for value in [0.1, .pi / 4, 0.2] { doubles.append(value) }
-        var zeros = NumericColumn()
-        for value in [0.5, -0.0, 0.0] { zeros.append(value) }
-        #expect(zeros.isScaled)
-        let family = SliceFamily(all: 0, segments: [[1, 2]], sliceNumbers: [0, 1, 0])
-        for column in [doubles, zeros] {
+        var scaled = NumericColumn()
+        for value in [0.5, -0.0, 0.0] { scaled.append(value) }
+        let family = SliceFamily(all: 0, segments: [], sliceNumbers: [0, 0, 0])
+        for column in [doubles, scaled] {
             var called = false
             #expect(!column.forEachSliceLabelledScores(family: family, rows: [0, 1, 2], label: { _ in 1 }) { _, _ in called = true })
             #expect(!called)

@@ -24,12 +24,18 @@ extension NumericColumn {
     /// code and slice, when the codes span few values), and one stable pass deals the sorted keys out to the
     /// slices.
     ///
-    /// Returns false, calling nothing, when the column holds doubles, the family has no segment column, or one
-    /// of the rows is a negative zero (the caller then gathers slice by slice).
+    /// A column of doubles, or one with a negative zero among the rows, is shared as doubles instead
+    /// (``forEachSliceLabelledDoubleScores(family:rows:label:_:)``).
+    ///
+    /// Returns false, calling nothing, when the family has no segment column (the caller then gathers its one
+    /// slice by itself).
     func forEachSliceLabelledScores(
         family: SliceFamily, rows: [Int32], label: (Int) -> Int8, _ body: (_ slice: Int, _ scores: LabelledScores) -> Void
     ) -> Bool {
-        guard let (codes, scale) = scaledCodes, rows.count == family.sliceNumbers.count, !family.segments.isEmpty else { return false }
+        guard rows.count == family.sliceNumbers.count, !family.segments.isEmpty else { return false }
+        guard let (codes, scale) = scaledCodes else {
+            return forEachSliceLabelledDoubleScores(family: family, rows: rows, label: label, body)
+        }
         let columns = family.segments.count
         var firstSlot = [Int](repeating: 0, count: columns + 1)
         for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
@@ -74,26 +80,11 @@ extension NumericColumn {
                 }
             }
         }
-        if sawNegativeZero { return false }
-
-        // Each segment slice's labelled rows in row order.
-        var segments = [LabelledScores](repeating: LabelledScores(), count: slots)
-        for slot in 0..<slots { segments[slot].scored = segmentScored[slot] }
-        var labelledCount = [Int](repeating: 0, count: slots)
-        for slices in labelledNumbers {
-            for column in 0..<columns { labelledCount[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1 }
+        if sawNegativeZero {
+            // Codes cannot keep signed zeros apart; gathered as doubles, which can.
+            return forEachSliceLabelledDoubleScores(family: family, rows: rows, label: label, body)
         }
-        for slot in 0..<slots {
-            segments[slot].scores.reserveCapacity(labelledCount[slot])
-            segments[slot].labels.reserveCapacity(labelledCount[slot])
-        }
-        for (index, slices) in labelledNumbers.enumerated() {
-            for column in 0..<columns {
-                let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
-                segments[slot].scores.append(all.scores[index])
-                segments[slot].labels.append(all.labels[index])
-            }
-        }
+        var segments = Self.segmentsInRowOrder(of: all, labelledNumbers: labelledNumbers, scored: segmentScored, firstSlot: firstSlot)
         labelledNumbers = []
 
         let distinctCodes = all.scores.isEmpty ? 0 : Int(largestCode - smallestCode) + 1
@@ -160,9 +151,47 @@ extension NumericColumn {
         }
         let positives = sortedAndDealt(&positiveKeys)
         let negatives = sortedAndDealt(&negativeKeys)
+        Self.deliver(all: all, segments: &segments, positives: positives, negatives: negatives, family: family, firstSlot: firstSlot, body)
+        return true
+    }
+
+    /// Each segment slot's labelled scores and labels in row order (and its scored count), dealt from the all-rows
+    /// slice's with the labelled rows' slice numbers.
+    static func segmentsInRowOrder(
+        of all: LabelledScores, labelledNumbers: [UInt32], scored: [Int], firstSlot: [Int]
+    ) -> [LabelledScores] {
+        let columns = firstSlot.count - 1
+        let slots = firstSlot[columns]
+        var segments = [LabelledScores](repeating: LabelledScores(), count: slots)
+        for slot in 0..<slots { segments[slot].scored = scored[slot] }
+        var labelledCount = [Int](repeating: 0, count: slots)
+        for slices in labelledNumbers {
+            for column in 0..<columns { labelledCount[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1 }
+        }
+        for slot in 0..<slots {
+            segments[slot].scores.reserveCapacity(labelledCount[slot])
+            segments[slot].labels.reserveCapacity(labelledCount[slot])
+        }
+        for (index, slices) in labelledNumbers.enumerated() {
+            for column in 0..<columns {
+                let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
+                segments[slot].scores.append(all.scores[index])
+                segments[slot].labels.append(all.labels[index])
+            }
+        }
+        return segments
+    }
+
+    /// Calls `body` with the all-rows slice's scores, then each segment slot's, each with its sides' sorted keys.
+    static func deliver(
+        all: LabelledScores, segments: inout [LabelledScores], positives: (all: [UInt64], segments: [[UInt64]]),
+        negatives: (all: [UInt64], segments: [[UInt64]]), family: SliceFamily, firstSlot: [Int],
+        _ body: (_ slice: Int, _ scores: LabelledScores) -> Void
+    ) {
+        var all = all
         all.sortedKeys = (positives.all, negatives.all)
         body(family.all, all)
-        for column in 0..<columns {
+        for column in 0..<family.segments.count {
             for slot in firstSlot[column]..<firstSlot[column + 1] {
                 var scores = segments[slot]
                 segments[slot] = LabelledScores()
@@ -170,7 +199,5 @@ extension NumericColumn {
                 body(family.segments[column][slot - firstSlot[column]], scores)
             }
         }
-        return true
     }
-
 }
