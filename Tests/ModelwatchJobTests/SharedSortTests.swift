@@ -29,14 +29,17 @@ import TestSupport
         return (values, counts)
     }
 
-    /// A column of `count` cells: codes spread over `span` values (both signs, ties), 5% missing of every kind.
-    private static func column(count: Int, span: Int, digits: Int, seed: UInt64) -> NumericColumn {
+    /// A column of `count` cells: codes spread over `span` values (both signs, ties), 5% missing of every kind,
+    /// and, with `signedZeros`, 3% zeros of either sign.
+    private static func column(count: Int, span: Int, digits: Int, seed: UInt64, signedZeros: Bool = false) -> NumericColumn {
         var random = SplitMix64(seed: seed)
         var column = NumericColumn()
         let scale = pow(10.0, Double(digits))
         for _ in 0..<count {
             if random.next(below: 20) == 0 {
                 column.append(ScoreTable.missing([ValueKind.null, .empty, .nan, .infinite, .invalid][random.next(below: 5)]))
+            } else if signedZeros, random.next(below: 33) == 0 {
+                column.append(random.next(below: 2) == 0 ? -0.0 : 0.0)
             } else {
                 column.append(Double(Int64(random.next(below: span)) - Int64(span / 3)) / scale)
             }
@@ -160,7 +163,34 @@ import TestSupport
         }
     }
 
-    @Test func aScaledColumnWithNegativeZerosIsSharedAsDoubles() throws {
+    @Test(arguments: [
+        // counted (few codes) and sorted (codes spanning far more than the cells), one and several segment columns
+        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
+        (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]), (count: 400, span: 1_000_000, columns: [20]),
+    ])
+    func everySliceOfAScaledColumnWithNegativeZerosGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
+        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count + size.span) &+ 41, signedZeros: true)
+        #expect(column.isScaled)
+        var random = SplitMix64(seed: UInt64(size.span) &+ 43)
+        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 47)
+        var values: [Double] = []
+        var scratch: [UInt64] = []
+        var payload: [UInt8] = []
+        var seen: [Int: (values: [Double], counts: [Int])] = [:]
+        #expect(column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
+            seen[slice] = (Self.expanded(present), counts)
+        })
+        #expect(Set(seen.keys) == Set(sliceRows.keys))
+        for (slice, rows) in sliceRows {
+            let expected = Self.alone(column, rows: rows)
+            let got = try #require(seen[slice])
+            #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
+            #expect(got.counts == expected.counts, "slice \(slice)")
+        }
+    }
+
+    @Test func aScaledColumnWithNegativeZerosKeepsTheZerosSignsInRowOrder() throws {
         var column = NumericColumn()
         let cells = [1.5, -0.0, 0.0, -2.25, 0.0, -0.0, ScoreTable.missing(.null), -0.0, 0.0, 1.5]
         for value in cells { column.append(value) }
@@ -181,23 +211,19 @@ import TestSupport
         #expect(try #require(seen[0]).map(\.bitPattern) == [-2.25, -0.0, 0.0, 0.0, -0.0, -0.0, 0.0, 1.5, 1.5].map(\.bitPattern))
     }
 
-    @Test func withoutSegmentColumnsDoublesAndNegativeZerosAreLeftToTheSliceBySliceSort() {
+    @Test func withoutSegmentColumnsADoublesColumnIsLeftToTheSliceBySliceSort() {
         var doubles = NumericColumn()
-        for value in [1.0, .pi, 2.0] { doubles.append(value) }
-        var zeros = NumericColumn()
-        for value in [1.5, -0.0, 0.0] { zeros.append(value) }
-        #expect(zeros.isScaled)
+        for value in [1.0, .pi, -0.0] { doubles.append(value) }
+        #expect(!doubles.isScaled)
         let family = SliceFamily(all: 0, segments: [], sliceNumbers: [0, 0, 0])
-        for column in [doubles, zeros] {
-            var values: [Double] = []
-            var scratch: [UInt64] = []
-            var payload: [UInt8] = []
-            var called = false
-            #expect(!column.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2], kinds: 6, values: &values, scratch: &scratch, payload: &payload) { _, _, _ in
-                called = true
-            })
-            #expect(!called)
-        }
+        var values: [Double] = []
+        var scratch: [UInt64] = []
+        var payload: [UInt8] = []
+        var called = false
+        #expect(!doubles.forEachSliceSortedPresentValues(family: family, rows: [0, 1, 2], kinds: 6, values: &values, scratch: &scratch, payload: &payload) { _, _, _ in
+            called = true
+        })
+        #expect(!called)
     }
 
     /// The slice-by-slice route of a performance window: the slice's scored rows, its labelled rows' scores and

@@ -7,9 +7,9 @@ extension NumericColumn {
     /// doubles: the present values' order-preserving 64-bit keys (``OrderedKeys/key(_:)-(Double)``) are sorted
     /// once with each row's slice numbers beside them, as a payload of one byte per segment column
     /// (``OrderedKeys/sort(_:payload:scratch:payloadScratch:)``), then dealt out stably to each column's slices.
-    /// Each slice gets what a sort of its own values gives: equal values are equal doubles, as no row is a
-    /// negative zero (returns false, calling nothing, when one is: a stable sort of doubles keeps signed zeros
-    /// in row order).
+    /// Each slice gets what a sort of its own values gives: the keys make −0 and +0 equal and the stable sort
+    /// keeps them in row order, and the zeros' signs are put back (as a stable sort of doubles keeps them).
+    /// Returns false, calling nothing, when the column is not stored as doubles.
     func forEachSliceSortedPresentDoubles(
         family: SliceFamily, rows: [Int32], kinds: Int, values: inout [Double], scratch: inout [UInt64], payload: inout [UInt8],
         _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
@@ -21,11 +21,8 @@ extension NumericColumn {
             default: sharedDoubleSort(UInt32.self, family: family, rows: rows, kinds: kinds, values: &values, scratch: &scratch, payload: &payload, cell: cell, body)
             }
         }
-        if let doubles = storedDoubles {
-            doubles.withUnsafeBufferPointer { doubles in sort { doubles[$0] } }
-        } else if let (codes, scale) = scaledCodes {
-            codes.withUnsafeBufferPointer { codes in sort { Self.decode(codes[$0], scale: scale) } }
-        }
+        guard let doubles = storedDoubles else { return false }
+        doubles.withUnsafeBufferPointer { doubles in sort { doubles[$0] } }
         return true
     }
 
@@ -146,7 +143,7 @@ extension NumericColumn {
     }
 
     /// Gives the zeros of ascending `sorted` (one run) the signs `signs`, in order.
-    private static func restoreZeroSigns(_ sorted: UnsafeMutableBufferPointer<Double>, _ signs: [FloatingPointSign]) {
+    static func restoreZeroSigns(_ sorted: UnsafeMutableBufferPointer<Double>, _ signs: [FloatingPointSign]) {
         guard !signs.isEmpty else { return }
         var low = 0, high = sorted.count
         while low < high {

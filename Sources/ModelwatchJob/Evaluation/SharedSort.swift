@@ -18,8 +18,11 @@ extension NumericColumn {
     /// (``forEachSliceSortedPresentDoubles(family:rows:kinds:values:scratch:payload:_:)``); `payload` is that
     /// sort's buffer of slice numbers.
     ///
-    /// Returns false, calling nothing, when the family has no segment column and the column holds doubles or one
-    /// of the rows is a negative zero (the caller then sorts its one slice by itself).
+    /// A −0 is sorted as +0 and the zeros' signs put back in row order afterwards (a counted slice then gets its
+    /// values rather than runs, as a run cannot mix signs), so each slice still gets what sorting its own rows gives.
+    ///
+    /// Returns false, calling nothing, when the family has no segment column and the column holds doubles (the
+    /// caller then sorts its one slice by itself).
     func forEachSliceSortedPresentValues(
         family: SliceFamily, rows: [Int32], kinds: Int, values: inout [Double], scratch: inout [UInt64], payload: inout [UInt8],
         _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
@@ -51,7 +54,12 @@ extension NumericColumn {
                     values.withUnsafeMutableBufferPointer { values in
                         values.withMemoryRebound(to: UInt64.self) { keys in
                             for position in 0..<n {
-                                let code = codes[Int(rows[position])]
+                                var code = codes[Int(rows[position])]
+                                if code == Self.negativeZeroCode {
+                                    // Sorted as +0 (the signs of the zeros are put back afterwards).
+                                    sawNegativeZero = true
+                                    code = 0
+                                }
                                 let slices = numbers[position]
                                 if code >= Self.missingCeiling {
                                     let sortKey = Self.sortKey(of: code)
@@ -62,8 +70,6 @@ extension NumericColumn {
                                     for column in 0..<columns {
                                         segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
                                     }
-                                } else if code == Self.negativeZeroCode {
-                                    sawNegativeZero = true
                                 } else {
                                     let kind = Int(code &- Int32.min)
                                     allKinds[kind] += 1
@@ -77,13 +83,9 @@ extension NumericColumn {
                 }
             }
         }
-        if sawNegativeZero {
-            // Codes cannot keep signed zeros apart; sorted as doubles, whose sort can.
-            values.removeAll(keepingCapacity: true)
-            guard !family.segments.isEmpty else { return false }
-            return forEachSliceSortedPresentDoubles(
-                family: family, rows: rows, kinds: kinds, values: &values, scratch: &scratch, payload: &payload, body)
-        }
+        // The signs of each slice's zeros in row order (a stable sort of doubles keeps −0 and +0 in row order;
+        // the codes sort both as +0), when there is a −0 to put back.
+        let zeroSigns = sawNegativeZero ? Self.zeroSigns(codes: codes, rows: rows, family: family, firstSlot: firstSlot) : nil
         let presentKind = Int(ValueKind.present.rawValue)
         allKinds[presentKind] = present
         for slot in 0..<segmentSlices { segmentKinds[slot][presentKind] = segmentPresent[slot] }
@@ -130,10 +132,17 @@ extension NumericColumn {
                 }
             }
             values.removeAll(keepingCapacity: true)
-            body(family.all, allKinds, .runs(allRuns))
+            /// A slice's runs, or, with a −0 among the rows, its values with the zeros' signs in row order.
+            func presentValues(_ runs: SortedRuns, zeroSigns: [FloatingPointSign]?) -> SortedPresentValues {
+                guard let zeroSigns else { return .runs(runs) }
+                var values = runs.expanded()
+                values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) }
+                return .values(values)
+            }
+            body(family.all, allKinds, presentValues(allRuns, zeroSigns: zeroSigns?.all))
             for column in 0..<columns {
                 for slot in slotsOfColumn(column) {
-                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
+                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], presentValues(segmentRuns[slot], zeroSigns: zeroSigns?.segments[slot]))
                 }
             }
             return true
@@ -168,6 +177,7 @@ extension NumericColumn {
                             start = 0
                             for slot in slotsOfColumn(column) {
                                 let end = start + segmentPresent[slot]
+                                if let zeroSigns { Self.restoreZeroSigns(UnsafeMutableBufferPointer(rebasing: dealt[start..<end]), zeroSigns.segments[slot]) }
                                 body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot],
                                      .buffer(UnsafeBufferPointer(rebasing: dealt[start..<end])))
                                 start = end
@@ -178,6 +188,7 @@ extension NumericColumn {
                         for index in 0..<present {
                             decoded[index] = Double(Self.code(ofSortKey: decoded[index].bitPattern >> 32)) / scale
                         }
+                        if let zeroSigns { Self.restoreZeroSigns(decoded, zeroSigns.all) }
                         body(family.all, allKinds, .buffer(UnsafeBufferPointer(decoded)))
                     }
                 }
@@ -185,5 +196,23 @@ extension NumericColumn {
         }
         values.removeAll(keepingCapacity: true)
         return true
+    }
+
+    /// The signs of the zero cells (`+0` and `−0` codes) of `rows`, in row order: of all of them, and per segment slot.
+    private static func zeroSigns(
+        codes: [Int32], rows: [Int32], family: SliceFamily, firstSlot: [Int]
+    ) -> (all: [FloatingPointSign], segments: [[FloatingPointSign]]) {
+        let columns = family.segments.count
+        var all: [FloatingPointSign] = []
+        var segments = [[FloatingPointSign]](repeating: [], count: firstSlot[columns])
+        for (position, row) in rows.enumerated() {
+            let code = codes[Int(row)]
+            guard code == 0 || code == negativeZeroCode else { continue }
+            let sign: FloatingPointSign = code == 0 ? .plus : .minus
+            all.append(sign)
+            let slices = family.sliceNumbers[position]
+            for column in 0..<columns { segments[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)].append(sign) }
+        }
+        return (all, segments)
     }
 }
