@@ -193,18 +193,40 @@ private extension String {
         }
     }
 
-    @Test func doublesAndNegativeZerosLeaveItToTheDoublePath() {
+    @Test func doublesLeaveItToTheDoublePath() {
         var doubles = NumericColumn()
         for value in [1.0, .pi] { doubles.append(value) }
-        var zeros = NumericColumn()
-        for value in [1.5, -0.0, 0.0] { zeros.append(value) }
-        #expect(zeros.isScaled)
-        for column in [doubles, zeros] {
-            var values: [Double] = []
-            var counts = [Int](repeating: 0, count: 6)
-            var scratch: [UInt64] = []
-            #expect(column.gatherSortedPresentValues(rows: [0, 1, 2].prefix(column.count), into: &values, counts: &counts, scratch: &scratch) == nil)
-            #expect(values.isEmpty && counts == [0, 0, 0, 0, 0, 0])
+        var values: [Double] = []
+        var counts = [Int](repeating: 0, count: 6)
+        var scratch: [UInt64] = []
+        #expect(doubles.gatherSortedPresentValues(rows: [0, 1], into: &values, counts: &counts, scratch: &scratch) == nil)
+        #expect(values.isEmpty && counts == [0, 0, 0, 0, 0, 0])
+    }
+
+    /// Counted (few codes) and radix-sorted (a wide span) columns with zeros of both signs: the zeros come back in
+    /// row order with their signs, as a stable sort of the doubles gives.
+    @Test(arguments: [(span: 40, rows: 5_000), (span: 2_000_000_000, rows: 5_000), (span: 3, rows: 12)])
+    func negativeZerosKeepTheirSignsInRowOrder(size: (span: Int, rows: Int)) throws {
+        var random = SplitMix64(seed: UInt64(size.span) &+ 5)
+        var column = NumericColumn()
+        for row in 0..<size.rows {
+            switch (row % 7 == 0 ? 0 : 3) + random.next(below: 10) % 3 {
+            case 0: column.append(ScoreTable.missing(.null))
+            case 1: column.append(0.0)
+            case 2: column.append(-0.0)
+            default: column.append(Double(Int64(random.next(below: size.span)) - Int64(size.span / 2)) / 100)
+            }
         }
+        #expect(column.isScaled)
+        // Repeats in random order, then every row once (so each −0 is among them).
+        let rows = (0..<size.rows).map { _ in Int32(random.next(below: size.rows)) } + (0..<Int32(size.rows))
+        var values: [Double] = []
+        var counts = [Int](repeating: 0, count: 6)
+        var scratch: [UInt64] = []
+        let gathered = try #require(column.gatherSortedPresentValues(rows: rows, into: &values, counts: &counts, scratch: &scratch))
+        let expected = reference(column, rows: rows)
+        #expect(Self.expanded(gathered).map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(expected.values.contains { $0 == 0 && $0.sign == .minus })
+        #expect(counts == expected.counts)
     }
 }

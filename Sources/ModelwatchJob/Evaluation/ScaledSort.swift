@@ -24,8 +24,10 @@ extension NumericColumn {
     /// counts, ages, flags, decimals of a few digits), they are counted instead, one bucket per code, and the
     /// result is the runs: each distinct value, decoded once, with its count (`values` is left empty).
     ///
-    /// Returns nil, with `counts` unchanged (and `values` at most emptied), when the column holds doubles or one of the rows
-    /// is a negative zero (a stable sort of doubles keeps signed zeros in row order; codes cannot).
+    /// A −0 is sorted as +0 and the zeros' signs are put back in row order afterwards, as a stable sort of doubles
+    /// keeps them (a counted column then gives its values rather than runs, as a run cannot mix signs).
+    ///
+    /// Returns nil, with `counts` unchanged (and `values` at most emptied), when the column holds doubles.
     func gatherSortedPresentValues<Rows: Collection>(
         rows: Rows, into values: inout [Double], counts: inout [Int], scratch: inout [UInt64]
     ) -> SortedPresentValues? where Rows.Element == Int32 {
@@ -42,15 +44,18 @@ extension NumericColumn {
             values.withUnsafeMutableBufferPointer { values in
                 values.withMemoryRebound(to: UInt64.self) { keys in
                     for row in rows {
-                        let code = codes[Int(row)]
+                        var code = codes[Int(row)]
+                        if code == Self.negativeZeroCode {
+                            // Sorted as +0 (the signs of the zeros are put back afterwards).
+                            sawNegativeZero = true
+                            code = 0
+                        }
                         if code >= Self.missingCeiling {
                             let key = Self.sortKey(of: code)
                             keys[present] = key
                             smallestKey = Swift.min(smallestKey, key)
                             largestKey = Swift.max(largestKey, key)
                             present &+= 1
-                        } else if code == Self.negativeZeroCode {
-                            sawNegativeZero = true
                         } else {
                             kindCounts[Int(code &- Int32.min)] += 1
                         }
@@ -58,10 +63,12 @@ extension NumericColumn {
                 }
             }
         }
-        if sawNegativeZero {
-            values.removeAll(keepingCapacity: true)
-            return nil
-        }
+        // The signs of the zeros in row order (a stable sort of doubles keeps −0 and +0 in row order; the codes
+        // sort both as +0), when there is a −0 to put back.
+        let zeroSigns: [FloatingPointSign]? = sawNegativeZero ? rows.compactMap { row in
+            let code = codes[Int(row)]
+            return code == 0 ? .plus : code == Self.negativeZeroCode ? .minus : nil
+        } : nil
         let distinctCodes = present > 0 ? Int(largestKey - smallestKey) + 1 : 0
         kindCounts[Int(ValueKind.present.rawValue)] = present
         for kind in counts.indices { counts[kind] += kindCounts[kind] }
@@ -85,7 +92,11 @@ extension NumericColumn {
                 }
             }
             values.removeAll(keepingCapacity: true)
-            return .runs(runs)
+            guard let zeroSigns else { return .runs(runs) }
+            // A run cannot mix signs: the values themselves.
+            values = runs.expanded()
+            values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) }
+            return .values(values)
         }
         values.withUnsafeMutableBufferPointer { values in
             scratch.withUnsafeMutableBufferPointer { scratch in
@@ -100,6 +111,7 @@ extension NumericColumn {
             }
         }
         values.removeLast(n - present)
+        if let zeroSigns { values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) } }
         return .values(values)
     }
 }
