@@ -364,7 +364,23 @@ struct ModelEvaluator {
                 work.tasks += model.categoricalFeatures.indices.map { .categorical(slice: index, feature: $0) }
             }
         }
+        // The costliest tasks first, so that the threads finish together rather than one waiting on a large task
+        // started last (results are collected by slice and item, so the order changes no output).
+        work.tasks = Self.costliestFirst(work.tasks, table: table)
         return work
+    }
+
+    /// `tasks` ordered by their expected cost, stably: columns stored as doubles (a 64-bit radix sort each)
+    /// first, then the other numeric columns and the output, then the categorical counts.
+    static func costliestFirst(_ tasks: [InputTask], table: ScoreTable) -> [InputTask] {
+        func rank(_ task: InputTask) -> Int {
+            switch task {
+            case .output, .familyOutput: table.score.isScaled ? 1 : 0
+            case .numeric(_, let feature), .familyNumeric(_, let feature): table.numeric[feature].isScaled ? 1 : 0
+            case .categorical, .familyCategorical: 2
+            }
+        }
+        return tasks.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     private var fingerprint: String? { profile.map { String($0.fingerprint.prefix(16)) } }
