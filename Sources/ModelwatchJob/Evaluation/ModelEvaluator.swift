@@ -57,8 +57,12 @@ struct ModelEvaluator {
         var outcome = Outcome()
         // Performance and input tasks run as one pool on `threads` threads: a single large performance window is
         // one task, and the other threads work through the features meanwhile. Points keep their order.
-        let performance = performanceTasks(into: &outcome)
-        let inputs = inputTasks(into: &outcome)
+        // The input window's slices, computed once: a performance window over the same range (the provisional
+        // window of a model whose maturity is its window) reuses them.
+        let inputRows = Array(table.rows(in: plan.inputWindow))
+        let inputSlicing = slicesAndFamilies(of: inputRows, into: &outcome)
+        let performance = performanceTasks(into: &outcome, inputSlicing: inputSlicing)
+        let inputs = inputTasks(rows: inputRows, slicing: inputSlicing, into: &outcome)
         let evaluator = self
         let (unitResults, inputResults) = parallelMap(
             performance.units, { evaluator.run($0, tasks: performance.tasks) }, inputs.tasks, { evaluator.run($0, slices: inputs.slices, families: inputs.families, workspaces: inputs.workspaces) },
@@ -123,12 +127,14 @@ struct ModelEvaluator {
         var windowRows: [[Int32]] = []
     }
 
-    private func performanceTasks(into outcome: inout Outcome) -> PerformanceWork {
+    private func performanceTasks(
+        into outcome: inout Outcome, inputSlicing: (slices: [Slice], families: [SliceFamily?])
+    ) -> PerformanceWork {
         var work = PerformanceWork()
         for window in plan.performanceWindows {
             let rows = Array(table.rows(in: window.range))
             work.windowRows.append(rows)
-            var (slices, families) = slicesAndFamilies(of: rows, into: &outcome)
+            var (slices, families) = window.range == plan.inputWindow ? inputSlicing : slicesAndFamilies(of: rows, into: &outcome)
             if slices.isEmpty {
                 slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
             }
@@ -337,11 +343,10 @@ struct ModelEvaluator {
     /// the categorical ones) it belongs to.
     typealias InputPoints = [(slice: Int, item: Int, points: [Point])]
 
-    private func inputTasks(into outcome: inout Outcome) -> InputWork {
-        let rows = Array(table.rows(in: plan.inputWindow))
+    private func inputTasks(rows: [Int32], slicing: (slices: [Slice], families: [SliceFamily?]), into outcome: inout Outcome) -> InputWork {
         outcome.inputRows = rows.count
         var work = InputWork()
-        let (slices, families) = slicesAndFamilies(of: rows, into: &outcome)
+        let (slices, families) = slicing
         work.slices = slices
         if work.slices.isEmpty {
             work.slices = [Slice(version: currentVersion, segment: Tags.allValue, segmentValue: Tags.allValue, rows: [])]
