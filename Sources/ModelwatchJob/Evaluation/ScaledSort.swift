@@ -94,7 +94,7 @@ extension NumericColumn {
             values.removeAll(keepingCapacity: true)
             guard let zeroSigns else { return .runs(runs) }
             // A run cannot mix signs: the values themselves.
-            values = runs.expanded()
+            runs.expand(into: &values)
             values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) }
             return .values(values)
         }
@@ -113,5 +113,17 @@ extension NumericColumn {
         values.removeLast(n - present)
         if let zeroSigns { values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) } }
         return .values(values)
+    }
+}
+
+extension SortedRuns {
+    /// Writes every value of the runs, in order, into `values` (replacing its contents, keeping its capacity).
+    func expand(into values: inout [Double]) {
+        values.removeAll(keepingCapacity: true)
+        var start = 0
+        for (value, end) in zip(self.values, ends) {
+            values.append(contentsOf: repeatElement(value, count: end - start))
+            start = end
+        }
     }
 }

@@ -132,19 +132,23 @@ extension NumericColumn {
                 }
             }
             values.removeAll(keepingCapacity: true)
-            /// A slice's runs, or, with a −0 among the rows, its values with the zeros' signs in row order.
-            func presentValues(_ runs: SortedRuns, zeroSigns: [FloatingPointSign]?) -> SortedPresentValues {
-                guard let zeroSigns else { return .runs(runs) }
-                var values = runs.expanded()
-                values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) }
-                return .values(values)
-            }
-            body(family.all, allKinds, presentValues(allRuns, zeroSigns: zeroSigns?.all))
-            for column in 0..<columns {
-                for slot in slotsOfColumn(column) {
-                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], presentValues(segmentRuns[slot], zeroSigns: zeroSigns?.segments[slot]))
+            /// Calls `body` with a slice's runs, or, with a −0 among the rows, with its values (expanded into
+            /// `values`, whose room the sort no longer needs), the zeros' signs in row order.
+            func deliver(_ slice: Int, _ kinds: [Int], _ runs: SortedRuns, zeroSigns: [FloatingPointSign]?) {
+                guard let zeroSigns else { return body(slice, kinds, .runs(runs)) }
+                runs.expand(into: &values)
+                values.withUnsafeMutableBufferPointer { expanded in
+                    Self.restoreZeroSigns(expanded, zeroSigns)
+                    body(slice, kinds, .buffer(UnsafeBufferPointer(expanded)))
                 }
             }
+            deliver(family.all, allKinds, allRuns, zeroSigns: zeroSigns?.all)
+            for column in 0..<columns {
+                for slot in slotsOfColumn(column) {
+                    deliver(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], segmentRuns[slot], zeroSigns: zeroSigns?.segments[slot])
+                }
+            }
+            values.removeAll(keepingCapacity: true)
             return true
         }
 
