@@ -34,11 +34,13 @@ private let carriageReturn: UInt8 = 0x0D
 private let lineFeedPattern: UInt64 = 0x0A * SWAR.ones
 private let quotePattern: UInt64 = 0x22 * SWAR.ones
 
-/// Reads a plain decimal, `-?[0-9]+(\.[0-9]+)?` with at most 19 digits and a significand of at most 2^53, at
-/// `from` and returns its value and the offset of the byte after it (which is `< end`), or nil for anything
-/// else (an exponent, more digits, `nan`, no digit before or after the point, or the end of the buffer), which
-/// the caller then reads the general way. The value is the one ``parseDouble(_:)`` gives for those bytes: the
-/// same single correctly rounded division of exact operands (its fast path).
+/// Reads a plain decimal, `-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?` with at most 19 digits, a significand of at
+/// most 2^53 and a power of ten (the exponent less the fraction digits) in -22...22, at `from` and returns its value
+/// and the offset of the byte after it (which is `< end`), or nil for anything else (more digits, a larger power,
+/// `nan`, no digit before or after the point or in the exponent, or the end of the buffer), which the caller then
+/// reads the general way. The value is the one ``parseDouble(_:)`` gives for those bytes: the same single correctly
+/// rounded division or multiplication of exact operands (Clinger's fast path, which the general path takes for
+/// them too). Exponents matter: producers write small magnitudes such as `1.5819e-04` that way.
 @inline(__always)
 func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (value: Double, end: Int)? {
     var index = from
@@ -55,6 +57,21 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
         digitCount &+= fractionDigits
     }
     guard digitCount <= 19, significand <= 1 << 53 else { return nil }
+    let next = bytes[index]
+    if next | 0x20 == UInt8(ascii: "e") {
+        var cursor = index &+ 1
+        guard cursor < end else { return nil }
+        let sign = bytes[cursor]
+        if sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { cursor &+= 1 }
+        var exponent: UInt64 = 0
+        let exponentDigits = readDigits(bytes, at: &cursor, end: end, into: &exponent)
+        guard exponentDigits > 0, exponentDigits <= 3, cursor < end else { return nil }
+        let power = (sign == UInt8(ascii: "-") ? -Int(exponent) : Int(exponent)) &- fractionDigits
+        guard power >= -22, power <= 22 else { return nil }
+        let magnitude = power < 0
+            ? Double(significand) / exactPowersOfTen[-power] : Double(significand) * exactPowersOfTen[power]
+        return (negative ? -magnitude : magnitude, cursor)
+    }
     let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
     return (negative ? -magnitude : magnitude, index)
 }
@@ -63,6 +80,7 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
 @inline(__always)
 func delimiterAllowsNumberScan(_ delimiter: UInt8) -> Bool {
     delimiter &- 48 > 9 && delimiter != UInt8(ascii: ".") && delimiter != UInt8(ascii: "-")
+        && delimiter != UInt8(ascii: "+") && delimiter | 0x20 != UInt8(ascii: "e")
 }
 
 /// Scans one RFC 4180 record starting at `start` (which must be `< end`). Allocation-free hot loop.
