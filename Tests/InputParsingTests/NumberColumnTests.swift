@@ -1,3 +1,4 @@
+import Foundation
 import InputParsing
 import Testing
 import TestSupport
@@ -138,6 +139,26 @@ struct NumberColumnTests {
                 continue
             }
             #expect(cells[0].numberBits == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
+    @Test("the fraction digits of a decimal read while scanning", arguments: [
+        ("12.50", 2), ("7", 0), ("-0.0016", 4), ("1.5e-4", 5), ("1.5E+3", 0), ("25e-1", 1), ("1e5", 0),
+        ("\"12.5\"", nil), ("+5", nil), ("1e-23", nil), ("nan", nil), ("abc", nil),
+    ] as [(String, Int?)])
+    func fractionDigits(cell: String, expected: Int?) throws {
+        let reader = RecordReader(format: .csv(), columns: ["x"], source: "n.csv", numberColumns: [0])
+        reader.feed(Array("x\n\(cell)\n".utf8))
+        reader.finish()
+        guard case .record(let record)? = try reader.next() else {
+            Issue.record("no record for \(cell)")
+            return
+        }
+        #expect(record.fractionDigits(0) == expected, "\(cell)")
+        if let expected, let value = record.number(0).value {
+            // The value is the double nearest to an integer divided by 10^f.
+            let integer = (value * pow(10, Double(expected))).rounded()
+            #expect(integer / pow(10, Double(expected)) == value, "\(cell)")
         }
     }
 }
