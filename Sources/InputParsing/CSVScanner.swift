@@ -59,23 +59,31 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
         digitCount &+= fractionDigits
     }
     guard digitCount <= 19, significand <= 1 << 53 else { return nil }
-    let next = bytes[index]
-    if next | 0x20 == UInt8(ascii: "e") {
-        var cursor = index &+ 1
-        guard cursor < end else { return nil }
-        let sign = bytes[cursor]
-        if sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { cursor &+= 1 }
-        var exponent: UInt64 = 0
-        let exponentDigits = readDigits(bytes, at: &cursor, end: end, into: &exponent)
-        guard exponentDigits > 0, exponentDigits <= 3, cursor < end else { return nil }
-        let power = (sign == UInt8(ascii: "-") ? -Int(exponent) : Int(exponent)) &- fractionDigits
-        guard power >= -22, power <= 22 else { return nil }
-        let magnitude = power < 0
-            ? Double(significand) / exactPowersOfTen[-power] : Double(significand) * exactPowersOfTen[power]
-        return (negative ? -magnitude : magnitude, cursor, power < 0 ? -power : 0)
+    if bytes[index] | 0x20 == UInt8(ascii: "e") {
+        return scanExponent(bytes, at: index, end: end, significand: significand, fractionDigits: fractionDigits, negative: negative)
     }
     let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
     return (negative ? -magnitude : magnitude, index, fractionDigits)
+}
+
+/// The exponent part of ``scanPlainDecimal(_:from:end:)`` from the `e` at `index`; kept out of line so the plain
+/// decimal's path, the common one, stays small enough to be inlined into the scanner's loop.
+@inline(never)
+func scanExponent(
+    _ bytes: UnsafePointer<UInt8>, at index: Int, end: Int, significand: UInt64, fractionDigits: Int, negative: Bool
+) -> (value: Double, end: Int, fractionDigits: Int)? {
+    var cursor = index &+ 1
+    guard cursor < end else { return nil }
+    let sign = bytes[cursor]
+    if sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { cursor &+= 1 }
+    var exponent: UInt64 = 0
+    let exponentDigits = readDigits(bytes, at: &cursor, end: end, into: &exponent)
+    guard exponentDigits > 0, exponentDigits <= 3, cursor < end else { return nil }
+    let power = (sign == UInt8(ascii: "-") ? -Int(exponent) : Int(exponent)) &- fractionDigits
+    guard power >= -22, power <= 22 else { return nil }
+    let magnitude = power < 0
+        ? Double(significand) / exactPowersOfTen[-power] : Double(significand) * exactPowersOfTen[power]
+    return (negative ? -magnitude : magnitude, cursor, power < 0 ? -power : 0)
 }
 
 /// Whether plain decimals can be read ahead of the delimiter search: not when the delimiter could be part of one.
