@@ -12,8 +12,10 @@ struct CSVProjectionSink: CSVFieldSink {
     }
 
     @inline(__always)
-    mutating func number(_ index: Int, start: Int, end: Int, value: Double) {
-        slots[columnToSlot[index]] = FieldSlot(kind: FieldSlot.number, offset: start, length: end - start, number: value)
+    mutating func number(_ index: Int, start: Int, end: Int, value: Double, fractionDigits: Int) {
+        slots[columnToSlot[index]] = FieldSlot(
+            kind: FieldSlot.number, fractionDigits: UInt8(truncatingIfNeeded: fractionDigits), offset: start, length: end - start,
+            number: value)
     }
 
     @inline(__always)
@@ -38,7 +40,7 @@ struct CSVHeaderSink: CSVFieldSink {
 
     func wantsNumber(_ index: Int) -> Bool { false }
 
-    mutating func number(_ index: Int, start: Int, end: Int, value: Double) {
+    mutating func number(_ index: Int, start: Int, end: Int, value: Double, fractionDigits: Int) {
         fields.append((start, end, false))
     }
 }

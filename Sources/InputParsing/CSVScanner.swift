@@ -3,10 +3,11 @@ protocol CSVFieldSink {
     /// Field `index` (0-based) spans `start..<end` (quotes excluded); `escaped` means it contains doubled quotes.
     mutating func field(_ index: Int, start: Int, end: Int, quoted: Bool, escaped: Bool)
     /// Whether field `index` is read as a number: the scanner then parses a plain decimal there as it reads
-    /// it (``scanPlainDecimal(_:from:end:)``) and reports it with ``number(_:start:end:value:)``.
+    /// it (``scanPlainDecimal(_:from:end:)``) and reports it with ``number(_:start:end:value:fractionDigits:)``.
     func wantsNumber(_ index: Int) -> Bool
-    /// Field `index` spans `start..<end`, unquoted, and is the plain decimal `value`.
-    mutating func number(_ index: Int, start: Int, end: Int, value: Double)
+    /// Field `index` spans `start..<end`, unquoted, and is the plain decimal `value`, the double nearest to an
+    /// integer divided by `10^fractionDigits`.
+    mutating func number(_ index: Int, start: Int, end: Int, value: Double, fractionDigits: Int)
 }
 
 /// Outcome of scanning one CSV record.
@@ -34,13 +35,16 @@ private let carriageReturn: UInt8 = 0x0D
 private let lineFeedPattern: UInt64 = 0x0A * SWAR.ones
 private let quotePattern: UInt64 = 0x22 * SWAR.ones
 
-/// Reads a plain decimal, `-?[0-9]+(\.[0-9]+)?` with at most 19 digits and a significand of at most 2^53, at
-/// `from` and returns its value and the offset of the byte after it (which is `< end`), or nil for anything
-/// else (an exponent, more digits, `nan`, no digit before or after the point, or the end of the buffer), which
-/// the caller then reads the general way. The value is the one ``parseDouble(_:)`` gives for those bytes: the
-/// same single correctly rounded division of exact operands (its fast path).
+/// Reads a plain decimal, `-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?` with at most 19 digits, a significand of at
+/// most 2^53 and a power of ten (the exponent less the fraction digits) in -22...22, at `from` and returns its value,
+/// the offset of the byte after it (which is `< end`) and its fraction digits (the value is the double nearest
+/// to an integer divided by `10^fractionDigits`), or nil for anything else (more digits, a larger power,
+/// `nan`, no digit before or after the point or in the exponent, or the end of the buffer), which the caller then
+/// reads the general way. The value is the one ``parseDouble(_:)`` gives for those bytes: the same single correctly
+/// rounded division or multiplication of exact operands (Clinger's fast path, which the general path takes for
+/// them too). Exponents matter: producers write small magnitudes such as `1.5819e-04` that way.
 @inline(__always)
-func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (value: Double, end: Int)? {
+func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (value: Double, end: Int, fractionDigits: Int)? {
     var index = from
     let negative = bytes[index] == UInt8(ascii: "-")
     if negative { index &+= 1 }
@@ -55,14 +59,38 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
         digitCount &+= fractionDigits
     }
     guard digitCount <= 19, significand <= 1 << 53 else { return nil }
+    if bytes[index] | 0x20 == UInt8(ascii: "e") {
+        return scanExponent(bytes, at: index, end: end, significand: significand, fractionDigits: fractionDigits, negative: negative)
+    }
     let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
-    return (negative ? -magnitude : magnitude, index)
+    return (negative ? -magnitude : magnitude, index, fractionDigits)
+}
+
+/// The exponent part of ``scanPlainDecimal(_:from:end:)`` from the `e` at `index`; kept out of line so the plain
+/// decimal's path, the common one, stays small enough to be inlined into the scanner's loop.
+@inline(never)
+func scanExponent(
+    _ bytes: UnsafePointer<UInt8>, at index: Int, end: Int, significand: UInt64, fractionDigits: Int, negative: Bool
+) -> (value: Double, end: Int, fractionDigits: Int)? {
+    var cursor = index &+ 1
+    guard cursor < end else { return nil }
+    let sign = bytes[cursor]
+    if sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { cursor &+= 1 }
+    var exponent: UInt64 = 0
+    let exponentDigits = readDigits(bytes, at: &cursor, end: end, into: &exponent)
+    guard exponentDigits > 0, exponentDigits <= 3, cursor < end else { return nil }
+    let power = (sign == UInt8(ascii: "-") ? -Int(exponent) : Int(exponent)) &- fractionDigits
+    guard power >= -22, power <= 22 else { return nil }
+    let magnitude = power < 0
+        ? Double(significand) / exactPowersOfTen[-power] : Double(significand) * exactPowersOfTen[power]
+    return (negative ? -magnitude : magnitude, cursor, power < 0 ? -power : 0)
 }
 
 /// Whether plain decimals can be read ahead of the delimiter search: not when the delimiter could be part of one.
 @inline(__always)
 func delimiterAllowsNumberScan(_ delimiter: UInt8) -> Bool {
     delimiter &- 48 > 9 && delimiter != UInt8(ascii: ".") && delimiter != UInt8(ascii: "-")
+        && delimiter != UInt8(ascii: "+") && delimiter | 0x20 != UInt8(ascii: "e")
 }
 
 /// Scans one RFC 4180 record starting at `start` (which must be `< end`). Allocation-free hot loop.
@@ -158,14 +186,14 @@ func scanCSVRecord<Sink: CSVFieldSink>(
             // after the digits (a carriage return, a quote, more text) is left to the general path below.
             let after = bytes[number.end]
             if after == delimiter {
-                sink.number(field, start: index, end: number.end, value: number.value)
+                sink.number(field, start: index, end: number.end, value: number.value, fractionDigits: number.fractionDigits)
                 field += 1
                 index = number.end + 1
                 if field == expectedFields { extraFieldStart = index }
                 continue
             }
             if after == lineFeed {
-                sink.number(field, start: index, end: number.end, value: number.value)
+                sink.number(field, start: index, end: number.end, value: number.value, fractionDigits: number.fractionDigits)
                 return .record(
                     next: number.end + 1, fieldCount: field + 1, recordEnd: number.end,
                     extraFieldStart: extraFieldStart, lineFeeds: lineFeeds + 1)

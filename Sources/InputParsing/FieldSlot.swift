@@ -3,6 +3,8 @@
 struct FieldSlot {
     /// Kinds: see the static constants.
     @usableFromInline var kind: UInt8
+    /// For a ``number`` slot: the value is the double nearest to an integer divided by `10^fractionDigits`.
+    @usableFromInline var fractionDigits: UInt8 = 0
     /// Byte offset into the input buffer (or the scratch buffer for `textInScratch`).
     @usableFromInline var offset: Int
     @usableFromInline var length: Int

@@ -66,6 +66,16 @@ public struct Record {
         return (kind, parseDouble(UnsafeRawBufferPointer(start: base + slot.offset, count: slot.length)))
     }
 
+    /// For a value the scanner read as a plain decimal (``RecordReader/init(format:columns:source:startLine:numberColumns:maxRecordBytes:)``'s
+    /// `numberColumns`): `f` such that ``number(_:)``'s value is the double nearest to an integer divided by
+    /// `10^f` (`12.50`: 2, `1.5e-4`: 5, `7`: 0); nil when unknown. Lets a store keep the value as a decimal code
+    /// without checking that the code gives the value back.
+    @inlinable @inline(__always)
+    public func fractionDigits(_ column: Int) -> Int? {
+        let slot = slot(column)
+        return slot.kind == FieldSlot.number ? Int(slot.fractionDigits) : nil
+    }
+
     /// The value parsed with `parseTimestamp` as epoch milliseconds; nil for `null`, `empty` or invalid text.
     @inline(__always)
     public func timestamp(_ column: Int, unit: TimestampUnit = .auto) -> Int64? {

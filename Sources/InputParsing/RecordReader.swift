@@ -162,6 +162,25 @@ public final class RecordReader {
         input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
     }
 
+    /// Appends a chunk of input like ``feed(_:)-(UnsafeRawBufferPointer)``, but when no input is pending (all of it
+    /// consumed, as after draining up to a record boundary) reads `chunk` in place instead of copying it: the
+    /// caller keeps its bytes alive and unchanged until the reader is fed again or no longer used. For a caller
+    /// that holds its input in memory anyway (a block of a file), so the bytes are not copied a second time.
+    public func feed(borrowing chunk: UnsafeRawBufferPointer) {
+        precondition(!finished, "RecordReader.feed called after finish()")
+        if position > 0 {
+            input.removeFirst(position)
+            lineScanFrom = max(0, lineScanFrom - position)
+            position = 0
+        }
+        guard let bytes = chunk.baseAddress, chunk.count > 0 else { return }
+        if input.count == 0 {
+            input.borrow(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
+        } else {
+            input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
+        }
+    }
+
     /// Appends a chunk of input. Invalidates any `Record` obtained earlier.
     public func feed(_ chunk: [UInt8]) {
         chunk.withUnsafeBytes { feed($0) }

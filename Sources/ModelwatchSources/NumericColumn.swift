@@ -69,19 +69,33 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     }
 
     /// Appends stored cells in order.
-    public mutating func append(contentsOf stored: UnsafeBufferPointer<Double>) {
+    ///
+    /// `fractionDigits`, when given, holds per cell an `f` such that the cell is the double nearest to an integer
+    /// divided by `10^f` (what the reader knows of a decimal it parsed; anything above ``maximumExponent`` for a
+    /// cell it does not know). While `f` is at most the column's exponent, the cell's code is its value times
+    /// `10^exponent`, rounded: that integer divided by `10^exponent` is the same real number, so the division
+    /// gives the value back and the check of ``code(of:scale:)`` (a division a cell) is not needed.
+    public mutating func append(contentsOf stored: UnsafeBufferPointer<Double>, fractionDigits: UnsafeBufferPointer<UInt8>? = nil) {
         guard isScaled else {
             doubles.append(contentsOf: stored)
             return
         }
         let start = codes.count
         let scale = self.scale
+        let exponent = self.exponent
         var written = 0
         var largest = largestMagnitude
         codes.append(contentsOf: repeatElement(0, count: stored.count))
         codes.withUnsafeMutableBufferPointer { codes in
             for value in stored {
-                guard let code = Self.code(ofStored: value, scale: scale) else { break }
+                let code: Int32
+                if let fractionDigits, Int(fractionDigits[written]) <= exponent, value != 0,
+                   let decimal = Self.code(ofDecimal: value, scale: scale) {
+                    code = decimal
+                } else {
+                    guard let checked = Self.code(ofStored: value, scale: scale) else { break }
+                    code = checked
+                }
                 largest = Swift.max(largest, Self.magnitude(of: code))
                 codes[start + written] = code
                 written += 1
@@ -136,6 +150,18 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// The magnitude of a value's code; 0 for the reserved codes.
     @inline(__always)
     static func magnitude(of code: Int32) -> UInt32 { code >= missingCeiling ? code.magnitude : 0 }
+
+    /// ``code(of:scale:)`` for a non-zero `value` known to be the double nearest to an integer divided by `10^f`,
+    /// `f` at most the exponent of `scale`: `m`, the value times `scale` rounded to the nearest integer, is that
+    /// integer times `10^(exponent - f)` (the value is within half a unit in the 53rd bit of it divided by `scale`,
+    /// and |m| is below 2^31, so the product is within 2^-21 of it), and `Double(m) / scale` rounds the same real
+    /// number as the parse did. No check needed; nil when |m| exceeds ``largestCode``, as there.
+    @inline(__always)
+    static func code(ofDecimal value: Double, scale: Double) -> Int32? {
+        let scaled = value * scale
+        guard scaled.magnitude <= Double(largestCode) else { return nil }
+        return Int32(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
+    }
 
     /// `m` with `Double(m) / scale` bit-identical to `value` and |m| within ``largestCode``, if any.
     @inline(__always)

@@ -348,16 +348,22 @@ private struct BlockJob: @unchecked Sendable {
                 }
             }
         }
-        do {
-            var offset = start
-            while offset < end {
-                let piece = Swift.min(end - offset, 1 << 20)
-                bytes.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + piece)])) }
-                try drain()
-                offset += piece
-            }
-            reader.finish()
+        do throws(InputError) {
+            // The header is read first, so that nothing is pending and the reader reads the block where it lies
+            // (``RecordReader/feed(borrowing:)``) rather than copying it.
             try drain()
+            let failure = bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> InputError? in
+                reader.feed(borrowing: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+                do throws(InputError) {
+                    try drain()
+                    reader.finish()
+                    try drain()
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
         } catch {
             block.error = FileRecords.jobError(error, key: key, columnKeys: parser.columnKeys(scoresKey: key))
             return block

@@ -34,6 +34,9 @@ final class ScoreBatch: @unchecked Sendable {
     /// Column-major: column × ``capacity`` + row.
     let segments: UnsafeMutablePointer<Span>
     let numeric: UnsafeMutablePointer<Double>
+    /// Per numeric cell, like ``numeric``: `f` when the value is known to be the double nearest to an integer
+    /// divided by `10^f` (``NumericColumn/append(contentsOf:fractionDigits:)``), else ``unknownDigits``.
+    let numericDigits: UnsafeMutablePointer<UInt8>
     let categories: UnsafeMutablePointer<Span>
     let categoryKind: UnsafeMutablePointer<ValueKind>
     /// Hashes of ids read outside the range (orphan detection only).
@@ -53,6 +56,7 @@ final class ScoreBatch: @unchecked Sendable {
         score = .allocate(capacity: rows)
         segments = .allocate(capacity: max(1, segmentColumns * rows))
         numeric = .allocate(capacity: max(1, numericFeatures * rows))
+        numericDigits = .allocate(capacity: max(1, numericFeatures * rows))
         categories = .allocate(capacity: max(1, categoricalFeatures * rows))
         categoryKind = .allocate(capacity: max(1, categoricalFeatures * rows))
     }
@@ -65,6 +69,7 @@ final class ScoreBatch: @unchecked Sendable {
         score.deallocate()
         segments.deallocate()
         numeric.deallocate()
+        numericDigits.deallocate()
         categories.deallocate()
         categoryKind.deallocate()
     }
@@ -125,10 +130,16 @@ final class ScoreBatch: @unchecked Sendable {
         segments[column * Self.capacity + row] = store(bytes)
     }
 
-    /// Sets a numeric cell: the value when `kind` is present, else the missing value of that kind.
+    /// The fraction digits of a cell not known to be a decimal.
+    static let unknownDigits = UInt8.max
+
+    /// Sets a numeric cell: the value when `kind` is present, else the missing value of that kind; `fractionDigits`
+    /// as ``numericDigits`` keeps them, when known.
     @inline(__always)
-    func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
-        numeric[feature * Self.capacity + row] = kind == .present ? value : ScoreTable.missing(kind)
+    func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind, fractionDigits: Int? = nil) {
+        let cell = feature * Self.capacity + row
+        numeric[cell] = kind == .present ? value : ScoreTable.missing(kind)
+        numericDigits[cell] = kind == .present ? fractionDigits.map { UInt8(truncatingIfNeeded: $0) } ?? Self.unknownDigits : Self.unknownDigits
     }
 
     /// Sets a categorical cell; the bytes are kept only when `kind` is present.

@@ -142,7 +142,7 @@ struct ScoreRowParser: Sendable {
             case .text:
                 if let value = cell.value {
                     let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
-                    batch.setNumeric(feature, row: row, value: value, kind: kind)
+                    batch.setNumeric(feature, row: row, value: value, kind: kind, fractionDigits: record.fractionDigits(numericStart + feature))
                 } else {
                     batch.setNumeric(feature, row: row, value: .nan, kind: .invalid)
                 }

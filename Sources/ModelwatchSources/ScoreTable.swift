@@ -207,7 +207,9 @@ public struct ScoreTable: Sendable {
         for feature in numeric.indices {
             let cells = batch.numeric + feature * capacity
             if allNew {
-                numeric[feature].append(contentsOf: UnsafeBufferPointer(start: cells, count: count))
+                numeric[feature].append(
+                    contentsOf: UnsafeBufferPointer(start: cells, count: count),
+                    fractionDigits: UnsafeBufferPointer(start: batch.numericDigits + feature * capacity, count: count))
             } else {
                 for batchRow in newRows { numeric[feature].append(cells[batchRow]) }
             }

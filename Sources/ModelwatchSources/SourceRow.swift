@@ -18,6 +18,9 @@ public protocol SourceRow {
     func number(_ column: Int) -> (kind: FieldKind, value: Double?)
     /// Where the value of `column` starts in a file (line, 1-based byte column), when known.
     func position(of column: Int) -> (line: Int, column: Int)?
+    /// `f` such that ``number(_:)``'s value is the double nearest to an integer divided by `10^f`, when known
+    /// (``Record/fractionDigits(_:)``).
+    func fractionDigits(_ column: Int) -> Int?
 }
 
 extension Record: SourceRow {}
@@ -31,6 +34,9 @@ extension SourceRow {
 
     /// Unknown: a database row has no file position.
     public func position(of column: Int) -> (line: Int, column: Int)? { nil }
+
+    /// Unknown unless the source read the value as a decimal.
+    public func fractionDigits(_ column: Int) -> Int? { nil }
 
     /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
     /// avoid creating a String per cell.

@@ -1,3 +1,4 @@
+import Foundation
 import InputParsing
 import Testing
 import TestSupport
@@ -48,6 +49,10 @@ struct NumberColumnTests {
         "1234567890123456789", "12345678901234567890", "9007199254740992", "9007199254740993", "-9007199254740993.5",
         "0.1234567890123456789", "00012.50", "1.", ".5", "+5", "-", "-.", "1e5", "1.5e-3", "2E+10", "nan", "-inf",
         "Infinity", "1.2.3", "12abc", "1,5", "", "\"\"", "\"12.5\"", "\"1\"\"2\"", "12\"3", "4 ", " 4", "1_000",
+        // Exponents: read by the scanner while the power of ten (exponent less fraction digits) is within ±22.
+        "1.5819e-04", "5.3613e-05", "-2.5E+3", "-0e-5", "0.000e7", "1e22", "1e23", "1e-22", "1.5e-22", "12345e-30",
+        "9007199254740993e-3", "9.007199254740993e15", "1e0005", "1e999", "1e-999", "1e", "1e+", "1e-", "1.5ee3",
+        "1.5e3.2", "1.5e-3x", "-1.25e+01",
     ]
 
     @Test("every cell reads the same with and without the hint, as the last field and before another", arguments: cells)
@@ -86,7 +91,12 @@ struct NumberColumnTests {
                     let sign = Bool.random(using: &generator) ? "-" : ""
                     let integer = String(UInt64.random(in: 0...UInt64.max, using: &generator)).prefix(Int.random(in: 1...12, using: &generator))
                     let fraction = String(UInt64.random(in: 0...UInt64.max, using: &generator)).prefix(Int.random(in: 0...10, using: &generator))
-                    return sign + integer + (fraction.isEmpty ? "" : "." + fraction)
+                    // Sometimes an exponent, of one to four digits (the scanner reads up to three).
+                    let exponent = Int.random(in: 0..<3, using: &generator) == 0
+                        ? ["e", "E"].randomElement(using: &generator)! + ["", "-", "+"].randomElement(using: &generator)!
+                            + String(UInt64.random(in: 0...UInt64.max, using: &generator)).prefix(Int.random(in: 1...4, using: &generator))
+                        : ""
+                    return sign + integer + (fraction.isEmpty ? "" : "." + fraction) + exponent
                 }
                 text += fields.joined(separator: separator) + (Int.random(in: 0..<10, using: &generator) == 0 ? "\r\n" : "\n")
             }
@@ -102,12 +112,53 @@ struct NumberColumnTests {
         }
     }
 
-    @Test("a delimiter that can be part of a number turns the scan ahead off", arguments: [".", "-", "5"])
+    @Test("a delimiter that can be part of a number turns the scan ahead off", arguments: [".", "-", "5", "e", "E", "+"])
     func numericDelimiter(delimiter: String) throws {
         let d = UInt8(ascii: UnicodeScalar(delimiter)!)
         let bytes = Array("a\(delimiter)b\n1\(delimiter)2\n".utf8)
         let plain = try Self.read(bytes, columns: ["a", "b"], numberColumns: [], delimiter: d)
         let hinted = try Self.read(bytes, columns: ["a", "b"], numberColumns: [0, 1], delimiter: d)
         #expect(hinted == plain)
+    }
+
+    @Test("decimals with an exponent read while scanning are correctly rounded (Double(String)'s value)", arguments: [1, 2])
+    func exponentsCorrectlyRounded(seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        var texts: [String] = []
+        for _ in 0..<2000 {
+            let digits = String(UInt64.random(in: 0...UInt64.max, using: &generator)).prefix(Int.random(in: 1...17, using: &generator))
+            let point = Int.random(in: 1...digits.count, using: &generator)
+            let mantissa = digits.prefix(point) + (point < digits.count ? "." + digits.dropFirst(point) : "")
+            texts.append("\(Bool.random(using: &generator) ? "-" : "")\(mantissa)e\(Int.random(in: -30...30, using: &generator))")
+        }
+        let events = try Self.read(Array(("x\n" + texts.joined(separator: "\n") + "\n").utf8), columns: ["x"], numberColumns: [0])
+        #expect(events.count == texts.count)
+        for (event, text) in zip(events, texts) {
+            guard case .record(_, let cells) = event else {
+                Issue.record("\(text): \(event)")
+                continue
+            }
+            #expect(cells[0].numberBits == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
+    @Test("the fraction digits of a decimal read while scanning", arguments: [
+        ("12.50", 2), ("7", 0), ("-0.0016", 4), ("1.5e-4", 5), ("1.5E+3", 0), ("25e-1", 1), ("1e5", 0),
+        ("\"12.5\"", nil), ("+5", nil), ("1e-23", nil), ("nan", nil), ("abc", nil),
+    ] as [(String, Int?)])
+    func fractionDigits(cell: String, expected: Int?) throws {
+        let reader = RecordReader(format: .csv(), columns: ["x"], source: "n.csv", numberColumns: [0])
+        reader.feed(Array("x\n\(cell)\n".utf8))
+        reader.finish()
+        guard case .record(let record)? = try reader.next() else {
+            Issue.record("no record for \(cell)")
+            return
+        }
+        #expect(record.fractionDigits(0) == expected, "\(cell)")
+        if let expected, let value = record.number(0).value {
+            // The value is the double nearest to an integer divided by 10^f.
+            let integer = (value * pow(10, Double(expected))).rounded()
+            #expect(integer / pow(10, Double(expected)) == value, "\(cell)")
+        }
     }
 }

@@ -14,11 +14,17 @@ private func expectLossless(_ values: [Double], sourceLocation: SourceLocation =
     for value in values { single.append(value) }
     var bulk = NumericColumn()
     values.withUnsafeBufferPointer { bulk.append(contentsOf: $0) }
+    // In bulk with the fraction digits a reader knows of the decimals it parsed (the shortest decimal of each value).
+    var hinted = NumericColumn()
+    let digits = values.map(shortestFractionDigits)
+    values.withUnsafeBufferPointer { values in
+        digits.withUnsafeBufferPointer { hinted.append(contentsOf: values, fractionDigits: $0) }
+    }
     // Overwrites: start from zeros and set every cell (the duplicate-id path).
     var overwritten = NumericColumn()
     for _ in values { overwritten.append(0) }
     for (row, value) in values.enumerated() { overwritten.set(row, value) }
-    for column in [single, bulk, overwritten] {
+    for column in [single, bulk, hinted, overwritten] {
         #expect(column.count == values.count, sourceLocation: sourceLocation)
         let mismatches = zip(values, column).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(3).map { "row \($0.offset): stored \($0.element.0) read \($0.element.1)" })", sourceLocation: sourceLocation)
@@ -27,7 +33,18 @@ private func expectLossless(_ values: [Double], sourceLocation: SourceLocation =
         #expect(gathered.map(\.bitPattern) == values.reversed().map(\.bitPattern), sourceLocation: sourceLocation)
     }
     #expect(single.isScaled == bulk.isScaled && single.exponent == bulk.exponent, sourceLocation: sourceLocation)
+    #expect(hinted.isScaled == bulk.isScaled && hinted.exponent == bulk.exponent, sourceLocation: sourceLocation)
     return bulk
+}
+
+/// The fraction digits of the shortest decimal that reads back as `value` (Swift's `description`), or
+/// `UInt8.max` when it is written with an exponent or is not a number.
+private func shortestFractionDigits(_ value: Double) -> UInt8 {
+    let text = "\(value)"
+    guard value.isFinite, !text.contains("e") else { return .max }
+    guard let point = text.firstIndex(of: ".") else { return 0 }
+    let fraction = text[text.index(after: point)...]
+    return fraction == "0" ? 0 : UInt8(fraction.count)
 }
 
 private let missingCells = [ValueKind.null, .empty, .nan, .infinite, .invalid].map(ScoreTable.missing)
@@ -54,6 +71,36 @@ private let missingCells = [ValueKind.null, .empty, .nan, .infinite, .invalid].m
         #expect(column.isScaled == form.scaled, "\(form.name)")
         if form.scaled { #expect(column.exponent == form.exponent, "\(form.name)") }
         #expect(column.bytesPerCell == (form.scaled ? 4 : 8))
+    }
+
+    @Test("cells appended with their fraction digits are stored as without them", arguments: [1, 2, 3])
+    func fractionDigitsStoreTheSameCells(seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        // Decimals of 0...7 fraction digits, some with trailing zeros (the digits the text has, not the fewest),
+        // some without digits known, some missing, some too wide for a code: read back exactly, same form as
+        // without the digits.
+        var values: [Double] = [], digits: [UInt8] = []
+        for _ in 0..<4000 {
+            let fraction = Int.random(in: 0...7, using: &generator)
+            let integer = Int64.random(in: -99_999...99_999, using: &generator)
+            let text = "\(integer)" + (fraction == 0 ? "" : "." + String(format: "%0\(fraction)d", Int.random(in: 0..<Int(pow(10, Double(fraction))), using: &generator)))
+            switch Int.random(in: 0..<40, using: &generator) {
+            case 0: values.append(ScoreTable.missing(.null)); digits.append(.max)
+            case 1: values.append(Double(text)!); digits.append(.max)
+            default: values.append(Double(text)!); digits.append(UInt8(fraction))
+            }
+        }
+        var hinted = NumericColumn(), plain = NumericColumn()
+        for part in stride(from: 0, to: values.count, by: 512) {
+            let range = part..<min(part + 512, values.count)
+            values[range].withUnsafeBufferPointer { cells in
+                digits[range].withUnsafeBufferPointer { hinted.append(contentsOf: cells, fractionDigits: $0) }
+                plain.append(contentsOf: cells)
+            }
+        }
+        #expect(hinted.isScaled == plain.isScaled && hinted.exponent == plain.exponent)
+        #expect(Array(hinted).map(\.bitPattern) == values.map(\.bitPattern))
+        #expect(hinted.scaledCodes?.codes == plain.scaledCodes?.codes)
     }
 
     @Test func missingCellsKeepTheirKindInBothForms() {
