@@ -5,7 +5,8 @@
 /// writing out every value: ``NumericSummary/init(sortedRuns:)`` and
 /// ``NumericDrift/compare(profile:sortedRuns:missingCount:)`` give what the expanded array gives.
 public struct SortedRuns: Sendable, Equatable {
-    /// The distinct values, strictly ascending.
+    /// The runs' values, ascending: strictly, apart from zeros, whose runs of `-0.0` and `0.0` may alternate
+    /// (``appendZeros(signs:)``).
     public private(set) var values: [Double] = []
     /// `ends[i]`: how many values are at most `values[i]` (the run of `values[i]` holds positions
     /// `ends[i − 1] ..< ends[i]`), strictly ascending.
@@ -35,6 +36,22 @@ public struct SortedRuns: Sendable, Equatable {
         precondition(count > 0 && value.isFinite && (values.last.map { $0 < value } ?? true), "runs must ascend")
         values.append(value)
         ends.append(self.count + count)
+    }
+
+    /// Appends zeros with the signs `signs`, in order (each `.minus` a `-0.0`), as one run per stretch of one
+    /// sign; zero must be above every value held. Equal values in neighbouring runs, which the statistics merge
+    /// as they merge a sorted array's ties, so that ``element(at:)`` gives each position's zero as the array
+    /// it stands for (a stable sort of doubles keeps signed zeros in their input order) would.
+    public mutating func appendZeros(signs: [FloatingPointSign]) {
+        precondition(values.last.map { $0 < 0 } ?? true, "runs must ascend")
+        var start = 0
+        while start < signs.count {
+            var end = start + 1
+            while end < signs.count, signs[end] == signs[start] { end += 1 }
+            values.append(signs[start] == .minus ? -0.0 : 0.0)
+            ends.append(count + end - start)
+            start = end
+        }
     }
 
     /// Every value, in order.

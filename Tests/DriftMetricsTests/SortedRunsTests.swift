@@ -64,6 +64,35 @@ struct SortedRunsTests {
         }
     }
 
+    @Test("zeros of both signs, as runs of one sign each in their input order, give what the array gives, bit for bit",
+          arguments: [[FloatingPointSign.minus], [.plus, .minus, .minus, .plus], [.minus, .plus, .plus, .plus, .minus]])
+    func signedZeroRunsEqualTheArray(_ signs: [FloatingPointSign]) throws {
+        // Values below zero, the zeros in the order a stable sort of doubles keeps them, values above; sized
+        // so that the summary's quantiles land on the zeros.
+        let below = [-2.5, -1.0], above = [0.75]
+        let zeros = signs.map { $0 == .minus ? -0.0 : 0.0 }
+        let sorted = below + zeros + above
+        var runs = SortedRuns()
+        for value in below { runs.append(value, count: 1) }
+        runs.appendZeros(signs: signs)
+        for value in above { runs.append(value, count: 1) }
+        #expect(runs.expanded().map(\.bitPattern) == sorted.map(\.bitPattern))
+        for position in sorted.indices { #expect(runs.element(at: position).bitPattern == sorted[position].bitPattern) }
+        let fromArray = try #require(NumericSummary(sortedFiniteValues: sorted))
+        let fromRuns = try #require(NumericSummary(sortedRuns: runs))
+        let fields: [KeyPath<NumericSummary, Double>] = [\.mean, \.min, \.max, \.p01, \.p05, \.p25, \.p50, \.p75, \.p95, \.p99, \.zeroRate]
+        for field in fields { #expect(fromRuns[keyPath: field].bitPattern == fromArray[keyPath: field].bitPattern, "\(field)") }
+        #expect(fromRuns.std?.bitPattern == fromArray.std?.bitPattern)
+        for profile in Self.profiles(3) {
+            #expect(NumericDrift.compare(profile: profile, sortedRuns: runs, missingCount: 1)
+                == NumericDrift.compare(profile: profile, sortedPresentValues: sorted, missingCount: 1))
+        }
+        for threshold in [-1.0, -0.0, 0.0, 0.5] {
+            #expect(runs.countLess(than: threshold) == SortedSample.countLess(sorted, threshold))
+            #expect(runs.countLessOrEqual(to: threshold) == SortedSample.countLessOrEqual(sorted, threshold))
+        }
+    }
+
     @Test func anEmptySampleHasNoSummary() {
         #expect(NumericSummary(sortedRuns: SortedRuns()) == nil)
         #expect(SortedRuns().count == 0 && SortedRuns().countLess(than: 1) == 0)

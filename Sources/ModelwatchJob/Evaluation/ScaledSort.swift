@@ -25,7 +25,7 @@ extension NumericColumn {
     /// result is the runs: each distinct value, decoded once, with its count (`values` is left empty).
     ///
     /// A −0 is sorted as +0 and the zeros' signs are put back in row order afterwards, as a stable sort of doubles
-    /// keeps them (a counted column then gives its values rather than runs, as a run cannot mix signs).
+    /// keeps them (counted, as runs of one sign each: ``SortedRuns/appendZeros(signs:)``).
     ///
     /// Returns nil, with `counts` unchanged (and `values` at most emptied), when the column holds doubles.
     func gatherSortedPresentValues<Rows: Collection>(
@@ -86,17 +86,17 @@ extension NumericColumn {
                         for index in 0..<present { buckets[Int(keys[index] &- smallestKey)] &+= 1 }
                         for bucket in 0..<distinctCodes where buckets[bucket] > 0 {
                             let code = Self.code(ofSortKey: smallestKey &+ UInt64(bucket))
-                            runs.append(Double(code) / scale, count: Int(buckets[bucket]))
+                            if code == 0, let zeroSigns {
+                                runs.appendZeros(signs: zeroSigns)
+                            } else {
+                                runs.append(Double(code) / scale, count: Int(buckets[bucket]))
+                            }
                         }
                     }
                 }
             }
             values.removeAll(keepingCapacity: true)
-            guard let zeroSigns else { return .runs(runs) }
-            // A run cannot mix signs: the values themselves.
-            runs.expand(into: &values)
-            values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) }
-            return .values(values)
+            return .runs(runs)
         }
         values.withUnsafeMutableBufferPointer { values in
             scratch.withUnsafeMutableBufferPointer { scratch in
@@ -113,17 +113,5 @@ extension NumericColumn {
         values.removeLast(n - present)
         if let zeroSigns { values.withUnsafeMutableBufferPointer { Self.restoreZeroSigns($0, zeroSigns) } }
         return .values(values)
-    }
-}
-
-extension SortedRuns {
-    /// Writes every value of the runs, in order, into `values` (replacing its contents, keeping its capacity).
-    func expand(into values: inout [Double]) {
-        values.removeAll(keepingCapacity: true)
-        var start = 0
-        for (value, end) in zip(self.values, ends) {
-            values.append(contentsOf: repeatElement(value, count: end - start))
-            start = end
-        }
     }
 }

@@ -18,8 +18,8 @@ extension NumericColumn {
     /// (``forEachSliceSortedPresentDoubles(family:rows:kinds:values:scratch:payload:_:)``); `payload` is that
     /// sort's buffer of slice numbers.
     ///
-    /// A −0 is sorted as +0 and the zeros' signs put back in row order afterwards (a counted slice then gets its
-    /// values rather than runs, as a run cannot mix signs), so each slice still gets what sorting its own rows gives.
+    /// A −0 is sorted as +0 and the zeros' signs put back in row order afterwards (a counted slice's zeros as runs
+    /// of one sign each, ``SortedRuns/appendZeros(signs:)``), so each slice still gets what sorting its own rows gives.
     ///
     /// Returns false, calling nothing, when the family has no segment column and the column holds doubles (the
     /// caller then sorts its one slice by itself).
@@ -122,9 +122,17 @@ extension NumericColumn {
                                 for slot in slotsOfColumn(0) { total &+= Int(buckets[base &+ slot]) }
                                 guard total > 0 else { continue }
                                 let value = Double(Self.code(ofSortKey: smallestCode &+ UInt64(code))) / scale
-                                allRuns.append(value, count: total)
+                                if let zeroSigns, value == 0 {
+                                    allRuns.appendZeros(signs: zeroSigns.all)
+                                } else {
+                                    allRuns.append(value, count: total)
+                                }
                                 for slot in 0..<segmentSlices where buckets[base &+ slot] > 0 {
-                                    segmentRuns[slot].append(value, count: Int(buckets[base &+ slot]))
+                                    if let zeroSigns, value == 0 {
+                                        segmentRuns[slot].appendZeros(signs: zeroSigns.segments[slot])
+                                    } else {
+                                        segmentRuns[slot].append(value, count: Int(buckets[base &+ slot]))
+                                    }
                                 }
                             }
                         }
@@ -132,23 +140,12 @@ extension NumericColumn {
                 }
             }
             values.removeAll(keepingCapacity: true)
-            /// Calls `body` with a slice's runs, or, with a −0 among the rows, with its values (expanded into
-            /// `values`, whose room the sort no longer needs), the zeros' signs in row order.
-            func deliver(_ slice: Int, _ kinds: [Int], _ runs: SortedRuns, zeroSigns: [FloatingPointSign]?) {
-                guard let zeroSigns else { return body(slice, kinds, .runs(runs)) }
-                runs.expand(into: &values)
-                values.withUnsafeMutableBufferPointer { expanded in
-                    Self.restoreZeroSigns(expanded, zeroSigns)
-                    body(slice, kinds, .buffer(UnsafeBufferPointer(expanded)))
-                }
-            }
-            deliver(family.all, allKinds, allRuns, zeroSigns: zeroSigns?.all)
+            body(family.all, allKinds, .runs(allRuns))
             for column in 0..<columns {
                 for slot in slotsOfColumn(column) {
-                    deliver(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], segmentRuns[slot], zeroSigns: zeroSigns?.segments[slot])
+                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
                 }
             }
-            values.removeAll(keepingCapacity: true)
             return true
         }
 
