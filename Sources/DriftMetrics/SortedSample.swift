@@ -93,18 +93,18 @@ public enum SortedSample {
         binCounts(sample: SortedArray(values: x), edges: edges)
     }
 
-    /// ``binCounts(sorted:edges:)`` of any ascending sample, a run at a time.
+    /// ``binCounts(sorted:edges:)`` of any ascending sample: a value `v` falls in the bin of the first edge at or
+    /// above it, so bin `i` holds the values in `(edges[i − 1], edges[i]]`, counted with one binary search per
+    /// edge (the sample's values are not visited one by one).
     static func binCounts<Sample: AscendingSample>(sample x: Sample, edges: [Double]) -> [Int] {
         var counts = [Int](repeating: 0, count: edges.count + 1)
-        var bin = 0
-        var start = 0
-        for run in 0..<x.runCount {
-            let value = x.value(ofRun: run)
-            let end = x.end(ofRun: run)
-            while bin < edges.count && edges[bin] < value { bin += 1 }
-            counts[bin] += end - start
-            start = end
+        var below = 0
+        for (bin, edge) in edges.enumerated() {
+            let atMost = x.countLessOrEqual(to: edge)
+            counts[bin] = atMost - below
+            below = atMost
         }
+        counts[edges.count] = x.count - below
         return counts
     }
 

@@ -13,6 +13,19 @@ struct DriftBehaviourTests {
         #expect(SortedSample.binCounts(sorted: [-1e300, 1e300], edges: []) == [2])
     }
 
+    @Test("bin counts equal placing every value in the bin of the number of edges below it",
+          arguments: [0, 1, 5, 1_000, 40_000])
+    func binCountsMatchValueByValuePlacement(count: Int) {
+        var random = SplitMix64(seed: UInt64(count) &+ 3)
+        let edges = [-2.0, -0.5, 0, 0.25, 1, 7.5]
+        // Values on the edges, zeros of both signs, ties and values beyond both ends.
+        let pool = edges + [-0.0, -9, -1, 0.1, 0.5, 3, 100]
+        let sorted = SortedSample.sortedFinite((0..<count).map { _ in pool[random.next(below: pool.count)] })
+        var expected = [Int](repeating: 0, count: edges.count + 1)
+        for value in sorted { expected[edges.filter { $0 < value }.count] += 1 }
+        #expect(SortedSample.binCounts(sorted: sorted, edges: edges) == expected)
+    }
+
     @Test("an identical sample gives PSI, JS and KS of exactly 0")
     func identicalIsZero() {
         var rng = SplitMix64(seed: 5)
