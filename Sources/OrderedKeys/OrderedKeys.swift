@@ -73,14 +73,7 @@ public enum OrderedKeys {
             for byte in carriedBytes..<8 {
                 let shift = UInt64(byte * 8)
                 let base = byte * 256
-                let first = resultInScratch ? b[0] : a[0]
-                if c[base + Int((first >> shift) & 0xFF)] == n { continue }
-                var offset = 0
-                for d in 0..<256 {
-                    let count = c[base + d]
-                    c[base + d] = offset
-                    offset += count
-                }
+                guard passOffsets(c, byte: byte, anyKey: resultInScratch ? b[0] : a[0], count: n) else { continue }
                 let src = resultInScratch ? b : a
                 let dst = resultInScratch ? a : b
                 for key in src {
@@ -92,6 +85,22 @@ public enum OrderedKeys {
             }
         }
         return resultInScratch
+    }
+
+    /// Turns byte `byte`'s histogram in `counts` (as ``byteHistograms(_:)`` lays them out) into the position
+    /// where each of its values starts in the pass's output; false, leaving it, when all `count` keys share the
+    /// byte of `anyKey` (the pass would move nothing).
+    @usableFromInline @inline(__always)
+    static func passOffsets(_ counts: UnsafeMutableBufferPointer<Int>, byte: Int, anyKey: UInt64, count: Int) -> Bool {
+        let base = byte * 256
+        if counts[base + Int((anyKey >> UInt64(byte * 8)) & 0xFF)] == count { return false }
+        var offset = 0
+        for value in 0..<256 {
+            let keys = counts[base + value]
+            counts[base + value] = offset
+            offset += keys
+        }
+        return true
     }
 
     /// For each of the 8 bytes of the keys (least significant first), how many keys have each value:
@@ -129,8 +138,8 @@ public enum OrderedKeys {
     }
 
     /// The positions `0..<keys.count` ordered by key, ties in position order (a stable sort), as computed by
-    /// sorting indices with the standard library's stable sort; an LSD radix sort on bytes of (key, position)
-    /// pairs that skips bytes all keys share.
+    /// sorting indices with the standard library's stable sort: the positions carried as the payload of
+    /// ``sort(_:payload:scratch:payloadScratch:)``.
     public static func stableOrder(_ keys: [UInt64]) -> [Int32] {
         let n = keys.count
         precondition(n <= Int(Int32.max), "too many keys")
@@ -141,7 +150,6 @@ public enum OrderedKeys {
             }
             return (0..<Int32(n)).sorted(by: precedes)
         }
-        var counts = keys.withUnsafeBufferPointer { byteHistograms($0) }
         var keysA = keys
         var keysB = [UInt64](repeating: 0, count: n)
         var orderA = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
@@ -149,35 +157,11 @@ public enum OrderedKeys {
             initialized = n
         }
         var orderB = [Int32](repeating: 0, count: n)
-        var resultInB = false
-        keysA.withUnsafeMutableBufferPointer { ka in
+        // The positions are the payload of a stable sort of the keys.
+        let resultInB = keysA.withUnsafeMutableBufferPointer { ka in
             keysB.withUnsafeMutableBufferPointer { kb in
                 orderA.withUnsafeMutableBufferPointer { oa in
-                    orderB.withUnsafeMutableBufferPointer { ob in
-                        counts.withUnsafeMutableBufferPointer { c in
-                            for byte in 0..<8 {
-                                let shift = UInt64(byte * 8)
-                                let base = byte * 256
-                                if c[base + Int((ka[0] >> shift) & 0xFF)] == n { continue }
-                                var offset = 0
-                                for digit in 0..<256 {
-                                    let count = c[base + digit]
-                                    c[base + digit] = offset
-                                    offset += count
-                                }
-                                let (srcKeys, srcOrder, dstKeys, dstOrder) = resultInB ? (kb, ob, ka, oa) : (ka, oa, kb, ob)
-                                for index in 0..<n {
-                                    let key = srcKeys[index]
-                                    let slot = base &+ Int((key >> shift) & 0xFF)
-                                    let target = c[slot]
-                                    dstKeys[target] = key
-                                    dstOrder[target] = srcOrder[index]
-                                    c[slot] = target &+ 1
-                                }
-                                resultInB.toggle()
-                            }
-                        }
-                    }
+                    orderB.withUnsafeMutableBufferPointer { ob in sort(ka, payload: oa, scratch: kb, payloadScratch: ob) }
                 }
             }
         }

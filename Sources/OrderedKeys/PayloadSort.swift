@@ -21,14 +21,7 @@ extension OrderedKeys {
             for byte in 0..<8 {
                 let shift = UInt64(byte * 8)
                 let base = byte * 256
-                let first = resultInScratch ? scratch[0] : keys[0]
-                if c[base + Int((first >> shift) & 0xFF)] == n { continue }
-                var offset = 0
-                for d in 0..<256 {
-                    let count = c[base + d]
-                    c[base + d] = offset
-                    offset += count
-                }
+                guard passOffsets(c, byte: byte, anyKey: resultInScratch ? scratch[0] : keys[0], count: n) else { continue }
                 let sourceKeys = resultInScratch ? scratch : keys, targetKeys = resultInScratch ? keys : scratch
                 let sourcePayload = resultInScratch ? payloadScratch : payload
                 let targetPayload = resultInScratch ? payload : payloadScratch
