@@ -152,12 +152,7 @@ public final class RecordReader {
 
     /// Appends a chunk of input. Invalidates any `Record` obtained earlier.
     public func feed(_ chunk: UnsafeRawBufferPointer) {
-        precondition(!finished, "RecordReader.feed called after finish()")
-        if position > 0 {
-            input.removeFirst(position)
-            lineScanFrom = max(0, lineScanFrom - position)
-            position = 0
-        }
+        dropConsumedInput()
         guard let bytes = chunk.baseAddress, chunk.count > 0 else { return }
         input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
     }
@@ -167,17 +162,22 @@ public final class RecordReader {
     /// caller keeps its bytes alive and unchanged until the reader is fed again or no longer used. For a caller
     /// that holds its input in memory anyway (a block of a file), so the bytes are not copied a second time.
     public func feed(borrowing chunk: UnsafeRawBufferPointer) {
-        precondition(!finished, "RecordReader.feed called after finish()")
-        if position > 0 {
-            input.removeFirst(position)
-            lineScanFrom = max(0, lineScanFrom - position)
-            position = 0
-        }
+        dropConsumedInput()
         guard let bytes = chunk.baseAddress, chunk.count > 0 else { return }
         if input.count == 0 {
             input.borrow(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
         } else {
             input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
+        }
+    }
+
+    /// Before more input: checks the reader is still open and drops the bytes already consumed.
+    private func dropConsumedInput() {
+        precondition(!finished, "RecordReader.feed called after finish()")
+        if position > 0 {
+            input.removeFirst(position)
+            lineScanFrom = max(0, lineScanFrom - position)
+            position = 0
         }
     }
 
