@@ -31,8 +31,7 @@ extension CategoryColumn {
     func sliceCounts(family: SliceFamily, rows: [Int32], values: Int) -> [(slice: Int, counts: CategoryCounts)]? {
         let columns = family.segments.count
         guard columns > 0, rows.count == family.sliceNumbers.count else { return nil }
-        var firstSlot = [Int](repeating: 0, count: columns + 1)
-        for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
+        let firstSlot = family.firstSlots
         let slots = firstSlot[columns]
         guard slots * values <= 4 * rows.count + (1 << 16) else { return nil }
         var allKinds = [Int](repeating: 0, count: 6)

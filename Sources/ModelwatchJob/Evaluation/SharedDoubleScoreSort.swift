@@ -29,8 +29,7 @@ extension NumericColumn {
         _ body: (_ slice: Int, _ scores: LabelledScores) -> Void
     ) {
         let columns = family.segments.count
-        var firstSlot = [Int](repeating: 0, count: columns + 1)
-        for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
+        let firstSlot = family.firstSlots
         let slots = firstSlot[columns]
         var all = LabelledScores()
         var segmentScored = [Int](repeating: 0, count: slots)

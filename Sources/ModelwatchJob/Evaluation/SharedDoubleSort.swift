@@ -34,8 +34,7 @@ extension NumericColumn {
         let n = rows.count
         let columns = family.segments.count
         precondition(columns * 8 <= Payload.bitWidth, "one payload byte per segment column")
-        var firstSlot = [Int](repeating: 0, count: columns + 1)
-        for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
+        let firstSlot = family.firstSlots
         let segmentSlices = firstSlot[columns]
         var segmentPresent = [Int](repeating: 0, count: segmentSlices)
         var allKinds = [Int](repeating: 0, count: kinds)
@@ -105,30 +104,11 @@ extension NumericColumn {
                         let sortedSlices = sortedInScratch ? payloadScratch : payloadBuffer
                         let other = sortedInScratch ? keyBuffer : scratchBuffer
                         other.withMemoryRebound(to: Double.self) { dealt in
-                            for column in 0..<columns {
-                                var next = [Int](repeating: 0, count: family.segments[column].count)
-                                var start = 0
-                                for slot in firstSlot[column]..<firstSlot[column + 1] {
-                                    next[slot - firstSlot[column]] = start
-                                    start += segmentPresent[slot]
-                                }
-                                let shift = Payload(8 * column)
-                                next.withUnsafeMutableBufferPointer { next in
-                                    for index in 0..<present {
-                                        let number = Int(truncatingIfNeeded: (sortedSlices[index] >> shift) & 0xFF)
-                                        dealt[next[number]] = OrderedKeys.value(sorted[index])
-                                        next[number] &+= 1
-                                    }
-                                }
-                                start = 0
-                                for slot in firstSlot[column]..<firstSlot[column + 1] {
-                                    let end = start + segmentPresent[slot]
-                                    if sawNegativeZero { Self.restoreZeroSigns(UnsafeMutableBufferPointer(rebasing: dealt[start..<end]), segmentZeroSigns[slot]) }
-                                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot],
-                                         .buffer(UnsafeBufferPointer(rebasing: dealt[start..<end])))
-                                    start = end
-                                }
-                            }
+                            Self.dealToSegmentSlices(
+                                count: present, family: family, firstSlot: firstSlot, segmentPresent: segmentPresent,
+                                segmentKinds: segmentKinds, zeroSigns: sawNegativeZero ? segmentZeroSigns : nil, into: dealt,
+                                number: { index, column in Int(truncatingIfNeeded: (sortedSlices[index] >> Payload(8 &* column)) & 0xFF) },
+                                value: { index in OrderedKeys.value(sorted[index]) }, body)
                         }
                         sorted.withMemoryRebound(to: Double.self) { decoded in
                             for index in 0..<present { decoded[index] = OrderedKeys.value(decoded[index].bitPattern) }

@@ -36,8 +36,7 @@ extension NumericColumn {
         let n = rows.count
         let columns = family.segments.count
         // Present counts of every segment slice, flat: column `c`'s slice `s` at `firstSlot[c] + s`.
-        var firstSlot = [Int](repeating: 0, count: columns + 1)
-        for column in 0..<columns { firstSlot[column + 1] = firstSlot[column] + family.segments[column].count }
+        let firstSlot = family.firstSlots
         let segmentSlices = firstSlot[columns]
         var segmentPresent = [Int](repeating: 0, count: segmentSlices)
         var allKinds = [Int](repeating: 0, count: kinds)
@@ -160,30 +159,11 @@ extension NumericColumn {
                     let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                     let other = sortedInScratch ? keyBuffer : scratchBuffer
                     other.withMemoryRebound(to: Double.self) { dealt in
-                        for column in 0..<columns {
-                            var next = [Int](repeating: 0, count: family.segments[column].count)
-                            var start = 0
-                            for slot in slotsOfColumn(column) {
-                                next[slot - firstSlot[column]] = start
-                                start += segmentPresent[slot]
-                            }
-                            let shift = UInt64(8 * column)
-                            next.withUnsafeMutableBufferPointer { next in
-                                for key in sorted {
-                                    let number = Int((key >> shift) & 0xFF)
-                                    dealt[next[number]] = Double(Self.code(ofSortKey: key >> 32)) / scale
-                                    next[number] &+= 1
-                                }
-                            }
-                            start = 0
-                            for slot in slotsOfColumn(column) {
-                                let end = start + segmentPresent[slot]
-                                if let zeroSigns { Self.restoreZeroSigns(UnsafeMutableBufferPointer(rebasing: dealt[start..<end]), zeroSigns.segments[slot]) }
-                                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot],
-                                     .buffer(UnsafeBufferPointer(rebasing: dealt[start..<end])))
-                                start = end
-                            }
-                        }
+                        Self.dealToSegmentSlices(
+                            count: present, family: family, firstSlot: firstSlot, segmentPresent: segmentPresent,
+                            segmentKinds: segmentKinds, zeroSigns: zeroSigns?.segments, into: dealt,
+                            number: { index, column in Int((sorted[index] >> UInt64(8 &* column)) & 0xFF) },
+                            value: { index in Double(Self.code(ofSortKey: sorted[index] >> 32)) / scale }, body)
                     }
                     sorted.withMemoryRebound(to: Double.self) { decoded in
                         for index in 0..<present {
@@ -197,6 +177,42 @@ extension NumericColumn {
         }
         values.removeAll(keepingCapacity: true)
         return true
+    }
+
+    /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
+    /// ascending), into `dealt`, and calls `body` with each segment slice's part, its zeros given the signs of
+    /// `zeroSigns[slot]` in row order when there are signs to put back. `number(index, column)` is the slice
+    /// number in `column` of the `index`-th value, `value(index)` the value.
+    @inline(__always)
+    static func dealToSegmentSlices(
+        count: Int, family: SliceFamily, firstSlot: [Int], segmentPresent: [Int], segmentKinds: [[Int]],
+        zeroSigns: [[FloatingPointSign]]?, into dealt: UnsafeMutableBufferPointer<Double>,
+        number: (_ index: Int, _ column: Int) -> Int, value: (_ index: Int) -> Double,
+        _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
+    ) {
+        for column in family.segments.indices {
+            let slots = firstSlot[column]..<firstSlot[column + 1]
+            var next = [Int](repeating: 0, count: slots.count)
+            var start = 0
+            for slot in slots {
+                next[slot - slots.lowerBound] = start
+                start += segmentPresent[slot]
+            }
+            next.withUnsafeMutableBufferPointer { next in
+                for index in 0..<count {
+                    let slice = number(index, column)
+                    dealt[next[slice]] = value(index)
+                    next[slice] &+= 1
+                }
+            }
+            start = 0
+            for slot in slots {
+                let part = UnsafeMutableBufferPointer(rebasing: dealt[start..<(start + segmentPresent[slot])])
+                if let zeroSigns { restoreZeroSigns(part, zeroSigns[slot]) }
+                body(family.segments[column][slot - slots.lowerBound], segmentKinds[slot], .buffer(UnsafeBufferPointer(part)))
+                start += segmentPresent[slot]
+            }
+        }
     }
 
     /// The signs of the zero cells (`+0` and `−0` codes) of `rows`, in row order: of all of them, and per segment slot.

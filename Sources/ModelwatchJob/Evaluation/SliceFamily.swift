@@ -17,6 +17,14 @@ struct SliceFamily: Sendable {
     /// At most this many slices per segment column (numbers fit a byte).
     static let maxSlicesPerColumn = 256
 
+    /// Where each segment column's slices start when the segment slices are numbered in one run, column by
+    /// column ("slots"): column `c`'s slice `s` is slot `firstSlots[c] + s`; the last entry is the number of slots.
+    var firstSlots: [Int] {
+        var first = [0]
+        for column in segments { first.append(first.last! + column.count) }
+        return first
+    }
+
     /// Every slice index of the family: the all-rows slice, then the segment slices column by column.
     var sliceIndices: [Int] { [all] + segments.joined() }
 
