@@ -71,36 +71,6 @@ import TestSupport
         return (SliceFamily(all: 0, segments: segments, sliceNumbers: numbers), sliceRows)
     }
 
-    @Test(arguments: [
-        // counted (few codes), sorted (codes spanning far more than the cells), one and several segment columns
-        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
-        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
-        (count: 5_000, span: 7, columns: [256]), (count: 400, span: 1_000_000, columns: [20]),
-    ])
-    func everySliceGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
-        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count + size.span))
-        // A window's rows: a shuffled subset with repeats.
-        var random = SplitMix64(seed: UInt64(size.span))
-        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
-        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count))
-        var values: [Double] = [3, 4]
-        var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into counts
-        var payload: [UInt8] = [9]
-        var seen: [Int: (values: [Double], counts: [Int])] = [:]
-        let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
-            #expect(seen[slice] == nil, "slice \(slice) twice")
-            seen[slice] = (Self.expanded(present), counts)
-        }
-        #expect(shared)
-        #expect(Set(seen.keys) == Set(sliceRows.keys))
-        for (slice, rows) in sliceRows {
-            let expected = Self.alone(column, rows: rows)
-            let got = try #require(seen[slice])
-            #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
-            #expect(got.counts == expected.counts, "slice \(slice)")
-        }
-    }
-
     @Test func aSliceWithoutPresentValuesGetsItsMissingCellsOnly() throws {
         var column = NumericColumn()
         for value in [1.5, ScoreTable.missing(.null), 2.25, ScoreTable.missing(.empty)] { column.append(value) }
@@ -133,19 +103,44 @@ import TestSupport
         return column
     }
 
+    /// How a test column is stored: 32-bit decimal codes, the same with zeros of both signs, or doubles.
+    enum Storage: Sendable { case scaled, scaledWithSignedZeros, doubles }
+
+    /// A column of `count` cells of `storage`, and the seeds of its window's rows and slices, each storage
+    /// drawn from its own seeds.
+    private static func column(_ storage: Storage, count: Int, span: Int) -> (NumericColumn, rowSeed: UInt64, familySeed: UInt64) {
+        let seed = UInt64(count &+ span)
+        switch storage {
+        case .scaled:
+            return (column(count: count, span: span, digits: 2, seed: seed), UInt64(span), UInt64(count))
+        case .scaledWithSignedZeros:
+            return (column(count: count, span: span, digits: 2, seed: seed &+ 41, signedZeros: true), UInt64(span) &+ 43, UInt64(count) &+ 47)
+        case .doubles:
+            return (doubleColumn(count: count, span: span, seed: seed), UInt64(span) &+ 11, UInt64(count) &+ 13)
+        }
+    }
+
     @Test(arguments: [
-        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
-        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
-        (count: 400, span: 1_000_000, columns: [20]),
+        // counted (few codes), sorted (codes spanning far more than the cells), one and several segment columns
+        (storage: Storage.scaled, count: 20_000, span: 300, columns: [8]), (.scaled, 20_000, 2_000_000_000, [8]),
+        (.scaled, 30_000, 50_000, [3, 5]), (.scaled, 30_000, 900_000, [2, 256, 1, 7]), (.scaled, 5_000, 7, [256]),
+        (.scaled, 400, 1_000_000, [20]),
+        // a −0 among the codes: the zeros' signs put back in row order, counted and sorted
+        (.scaledWithSignedZeros, 20_000, 300, [8]), (.scaledWithSignedZeros, 20_000, 2_000_000_000, [8]),
+        (.scaledWithSignedZeros, 30_000, 900_000, [2, 256, 1, 7]), (.scaledWithSignedZeros, 400, 1_000_000, [20]),
+        // doubles: 64-bit keys sorted with the slice numbers as a payload of 1, 2 or 4 bytes
+        (.doubles, 20_000, 300, [8]), (.doubles, 20_000, 2_000_000_000, [8]), (.doubles, 30_000, 50_000, [3, 5]),
+        (.doubles, 30_000, 900_000, [2, 256, 1, 7]), (.doubles, 400, 1_000_000, [20]),
     ])
-    func everySliceOfADoublesColumnGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
-        let column = Self.doubleColumn(count: size.count, span: size.span, seed: UInt64(size.count + size.span))
-        #expect(!column.isScaled)
-        var random = SplitMix64(seed: UInt64(size.span) &+ 11)
-        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
-        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 13)
+    func everySliceGetsWhatSortingItsOwnRowsGives(_ test: (storage: Storage, count: Int, span: Int, columns: [Int])) throws {
+        let (column, rowSeed, familySeed) = Self.column(test.storage, count: test.count, span: test.span)
+        #expect(column.isScaled == (test.storage != .doubles))
+        // A window's rows: a shuffled subset with repeats.
+        var random = SplitMix64(seed: rowSeed)
+        let rows = (0..<test.count).map { _ in Int32(random.next(below: test.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: test.columns, seed: familySeed)
         var values: [Double] = [3, 4]
-        var scratch: [UInt64] = [7, 7, 7]
+        var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into counts
         var payload: [UInt8] = [9]
         var seen: [Int: (values: [Double], counts: [Int])] = [:]
         let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
@@ -158,33 +153,6 @@ import TestSupport
             let expected = Self.alone(column, rows: rows)
             let got = try #require(seen[slice])
             // Bit patterns: each slice's signed zeros in its own row order, as the stable sort of its rows.
-            #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
-            #expect(got.counts == expected.counts, "slice \(slice)")
-        }
-    }
-
-    @Test(arguments: [
-        // counted (few codes) and sorted (codes spanning far more than the cells), one and several segment columns
-        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
-        (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]), (count: 400, span: 1_000_000, columns: [20]),
-    ])
-    func everySliceOfAScaledColumnWithNegativeZerosGetsWhatSortingItsOwnRowsGives(size: (count: Int, span: Int, columns: [Int])) throws {
-        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count + size.span) &+ 41, signedZeros: true)
-        #expect(column.isScaled)
-        var random = SplitMix64(seed: UInt64(size.span) &+ 43)
-        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
-        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 47)
-        var values: [Double] = []
-        var scratch: [UInt64] = []
-        var payload: [UInt8] = []
-        var seen: [Int: (values: [Double], counts: [Int])] = [:]
-        #expect(column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
-            seen[slice] = (Self.expanded(present), counts)
-        })
-        #expect(Set(seen.keys) == Set(sliceRows.keys))
-        for (slice, rows) in sliceRows {
-            let expected = Self.alone(column, rows: rows)
-            let got = try #require(seen[slice])
             #expect(got.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "slice \(slice)")
             #expect(got.counts == expected.counts, "slice \(slice)")
         }
@@ -247,46 +215,23 @@ import TestSupport
 
     @Test(arguments: [
         // counted (few codes: a score of two decimals), sorted (codes spanning far more than the cells)
-        (count: 20_000, span: 101, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
-        (count: 30_000, span: 50_000, columns: [3, 5]), (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]),
-        (count: 400, span: 1_000_000, columns: [20]),
+        (storage: Storage.scaled, count: 20_000, span: 101, columns: [8]), (.scaled, 20_000, 2_000_000_000, [8]),
+        (.scaled, 30_000, 50_000, [3, 5]), (.scaled, 30_000, 900_000, [2, 256, 1, 7]), (.scaled, 400, 1_000_000, [20]),
+        // scores stored as doubles (full-precision probabilities), zeros of both signs among them
+        (.doubles, 20_000, 300, [8]), (.doubles, 20_000, 2_000_000_000, [8]), (.doubles, 30_000, 900_000, [2, 256, 1, 7]),
+        (.doubles, 400, 1_000_000, [20]),
     ])
-    func everySliceOfAPerformanceWindowGetsWhatItsOwnRowsGive(size: (count: Int, span: Int, columns: [Int])) throws {
-        let column = Self.column(count: size.count, span: size.span, digits: 2, seed: UInt64(size.count &+ size.span))
-        var random = SplitMix64(seed: UInt64(size.span) &+ 1)
+    func everySliceOfAPerformanceWindowGetsWhatItsOwnRowsGive(_ test: (storage: Storage, count: Int, span: Int, columns: [Int])) throws {
+        let doubles = test.storage == .doubles
+        let column = doubles
+            ? Self.doubleColumn(count: test.count, span: test.span, seed: UInt64(test.count &+ test.span) &+ 21)
+            : Self.column(count: test.count, span: test.span, digits: 2, seed: UInt64(test.count &+ test.span))
+        #expect(column.isScaled == !doubles)
+        var random = SplitMix64(seed: UInt64(test.span) &+ (doubles ? 23 : 1))
         // Per row: no label yet (-1), negative (0) or positive (1).
-        let labels = (0..<size.count).map { _ in Int8(random.next(below: 3)) - 1 }
-        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
-        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 3)
-        var seen: [Int: LabelledScores] = [:]
-        let shared = column.forEachSliceLabelledScores(family: family, rows: rows, label: { labels[$0] }) { slice, scores in
-            #expect(seen[slice] == nil, "slice \(slice) twice")
-            seen[slice] = scores
-        }
-        #expect(shared)
-        #expect(Set(seen.keys) == Set(sliceRows.keys))
-        for (slice, rows) in sliceRows {
-            let expected = Self.labelledAlone(column, rows: rows, labels: labels)
-            let got = try #require(seen[slice])
-            #expect(got.scored == expected.scored, "slice \(slice)")
-            #expect(got.scores.map(\.bitPattern) == expected.scores.map(\.bitPattern), "slice \(slice)")
-            #expect(got.labels == expected.labels, "slice \(slice)")
-            #expect(got.sortedKeys?.positives == expected.positives, "slice \(slice)")
-            #expect(got.sortedKeys?.negatives == expected.negatives, "slice \(slice)")
-        }
-    }
-
-    @Test(arguments: [
-        (count: 20_000, span: 300, columns: [8]), (count: 20_000, span: 2_000_000_000, columns: [8]),
-        (count: 30_000, span: 900_000, columns: [2, 256, 1, 7]), (count: 400, span: 1_000_000, columns: [20]),
-    ])
-    func everySliceOfAPerformanceWindowWithDoubleScoresGetsWhatItsOwnRowsGive(size: (count: Int, span: Int, columns: [Int])) throws {
-        let column = Self.doubleColumn(count: size.count, span: size.span, seed: UInt64(size.count &+ size.span) &+ 21)
-        #expect(!column.isScaled)
-        var random = SplitMix64(seed: UInt64(size.span) &+ 23)
-        let labels = (0..<size.count).map { _ in Int8(random.next(below: 3)) - 1 }
-        let rows = (0..<size.count).map { _ in Int32(random.next(below: size.count)) }
-        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: size.columns, seed: UInt64(size.count) &+ 29)
+        let labels = (0..<test.count).map { _ in Int8(random.next(below: 3)) - 1 }
+        let rows = (0..<test.count).map { _ in Int32(random.next(below: test.count)) }
+        let (family, sliceRows) = Self.family(rows: rows, slicesPerColumn: test.columns, seed: UInt64(test.count) &+ (doubles ? 29 : 3))
         var seen: [Int: LabelledScores] = [:]
         var twice: [Int] = []
         let shared = column.forEachSliceLabelledScores(family: family, rows: rows, label: { labels[$0] }) { slice, scores in
