@@ -12,6 +12,16 @@ import ModelwatchConfiguration
 /// (``InflatePipeline``) while this one parses. Row errors are handed to `onRowError`
 /// and reading goes on; fatal problems (unreadable file, missing column, corrupt gzip) throw.
 enum FileRecords {
+    /// Opens the input file of config key `key` for reading: a file that cannot be opened is a missing input
+    /// (exit 66) naming the key and the reason.
+    static func openInput(_ path: String, key: String) throws(JobError) -> Int32 {
+        do {
+            return try FileAccessError.openForReading(path)
+        } catch {
+            throw JobError(.noInput, key: key, error)
+        }
+    }
+
     static let chunkSize = 1 << 20
 
     /// Where to start reading a plain file other than at its beginning: at byte `offset`, which is line
@@ -57,12 +67,7 @@ enum FileRecords {
             throw JobError(.configError, "\(key): cannot tell the format of `\(path)` from its name; set `format: csv` or `format: jsonl`")
         }
         let inputFormat = inputFormat(path: path, format: resolvedFormat)
-        let descriptor: Int32
-        do {
-            descriptor = try FileAccessError.openForReading(path)
-        } catch {
-            throw JobError(.noInput, key: key, error)
-        }
+        let descriptor = try Self.openInput(path, key: key)
         defer { close(descriptor) }
         let headerLines = resume.map { $0.header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 0
         let reader = RecordReader(format: inputFormat, columns: columns, source: path, startLine: (resume?.line ?? 1) - headerLines, numberColumns: numberColumns,

@@ -48,12 +48,7 @@ enum ParallelScoreFile {
         maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, shouldAbort: () -> Bool = { false }
     ) throws(JobError) -> Outcome? {
         guard workers >= 2 else { return nil }
-        let descriptor: Int32
-        do {
-            descriptor = try FileAccessError.openForReading(path)
-        } catch {
-            throw JobError(.noInput, key: key, error)
-        }
+        let descriptor = try FileRecords.openInput(path, key: key)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size >= minimumSize else { return nil }
