@@ -16,8 +16,10 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     public private(set) var isScaled = true
     /// The decimal exponent of the scaled codes: a cell's value is `code / 10^exponent`.
     public private(set) var exponent = 0
-    /// The largest |code| stored, to know whether a larger exponent still fits.
-    private var largestMagnitude: UInt32 = 0
+    /// The smallest and largest code of a value stored (a −0 as the code of 0); `lowestValueCode > highestValueCode`
+    /// while there is none. They bound the codes (a cell replaced by ``set(_:_:)`` may leave them wider), tell
+    /// whether a larger exponent still fits, and size a count of the codes before reading them.
+    private var lowestValueCode = Int32.max, highestValueCode = Int32.min
 
     /// The largest exponent tried (powers of ten up to `10^22` are exact doubles; 32-bit codes of columns
     /// with values near 1 run out of digits long before).
@@ -54,6 +56,17 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     /// The stored doubles once the column holds doubles (a cell is a value or a NaN carrying its kind).
     package var storedDoubles: [Double]? { isScaled ? nil : doubles }
 
+    /// A range holding the code of every value stored while the column is scaled (a −0 as the code of 0); nil
+    /// when it holds no value or holds doubles. Known without reading the codes: kept as they are appended.
+    package var valueCodeBounds: ClosedRange<Int32>? {
+        isScaled && lowestValueCode <= highestValueCode ? lowestValueCode...highestValueCode : nil
+    }
+
+    /// The largest |code| of a value stored (0 when there is none).
+    private var largestMagnitude: UInt32 {
+        lowestValueCode <= highestValueCode ? Swift.max(lowestValueCode.magnitude, highestValueCode.magnitude) : 0
+    }
+
     /// Bytes per cell in the current form (4 scaled, 8 double).
     public var bytesPerCell: Int { isScaled ? 4 : 8 }
 
@@ -84,7 +97,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         let scale = self.scale
         let exponent = self.exponent
         var written = 0
-        var largest = largestMagnitude
+        var smallest = lowestValueCode, largest = highestValueCode
         codes.append(contentsOf: repeatElement(0, count: stored.count))
         codes.withUnsafeMutableBufferPointer { codes in
             for value in stored {
@@ -92,16 +105,19 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
                 if let fractionDigits, Int(fractionDigits[written]) <= exponent, value != 0,
                    let decimal = Self.code(ofDecimal: value, scale: scale) {
                     code = decimal
+                    smallest = Swift.min(smallest, code)
+                    largest = Swift.max(largest, code)
                 } else {
                     guard let checked = Self.code(ofStored: value, scale: scale) else { break }
                     code = checked
+                    Self.widen(&smallest, &largest, toHold: code)
                 }
-                largest = Swift.max(largest, Self.magnitude(of: code))
                 codes[start + written] = code
                 written += 1
             }
         }
-        largestMagnitude = largest
+        lowestValueCode = smallest
+        highestValueCode = largest
         guard written < stored.count else { return }
         codes.removeLast(stored.count - written)
         for value in stored[written...] { append(value) }
@@ -147,9 +163,14 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         return code(of: stored, scale: scale)
     }
 
-    /// The magnitude of a value's code; 0 for the reserved codes.
+    /// Widens `smallest...largest` to hold `code` when it is a value's (a −0 as 0; missing cells hold none).
     @inline(__always)
-    static func magnitude(of code: Int32) -> UInt32 { code >= missingCeiling ? code.magnitude : 0 }
+    static func widen(_ smallest: inout Int32, _ largest: inout Int32, toHold code: Int32) {
+        guard code >= missingCeiling || code == negativeZeroCode else { return }
+        let value = code == negativeZeroCode ? 0 : code
+        smallest = Swift.min(smallest, value)
+        largest = Swift.max(largest, value)
+    }
 
     /// ``code(of:scale:)`` for a non-zero `value` known to be the double nearest to an integer divided by `10^f`,
     /// `f` at most the exponent of `scale`: `m`, the value times `scale` rounded to the nearest integer, is that
@@ -186,7 +207,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
             guard isScaled else { return nil }
             code = Self.code(ofStored: stored, scale: scale)
         }
-        if let code { largestMagnitude = Swift.max(largestMagnitude, Self.magnitude(of: code)) }
+        if let code { Self.widen(&lowestValueCode, &highestValueCode, toHold: code) }
         return code
     }
 
@@ -220,7 +241,8 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
             codes.withUnsafeMutableBufferPointer { codes in
                 for index in codes.indices where codes[index] >= Self.missingCeiling { codes[index] &*= integerFactor }
             }
-            largestMagnitude = UInt32(Double(largestMagnitude) * factor)
+            lowestValueCode &*= integerFactor
+            highestValueCode &*= integerFactor
         }
         exponent = newExponent
     }

@@ -32,6 +32,25 @@ private func expectLossless(_ values: [Double], sourceLocation: SourceLocation =
         column.forEach(rows: (0..<Int32(values.count)).reversed()) { gathered.append($0) }
         #expect(gathered.map(\.bitPattern) == values.reversed().map(\.bitPattern), sourceLocation: sourceLocation)
     }
+    // The value-code bounds, kept as cells are appended, hold every value's code (a −0 as 0): exactly the
+    // smallest and largest, unless a cell was overwritten (the overwritten zeros may leave them wider).
+    for (form, column) in [("single", single), ("bulk", bulk), ("hinted", hinted), ("overwritten", overwritten)] {
+        let valueCodes = (column.scaledCodes?.codes ?? [])
+            .filter { $0 >= NumericColumn.missingCeiling || $0 == NumericColumn.negativeZeroCode }
+            .map { $0 == NumericColumn.negativeZeroCode ? 0 : $0 }
+        guard let lowest = valueCodes.min(), let highest = valueCodes.max() else {
+            if form != "overwritten" || !column.isScaled {
+                #expect(column.valueCodeBounds == nil, "\(form)", sourceLocation: sourceLocation)
+            }
+            continue
+        }
+        let bounds = column.valueCodeBounds
+        if form == "overwritten" {
+            #expect(bounds.map { $0.contains(lowest) && $0.contains(highest) } == true, "\(form)", sourceLocation: sourceLocation)
+        } else {
+            #expect(bounds == lowest...highest, "\(form)", sourceLocation: sourceLocation)
+        }
+    }
     #expect(single.isScaled == bulk.isScaled && single.exponent == bulk.exponent, sourceLocation: sourceLocation)
     #expect(hinted.isScaled == bulk.isScaled && hinted.exponent == bulk.exponent, sourceLocation: sourceLocation)
     return bulk
@@ -230,9 +249,10 @@ private extension String {
         let expected = reference(column, rows: rows)
         #expect(gathered.map(Self.expanded)?.map(\.bitPattern) == expected.values.map(\.bitPattern))
         #expect(counts == expected.counts)
-        // Counted spans come back as runs (one per distinct value), the others as every value.
+        // Spans counted (the column's, known before the pass: at most the limit and twice the window's cells)
+        // come back as runs (one per distinct value), the others as every value.
         let counted = expected.values.isEmpty
-            || (size.span <= NumericColumn.countingSortLimit && size.span <= 2 * expected.values.count)
+            || (size.span <= NumericColumn.countingSortLimit && size.span <= 2 * rows.count)
         if case .runs(let runs)? = gathered {
             #expect(counted && runs.values == Array(Set(expected.values)).sorted())
         } else {

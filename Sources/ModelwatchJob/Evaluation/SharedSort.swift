@@ -38,6 +38,15 @@ extension NumericColumn {
         // Present counts of every segment slice, flat: column `c`'s slice `s` at `firstSlot[c] + s`.
         let firstSlot = family.firstSlots
         let segmentSlices = firstSlot[columns]
+        if columns > 0, let bounds = valueCodeBounds {
+            let distinctCodes = Int(bounds.upperBound) - Int(bounds.lowerBound) + 1
+            if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * n), distinctCodes * segmentSlices <= 2 * Swift.max(n, 1 << 20) {
+                countEverySlice(
+                    codes: codes, scale: scale, smallestKey: Self.sortKey(of: bounds.lowerBound), distinctCodes: distinctCodes, family: family, rows: rows,
+                    kinds: kinds, scratch: &scratch, body)
+                return true
+            }
+        }
         var segmentPresent = [Int](repeating: 0, count: segmentSlices)
         var allKinds = [Int](repeating: 0, count: kinds)
         var segmentKinds = [[Int]](repeating: [Int](repeating: 0, count: kinds), count: segmentSlices)
@@ -46,7 +55,6 @@ extension NumericColumn {
         if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
         var present = 0
         var sawNegativeZero = false
-        var smallestCode = UInt64.max, largestCode: UInt64 = 0
         codes.withUnsafeBufferPointer { codes in
             family.sliceNumbers.withUnsafeBufferPointer { numbers in
                 segmentPresent.withUnsafeMutableBufferPointer { segmentPresent in
@@ -61,10 +69,7 @@ extension NumericColumn {
                                 }
                                 let slices = numbers[position]
                                 if code >= Self.missingCeiling {
-                                    let sortKey = Self.sortKey(of: code)
-                                    keys[present] = sortKey << 32 | UInt64(slices)
-                                    smallestCode = Swift.min(smallestCode, sortKey)
-                                    largestCode = Swift.max(largestCode, sortKey)
+                                    keys[present] = Self.sortKey(of: code) << 32 | UInt64(slices)
                                     present &+= 1
                                     for column in 0..<columns {
                                         segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
@@ -88,65 +93,6 @@ extension NumericColumn {
         let presentKind = Int(ValueKind.present.rawValue)
         allKinds[presentKind] = present
         for slot in 0..<segmentSlices { segmentKinds[slot][presentKind] = segmentPresent[slot] }
-        let slotsOfColumn = { (column: Int) in firstSlot[column]..<firstSlot[column + 1] }
-
-        let distinctCodes = present > 0 ? Int(largestCode - smallestCode) + 1 : 0
-        let slots = Swift.max(segmentSlices, 1)
-        let bucketCount = distinctCodes * slots
-        if distinctCodes <= Swift.min(Self.countingSortLimit, 2 * present), bucketCount <= 2 * Swift.max(n, 1 << 20) {
-            // Counted: one 32-bit bucket per (code, segment slice), a code's slices side by side (a row touches
-            // one cache line, as in a count of one slice); the all-rows slice's count of a code is the sum over
-            // column 0's slices (they partition it).
-            let words = (bucketCount + 1) / 2
-            if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
-            var allRuns = SortedRuns()
-            var segmentRuns = [SortedRuns](repeating: SortedRuns(), count: segmentSlices)
-            values.withUnsafeBufferPointer { values in
-                scratch.withUnsafeMutableBufferPointer { scratch in
-                    values.withMemoryRebound(to: UInt64.self) { keys in
-                        UnsafeMutableBufferPointer(rebasing: scratch[0..<words]).withMemoryRebound(to: UInt32.self) { counts in
-                            let buckets = UnsafeMutableBufferPointer(rebasing: counts[0..<bucketCount])
-                            buckets.update(repeating: 0)
-                            for index in 0..<present {
-                                let key = keys[index]
-                                let base = Int((key >> 32) &- smallestCode) &* slots
-                                let slices = UInt32(truncatingIfNeeded: key)
-                                for column in 0..<columns {
-                                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
-                                }
-                            }
-                            for code in 0..<distinctCodes {
-                                let base = code &* slots
-                                var total = 0
-                                for slot in slotsOfColumn(0) { total &+= Int(buckets[base &+ slot]) }
-                                guard total > 0 else { continue }
-                                let value = Double(Self.code(ofSortKey: smallestCode &+ UInt64(code))) / scale
-                                if let zeroSigns, value == 0 {
-                                    allRuns.appendZeros(signs: zeroSigns.all)
-                                } else {
-                                    allRuns.append(value, count: total)
-                                }
-                                for slot in 0..<segmentSlices where buckets[base &+ slot] > 0 {
-                                    if let zeroSigns, value == 0 {
-                                        segmentRuns[slot].appendZeros(signs: zeroSigns.segments[slot])
-                                    } else {
-                                        segmentRuns[slot].append(value, count: Int(buckets[base &+ slot]))
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            values.removeAll(keepingCapacity: true)
-            body(family.all, allKinds, .runs(allRuns))
-            for column in 0..<columns {
-                for slot in slotsOfColumn(column) {
-                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
-                }
-            }
-            return true
-        }
 
         // Sorted by the code bytes, the slice numbers carried along; then dealt out column by column into the
         // other buffer, and finally decoded in place for the all-rows slice.
@@ -177,6 +123,98 @@ extension NumericColumn {
         }
         values.removeAll(keepingCapacity: true)
         return true
+    }
+
+    /// Counts every slice's codes in one pass over `rows`, one 32-bit bucket per (code, segment slice), a code's
+    /// slices side by side (a row touches one cache line, as in a count of one slice), and calls `body` with each
+    /// slice's runs: each distinct value, decoded once, with its count. The all-rows slice's count of a code is
+    /// the sum over column 0's slices (they partition it). The column's value codes lie in
+    /// `smallestKey ..< smallestKey + distinctCodes` (as sort keys: ``NumericColumn/valueCodeBounds``), so the
+    /// buckets are known before the pass and the codes are counted where they are read, not gathered first.
+    private func countEverySlice(
+        codes: [Int32], scale: Double, smallestKey: UInt64, distinctCodes: Int, family: SliceFamily, rows: [Int32], kinds: Int,
+        scratch: inout [UInt64], _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
+    ) {
+        let n = rows.count
+        let columns = family.segments.count
+        let firstSlot = family.firstSlots
+        let slots = firstSlot[columns]
+        var allKinds = [Int](repeating: 0, count: kinds)
+        var segmentKinds = [[Int]](repeating: [Int](repeating: 0, count: kinds), count: slots)
+        let bucketCount = distinctCodes * slots
+        let words = (bucketCount + 1) / 2
+        if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
+        var sawNegativeZero = false
+        var allRuns = SortedRuns()
+        var segmentRuns = [SortedRuns](repeating: SortedRuns(), count: slots)
+        var segmentPresent = [Int](repeating: 0, count: slots)
+        var present = 0
+        let zeroCode = Int(Self.sortKey(of: 0)) - Int(smallestKey)
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            UnsafeMutableBufferPointer(rebasing: scratch[0..<words]).withMemoryRebound(to: UInt32.self) { counts in
+                let buckets = UnsafeMutableBufferPointer(rebasing: counts[0..<bucketCount])
+                buckets.update(repeating: 0)
+                codes.withUnsafeBufferPointer { codes in
+                    family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                        for position in 0..<n {
+                            var code = codes[Int(rows[position])]
+                            if code == Self.negativeZeroCode {
+                                // Counted as +0 (the signs of the zeros are put back below).
+                                sawNegativeZero = true
+                                code = 0
+                            }
+                            let slices = numbers[position]
+                            if code >= Self.missingCeiling {
+                                let base = Int(Self.sortKey(of: code) &- smallestKey) &* slots
+                                for column in 0..<columns {
+                                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                                }
+                            } else {
+                                let kind = Int(code &- Int32.min)
+                                allKinds[kind] += 1
+                                for column in 0..<columns {
+                                    segmentKinds[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)][kind] += 1
+                                }
+                            }
+                        }
+                    }
+                }
+                // The signs of each slice's zeros in row order, when there is a −0 to put back.
+                let zeroSigns = sawNegativeZero ? Self.zeroSigns(codes: codes, rows: rows, family: family, firstSlot: firstSlot) : nil
+                let slotsOfColumnZero = firstSlot[0]..<firstSlot[1]
+                for code in 0..<distinctCodes {
+                    let base = code &* slots
+                    var total = 0
+                    for slot in slotsOfColumnZero { total &+= Int(buckets[base &+ slot]) }
+                    guard total > 0 else { continue }
+                    present &+= total
+                    let value = Double(Self.code(ofSortKey: smallestKey &+ UInt64(code))) / scale
+                    if let zeroSigns, code == zeroCode {
+                        allRuns.appendZeros(signs: zeroSigns.all)
+                    } else {
+                        allRuns.append(value, count: total)
+                    }
+                    for slot in 0..<slots where buckets[base &+ slot] > 0 {
+                        let count = Int(buckets[base &+ slot])
+                        segmentPresent[slot] &+= count
+                        if let zeroSigns, code == zeroCode {
+                            segmentRuns[slot].appendZeros(signs: zeroSigns.segments[slot])
+                        } else {
+                            segmentRuns[slot].append(value, count: count)
+                        }
+                    }
+                }
+            }
+        }
+        let presentKind = Int(ValueKind.present.rawValue)
+        allKinds[presentKind] = present
+        body(family.all, allKinds, .runs(allRuns))
+        for column in 0..<columns {
+            for slot in firstSlot[column]..<firstSlot[column + 1] {
+                segmentKinds[slot][presentKind] = segmentPresent[slot]
+                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
+            }
+        }
     }
 
     /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
