@@ -34,32 +34,38 @@ extension CategoryColumn {
         let firstSlot = family.firstSlots
         let slots = firstSlot[columns]
         guard slots * values <= 4 * rows.count + (1 << 16) else { return nil }
-        var allKinds = [Int](repeating: 0, count: 6)
-        var allCodes = [Int](repeating: 0, count: values)
+        // Each cell is counted once per segment column, in its slice's counts: a present cell by its code (the
+        // slice's present count is the sum of its codes' counts), any other by its kind. The all-rows slice's
+        // counts are then the sums over column 0's slices, which partition it.
         var kinds = [Int](repeating: 0, count: 6 * slots)
         var codes = [Int](repeating: 0, count: values * slots)
-        withCountBuffers(&allKinds, &allCodes, &kinds, &codes) { allKinds, allCodes, kinds, codes in
-            family.sliceNumbers.withUnsafeBufferPointer { numbers in
-                var position = 0
-                forEach(rows: rows) { kind, code in
-                    let slices = numbers[position]
-                    position &+= 1
-                    let kindIndex = Int(kind.rawValue)
-                    allKinds[kindIndex] &+= 1
-                    if kind == .present {
-                        allCodes[code] &+= 1
-                        for column in 0..<columns {
-                            let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
-                            kinds[slot &* 6 &+ kindIndex] &+= 1
-                            codes[slot &* values &+ code] &+= 1
-                        }
-                    } else {
-                        for column in 0..<columns {
-                            kinds[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* 6 &+ kindIndex] &+= 1
+        kinds.withUnsafeMutableBufferPointer { kinds in
+            codes.withUnsafeMutableBufferPointer { codes in
+                family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                    var position = 0
+                    forEach(rows: rows) { kind, code in
+                        let slices = numbers[position]
+                        position &+= 1
+                        if kind == .present {
+                            for column in 0..<columns {
+                                codes[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* values &+ code] &+= 1
+                            }
+                        } else {
+                            for column in 0..<columns {
+                                kinds[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* 6 &+ Int(kind.rawValue)] &+= 1
+                            }
                         }
                     }
                 }
             }
+        }
+        let presentKind = Int(ValueKind.present.rawValue)
+        for slot in 0..<slots { kinds[slot * 6 + presentKind] = codes[slot * values..<(slot + 1) * values].reduce(0, +) }
+        var allKinds = [Int](repeating: 0, count: 6)
+        var allCodes = [Int](repeating: 0, count: values)
+        for slot in firstSlot[0]..<firstSlot[1] {
+            for kind in 0..<6 { allKinds[kind] += kinds[slot * 6 + kind] }
+            for code in 0..<values { allCodes[code] += codes[slot * values + code] }
         }
         var result = [(slice: family.all, counts: CategoryCounts(kinds: allKinds, codes: allCodes))]
         for column in 0..<columns {
@@ -69,20 +75,5 @@ extension CategoryColumn {
             }
         }
         return result
-    }
-}
-
-/// Calls `body` with the storage of four count arrays (the counting loops write through buffer pointers, so
-/// the arrays are not checked for uniqueness once per cell).
-private func withCountBuffers(
-    _ a: inout [Int], _ b: inout [Int], _ c: inout [Int], _ d: inout [Int],
-    _ body: (UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>) -> Void
-) {
-    a.withUnsafeMutableBufferPointer { a in
-        b.withUnsafeMutableBufferPointer { b in
-            c.withUnsafeMutableBufferPointer { c in
-                d.withUnsafeMutableBufferPointer { d in body(a, b, c, d) }
-            }
-        }
     }
 }
