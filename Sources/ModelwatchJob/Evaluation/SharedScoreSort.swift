@@ -161,24 +161,38 @@ extension NumericColumn {
     ) -> [LabelledScores] {
         let columns = firstSlot.count - 1
         let slots = firstSlot[columns]
-        var segments = [LabelledScores](repeating: LabelledScores(), count: slots)
-        for slot in 0..<slots { segments[slot].scored = scored[slot] }
         var labelledCount = [Int](repeating: 0, count: slots)
         for slices in labelledNumbers {
             for column in 0..<columns { labelledCount[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1 }
         }
-        for slot in 0..<slots {
-            segments[slot].scores.reserveCapacity(labelledCount[slot])
-            segments[slot].labels.reserveCapacity(labelledCount[slot])
-        }
-        for (index, slices) in labelledNumbers.enumerated() {
-            for column in 0..<columns {
-                let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
-                segments[slot].scores.append(all.scores[index])
-                segments[slot].labels.append(all.labels[index])
+        // Dealt into one buffer, slot after slot, through its storage, then cut into each slot's arrays (appending
+        // to one slot's arrays a cell checked uniqueness and capacity every time).
+        var start = [Int](repeating: 0, count: slots + 1)
+        for slot in 0..<slots { start[slot + 1] = start[slot] + labelledCount[slot] }
+        var scores = [Double](repeating: 0, count: start[slots])
+        var labels = [Bool](repeating: false, count: start[slots])
+        var next = Array(start.dropLast())
+        all.scores.withUnsafeBufferPointer { allScores in
+            all.labels.withUnsafeBufferPointer { allLabels in
+                scores.withUnsafeMutableBufferPointer { scores in
+                    labels.withUnsafeMutableBufferPointer { labels in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for (index, slices) in labelledNumbers.enumerated() {
+                                for column in 0..<columns {
+                                    let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
+                                    scores[next[slot]] = allScores[index]
+                                    labels[next[slot]] = allLabels[index]
+                                    next[slot] &+= 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return segments
+        return (0..<slots).map { slot in
+            LabelledScores(scored: scored[slot], scores: Array(scores[start[slot]..<start[slot + 1]]), labels: Array(labels[start[slot]..<start[slot + 1]]))
+        }
     }
 
     /// Calls `body` with the all-rows slice's scores, then each segment slot's, each with its sides' sorted keys.
