@@ -60,7 +60,7 @@ struct SegmentCapping {
     func slicesAndFamilies(of rows: [Int32], table: ScoreTable, columns: [String]) -> (slices: [Slice], families: [SliceFamily?]) {
         var result: [Slice] = []
         var families: [SliceFamily?] = []
-        let byVersion = Self.group(rows, into: table.versions.count) { Int(table.versionCode[Int($0)]) }
+        let byVersion = Self.split(rows, codes: table.versionCode, mapping: Array(0..<table.versions.count), into: table.versions.count)
         let versionCodes = byVersion.indices.filter { !byVersion[$0].isEmpty }.sorted { table.versions[$0] < table.versions[$1] }
         // Per segment column, the kept values in order and the position of each segment code's value among them.
         let segmentValues = columns.indices.map { Array(Set(mapped[$0])).sorted() }
@@ -75,9 +75,15 @@ struct SegmentCapping {
             result.append(Slice(version: version, segment: Tags.allValue, segmentValue: Tags.allValue, rows: versionRows))
             var segments: [[Int]] = []
             var shared = columns.count <= SliceFamily.maxColumns
+            // Each row's slice number per column, one byte a column (the rank of its value among the column's
+            // non-empty values), written while the rows are split.
+            var sliceNumbers = [UInt32](repeating: 0, count: shared && !columns.isEmpty ? versionRows.count : 0)
             for (column, name) in columns.enumerated() {
-                let segmentCodes = table.segmentCodes[column]
-                let byValue = Self.group(versionRows, into: segmentValues[column].count) { valueOfCode[column][Int(segmentCodes[Int($0)])] }
+                let byValue = sliceNumbers.withUnsafeMutableBufferPointer { numbers in
+                    Self.split(
+                        versionRows, codes: table.segmentCodes[column], mapping: valueOfCode[column], into: segmentValues[column].count,
+                        ranks: numbers.isEmpty ? nil : (numbers, UInt32(8 * column), SliceFamily.maxSlicesPerColumn))
+                }
                 var indices: [Int] = []
                 for (value, valueRows) in zip(segmentValues[column], byValue) where !valueRows.isEmpty {
                     indices.append(result.count)
@@ -86,44 +92,61 @@ struct SegmentCapping {
                 segments.append(indices)
                 if indices.count > SliceFamily.maxSlicesPerColumn { shared = false }
             }
-            guard shared else {
-                families.append(nil)
-                continue
-            }
-            // Each row's slice number per column: the rank of its value among the column's non-empty values.
-            var sliceNumbers = [UInt32](repeating: 0, count: columns.isEmpty ? 0 : versionRows.count)
-            for column in columns.indices {
-                let segmentCodes = table.segmentCodes[column]
-                var numberOfValue = [Int](repeating: -1, count: segmentValues[column].count)
-                for (number, index) in segments[column].enumerated() {
-                    numberOfValue[segmentValues[column].firstIndex(of: result[index].segmentValue)!] = number
-                }
-                let shift = UInt32(8 * column)
-                sliceNumbers.withUnsafeMutableBufferPointer { numbers in
-                    segmentCodes.withUnsafeBufferPointer { codes in
-                        for (position, row) in versionRows.enumerated() {
-                            numbers[position] |= UInt32(numberOfValue[valueOfCode[column][Int(codes[Int(row)])]]) << shift
-                        }
-                    }
-                }
-            }
-            families.append(SliceFamily(all: all, segments: segments, sliceNumbers: sliceNumbers))
+            families.append(shared ? SliceFamily(all: all, segments: segments, sliceNumbers: sliceNumbers) : nil)
         }
         return (result, families)
     }
 
-    /// `rows` split by `group` (a number below `groups`), each part in row order: counted first, so every part is
-    /// allocated once at its size, and the common case of a single group is the rows themselves.
-    private static func group(_ rows: [Int32], into groups: Int, by group: (Int32) -> Int) -> [[Int32]] {
-        var counts = [Int](repeating: 0, count: groups)
-        for row in rows { counts[group(row)] += 1 }
+    /// `rows` split by group, row `r` falling in group `mapping[codes[r]]` (below `groups`), each part in row order:
+    /// counted first, then dealt into one buffer and cut, so every part is allocated once at its size; the common
+    /// case of a single group is the rows themselves. With `ranks`, each row's rank among the non-empty groups is
+    /// also or-ed into `ranks.numbers` (at the row's position) shifted left by `ranks.shift`, unless there are more
+    /// than `ranks.limit` non-empty groups.
+    private static func split<Code: FixedWidthInteger>(
+        _ rows: [Int32], codes: [Code], mapping: [Int], into groups: Int,
+        ranks: (numbers: UnsafeMutableBufferPointer<UInt32>, shift: UInt32, limit: Int)? = nil
+    ) -> [[Int32]] {
+        var start = [Int](repeating: 0, count: groups + 1)
+        codes.withUnsafeBufferPointer { codes in
+            mapping.withUnsafeBufferPointer { mapping in
+                start.withUnsafeMutableBufferPointer { start in
+                    for row in rows { start[mapping[Int(codes[Int(row)])] &+ 1] &+= 1 }
+                }
+            }
+        }
         var parts = [[Int32]](repeating: [], count: groups)
-        if let only = counts.firstIndex(of: rows.count), !rows.isEmpty {
-            parts[only] = rows
+        if let only = start.dropFirst().firstIndex(of: rows.count), !rows.isEmpty {
+            // One group: its rank, 0, is already in every row's number.
+            parts[only - 1] = rows
             return parts
         }
-        for part in parts.indices { parts[part].reserveCapacity(counts[part]) }
-        for row in rows { parts[group(row)].append(row) }
+        var rank = [UInt32](repeating: 0, count: groups)
+        var nonEmpty = 0
+        for group in 0..<groups where start[group + 1] > 0 {
+            rank[group] = UInt32(truncatingIfNeeded: nonEmpty)
+            nonEmpty += 1
+        }
+        let numbers = nonEmpty <= (ranks?.limit ?? 0) ? ranks : nil
+        for group in 0..<groups { start[group + 1] += start[group] }
+        var next = Array(start.dropLast())
+        var dealt = [Int32](repeating: 0, count: rows.count)
+        codes.withUnsafeBufferPointer { codes in
+            mapping.withUnsafeBufferPointer { mapping in
+                rank.withUnsafeBufferPointer { rank in
+                    dealt.withUnsafeMutableBufferPointer { dealt in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for (position, row) in rows.enumerated() {
+                                let group = mapping[Int(codes[Int(row)])]
+                                dealt[next[group]] = row
+                                next[group] &+= 1
+                                if let numbers { numbers.numbers[position] |= rank[group] << numbers.shift }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for group in 0..<groups where start[group + 1] > start[group] { parts[group] = Array(dealt[start[group]..<start[group + 1]]) }
         return parts
     }
 }
