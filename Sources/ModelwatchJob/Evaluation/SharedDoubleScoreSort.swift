@@ -37,6 +37,15 @@ extension NumericColumn {
         var labelledNumbers: [UInt32] = []
         var positiveKeys: [UInt64] = [], positiveSlices: [UInt32] = []
         var negativeKeys: [UInt64] = [], negativeSlices: [UInt32] = []
+        // Room for every row, so the arrays are not regrown (and copied) while the labelled rows are gathered;
+        // room not used is never touched.
+        all.scores.reserveCapacity(rows.count)
+        all.labels.reserveCapacity(rows.count)
+        labelledNumbers.reserveCapacity(rows.count)
+        positiveKeys.reserveCapacity(rows.count)
+        positiveSlices.reserveCapacity(rows.count)
+        negativeKeys.reserveCapacity(rows.count)
+        negativeSlices.reserveCapacity(rows.count)
         family.sliceNumbers.withUnsafeBufferPointer { numbers in
             for position in rows.indices {
                 let row = Int(rows[position])

@@ -44,6 +44,13 @@ extension NumericColumn {
         // The labelled rows' slice numbers, beside `all.scores` and `all.labels`.
         var labelledNumbers: [UInt32] = []
         var positiveKeys: [UInt64] = [], negativeKeys: [UInt64] = []
+        // Room for every row, so the arrays are not regrown (and copied) while the labelled rows are gathered;
+        // room not used is never touched.
+        all.scores.reserveCapacity(rows.count)
+        all.labels.reserveCapacity(rows.count)
+        labelledNumbers.reserveCapacity(rows.count)
+        positiveKeys.reserveCapacity(rows.count)
+        negativeKeys.reserveCapacity(rows.count)
         var smallestCode = UInt64.max, largestCode: UInt64 = 0
         var sawNegativeZero = false
         codes.withUnsafeBufferPointer { codes in
