@@ -135,12 +135,11 @@ extension NumericColumn {
         codes: [Int32], scale: Double, smallestKey: UInt64, distinctCodes: Int, family: SliceFamily, rows: [Int32], kinds: Int,
         scratch: inout [UInt64], _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
     ) {
-        let n = rows.count
         let columns = family.segments.count
         let firstSlot = family.firstSlots
         let slots = firstSlot[columns]
-        var allKinds = [Int](repeating: 0, count: kinds)
-        var segmentKinds = [[Int]](repeating: [Int](repeating: 0, count: kinds), count: slots)
+        // Cells not present, by kind, per slot (flat: slot × kinds); the all-rows slice's are column 0's summed.
+        var missing = [Int](repeating: 0, count: slots * kinds)
         let bucketCount = distinctCodes * slots
         let words = (bucketCount + 1) / 2
         if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
@@ -155,25 +154,13 @@ extension NumericColumn {
                 let buckets = UnsafeMutableBufferPointer(rebasing: counts[0..<bucketCount])
                 buckets.update(repeating: 0)
                 codes.withUnsafeBufferPointer { codes in
-                    family.sliceNumbers.withUnsafeBufferPointer { numbers in
-                        for position in 0..<n {
-                            var code = codes[Int(rows[position])]
-                            if code == Self.negativeZeroCode {
-                                // Counted as +0 (the signs of the zeros are put back below).
-                                sawNegativeZero = true
-                                code = 0
-                            }
-                            let slices = numbers[position]
-                            if code >= Self.missingCeiling {
-                                let base = Int(Self.sortKey(of: code) &- smallestKey) &* slots
-                                for column in 0..<columns {
-                                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
-                                }
-                            } else {
-                                let kind = Int(code &- Int32.min)
-                                allKinds[kind] += 1
-                                for column in 0..<columns {
-                                    segmentKinds[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)][kind] += 1
+                    rows.withUnsafeBufferPointer { rows in
+                        family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                            firstSlot.withUnsafeBufferPointer { firstSlot in
+                                missing.withUnsafeMutableBufferPointer { missing in
+                                    sawNegativeZero = Self.countCodes(
+                                        codes: codes, rows: rows, numbers: numbers, smallestKey: smallestKey, firstSlot: firstSlot,
+                                        buckets: buckets, missing: missing, kinds: kinds)
                                 }
                             }
                         }
@@ -207,14 +194,71 @@ extension NumericColumn {
             }
         }
         let presentKind = Int(ValueKind.present.rawValue)
+        var allKinds = [Int](repeating: 0, count: kinds)
+        for slot in firstSlot[0]..<firstSlot[1] {
+            for kind in 0..<kinds { allKinds[kind] += missing[slot * kinds + kind] }
+        }
         allKinds[presentKind] = present
         body(family.all, allKinds, .runs(allRuns))
         for column in 0..<columns {
             for slot in firstSlot[column]..<firstSlot[column + 1] {
-                segmentKinds[slot][presentKind] = segmentPresent[slot]
-                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(segmentRuns[slot]))
+                var slotKinds = Array(missing[slot * kinds..<(slot + 1) * kinds])
+                slotKinds[presentKind] = segmentPresent[slot]
+                body(family.segments[column][slot - firstSlot[column]], slotKinds, .runs(segmentRuns[slot]))
             }
         }
+    }
+
+    /// The counting pass of ``countEverySlice(codes:scale:smallestKey:distinctCodes:family:rows:kinds:scratch:_:)``:
+    /// each present code of `rows` into its bucket of each segment column's slot (`(key − smallestKey) × slots +
+    /// slot`), each other cell into `missing[slot × kinds + kind]`; a −0 counted as +0. Returns whether it saw a −0.
+    /// Apart, on buffers and scalars, so the loop keeps its state in registers; one segment column (the usual
+    /// case) has a loop of its own.
+    @inline(never)
+    private static func countCodes(
+        codes: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>, numbers: UnsafeBufferPointer<UInt32>,
+        smallestKey: UInt64, firstSlot: UnsafeBufferPointer<Int>, buckets: UnsafeMutableBufferPointer<UInt32>,
+        missing: UnsafeMutableBufferPointer<Int>, kinds: Int
+    ) -> Bool {
+        let columns = firstSlot.count - 1
+        let slots = firstSlot[columns]
+        var sawNegativeZero = false
+        if columns == 1 {
+            for position in 0..<rows.count {
+                var code = codes[Int(rows[position])]
+                if code == negativeZeroCode {
+                    sawNegativeZero = true
+                    code = 0
+                }
+                let slot = Int(numbers[position] & 0xFF)
+                if code >= missingCeiling {
+                    buckets[Int(sortKey(of: code) &- smallestKey) &* slots &+ slot] &+= 1
+                } else {
+                    missing[slot &* kinds &+ Int(code &- Int32.min)] &+= 1
+                }
+            }
+            return sawNegativeZero
+        }
+        for position in 0..<rows.count {
+            var code = codes[Int(rows[position])]
+            if code == negativeZeroCode {
+                sawNegativeZero = true
+                code = 0
+            }
+            let slices = numbers[position]
+            if code >= missingCeiling {
+                let base = Int(sortKey(of: code) &- smallestKey) &* slots
+                for column in 0..<columns {
+                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                }
+            } else {
+                let kind = Int(code &- Int32.min)
+                for column in 0..<columns {
+                    missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
+                }
+            }
+        }
+        return sawNegativeZero
     }
 
     /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
