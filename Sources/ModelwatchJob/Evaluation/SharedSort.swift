@@ -49,36 +49,24 @@ extension NumericColumn {
         }
         var segmentPresent = [Int](repeating: 0, count: segmentSlices)
         var allKinds = [Int](repeating: 0, count: kinds)
-        var segmentKinds = [[Int]](repeating: [Int](repeating: 0, count: kinds), count: segmentSlices)
+        // Cells not present, by kind, per slot (flat: slot × kinds).
+        var missing = [Int](repeating: 0, count: segmentSlices * kinds)
         values.removeAll(keepingCapacity: true)
         values.append(contentsOf: repeatElement(0, count: n))
         if scratch.count < n { scratch.append(contentsOf: repeatElement(0, count: n - scratch.count)) }
-        var present = 0
-        var sawNegativeZero = false
-        codes.withUnsafeBufferPointer { codes in
-            family.sliceNumbers.withUnsafeBufferPointer { numbers in
-                segmentPresent.withUnsafeMutableBufferPointer { segmentPresent in
-                    values.withUnsafeMutableBufferPointer { values in
-                        values.withMemoryRebound(to: UInt64.self) { keys in
-                            for position in 0..<n {
-                                var code = codes[Int(rows[position])]
-                                if code == Self.negativeZeroCode {
-                                    // Sorted as +0 (the signs of the zeros are put back afterwards).
-                                    sawNegativeZero = true
-                                    code = 0
-                                }
-                                let slices = numbers[position]
-                                if code >= Self.missingCeiling {
-                                    keys[present] = Self.sortKey(of: code) << 32 | UInt64(slices)
-                                    present &+= 1
-                                    for column in 0..<columns {
-                                        segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
-                                    }
-                                } else {
-                                    let kind = Int(code &- Int32.min)
-                                    allKinds[kind] += 1
-                                    for column in 0..<columns {
-                                        segmentKinds[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)][kind] += 1
+        let (present, sawNegativeZero) = values.withUnsafeMutableBufferPointer { values in
+            values.withMemoryRebound(to: UInt64.self) { keys in
+                codes.withUnsafeBufferPointer { codes in
+                    rows.withUnsafeBufferPointer { rows in
+                        family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                            firstSlot.withUnsafeBufferPointer { firstSlot in
+                                segmentPresent.withUnsafeMutableBufferPointer { segmentPresent in
+                                    allKinds.withUnsafeMutableBufferPointer { allKinds in
+                                        missing.withUnsafeMutableBufferPointer { missing in
+                                            Self.gatherKeys(
+                                                codes: codes, rows: rows, numbers: numbers, firstSlot: firstSlot, keys: keys,
+                                                segmentPresent: segmentPresent, allKinds: allKinds, missing: missing, kinds: kinds)
+                                        }
                                     }
                                 }
                             }
@@ -87,6 +75,7 @@ extension NumericColumn {
                 }
             }
         }
+        var segmentKinds = (0..<segmentSlices).map { Array(missing[$0 * kinds..<($0 + 1) * kinds]) }
         // The signs of each slice's zeros in row order (a stable sort of doubles keeps −0 and +0 in row order;
         // the codes sort both as +0), when there is a −0 to put back.
         let zeroSigns = sawNegativeZero ? Self.zeroSigns(codes: codes, rows: rows, family: family, firstSlot: firstSlot) : nil
@@ -259,6 +248,45 @@ extension NumericColumn {
             }
         }
         return sawNegativeZero
+    }
+
+    /// The gathering pass of the shared sort of codes: each present code of `rows` as a key (its sort key in the
+    /// upper four bytes, the row's slice numbers in the lower) into `keys`, in row order, counted per segment
+    /// slot in `segmentPresent`; each other cell by kind into `allKinds` and `missing[slot × kinds + kind]`; a −0
+    /// as +0. Returns the keys written and whether it saw a −0. Apart, on buffers and scalars, so the loop keeps
+    /// its state in registers.
+    @inline(never)
+    private static func gatherKeys(
+        codes: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>, numbers: UnsafeBufferPointer<UInt32>,
+        firstSlot: UnsafeBufferPointer<Int>, keys: UnsafeMutableBufferPointer<UInt64>, segmentPresent: UnsafeMutableBufferPointer<Int>,
+        allKinds: UnsafeMutableBufferPointer<Int>, missing: UnsafeMutableBufferPointer<Int>, kinds: Int
+    ) -> (present: Int, sawNegativeZero: Bool) {
+        let columns = firstSlot.count - 1
+        var present = 0
+        var sawNegativeZero = false
+        for position in 0..<rows.count {
+            var code = codes[Int(rows[position])]
+            if code == negativeZeroCode {
+                // Sorted as +0 (the signs of the zeros are put back afterwards).
+                sawNegativeZero = true
+                code = 0
+            }
+            let slices = numbers[position]
+            if code >= missingCeiling {
+                keys[present] = sortKey(of: code) << 32 | UInt64(slices)
+                present &+= 1
+                for column in 0..<columns {
+                    segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+                }
+            } else {
+                let kind = Int(code &- Int32.min)
+                allKinds[kind] &+= 1
+                for column in 0..<columns {
+                    missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
+                }
+            }
+        }
+        return (present, sawNegativeZero)
     }
 
     /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
