@@ -93,6 +93,20 @@ public struct CategoryColumn: Sendable {
         }
     }
 
+    /// The stored cells, for loops that read them directly: two-byte cells (a code below ``narrowMissing``, else
+    /// `narrowMissing + kind`) or four-byte ones (the same with ``wideMissing``).
+    package enum Cells {
+        case narrow(UnsafeBufferPointer<UInt16>, missingFrom: UInt16)
+        case wide(UnsafeBufferPointer<UInt32>, missingFrom: UInt32)
+    }
+
+    /// Calls `body` with the stored cells (valid only during the call).
+    package func withCells<R>(_ body: (Cells) -> R) -> R {
+        isNarrow
+            ? narrow.withUnsafeBufferPointer { body(.narrow($0, missingFrom: Self.narrowMissing)) }
+            : wide.withUnsafeBufferPointer { body(.wide($0, missingFrom: Self.wideMissing)) }
+    }
+
     // MARK: - Codes
 
     @inline(__always)

@@ -41,18 +41,16 @@ extension CategoryColumn {
         var codes = [Int](repeating: 0, count: values * slots)
         kinds.withUnsafeMutableBufferPointer { kinds in
             codes.withUnsafeMutableBufferPointer { codes in
-                family.sliceNumbers.withUnsafeBufferPointer { numbers in
-                    var position = 0
-                    forEach(rows: rows) { kind, code in
-                        let slices = numbers[position]
-                        position &+= 1
-                        if kind == .present {
-                            for column in 0..<columns {
-                                codes[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* values &+ code] &+= 1
-                            }
-                        } else {
-                            for column in 0..<columns {
-                                kinds[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* 6 &+ Int(kind.rawValue)] &+= 1
+                rows.withUnsafeBufferPointer { rows in
+                    family.sliceNumbers.withUnsafeBufferPointer { numbers in
+                        firstSlot.withUnsafeBufferPointer { firstSlot in
+                            withCells { cells in
+                                switch cells {
+                                case .narrow(let cells, let missingFrom):
+                                    Self.countSlices(cells: cells, missingFrom: missingFrom, rows: rows, numbers: numbers, firstSlot: firstSlot, values: values, codes: codes, kinds: kinds)
+                                case .wide(let cells, let missingFrom):
+                                    Self.countSlices(cells: cells, missingFrom: missingFrom, rows: rows, numbers: numbers, firstSlot: firstSlot, values: values, codes: codes, kinds: kinds)
+                                }
                             }
                         }
                     }
@@ -75,5 +73,33 @@ extension CategoryColumn {
             }
         }
         return result
+    }
+
+    /// The counting pass of ``sliceCounts(family:rows:values:)``: each cell of `rows` once per segment column, a
+    /// present one into `codes[slot × values + code]`, any other into `kinds[slot × 6 + kind]`. Apart, on buffers
+    /// and scalars, so the loop keeps its state in registers.
+    @inline(never)
+    private static func countSlices<Cell: FixedWidthInteger>(
+        cells: UnsafeBufferPointer<Cell>, missingFrom: Cell, rows: UnsafeBufferPointer<Int32>, numbers: UnsafeBufferPointer<UInt32>,
+        firstSlot: UnsafeBufferPointer<Int>, values: Int, codes: UnsafeMutableBufferPointer<Int>, kinds: UnsafeMutableBufferPointer<Int>
+    ) {
+        let columns = firstSlot.count - 1
+        let invalid = Int(ValueKind.invalid.rawValue)
+        for position in 0..<rows.count {
+            let cell = cells[Int(rows[position])]
+            let slices = numbers[position]
+            if cell < missingFrom {
+                let code = Int(cell)
+                for column in 0..<columns {
+                    codes[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* values &+ code] &+= 1
+                }
+            } else {
+                // A missing cell's kind (`missingFrom + kind`; any other reserved code reads as invalid).
+                let kind = Swift.min(Int(cell &- missingFrom), invalid)
+                for column in 0..<columns {
+                    kinds[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* 6 &+ kind] &+= 1
+                }
+            }
+        }
     }
 }
