@@ -93,6 +93,20 @@ extension NumericColumn {
                     let sortedInScratch = OrderedKeys.sort(keyBuffer, scratch: scratchBuffer, carryingLowBytes: 4)
                     let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                     let other = sortedInScratch ? keyBuffer : scratchBuffer
+                    if Self.distinctCodes(ofSortedKeys: UnsafeBufferPointer(sorted)) * Self.tiesForRuns <= present {
+                        // Many ties: each slice as runs, a distinct value decoded once (the statistics then take a
+                        // step per distinct value rather than per value).
+                        let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
+                            Self.runs(ofSortedKeys: UnsafeBufferPointer(sorted), firstSlot: firstSlot, scale: scale, zeroSigns: zeroSigns)
+                        }
+                        body(family.all, allKinds, .runs(runs.all))
+                        for column in 0..<columns {
+                            for slot in firstSlot[column]..<firstSlot[column + 1] {
+                                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(runs.segments[slot]))
+                            }
+                        }
+                        return
+                    }
                     other.withMemoryRebound(to: Double.self) { dealt in
                         Self.dealToSegmentSlices(
                             count: present, family: family, firstSlot: firstSlot, segmentPresent: segmentPresent,
@@ -287,6 +301,76 @@ extension NumericColumn {
             }
         }
         return (present, sawNegativeZero)
+    }
+
+    /// A sorted column is handed out as runs when its values occur at least this many times each on average.
+    static let tiesForRuns = 2
+
+    /// The number of distinct codes among keys sorted by code (the code in the upper four bytes).
+    @inline(never)
+    private static func distinctCodes(ofSortedKeys sorted: UnsafeBufferPointer<UInt64>) -> Int {
+        guard var previous = sorted.first.map({ $0 >> 32 }) else { return 0 }
+        var distinct = 1
+        for key in sorted {
+            let code = key >> 32
+            distinct &+= code != previous ? 1 : 0
+            previous = code
+        }
+        return distinct
+    }
+
+    /// The runs of the all-rows slice and of every segment slot from keys sorted by code (code in the upper four
+    /// bytes, slice numbers in the lower): each distinct code decoded once and appended with its count, to the
+    /// all-rows runs and to each slot's that holds it; the zeros with their signs in row order when there are
+    /// signs to put back (``SortedRuns/appendZeros(signs:)``).
+    @inline(never)
+    private static func runs(
+        ofSortedKeys sorted: UnsafeBufferPointer<UInt64>, firstSlot: UnsafeBufferPointer<Int>, scale: Double,
+        zeroSigns: (all: [FloatingPointSign], segments: [[FloatingPointSign]])?
+    ) -> (all: SortedRuns, segments: [SortedRuns]) {
+        let columns = firstSlot.count - 1
+        let slots = firstSlot[columns]
+        var all = SortedRuns()
+        var segments = [SortedRuns](repeating: SortedRuns(), count: slots)
+        var groupCount = [Int](repeating: 0, count: slots)
+        var touched = [Int](repeating: 0, count: slots)
+        let zeroKey = sortKey(of: 0)
+        groupCount.withUnsafeMutableBufferPointer { groupCount in
+            touched.withUnsafeMutableBufferPointer { touched in
+                var start = 0
+                while start < sorted.count {
+                    let code = sorted[start] >> 32
+                    var end = start
+                    var touchedCount = 0
+                    while end < sorted.count, sorted[end] >> 32 == code {
+                        let slices = UInt32(truncatingIfNeeded: sorted[end])
+                        for column in 0..<columns {
+                            let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
+                            if groupCount[slot] == 0 {
+                                touched[touchedCount] = slot
+                                touchedCount &+= 1
+                            }
+                            groupCount[slot] &+= 1
+                        }
+                        end &+= 1
+                    }
+                    let zeros = code == zeroKey ? zeroSigns : nil
+                    let value = Double(Self.code(ofSortKey: code)) / scale
+                    if let zeros { all.appendZeros(signs: zeros.all) } else { all.append(value, count: end - start) }
+                    for index in 0..<touchedCount {
+                        let slot = touched[index]
+                        if let zeros {
+                            segments[slot].appendZeros(signs: zeros.segments[slot])
+                        } else {
+                            segments[slot].append(value, count: groupCount[slot])
+                        }
+                        groupCount[slot] = 0
+                    }
+                    start = end
+                }
+            }
+        }
+        return (all, segments)
     }
 
     /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
