@@ -103,6 +103,21 @@ extension NumericColumn {
                         let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                         let sortedSlices = sortedInScratch ? payloadScratch : payloadBuffer
                         let other = sortedInScratch ? keyBuffer : scratchBuffer
+                        if Self.distinctKeys(UnsafeBufferPointer(sorted)) * Self.tiesForRuns <= present {
+                            // Many ties: each slice as runs (see the shared sort of codes).
+                            let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
+                                Self.runs(
+                                    ofSortedKeys: UnsafeBufferPointer(sorted), slices: UnsafeBufferPointer(sortedSlices), firstSlot: firstSlot,
+                                    zeroSigns: sawNegativeZero ? (allZeroSigns, segmentZeroSigns) : nil)
+                            }
+                            body(family.all, allKinds, .runs(runs.all))
+                            for column in 0..<columns {
+                                for slot in firstSlot[column]..<firstSlot[column + 1] {
+                                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(runs.segments[slot]))
+                                }
+                            }
+                            return
+                        }
                         other.withMemoryRebound(to: Double.self) { dealt in
                             Self.dealToSegmentSlices(
                                 count: present, family: family, firstSlot: firstSlot, segmentPresent: segmentPresent,
@@ -120,6 +135,24 @@ extension NumericColumn {
             }
         }
         values.removeAll(keepingCapacity: true)
+    }
+
+    /// The number of distinct keys among sorted 64-bit keys.
+    @inline(never)
+    private static func distinctKeys(_ sorted: UnsafeBufferPointer<UInt64>) -> Int {
+        distinctGroups(count: sorted.count) { sorted[$0] }
+    }
+
+    /// The runs of the all-rows slice and of every segment slot from sorted value keys (``OrderedKeys/key(_:)-(Double)``)
+    /// and their slice numbers, each distinct value decoded once.
+    @inline(never)
+    private static func runs<Payload: FixedWidthInteger & UnsignedInteger>(
+        ofSortedKeys sorted: UnsafeBufferPointer<UInt64>, slices: UnsafeBufferPointer<Payload>, firstSlot: UnsafeBufferPointer<Int>,
+        zeroSigns: (all: [FloatingPointSign], segments: [[FloatingPointSign]])?
+    ) -> (all: SortedRuns, segments: [SortedRuns]) {
+        runs(
+            count: sorted.count, firstSlot: firstSlot, zeroGroup: OrderedKeys.key(0.0), zeroSigns: zeroSigns, group: { sorted[$0] },
+            slices: { UInt32(truncatingIfNeeded: slices[$0]) }, value: { OrderedKeys.value($0) })
     }
 
     /// Gives the zeros of ascending `sorted` (one run) the signs `signs`, in order.

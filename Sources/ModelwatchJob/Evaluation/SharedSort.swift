@@ -309,24 +309,44 @@ extension NumericColumn {
     /// The number of distinct codes among keys sorted by code (the code in the upper four bytes).
     @inline(never)
     private static func distinctCodes(ofSortedKeys sorted: UnsafeBufferPointer<UInt64>) -> Int {
-        guard var previous = sorted.first.map({ $0 >> 32 }) else { return 0 }
+        distinctGroups(count: sorted.count) { sorted[$0] >> 32 }
+    }
+
+    /// The number of distinct groups among `count` items in order of `group` (equal groups adjacent).
+    @inline(__always)
+    static func distinctGroups(count: Int, _ group: (Int) -> UInt64) -> Int {
+        guard count > 0 else { return 0 }
+        var previous = group(0)
         var distinct = 1
-        for key in sorted {
-            let code = key >> 32
-            distinct &+= code != previous ? 1 : 0
-            previous = code
+        for index in 1..<count {
+            let current = group(index)
+            distinct &+= current != previous ? 1 : 0
+            previous = current
         }
         return distinct
     }
 
     /// The runs of the all-rows slice and of every segment slot from keys sorted by code (code in the upper four
-    /// bytes, slice numbers in the lower): each distinct code decoded once and appended with its count, to the
-    /// all-rows runs and to each slot's that holds it; the zeros with their signs in row order when there are
-    /// signs to put back (``SortedRuns/appendZeros(signs:)``).
+    /// bytes, slice numbers in the lower), each distinct code decoded once.
     @inline(never)
     private static func runs(
         ofSortedKeys sorted: UnsafeBufferPointer<UInt64>, firstSlot: UnsafeBufferPointer<Int>, scale: Double,
         zeroSigns: (all: [FloatingPointSign], segments: [[FloatingPointSign]])?
+    ) -> (all: SortedRuns, segments: [SortedRuns]) {
+        runs(
+            count: sorted.count, firstSlot: firstSlot, zeroGroup: sortKey(of: 0), zeroSigns: zeroSigns, group: { sorted[$0] >> 32 },
+            slices: { UInt32(truncatingIfNeeded: sorted[$0]) }, value: { Double(Self.code(ofSortKey: $0)) / scale })
+    }
+
+    /// The runs of the all-rows slice and of every segment slot from `count` items in ascending order of `group`
+    /// (`slices(i)` the item's slice numbers, a byte a segment column): each distinct group's value (`value`)
+    /// taken once and appended with its count, to the all-rows runs and to each slot's that holds it; the zeros
+    /// (group `zeroGroup`) with their signs in row order when there are signs to put back
+    /// (``SortedRuns/appendZeros(signs:)``). What dealing the items out and reading each slot's values gives.
+    @inline(__always)
+    static func runs(
+        count: Int, firstSlot: UnsafeBufferPointer<Int>, zeroGroup: UInt64, zeroSigns: (all: [FloatingPointSign], segments: [[FloatingPointSign]])?,
+        group: (Int) -> UInt64, slices: (Int) -> UInt32, value: (UInt64) -> Double
     ) -> (all: SortedRuns, segments: [SortedRuns]) {
         let columns = firstSlot.count - 1
         let slots = firstSlot[columns]
@@ -334,18 +354,17 @@ extension NumericColumn {
         var segments = [SortedRuns](repeating: SortedRuns(), count: slots)
         var groupCount = [Int](repeating: 0, count: slots)
         var touched = [Int](repeating: 0, count: slots)
-        let zeroKey = sortKey(of: 0)
         groupCount.withUnsafeMutableBufferPointer { groupCount in
             touched.withUnsafeMutableBufferPointer { touched in
                 var start = 0
-                while start < sorted.count {
-                    let code = sorted[start] >> 32
+                while start < count {
+                    let current = group(start)
                     var end = start
                     var touchedCount = 0
-                    while end < sorted.count, sorted[end] >> 32 == code {
-                        let slices = UInt32(truncatingIfNeeded: sorted[end])
+                    while end < count, group(end) == current {
+                        let numbers = slices(end)
                         for column in 0..<columns {
-                            let slot = firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)
+                            let slot = firstSlot[column] &+ Int((numbers >> UInt32(8 &* column)) & 0xFF)
                             if groupCount[slot] == 0 {
                                 touched[touchedCount] = slot
                                 touchedCount &+= 1
@@ -354,15 +373,15 @@ extension NumericColumn {
                         }
                         end &+= 1
                     }
-                    let zeros = code == zeroKey ? zeroSigns : nil
-                    let value = Double(Self.code(ofSortKey: code)) / scale
-                    if let zeros { all.appendZeros(signs: zeros.all) } else { all.append(value, count: end - start) }
+                    let zeros = current == zeroGroup ? zeroSigns : nil
+                    let currentValue = value(current)
+                    if let zeros { all.appendZeros(signs: zeros.all) } else { all.append(currentValue, count: end - start) }
                     for index in 0..<touchedCount {
                         let slot = touched[index]
                         if let zeros {
                             segments[slot].appendZeros(signs: zeros.segments[slot])
                         } else {
-                            segments[slot].append(value, count: groupCount[slot])
+                            segments[slot].append(currentValue, count: groupCount[slot])
                         }
                         groupCount[slot] = 0
                     }
