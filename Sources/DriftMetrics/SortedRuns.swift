@@ -25,6 +25,24 @@ public struct SortedRuns: Sendable, Equatable {
         }
     }
 
+    /// The runs of an ascending, finite buffer as it stands, zeros included: equal neighbours form one run,
+    /// except that the zeros form one run per stretch of one sign (``appendZeros(signs:)``), so
+    /// ``element(at:)`` gives each position's value bit for bit, as the buffer does.
+    public init(ascending sorted: UnsafeBufferPointer<Double>) {
+        var start = 0
+        while start < sorted.count {
+            let value = sorted[start]
+            var end = start + 1
+            while end < sorted.count, sorted[end] == value { end += 1 }
+            if value == 0 {
+                appendZeros(signs: sorted[start..<end].map(\.sign))
+            } else {
+                append(value, count: end - start)
+            }
+            start = end
+        }
+    }
+
     /// Number of values (all runs together).
     public var count: Int { ends.last ?? 0 }
 

@@ -504,7 +504,7 @@ struct ModelEvaluator {
         workspace.values.removeAll(keepingCapacity: true)
         workspace.values.reserveCapacity(rows.count)
         if let present = column.gatherSortedPresentValues(rows: rows, into: &workspace.values, counts: &counts, scratch: &workspace.sort.scratch) {
-            return present
+            return present.runsWhenTied()
         }
         column.forEach(rows: rows) { value in
             if value.isNaN {
@@ -515,7 +515,7 @@ struct ModelEvaluator {
             }
         }
         SortedSample.sortFinite(&workspace.values, workspace: &workspace.sort)
-        return .values(workspace.values)
+        return SortedPresentValues.values(workspace.values).runsWhenTied()
     }
 
     private func outputPoints(slice: Slice, present: SortedPresentValues, tags: [(key: String, value: String)], timestampMs: Int64, fingerprint: String?) -> [Point] {

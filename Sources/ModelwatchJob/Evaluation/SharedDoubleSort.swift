@@ -103,7 +103,7 @@ extension NumericColumn {
                         let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                         let sortedSlices = sortedInScratch ? payloadScratch : payloadBuffer
                         let other = sortedInScratch ? keyBuffer : scratchBuffer
-                        if Self.distinctKeys(UnsafeBufferPointer(sorted)) * Self.tiesForRuns <= present {
+                        if Self.distinctKeys(UnsafeBufferPointer(sorted)) * SortedPresentValues.tiesForRuns <= present {
                             // Many ties: each slice as runs (see the shared sort of codes).
                             let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
                                 Self.runs(

@@ -93,7 +93,7 @@ extension NumericColumn {
                     let sortedInScratch = OrderedKeys.sort(keyBuffer, scratch: scratchBuffer, carryingLowBytes: 4)
                     let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                     let other = sortedInScratch ? keyBuffer : scratchBuffer
-                    if Self.distinctCodes(ofSortedKeys: UnsafeBufferPointer(sorted)) * Self.tiesForRuns <= present {
+                    if Self.distinctCodes(ofSortedKeys: UnsafeBufferPointer(sorted)) * SortedPresentValues.tiesForRuns <= present {
                         // Many ties: each slice as runs, a distinct value decoded once (the statistics then take a
                         // step per distinct value rather than per value).
                         let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
@@ -302,9 +302,6 @@ extension NumericColumn {
         }
         return (present, sawNegativeZero)
     }
-
-    /// A sorted column is handed out as runs when its values occur at least this many times each on average.
-    static let tiesForRuns = 2
 
     /// The number of distinct codes among keys sorted by code (the code in the upper four bytes).
     @inline(never)

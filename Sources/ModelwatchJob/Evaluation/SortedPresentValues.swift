@@ -10,6 +10,29 @@ enum SortedPresentValues {
     case buffer(UnsafeBufferPointer<Double>)
     case runs(SortedRuns)
 
+    /// Values held as runs when they occur at least this many times each on average (the statistics then step
+    /// per distinct value instead of per value).
+    static let tiesForRuns = 2
+
+    /// The number of distinct values among ascending `values`.
+    static func distinctCount(_ values: UnsafeBufferPointer<Double>) -> Int {
+        guard var previous = values.first else { return 0 }
+        var distinct = 1
+        for value in values {
+            distinct &+= value != previous ? 1 : 0
+            previous = value
+        }
+        return distinct
+    }
+
+    /// The same values as runs when they have many ties (``tiesForRuns``); otherwise unchanged.
+    func runsWhenTied() -> SortedPresentValues {
+        guard case .values(let values) = self else { return self }
+        return values.withUnsafeBufferPointer { buffer in
+            Self.distinctCount(buffer) * Self.tiesForRuns <= buffer.count ? .runs(SortedRuns(ascending: buffer)) : self
+        }
+    }
+
     /// Number of present values.
     var count: Int {
         switch self {
