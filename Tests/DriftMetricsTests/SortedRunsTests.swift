@@ -93,6 +93,33 @@ struct SortedRunsTests {
         }
     }
 
+    @Test("runs made from an ascending buffer as it stands give its every value bit for bit, zeros' signs included",
+          arguments: [0, 1, 2, 3, 4, 5])
+    func runsFromAnAscendingBufferKeepEveryPosition(_ kind: Int) throws {
+        for count in [0, 1, 7, 1_000, 50_001] {
+            var sorted = Self.sample(kind, count: count)
+            // The zeros given signs in an arbitrary order, as a stable sort of doubles leaves them.
+            var mix = SplitMix64(seed: UInt64(count))
+            for index in sorted.indices where sorted[index] == 0 { sorted[index] = mix.next() % 3 == 0 ? -0.0 : 0.0 }
+            let runs = sorted.withUnsafeBufferPointer { SortedRuns(ascending: $0) }
+            #expect(runs.count == sorted.count)
+            #expect(runs.expanded().map(\.bitPattern) == sorted.map(\.bitPattern), "kind \(kind), \(count) values")
+            // One run per distinct value, except one per stretch of one sign among the zeros.
+            var stretches = 0
+            for index in sorted.indices where index == 0 || sorted[index] != sorted[index - 1]
+                || (sorted[index] == 0 && sorted[index].sign != sorted[index - 1].sign) {
+                stretches += 1
+            }
+            #expect(runs.values.count == stretches)
+            guard count > 0 else { continue }
+            let fromArray = try #require(NumericSummary(sortedFiniteValues: sorted))
+            let fromRuns = try #require(NumericSummary(sortedRuns: runs))
+            let fields: [KeyPath<NumericSummary, Double>] = [\.mean, \.min, \.max, \.p01, \.p05, \.p25, \.p50, \.p75, \.p95, \.p99, \.zeroRate]
+            for field in fields { #expect(fromRuns[keyPath: field].bitPattern == fromArray[keyPath: field].bitPattern, "\(field)") }
+            #expect(fromRuns.std?.bitPattern == fromArray.std?.bitPattern)
+        }
+    }
+
     @Test func anEmptySampleHasNoSummary() {
         #expect(NumericSummary(sortedRuns: SortedRuns()) == nil)
         #expect(SortedRuns().count == 0 && SortedRuns().countLess(than: 1) == 0)

@@ -31,7 +31,10 @@ import TestSupport
 
     /// A column of `count` cells: codes spread over `span` values (both signs, ties), 5% missing of every kind,
     /// and, with `signedZeros`, 3% zeros of either sign.
-    private static func column(count: Int, span: Int, digits: Int, seed: UInt64, signedZeros: Bool = false) -> NumericColumn {
+    ///
+    /// With `ties`, the codes are drawn from `ties` values spread evenly over the span: a span too wide to count
+    /// with few distinct values (sorted, then handed out as runs).
+    private static func column(count: Int, span: Int, digits: Int, seed: UInt64, signedZeros: Bool = false, ties: Int? = nil) -> NumericColumn {
         var random = SplitMix64(seed: seed)
         var column = NumericColumn()
         let scale = pow(10.0, Double(digits))
@@ -41,7 +44,8 @@ import TestSupport
             } else if signedZeros, random.next(below: 33) == 0 {
                 column.append(random.next(below: 2) == 0 ? -0.0 : 0.0)
             } else {
-                column.append(Double(Int64(random.next(below: span)) - Int64(span / 3)) / scale)
+                let code = ties.map { Int64(random.next(below: $0)) * Int64(span / $0) } ?? Int64(random.next(below: span))
+                column.append(Double(code - Int64(span / 3)) / scale)
             }
         }
         return column
@@ -104,7 +108,7 @@ import TestSupport
     }
 
     /// How a test column is stored: 32-bit decimal codes, the same with zeros of both signs, or doubles.
-    enum Storage: Sendable { case scaled, scaledWithSignedZeros, doubles }
+    enum Storage: Sendable { case scaled, scaledWithSignedZeros, scaledWideTies, doubles }
 
     /// A column of `count` cells of `storage`, and the seeds of its window's rows and slices, each storage
     /// drawn from its own seeds.
@@ -115,6 +119,8 @@ import TestSupport
             return (column(count: count, span: span, digits: 2, seed: seed), UInt64(span), UInt64(count))
         case .scaledWithSignedZeros:
             return (column(count: count, span: span, digits: 2, seed: seed &+ 41, signedZeros: true), UInt64(span) &+ 43, UInt64(count) &+ 47)
+        case .scaledWideTies:
+            return (column(count: count, span: span, digits: 2, seed: seed &+ 53, signedZeros: true, ties: 300), UInt64(span) &+ 59, UInt64(count) &+ 61)
         case .doubles:
             return (doubleColumn(count: count, span: span, seed: seed), UInt64(span) &+ 11, UInt64(count) &+ 13)
         }
@@ -128,7 +134,10 @@ import TestSupport
         // a −0 among the codes: the zeros' signs put back in row order, counted and sorted
         (.scaledWithSignedZeros, 20_000, 300, [8]), (.scaledWithSignedZeros, 20_000, 2_000_000_000, [8]),
         (.scaledWithSignedZeros, 30_000, 900_000, [2, 256, 1, 7]), (.scaledWithSignedZeros, 400, 1_000_000, [20]),
-        // doubles: 64-bit keys sorted with the slice numbers as a payload of 1, 2 or 4 bytes
+        // a span too wide to count with few distinct values (and zeros of both signs): sorted, handed out as runs
+        (.scaledWideTies, 20_000, 2_000_000_000, [8]), (.scaledWideTies, 30_000, 900_000_000, [2, 256, 1, 7]),
+        // doubles: 64-bit keys sorted with the slice numbers as a payload of 1, 2 or 4 bytes (few distinct values:
+        // handed out as runs; many: as buffers)
         (.doubles, 20_000, 300, [8]), (.doubles, 20_000, 2_000_000_000, [8]), (.doubles, 30_000, 50_000, [3, 5]),
         (.doubles, 30_000, 900_000, [2, 256, 1, 7]), (.doubles, 400, 1_000_000, [20]),
     ])
@@ -143,11 +152,14 @@ import TestSupport
         var scratch: [UInt64] = [7, 7, 7]  // stale contents must not leak into counts
         var payload: [UInt8] = [9]
         var seen: [Int: (values: [Double], counts: [Int])] = [:]
+        var deliveredRuns = false
         let shared = column.forEachSliceSortedPresentValues(family: family, rows: rows, kinds: 6, values: &values, scratch: &scratch, payload: &payload) { slice, counts, present in
             #expect(seen[slice] == nil, "slice \(slice) twice")
             seen[slice] = (Self.expanded(present), counts)
+            if case .runs = present { deliveredRuns = true }
         }
         #expect(shared)
+        if test.storage == .scaledWideTies { #expect(deliveredRuns, "few distinct values are handed out as runs") }
         #expect(Set(seen.keys) == Set(sliceRows.keys))
         for (slice, rows) in sliceRows {
             let expected = Self.alone(column, rows: rows)

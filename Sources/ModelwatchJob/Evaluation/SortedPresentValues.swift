@@ -29,7 +29,7 @@ enum SortedPresentValues {
     func runsWhenTied() -> SortedPresentValues {
         guard case .values(let values) = self else { return self }
         return values.withUnsafeBufferPointer { buffer in
-            Self.distinctCount(buffer) * Self.tiesForRuns <= buffer.count ? .runs(SortedRuns(ascending: buffer)) : self
+            !buffer.isEmpty && Self.distinctCount(buffer) * Self.tiesForRuns <= buffer.count ? .runs(SortedRuns(ascending: buffer)) : self
         }
     }
 
