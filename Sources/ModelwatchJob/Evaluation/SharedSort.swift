@@ -225,43 +225,21 @@ extension NumericColumn {
     ) -> Bool {
         let columns = firstSlot.count - 1
         let slots = firstSlot[columns]
-        var sawNegativeZero = false
         if columns == 1 {
-            for position in 0..<rows.count {
-                var code = codes[Int(rows[position])]
-                if code == negativeZeroCode {
-                    sawNegativeZero = true
-                    code = 0
-                }
-                let slot = Int(numbers[position] & 0xFF)
-                if code >= missingCeiling {
-                    buckets[Int(sortKey(of: code) &- smallestKey) &* slots &+ slot] &+= 1
-                } else {
-                    missing[slot &* kinds &+ Int(code &- Int32.min)] &+= 1
-                }
-            }
-            return sawNegativeZero
-        }
-        for position in 0..<rows.count {
-            var code = codes[Int(rows[position])]
-            if code == negativeZeroCode {
-                sawNegativeZero = true
-                code = 0
-            }
-            let slices = numbers[position]
-            if code >= missingCeiling {
-                let base = Int(sortKey(of: code) &- smallestKey) &* slots
-                for column in 0..<columns {
-                    buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
-                }
-            } else {
-                let kind = Int(code &- Int32.min)
-                for column in 0..<columns {
-                    missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
-                }
+            return forEachCell(codes: codes, rows: rows, numbers: numbers) { code, slices in
+                buckets[Int(sortKey(of: code) &- smallestKey) &* slots &+ Int(slices & 0xFF)] &+= 1
+            } missing: { kind, slices in
+                missing[Int(slices & 0xFF) &* kinds &+ kind] &+= 1
             }
         }
-        return sawNegativeZero
+        return forEachCell(codes: codes, rows: rows, numbers: numbers) { code, slices in
+            let base = Int(sortKey(of: code) &- smallestKey) &* slots
+            for column in 0..<columns {
+                buckets[base &+ firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+            }
+        } missing: { kind, slices in
+            countMissing(kind, slices: slices, firstSlot: firstSlot, into: missing, kinds: kinds)
+        }
     }
 
     /// The gathering pass of the shared sort of codes: each present code of `rows` as a key (its sort key in the
@@ -277,30 +255,51 @@ extension NumericColumn {
     ) -> (present: Int, sawNegativeZero: Bool) {
         let columns = firstSlot.count - 1
         var present = 0
+        let sawNegativeZero = forEachCell(codes: codes, rows: rows, numbers: numbers) { code, slices in
+            keys[present] = sortKey(of: code) << 32 | UInt64(slices)
+            present &+= 1
+            for column in 0..<columns {
+                segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
+            }
+        } missing: { kind, slices in
+            allKinds[kind] &+= 1
+            countMissing(kind, slices: slices, firstSlot: firstSlot, into: missing, kinds: kinds)
+        }
+        return (present, sawNegativeZero)
+    }
+
+    /// Walks the cells of `rows` in order with each row's slice numbers: `value` with a value's code (a −0 as the
+    /// code of +0, its sign put back afterwards), `missing` with a missing cell's kind. Returns whether it saw a
+    /// −0. Inlined into each pass, so every loop is compiled with its own body.
+    @inline(__always)
+    private static func forEachCell(
+        codes: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>, numbers: UnsafeBufferPointer<UInt32>,
+        value: (_ code: Int32, _ slices: UInt32) -> Void, missing: (_ kind: Int, _ slices: UInt32) -> Void
+    ) -> Bool {
         var sawNegativeZero = false
         for position in 0..<rows.count {
             var code = codes[Int(rows[position])]
             if code == negativeZeroCode {
-                // Sorted as +0 (the signs of the zeros are put back afterwards).
                 sawNegativeZero = true
                 code = 0
             }
-            let slices = numbers[position]
             if code >= missingCeiling {
-                keys[present] = sortKey(of: code) << 32 | UInt64(slices)
-                present &+= 1
-                for column in 0..<columns {
-                    segmentPresent[firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)] &+= 1
-                }
+                value(code, numbers[position])
             } else {
-                let kind = Int(code &- Int32.min)
-                allKinds[kind] &+= 1
-                for column in 0..<columns {
-                    missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
-                }
+                missing(Int(code &- Int32.min), numbers[position])
             }
         }
-        return (present, sawNegativeZero)
+        return sawNegativeZero
+    }
+
+    /// Counts a missing cell of kind `kind` in its slot of each segment column: `missing[slot × kinds + kind]`.
+    @inline(__always)
+    private static func countMissing(
+        _ kind: Int, slices: UInt32, firstSlot: UnsafeBufferPointer<Int>, into missing: UnsafeMutableBufferPointer<Int>, kinds: Int
+    ) {
+        for column in 0..<(firstSlot.count - 1) {
+            missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
+        }
     }
 
     /// The number of distinct codes among keys sorted by code (the code in the upper four bytes).
