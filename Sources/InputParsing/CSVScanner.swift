@@ -62,7 +62,8 @@ func scanPlainDecimal(_ bytes: UnsafePointer<UInt8>, from: Int, end: Int) -> (va
     if bytes[index] | 0x20 == UInt8(ascii: "e") {
         return scanExponent(bytes, at: index, end: end, significand: significand, fractionDigits: fractionDigits, negative: negative)
     }
-    let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
+    // An integer needs no division (dividing by 10^0 gives the same double, after a division's latency).
+    let magnitude = fractionDigits == 0 ? Double(significand) : Double(significand) / exactPowersOfTen[fractionDigits]
     return (negative ? -magnitude : magnitude, index, fractionDigits)
 }
 
