@@ -103,19 +103,14 @@ extension NumericColumn {
                         let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                         let sortedSlices = sortedInScratch ? payloadScratch : payloadBuffer
                         let other = sortedInScratch ? keyBuffer : scratchBuffer
-                        if Self.distinctKeys(UnsafeBufferPointer(sorted)) * SortedPresentValues.tiesForRuns <= present {
-                            // Many ties: each slice as runs (see the shared sort of codes).
+                        if SortedPresentValues.hasManyTies(count: present, group: { sorted[$0] }) {
+                            // Each slice as runs (see the shared sort of codes).
                             let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
                                 Self.runs(
                                     ofSortedKeys: UnsafeBufferPointer(sorted), slices: UnsafeBufferPointer(sortedSlices), firstSlot: firstSlot,
                                     zeroSigns: sawNegativeZero ? (allZeroSigns, segmentZeroSigns) : nil)
                             }
-                            body(family.all, allKinds, .runs(runs.all))
-                            for column in 0..<columns {
-                                for slot in firstSlot[column]..<firstSlot[column + 1] {
-                                    body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(runs.segments[slot]))
-                                }
-                            }
+                            family.deliver(allKinds: allKinds, all: .runs(runs.all), segmentKinds: segmentKinds, segment: { .runs(runs.segments[$0]) }, body)
                             return
                         }
                         other.withMemoryRebound(to: Double.self) { dealt in
@@ -135,12 +130,6 @@ extension NumericColumn {
             }
         }
         values.removeAll(keepingCapacity: true)
-    }
-
-    /// The number of distinct keys among sorted 64-bit keys.
-    @inline(never)
-    private static func distinctKeys(_ sorted: UnsafeBufferPointer<UInt64>) -> Int {
-        distinctGroups(count: sorted.count) { sorted[$0] }
     }
 
     /// The runs of the all-rows slice and of every segment slot from sorted value keys (``OrderedKeys/key(_:)-(Double)``)

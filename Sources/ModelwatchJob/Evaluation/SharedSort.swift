@@ -93,18 +93,13 @@ extension NumericColumn {
                     let sortedInScratch = OrderedKeys.sort(keyBuffer, scratch: scratchBuffer, carryingLowBytes: 4)
                     let sorted = sortedInScratch ? scratchBuffer : keyBuffer
                     let other = sortedInScratch ? keyBuffer : scratchBuffer
-                    if Self.distinctCodes(ofSortedKeys: UnsafeBufferPointer(sorted)) * SortedPresentValues.tiesForRuns <= present {
-                        // Many ties: each slice as runs, a distinct value decoded once (the statistics then take a
-                        // step per distinct value rather than per value).
+                    if SortedPresentValues.hasManyTies(count: present, group: { sorted[$0] >> 32 }) {
+                        // Each slice as runs, a distinct value decoded once (the statistics then take a step per
+                        // distinct value rather than per value).
                         let runs = firstSlot.withUnsafeBufferPointer { firstSlot in
                             Self.runs(ofSortedKeys: UnsafeBufferPointer(sorted), firstSlot: firstSlot, scale: scale, zeroSigns: zeroSigns)
                         }
-                        body(family.all, allKinds, .runs(runs.all))
-                        for column in 0..<columns {
-                            for slot in firstSlot[column]..<firstSlot[column + 1] {
-                                body(family.segments[column][slot - firstSlot[column]], segmentKinds[slot], .runs(runs.segments[slot]))
-                            }
-                        }
+                        family.deliver(allKinds: allKinds, all: .runs(runs.all), segmentKinds: segmentKinds, segment: { .runs(runs.segments[$0]) }, body)
                         return
                     }
                     other.withMemoryRebound(to: Double.self) { dealt in
@@ -202,14 +197,9 @@ extension NumericColumn {
             for kind in 0..<kinds { allKinds[kind] += missing[slot * kinds + kind] }
         }
         allKinds[presentKind] = present
-        body(family.all, allKinds, .runs(allRuns))
-        for column in 0..<columns {
-            for slot in firstSlot[column]..<firstSlot[column + 1] {
-                var slotKinds = Array(missing[slot * kinds..<(slot + 1) * kinds])
-                slotKinds[presentKind] = segmentPresent[slot]
-                body(family.segments[column][slot - firstSlot[column]], slotKinds, .runs(segmentRuns[slot]))
-            }
-        }
+        var segmentKinds = (0..<slots).map { Array(missing[$0 * kinds..<($0 + 1) * kinds]) }
+        for slot in 0..<slots { segmentKinds[slot][presentKind] = segmentPresent[slot] }
+        family.deliver(allKinds: allKinds, all: .runs(allRuns), segmentKinds: segmentKinds, segment: { .runs(segmentRuns[$0]) }, body)
     }
 
     /// The counting pass of ``countEverySlice(codes:scale:smallestKey:distinctCodes:family:rows:kinds:scratch:_:)``:
@@ -300,26 +290,6 @@ extension NumericColumn {
         for column in 0..<(firstSlot.count - 1) {
             missing[(firstSlot[column] &+ Int((slices >> UInt32(8 &* column)) & 0xFF)) &* kinds &+ kind] &+= 1
         }
-    }
-
-    /// The number of distinct codes among keys sorted by code (the code in the upper four bytes).
-    @inline(never)
-    private static func distinctCodes(ofSortedKeys sorted: UnsafeBufferPointer<UInt64>) -> Int {
-        distinctGroups(count: sorted.count) { sorted[$0] >> 32 }
-    }
-
-    /// The number of distinct groups among `count` items in order of `group` (equal groups adjacent).
-    @inline(__always)
-    static func distinctGroups(count: Int, _ group: (Int) -> UInt64) -> Int {
-        guard count > 0 else { return 0 }
-        var previous = group(0)
-        var distinct = 1
-        for index in 1..<count {
-            let current = group(index)
-            distinct &+= current != previous ? 1 : 0
-            previous = current
-        }
-        return distinct
     }
 
     /// The runs of the all-rows slice and of every segment slot from keys sorted by code (code in the upper four

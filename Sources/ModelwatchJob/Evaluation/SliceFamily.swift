@@ -25,6 +25,23 @@ struct SliceFamily: Sendable {
         return first
     }
 
+    /// Calls `body` with the all-rows slice (`allKinds`, `all`), then each segment slice column by column (its
+    /// slot's kinds and values, `segmentKinds[slot]` and `segment(slot)`), each with its index in the window's
+    /// slice list; slots are numbered as in ``firstSlots``.
+    func deliver(
+        allKinds: [Int], all: SortedPresentValues, segmentKinds: [[Int]], segment: (_ slot: Int) -> SortedPresentValues,
+        _ body: (_ slice: Int, _ counts: [Int], _ present: SortedPresentValues) -> Void
+    ) {
+        body(self.all, allKinds, all)
+        var slot = 0
+        for column in segments {
+            for slice in column {
+                body(slice, segmentKinds[slot], segment(slot))
+                slot += 1
+            }
+        }
+    }
+
     /// Every slice index of the family: the all-rows slice, then the segment slices column by column.
     var sliceIndices: [Int] { [all] + segments.joined() }
 

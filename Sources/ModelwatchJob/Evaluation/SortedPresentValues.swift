@@ -1,4 +1,5 @@
 import DriftMetrics
+import OrderedKeys
 
 /// A window's present values of one numeric column, in ascending order: every value, or, when the column's
 /// codes span few values, each distinct value with its count (``SortedRuns``). Both give the same summary,
@@ -14,22 +15,27 @@ enum SortedPresentValues {
     /// per distinct value instead of per value).
     static let tiesForRuns = 2
 
-    /// The number of distinct values among ascending `values`.
-    static func distinctCount(_ values: UnsafeBufferPointer<Double>) -> Int {
-        guard var previous = values.first else { return 0 }
+    /// Whether `count` items in ascending order of `group` (equal groups side by side) have many ties: at least
+    /// one item, and on average at least ``tiesForRuns`` items a group. One pass, inlined into each caller.
+    @inline(__always)
+    static func hasManyTies(count: Int, group: (Int) -> UInt64) -> Bool {
+        guard count > 0 else { return false }
+        var previous = group(0)
         var distinct = 1
-        for value in values {
-            distinct &+= value != previous ? 1 : 0
-            previous = value
+        for index in 1..<count {
+            let current = group(index)
+            distinct &+= current != previous ? 1 : 0
+            previous = current
         }
-        return distinct
+        return distinct * tiesForRuns <= count
     }
 
-    /// The same values as runs when they have many ties (``tiesForRuns``); otherwise unchanged.
+    /// The same values as runs when they have many ties (``tiesForRuns``; −0 and +0 count as one value);
+    /// otherwise unchanged.
     func runsWhenTied() -> SortedPresentValues {
         guard case .values(let values) = self else { return self }
         return values.withUnsafeBufferPointer { buffer in
-            !buffer.isEmpty && Self.distinctCount(buffer) * Self.tiesForRuns <= buffer.count ? .runs(SortedRuns(ascending: buffer)) : self
+            Self.hasManyTies(count: buffer.count, group: { OrderedKeys.key(buffer[$0]) }) ? .runs(SortedRuns(ascending: buffer)) : self
         }
     }
 
