@@ -22,7 +22,9 @@ enum FileRecords {
         }
     }
 
-    static let chunkSize = 1 << 20
+    /// Bytes read at a time: small enough for the kernel's copy and the parser's pass to stay in the core's
+    /// cache (``ParallelScoreFile/pieceSize`` gives the figures).
+    static let chunkSize = 1 << 16
 
     /// Where to start reading a plain file other than at its beginning: at byte `offset`, which is line
     /// `line` of the file, after feeding `header` (the file's header row, empty for JSON Lines).
@@ -55,7 +57,7 @@ enum FileRecords {
     static let abandoned = JobError(
         .temporaryFailure, "stopped while reading (SIGTERM or SIGINT, run.stop_grace nearly over): nothing of this model was written")
 
-    /// Streams `path`, checking `shouldAbort` before each chunk (1 MiB of the file, or an inflated piece) and
+    /// Streams `path`, checking `shouldAbort` before each chunk (64 KiB of the file, or an inflated piece) and
     /// throwing ``abandoned`` when it says so.
     static func stream(
         path: String, format: SourceFormat?, columns: [String], numberColumns: [Int] = [], key: String,

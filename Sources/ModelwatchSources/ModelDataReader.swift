@@ -24,6 +24,7 @@ package struct ModelDataReader {
     var parallelScoreFiles = true
     /// Block size and smallest file for the parallel read (tests use tiny ones to cut files in many places).
     var parallelBlockSize = ParallelScoreFile.blockSize
+    var parallelPieceSize = ParallelScoreFile.pieceSize
     var parallelMinimumSize = ParallelScoreFile.minimumSize
     /// Parsing threads for the parallel read (1: sequential), from the run's thread count.
     var parallelWorkers: Int
@@ -179,7 +180,7 @@ package struct ModelDataReader {
             if let format = source.format ?? SourceFiles.format(of: path), parallelScoreFiles,
                let outcome = try ParallelScoreFile.read(
                    path: path, format: FileRecords.inputFormat(path: path, format: format), key: key, parser: parser,
-                   ingestion: ingestion, sampleLimit: sampleLimit, workers: parallelWorkers, blockSize: parallelBlockSize,
+                   ingestion: ingestion, sampleLimit: sampleLimit, workers: parallelWorkers, blockSize: parallelBlockSize, pieceSize: parallelPieceSize,
                    minimumSize: parallelMinimumSize, maxRecordBytes: maxRecordBytes, shouldAbort: abortRequested) {
                 counters.scoreRowsRead += outcome.rowsRead
                 counters.scoreRowsInRange += outcome.rowsInRange

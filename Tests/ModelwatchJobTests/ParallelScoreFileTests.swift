@@ -19,7 +19,8 @@ private let start: Int64 = 1_000_000
 private let end: Int64 = 2_000_000
 
 /// A score CSV of `rows` rows; `multilineNotes` puts line feeds inside a quoted free-text column.
-private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool) -> String {
+/// Every `longNoteEvery`-th row (0: none) has a note of 400 bytes.
+private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool, longNoteEvery: Int = 0) -> String {
     var random = SplitMix64(seed: seed)
     let newline = crlf ? "\r\n" : "\n"
     var text = "prediction_id,prediction_time,score,model_version,region,f0,c0,note" + newline
@@ -42,6 +43,7 @@ private func scoreCSV(rows: Int, seed: UInt64, multilineNotes: Bool, crlf: Bool)
         let f0 = random.next(below: 8) == 0 ? "" : String(Double(random.next(below: 10_000)) / 7)
         let c0 = ["a", "b", "\"\"", ""][random.next(below: 4)]
         var note = "n\(row)"
+        if longNoteEvery > 0 && row % longNoteEvery == 0 { note = String(repeating: "long ", count: 80) }
         if multilineNotes && random.next(below: 3) == 0 {
             note = "\"line one\nline two, \"\"quoted\"\"\(random.next(below: 2) == 0 ? "\n" : "")\""
         }
@@ -87,7 +89,7 @@ private func snapshot(_ table: ScoreTable) -> [String: [String]] {
 }
 
 private func read(
-    _ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, workers: Int = 2, samples: Int = 20,
+    _ model: ModelConfiguration, parallel: Bool, blockSize: Int = 1 << 20, pieceSize: Int = 1 << 16, workers: Int = 2, samples: Int = 20,
     maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, abortRequested: @escaping @Sendable () -> Bool = { false }
 ) throws -> ModelDataReader.Result {
     var reader = ModelDataReader(model: model, range: TimeRange(startMs: start, endMs: end), readsLabels: true, threads: workers)
@@ -95,6 +97,7 @@ private func read(
     reader.abortRequested = abortRequested
     reader.parallelScoreFiles = parallel
     reader.parallelBlockSize = blockSize
+    reader.parallelPieceSize = pieceSize
     reader.parallelMinimumSize = 0
     reader.parallelWorkers = workers
     reader.sampleLimit = samples
@@ -113,22 +116,48 @@ private func expectSameRead(_ parallel: ModelDataReader.Result, _ sequential: Mo
 
 @Suite("Reading large score files in parallel blocks equals reading them row by row")
 struct ParallelScoreFileTests {
-    @Test("same table, counts and rejection messages for every block size and thread count", arguments: [
-        (blockSize: 64, workers: 2, multiline: false, crlf: false),
-        (blockSize: 257, workers: 3, multiline: false, crlf: true),
-        (blockSize: 1000, workers: 2, multiline: true, crlf: false),
-        (blockSize: 4096, workers: 4, multiline: true, crlf: true),
-        (blockSize: 1 << 20, workers: 2, multiline: false, crlf: false),
+    /// How a file is cut into blocks and pieces, and what its records look like.
+    struct Cut: Sendable, CustomTestStringConvertible {
+        var blockSize: Int, pieceSize: Int, workers: Int, multiline: Bool, crlf: Bool
+        var testDescription: String { "blocks of \(blockSize), pieces of \(pieceSize), \(workers) workers\(multiline ? ", multi-line fields" : "")\(crlf ? ", CRLF" : "")" }
+    }
+
+    @Test("same table, counts and rejection messages for every block size, piece size and thread count", arguments: [
+        Cut(blockSize: 64, pieceSize: 1 << 16, workers: 2, multiline: false, crlf: false),
+        Cut(blockSize: 257, pieceSize: 1 << 16, workers: 3, multiline: false, crlf: true),
+        Cut(blockSize: 1000, pieceSize: 1 << 16, workers: 2, multiline: true, crlf: false),
+        Cut(blockSize: 4096, pieceSize: 1 << 16, workers: 4, multiline: true, crlf: true),
+        Cut(blockSize: 1 << 20, pieceSize: 1 << 16, workers: 2, multiline: false, crlf: false),
+        // Blocks read in many pieces: a piece boundary at every place in a record, in the search for a block's
+        // first line feed and in the search for its last, and pieces holding no line feed at all.
+        Cut(blockSize: 1000, pieceSize: 1, workers: 2, multiline: false, crlf: false),
+        Cut(blockSize: 997, pieceSize: 7, workers: 3, multiline: true, crlf: true),
+        Cut(blockSize: 4096, pieceSize: 100, workers: 2, multiline: true, crlf: false),
+        Cut(blockSize: 64, pieceSize: 333, workers: 2, multiline: false, crlf: true),
+        Cut(blockSize: 20_000, pieceSize: 4096, workers: 2, multiline: true, crlf: false),
     ])
-    func equalsSequential(blockSize: Int, workers: Int, multiline: Bool, crlf: Bool) throws {
+    func equalsSequential(cut: Cut) throws {
+        let (blockSize, pieceSize, workers, multiline, crlf) = (cut.blockSize, cut.pieceSize, cut.workers, cut.multiline, cut.crlf)
         let directory = TemporaryDirectory()
         let scores = directory.write("scores.csv", scoreCSV(rows: 3000, seed: UInt64(blockSize), multilineNotes: multiline, crlf: crlf))
         let labels = directory.write("labels.csv", labelCSV(rows: 2500, seed: 7))
         let model = try model(scores: scores, labels: labels)
         let sequential = try read(model, parallel: false)
-        let parallel = try read(model, parallel: true, blockSize: blockSize, workers: workers)
+        let parallel = try read(model, parallel: true, blockSize: blockSize, pieceSize: pieceSize, workers: workers)
         #expect(sequential.counters.rowsRejected > 50, "the file has bad rows of every kind")
         #expect(sequential.table.duplicateScores > 100)
+        expectSameRead(parallel, sequential)
+    }
+
+    @Test("a block inside one long row is empty: the row is read once, by the block it starts in", arguments: [1 << 16, 7])
+    func blockInsideOneRow(pieceSize: Int) throws {
+        let directory = TemporaryDirectory()
+        let scores = directory.write("scores.csv", scoreCSV(rows: 2000, seed: 11, multilineNotes: false, crlf: false, longNoteEvery: 4))
+        let labels = directory.write("labels.csv", labelCSV(rows: 1500, seed: 7))
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false)
+        // Blocks of 100 bytes: each 400-byte row holds three or four of them without a line feed.
+        let parallel = try read(model, parallel: true, blockSize: 100, pieceSize: pieceSize, workers: 2)
         expectSameRead(parallel, sequential)
     }
 
