@@ -8,12 +8,13 @@ import TestSupport
 @Suite("ByteKeyIndex")
 struct ByteKeyIndexTests {
     /// Inserts `keys` in order (duplicates allowed) and checks every answer against a dictionary.
-    static func check(_ keys: [String], reserving reserved: Int? = nil) {
+    /// `reserved` keys' room is reserved after the first `reservedAfter` keys (before any by default).
+    static func check(_ keys: [String], reserving reserved: Int? = nil, after reservedAfter: Int = 0) {
         var index = ByteKeyIndex()
-        if let reserved { index.reserveCapacity(reserved) }
         var expected: [String: Int] = [:]
         var order: [String] = []
-        for key in keys {
+        for (position, key) in keys.enumerated() {
+            if let reserved, position == reservedAfter { index.reserveCapacity(reserved) }
             let result = key.withBytes { index.findOrInsert($0, hash: ByteKeyIndex.hash($0)) }
             if let known = expected[key] {
                 #expect(result.index == known && !result.inserted, "\(key)")
@@ -42,6 +43,8 @@ struct ByteKeyIndexTests {
         keys.insert("a much longer key than the others", at: position + 2)
         Self.check(keys + Self.ids(0..<100) + ["short"])
         Self.check(keys, reserving: 10_000)
+        // Reserved once keys are in: the table is rebuilt at its final size in one go, keys and all.
+        Self.check(keys, reserving: 100_000, after: 3_000)
     }
 
     @Test("one length throughout, with duplicates", arguments: [1, 8, 12, 16, 40])
