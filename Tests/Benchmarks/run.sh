@@ -9,7 +9,7 @@
 #
 # Environment:
 #   BENCH_SIZES     space-separated row counts (default "1000000 5000000")
-#   BENCH_REPEAT    runs of modelwatch and DuckDB per size and configuration, the configurations alternating; the
+#   BENCH_REPEAT    runs of modelwatch and DuckDB per size and configuration, the configurations and the two tools alternating; the
 #                   median is reported (default 3; pandas runs once per configuration)
 #   BENCH_SKIP      space-separated parts to skip: pandas duckdb segments encode influx
 #   MODELWATCH      the binary (default .build/release/modelwatch)
@@ -107,12 +107,19 @@ for N in $SIZES; do
     --from 2026-10-01T00:00:00Z --to 2026-10-02T00:00:00Z --input "$DATA/reference.csv" --out "$DATA/reference-profile.json" || continue
   read -r prof_s prof_kib _ < "$WORK/mw-profile-$N.txt"
   say "modelwatch  profile of the 200k reference rows: ${prof_s}s, $((prof_kib / 1024)) MiB"
-  for config in "${CONFIGS[@]}"; do : >"$WORK/mw-$config-$N.txt"; done
+  # DuckDB's runs alternate with modelwatch's too, each right after modelwatch's run of the same configuration, so
+  # that the ratio of the two tools is taken from runs minutes apart at most rather than from medians measured
+  # before and after the pandas reference (a drift of the machine's speed in between moved that ratio by 10%).
+  for config in "${CONFIGS[@]}"; do : >"$WORK/mw-$config-$N.txt"; : >"$WORK/dd-$config-$N.txt"; done
   for _ in $(seq "$REPEAT"); do
     for config in "${CONFIGS[@]}"; do
       rm -f "$(points_file "$config")"
       measure "mw-$config-$N" "$WORK/mw-$config-$N.txt" "$MODELWATCH" run --config "$(config_file "$config")" --as-of "$AS_OF" \
         --output "file:$(points_file "$config")" --log-format logfmt --timings || break 2
+      if ! skipped duckdb; then
+        segment_args=(); [[ $config == plain ]] || segment_args=(--segment region)
+        measure "dd-$config-$N" "$WORK/dd-$config-$N.txt" "$PY" "$BENCH_DIR/duckdb_bare.py" --data "$DATA" "${segment_args[@]}" || break 2
+      fi
     done
   done
   for config in "${CONFIGS[@]}"; do
@@ -145,17 +152,13 @@ for N in $SIZES; do
   fi
 
   if ! skipped duckdb; then
-    for config in "${CONFIGS[@]}"; do : >"$WORK/dd-$config-$N.txt"; done
-    for _ in $(seq "$REPEAT"); do
-      for config in "${CONFIGS[@]}"; do
-        segment_args=(); [[ $config == plain ]] || segment_args=(--segment region)
-        measure "dd-$config-$N" "$WORK/dd-$config-$N.txt" "$PY" "$BENCH_DIR/duckdb_bare.py" --data "$DATA" "${segment_args[@]}" || break 2
-      done
-    done
     for config in "${CONFIGS[@]}"; do
+      [[ -s "$WORK/dd-$config-$N.txt" ]] || continue
       read -r dd_s dd_kib dd_cpu < <(median "$WORK/dd-$config-$N.txt")
       say "$(printf '%-28s' "$(label "$config" "duckdb bare")") ${dd_s}s  CPU ${dd_cpu}s  peak $((dd_kib / 1024)) MiB"
       printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$(label "$config" "DuckDB bare read+join+aggregates")" "$dd_s" "$dd_kib" "$dd_cpu" >>"$RESULTS"
+      read -r wall_ratio cpu_ratio < <(pair_ratios "$WORK/mw-$config-$N.txt" "$WORK/dd-$config-$N.txt")
+      say "$(printf '%-28s' "$(label "$config" "duckdb / modelwatch")") median of $REPEAT alternating pairs: wall ${wall_ratio}×, CPU ${cpu_ratio}× (above 1: modelwatch is faster)"
     done
   fi
 done
