@@ -157,20 +157,6 @@ public final class RecordReader {
         input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
     }
 
-    /// Appends a chunk of input like ``feed(_:)-(UnsafeRawBufferPointer)``, but when no input is pending (all of it
-    /// consumed, as after draining up to a record boundary) reads `chunk` in place instead of copying it: the
-    /// caller keeps its bytes alive and unchanged until the reader is fed again or no longer used. For a caller
-    /// that holds its input in memory anyway (a block of a file), so the bytes are not copied a second time.
-    public func feed(borrowing chunk: UnsafeRawBufferPointer) {
-        dropConsumedInput()
-        guard let bytes = chunk.baseAddress, chunk.count > 0 else { return }
-        if input.count == 0 {
-            input.borrow(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
-        } else {
-            input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
-        }
-    }
-
     /// Before more input: checks the reader is still open and drops the bytes already consumed.
     private func dropConsumedInput() {
         precondition(!finished, "RecordReader.feed called after finish()")

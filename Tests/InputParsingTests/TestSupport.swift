@@ -32,7 +32,7 @@ enum Item: Equatable, CustomStringConvertible {
 /// Reads `input` fed in chunks ending at `splits` (sorted offsets), draining after every feed.
 func readAll(
     _ input: [UInt8], format: InputFormat, columns: [String], splits: [Int] = [], source: String = "test.csv",
-    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, borrowing: Bool = false
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
 ) throws(InputError) -> [Item] {
     let reader = RecordReader(format: format, columns: columns, source: source, maxRecordBytes: maxRecordBytes)
     var items: [Item] = []
@@ -53,26 +53,18 @@ func readAll(
             }
         }
     }
-    try feedInChunks(input, to: reader, splits: splits, borrowing: borrowing, drain: drain)
+    try feedInChunks(input, to: reader, splits: splits, drain: drain)
     return items
 }
 
 /// Feeds `input` to `reader` in chunks ending at `splits` (sorted offsets; later ones past the end are ignored),
-/// calling `drain` after every feed and once more after `finish()`. `borrowing`: with
-/// ``RecordReader/feed(borrowing:)``, the chunks being parts of `input`, alive until the end.
+/// calling `drain` after every feed and once more after `finish()`.
 func feedInChunks<Failure: Error>(
-    _ input: [UInt8], to reader: RecordReader, splits: [Int], borrowing: Bool = false, drain: () throws(Failure) -> Void
+    _ input: [UInt8], to reader: RecordReader, splits: [Int], drain: () throws(Failure) -> Void
 ) throws(Failure) {
-    let stable = UnsafeMutableRawBufferPointer.allocate(byteCount: input.count, alignment: 1)
-    defer { stable.deallocate() }
-    stable.copyMemory(from: UnsafeRawBufferPointer(start: input, count: input.count))
     var start = 0
     for split in splits + [input.count] where split >= start {
-        if borrowing {
-            reader.feed(borrowing: UnsafeRawBufferPointer(rebasing: stable[start..<split]))
-        } else {
-            reader.feed(Array(input[start..<split]))
-        }
+        reader.feed(Array(input[start..<split]))
         try drain()
         start = split
     }
