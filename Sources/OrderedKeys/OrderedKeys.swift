@@ -58,14 +58,15 @@ public enum OrderedKeys {
     /// Sorts `keys` by their upper `8 − carriedBytes` bytes only, stably: the lowest `carriedBytes` bytes are a
     /// payload that travels with its key (keys equal in their upper bytes keep their input order, whatever
     /// their payloads). Returns true when the sorted keys end up in `scratch`, as
-    /// ``sort(_:scratch:)-(UnsafeMutableBufferPointer<UInt64>,_)``.
+    /// ``sort(_:scratch:)-(UnsafeMutableBufferPointer<UInt64>,_)``; keys already ascending are left where they
+    /// are, without a pass.
     public static func sort(
         _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, carryingLowBytes carriedBytes: Int
     ) -> Bool {
         let n = keys.count
         precondition(scratch.count == n, "scratch must have the length of keys")
         precondition((0..<8).contains(carriedBytes), "at most 7 bytes can be carried")
-        guard n > 1 else { return false }
+        guard n > 1, !isAscending(UnsafeBufferPointer(keys)) else { return false }
         var counts = byteHistograms(UnsafeBufferPointer(keys))
         var resultInScratch = false
         let a = keys, b = scratch
@@ -99,6 +100,19 @@ public enum OrderedKeys {
             let keys = counts[base + value]
             counts[base + value] = offset
             offset += keys
+        }
+        return true
+    }
+
+    /// Whether `keys` are in ascending order already (equal neighbours allowed), as a time-ordered log's times
+    /// are: every stable sort of them, by whole keys or by their upper bytes, leaves them as they are. Stops at
+    /// the first descent, so keys out of order cost a comparison or a few.
+    @usableFromInline
+    static func isAscending(_ keys: UnsafeBufferPointer<UInt64>) -> Bool {
+        var index = 1
+        while index < keys.count {
+            if keys[index] < keys[index &- 1] { return false }
+            index &+= 1
         }
         return true
     }

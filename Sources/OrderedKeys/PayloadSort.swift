@@ -2,7 +2,8 @@ extension OrderedKeys {
     /// Sorts `keys` ascending with an LSD radix sort on bytes, stably, moving each key's payload with it
     /// (`payload[i]` belongs to `keys[i]`): keys that are equal keep their input order, and so do their payloads.
     /// `scratch` and `payloadScratch` (the lengths of `keys`) are the passes' second buffers. Returns true when the
-    /// sorted keys and payloads end up in the scratch buffers, false when in `keys` and `payload`.
+    /// sorted keys and payloads end up in the scratch buffers, false when in `keys` and `payload` (keys already
+    /// ascending are left where they are, without a pass).
     ///
     /// Lets a caller sort a column's values once and still tell each value's row group (its slice) apart after
     /// the sort, where the value needs all 64 bits of its key and the group cannot ride in the key's low bytes
@@ -14,7 +15,7 @@ extension OrderedKeys {
     ) -> Bool {
         let n = keys.count
         precondition(payload.count == n && scratch.count == n && payloadScratch.count == n, "buffers must have the length of keys")
-        guard n > 1 else { return false }
+        guard n > 1, !isAscending(UnsafeBufferPointer(keys)) else { return false }
         var counts = byteHistograms(UnsafeBufferPointer(keys))
         var resultInScratch = false
         counts.withUnsafeMutableBufferPointer { c in

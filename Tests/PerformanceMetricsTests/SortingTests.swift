@@ -107,6 +107,36 @@ struct SortingTests {
         check(UInt32.self)
     }
 
+    /// Keys in order already (a time-ordered log's times, with ties), and the same with one key out of place at
+    /// the start, the middle or the end: the radix sorts skip their passes only for the first.
+    static func nearlySorted(_ count: Int, outOfPlace: Int?) -> [UInt64] {
+        var keys = (0..<count).map { OrderedKeys.key(Int64(1_793_577_600_000 + $0 / 3 * 7)) }
+        if let outOfPlace, count > 1 { keys[outOfPlace * (count - 1) / 2] = OrderedKeys.key(Int64(1_793_577_600_000 + 3 * count)) }
+        return keys
+    }
+
+    @Test("keys in order already, or all but one: every sort gives the standard stable sort", arguments: [nil, 0, 1, 2] as [Int?])
+    func orderedInput(outOfPlace: Int?) {
+        for count in [2, 1023, 1024, 50_000] {
+            let keys = Self.nearlySorted(count, outOfPlace: outOfPlace)
+            let positions = keys.enumerated().sorted { a, b in a.element < b.element || (a.element == b.element && a.offset < b.offset) }
+            var plain = keys
+            OrderedKeys.sort(&plain)
+            #expect(plain == positions.map(\.element), "\(count)")
+            #expect(OrderedKeys.stableOrder(keys) == positions.map { Int32($0.offset) }, "\(count)")
+            // By the upper four bytes, the lower four travelling: stable by the upper bytes.
+            var carried = keys
+            var scratch = [UInt64](repeating: 0, count: count)
+            let inScratch = carried.withUnsafeMutableBufferPointer { a in
+                scratch.withUnsafeMutableBufferPointer { b in OrderedKeys.sort(a, scratch: b, carryingLowBytes: 4) }
+            }
+            let byUpper = keys.enumerated().sorted { a, b in
+                a.element >> 32 < b.element >> 32 || (a.element >> 32 == b.element >> 32 && a.offset < b.offset)
+            }.map(\.element)
+            #expect((inScratch ? scratch : carried) == byUpper, "\(count)")
+        }
+    }
+
     @Test("Int64 keys preserve order and the Int64 sort agrees with the standard sort", arguments: [10, 1024, 30_000])
     func int64Sort(count: Int) {
         var generator = SplitMix64(seed: UInt64(count))
