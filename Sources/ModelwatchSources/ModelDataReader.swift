@@ -354,8 +354,14 @@ package struct ModelDataReader {
 
 /// Label rows parsed but not yet joined: ids in one byte arena, labels and observation times.
 struct ParsedLabels: Sendable {
-    var arena: [UInt8] = []
-    var offsets: [Int] = [0]
+    /// The ids' bytes, one after the other (``idRange(_:)``).
+    private(set) var arena: [UInt8] = []
+    /// Where each id starts in the arena and where the next would (`count + 1` entries), only once the ids'
+    /// lengths differ: while they all have one length (``uniformLength``, prediction ids usually do), id `i` is
+    /// at `i × length`, and the 8 bytes a label (40 MB at 5M labels) are not written.
+    private var offsets: [Int] = []
+    /// The length of every id while they all have the same one (and 0 before the first).
+    private var uniformLength: Int? = 0
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     /// Per label, its value (non-binary tasks only; see ``LabelRows/parse``).
@@ -371,16 +377,32 @@ struct ParsedLabels: Sendable {
     /// Reserves room for `labels` labels whose ids take `idBytes` bytes together (untouched room costs no memory).
     mutating func reserveCapacity(labels count: Int, idBytes: Int) {
         arena.reserveCapacity(idBytes)
-        offsets.reserveCapacity(count + 1)
         labels.reserveCapacity(count)
         timesMs.reserveCapacity(count)
     }
 
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
+        if let length = uniformLength, length != idBytes.count {
+            if labels.isEmpty {
+                uniformLength = idBytes.count
+            } else {
+                // The first id of another length: the offsets of the ids so far, then one per id.
+                offsets.reserveCapacity(Swift.max(labels.capacity, labels.count + 1) + 1)
+                offsets = (0...labels.count).map { $0 * length }
+                uniformLength = nil
+            }
+        }
         arena.append(contentsOf: idBytes)
-        offsets.append(arena.count)
+        if uniformLength == nil { offsets.append(arena.count) }
         labels.append(label)
         timesMs.append(timeMs)
+    }
+
+    /// The arena range of label `index`'s id.
+    @inline(__always)
+    func idRange(_ index: Int) -> Range<Int> {
+        if let uniformLength { return index &* uniformLength..<(index &+ 1) &* uniformLength }
+        return offsets[index]..<offsets[index &+ 1]
     }
 
     /// The code of a true class, numbered in order of first appearance.
@@ -411,26 +433,24 @@ struct ParsedLabels: Sendable {
     ) {
         let block = ScoreTable.prefetchBlock
         arena.withUnsafeBytes { arena in
-            offsets.withUnsafeBufferPointer { offsets in
-                withUnsafeTemporaryAllocation(of: (index: Int, hash: UInt64).self, capacity: block) { own in
-                    var start = 0
-                    while start < labels.count {
-                        let end = Swift.min(start + block, labels.count)
-                        var owned = 0
-                        for index in start..<end {
-                            let id = UnsafeRawBufferPointer(rebasing: arena[offsets[index]..<offsets[index + 1]])
-                            guard partitions == 1 || Self.partition(of: id, partitions: partitions) == partition else { continue }
-                            let hash = ByteKeyIndex.hash(id)
-                            own[owned] = (index, hash)
-                            owned += 1
-                            prefetch(hash)
-                        }
-                        for entry in own[0..<owned] { prefetchRows(entry.hash) }
-                        for entry in own[0..<owned] {
-                            body(offsets[entry.index]..<offsets[entry.index + 1], entry.hash, labels[entry.index], timesMs[entry.index])
-                        }
-                        start = end
+            withUnsafeTemporaryAllocation(of: (index: Int, hash: UInt64).self, capacity: block) { own in
+                var start = 0
+                while start < labels.count {
+                    let end = Swift.min(start + block, labels.count)
+                    var owned = 0
+                    for index in start..<end {
+                        let id = UnsafeRawBufferPointer(rebasing: arena[idRange(index)])
+                        guard partitions == 1 || Self.partition(of: id, partitions: partitions) == partition else { continue }
+                        let hash = ByteKeyIndex.hash(id)
+                        own[owned] = (index, hash)
+                        owned += 1
+                        prefetch(hash)
                     }
+                    for entry in own[0..<owned] { prefetchRows(entry.hash) }
+                    for entry in own[0..<owned] {
+                        body(idRange(entry.index), entry.hash, labels[entry.index], timesMs[entry.index])
+                    }
+                    start = end
                 }
             }
         }

@@ -295,7 +295,7 @@ public struct ScoreTable: Sendable {
             // Labels with values (regression, multiclass) are joined one by one, in file order.
             parsed.arena.withUnsafeBytes { arena in
                 for index in parsed.timesMs.indices {
-                    let id = UnsafeRawBufferPointer(rebasing: arena[parsed.offsets[index]..<parsed.offsets[index + 1]])
+                    let id = UnsafeRawBufferPointer(rebasing: arena[parsed.idRange(index)])
                     recordLabel(idBytes: id, label: true, timeMs: parsed.timesMs[index], observed: false, value: parsed.values[index])
                 }
             }
