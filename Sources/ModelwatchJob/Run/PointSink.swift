@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTransport
 import InfluxDelivery
 #if canImport(Glibc)
@@ -74,19 +75,29 @@ struct BufferedSink: PointSink {
 
 /// Writes a file whole: a temporary file in the same directory, fsync, rename, fsync of the directory.
 /// A reader sees the old file or the new one, never a part; leftovers of a killed writer are removed.
+///
+/// Each write has a temporary file of its own (`.<name>.tmp-<pid>-<n>`), and only the leftovers of processes
+/// that no longer exist are removed, so writers of one path at the same time (threads of one process, or two
+/// processes) never remove or rename each other's file: the last rename wins, whole.
 enum AtomicFile {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
+    /// Numbers this process's temporary files.
+    private static let writes = Atomic<Int>(0)
+
     static func write(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (path as NSString).lastPathComponent
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".\(base).tmp-") {
+        let prefix = ".\(base).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
+            guard let owner = leftoverOwner(name.dropFirst(prefix.count)), owner != getpid(), kill(owner, 0) != 0, errno == ESRCH else { continue }
             try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
         }
-        let temporary = (directory as NSString).appendingPathComponent(".\(base).tmp-\(getpid())")
+        let number = writes.wrappingAdd(1, ordering: .relaxed).oldValue
+        let temporary = (directory as NSString).appendingPathComponent("\(prefix)\(getpid())-\(number)")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
         var offset = 0
@@ -115,6 +126,13 @@ enum AtomicFile {
             _ = fsync(directoryDescriptor)
             close(directoryDescriptor)
         }
+    }
+
+    /// The process id a temporary file's suffix starts with (`<pid>` or `<pid>-<n>`), if it is one.
+    static func leftoverOwner(_ suffix: Substring) -> pid_t? {
+        let digits = suffix.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count == suffix.count || suffix.dropFirst(digits.count).first == "-" else { return nil }
+        return pid_t(digits)
     }
 }
 
