@@ -36,9 +36,14 @@ struct HeartbeatEndStateTests {
     static let wallMs: Int64 = 1_795_000_000_000
     static let dayMs: Int64 = 86_400_000
 
+    /// The demo configuration with its spool at `spool` and its state (the finalised-window files) beside it: each
+    /// test has its own, since the cases run in parallel and a shared state directory would have them replace
+    /// each other's files (a write's temporary file is named after the process).
     static func configuration(spool: String, retryBudgetSeconds: Double = 0) throws -> JobConfiguration {
+        let state = (spool as NSString).deletingLastPathComponent + "/state"
         var configuration = try ConfigLoader.load(
-            path: Fixture.path("demo/modelwatch.yaml"), environment: ["INFLUX_URL": "http://127.0.0.1:9", "INFLUX_DATABASE": "mw"])
+            path: Fixture.path("demo/modelwatch.yaml"),
+            environment: ["INFLUX_URL": "http://127.0.0.1:9", "INFLUX_DATABASE": "mw", "MODELWATCH_STATE_DIR": state])
         configuration.delivery.spoolDirectory = spool
         configuration.delivery.gzip = false
         configuration.delivery.retryBudgetSeconds = retryBudgetSeconds
