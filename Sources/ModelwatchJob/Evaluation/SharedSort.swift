@@ -75,13 +75,11 @@ extension NumericColumn {
                 }
             }
         }
-        var segmentKinds = (0..<segmentSlices).map { Array(missing[$0 * kinds..<($0 + 1) * kinds]) }
+        let segmentKinds = Self.slotKinds(missing: missing, present: segmentPresent, kinds: kinds)
         // The signs of each slice's zeros in row order (a stable sort of doubles keeps −0 and +0 in row order;
         // the codes sort both as +0), when there is a −0 to put back.
         let zeroSigns = sawNegativeZero ? Self.zeroSigns(codes: codes, rows: rows, family: family, firstSlot: firstSlot) : nil
-        let presentKind = Int(ValueKind.present.rawValue)
-        allKinds[presentKind] = present
-        for slot in 0..<segmentSlices { segmentKinds[slot][presentKind] = segmentPresent[slot] }
+        allKinds[Int(ValueKind.present.rawValue)] = present
 
         // Sorted by the code bytes, the slice numbers carried along; then dealt out column by column into the
         // other buffer, and finally decoded in place for the all-rows slice.
@@ -191,15 +189,23 @@ extension NumericColumn {
                 }
             }
         }
-        let presentKind = Int(ValueKind.present.rawValue)
         var allKinds = [Int](repeating: 0, count: kinds)
         for slot in firstSlot[0]..<firstSlot[1] {
             for kind in 0..<kinds { allKinds[kind] += missing[slot * kinds + kind] }
         }
-        allKinds[presentKind] = present
-        var segmentKinds = (0..<slots).map { Array(missing[$0 * kinds..<($0 + 1) * kinds]) }
-        for slot in 0..<slots { segmentKinds[slot][presentKind] = segmentPresent[slot] }
+        allKinds[Int(ValueKind.present.rawValue)] = present
+        let segmentKinds = Self.slotKinds(missing: missing, present: segmentPresent, kinds: kinds)
         family.deliver(allKinds: allKinds, all: .runs(allRuns), segmentKinds: segmentKinds, segment: { .runs(segmentRuns[$0]) }, body)
+    }
+
+    /// Each segment slot's counts by kind: its cells not present (`missing[slot × kinds + kind]`) and its
+    /// `present[slot]` present ones.
+    private static func slotKinds(missing: [Int], present: [Int], kinds: Int) -> [[Int]] {
+        present.indices.map { slot in
+            var counts = Array(missing[slot * kinds..<(slot + 1) * kinds])
+            counts[Int(ValueKind.present.rawValue)] = present[slot]
+            return counts
+        }
     }
 
     /// The counting pass of ``countEverySlice(codes:scale:smallestKey:distinctCodes:family:rows:kinds:scratch:_:)``:
