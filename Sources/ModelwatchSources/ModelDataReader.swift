@@ -386,9 +386,10 @@ struct ParsedLabels: Sendable {
             if labels.isEmpty {
                 uniformLength = idBytes.count
             } else {
-                // The first id of another length: the offsets of the ids so far, then one per id.
+                // The first id of another length: the offsets of the ids so far, then one per id (room for as
+                // many as the labels have).
                 offsets.reserveCapacity(Swift.max(labels.capacity, labels.count + 1) + 1)
-                offsets = (0...labels.count).map { $0 * length }
+                offsets.append(contentsOf: (0...labels.count).lazy.map { $0 * length })
                 uniformLength = nil
             }
         }
