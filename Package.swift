@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         /// `sched_getaffinity` / `sched_setaffinity` for `run.threads` (a header only: nothing to link).
         .systemLibrary(name: "CAffinity"),
+        /// SSE2 byte classification for the CSV reader's plain-record path (a header only: nothing to link).
+        .systemLibrary(name: "CByteClasses"),
         /// The commit the binary was built from, for `modelwatch --version` (`make` writes it; see build_info.c).
         .target(name: "CBuildInfo"),
 
@@ -51,7 +53,7 @@ let package = Package(
         .target(name: "OrderedKeys", swiftSettings: strictSettings),
         .target(name: "PerformanceMetrics", dependencies: ["OrderedKeys"], swiftSettings: strictSettings),
         .target(name: "DriftMetrics", dependencies: ["OrderedKeys"], swiftSettings: strictSettings),
-        .target(name: "InputParsing", swiftSettings: strictSettings),
+        .target(name: "InputParsing", dependencies: ["CByteClasses"], swiftSettings: strictSettings),
         .target(name: "SyntheticData", swiftSettings: strictSettings),
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
 

@@ -53,9 +53,14 @@ extension RecordReader {
         }
         let headerCount = header?.count ?? 0
         var sink = CSVProjectionSink(columnToSlot: columnToSlot, columnIsNumber: columnIsNumber, headerCount: headerCount, slots: slots)
+        let numbersAhead = delimiterAllowsNumberScan(delimiter)
+        let plainRecords = readsPlainRecords
         while position < input.count {
             let recordStart = position
             let recordLine = line
+            if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead) {
+                return .record(makeRecord(line: recordLine, start: recordStart))
+            }
             let outcome = scanCSVRecord(
                 input.base, start: recordStart, end: input.count, finished: finished, delimiter: delimiter,
                 expectedFields: headerCount, sink: &sink)

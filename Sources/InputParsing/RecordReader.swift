@@ -79,6 +79,12 @@ public final class RecordReader {
     @exclusivity(unchecked) var columnIsNumber: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
     /// Per slot: whether its column was named in `numberColumns`.
     let slotIsNumber: [Bool]
+    /// The input window the plain-record path is reading (``readPlainCSVRecord(headerCount:numbersAhead:)``).
+    @exclusivity(unchecked) var byteClasses = ByteClassWindow()
+    /// Whether CSV records may take the plain-record path; tests turn it off to read with the general scanner only.
+    var readsPlainRecords = true
+    /// Records read by the plain-record path (tests check that it was taken).
+    @exclusivity(unchecked) var plainRecordsRead = 0
 
     // JSON Lines state
     /// Offset from which to continue looking for the end of the current line.
@@ -163,6 +169,7 @@ public final class RecordReader {
         if position > 0 {
             input.removeFirst(position)
             lineScanFrom = max(0, lineScanFrom - position)
+            byteClasses = ByteClassWindow()
             position = 0
         }
     }
