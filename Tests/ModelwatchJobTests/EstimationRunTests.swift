@@ -100,7 +100,7 @@ struct EstimationRunTests {
         let profile = try ReferenceProfile.decode(data)
         let old = ReferenceProfile.make(model: profile.model, source: profile.source, rowCount: profile.rowCount, features: profile.features, score: profile.score)
         let path = directory.write("old-profile.json", String(decoding: old.encoded(), as: UTF8.self))
-        var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        var configuration = try loadConfiguration(Fixture.path("demo/modelwatch.yaml"), in: directory)
         configuration.models[0].referenceProfile = path
         let run = runPipeline(configuration, asOfMs: ms(Self.asOf), outputPath: directory.file("out.lp"))
         #expect(run.report.exitStatus == .ok)

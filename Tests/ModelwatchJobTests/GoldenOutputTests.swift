@@ -44,7 +44,7 @@ struct GoldenOutputTests {
     @Test("every drift point says whether its slice reaches minimum_samples.drift, and only then is it sufficient", arguments: [30, 200])
     func driftSufficiency(minimum: Int) throws {
         let directory = TemporaryDirectory()
-        var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        var configuration = try loadConfiguration(Fixture.path("demo/modelwatch.yaml"), in: directory)
         for index in configuration.models.indices { configuration.models[index].minimumSamples.drift = minimum }
         let run = runPipeline(configuration, asOfMs: ms(Self.asOf), outputPath: directory.file("out.lp"))
         let drifted = run.lines.filter { ["modelwatch_feature", "modelwatch_output"].contains($0.measurement) && $0.fields["psi"] != nil }
@@ -64,7 +64,9 @@ struct GoldenOutputTests {
     func categoricalDriftBins() throws {
         let directory = TemporaryDirectory()
         func drift(bins: Int) throws -> [String: String] {
-            var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+            // Each run with a state of its own, as if it were the first.
+            let state = TemporaryDirectory()
+            var configuration = try loadConfiguration(Fixture.path("demo/modelwatch.yaml"), in: state)
             for index in configuration.models.indices { configuration.models[index].driftCategoryBins = bins }
             let run = runPipeline(configuration, asOfMs: ms(Self.asOf), outputPath: directory.file("bins-\(bins).lp"))
             var psi: [String: String] = [:]

@@ -120,7 +120,7 @@ struct HeartbeatEndStateTests {
     @Test("the heartbeat's deadline is 1.5 expected intervals after the finish: expected_interval, else the window")
     func deadlineFollowsTheExpectedInterval() throws {
         let directory = TemporaryDirectory()
-        var configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
+        var configuration = try loadConfiguration(Fixture.path("demo/modelwatch.yaml"), in: directory)
         configuration.models[1].expectedIntervalSeconds = 3_600
         let run = runPipeline(configuration, asOfMs: ms(GoldenOutputTests.asOf), outputPath: directory.file("out.lp"))
         let lines = String(decoding: run.bytes, as: UTF8.self).split(separator: "\n").compactMap { LineProtocolLine(String($0)) }

@@ -13,9 +13,9 @@ import TestSupport
 struct SkippedModelTests {
     /// Runs the two-model demo fixture in `environment` to a file; the report and the written lines.
     static func runDemo(_ environment: RunEnvironment) throws -> (report: RunReport, lines: [String]) {
-        let configuration = try ConfigLoader.load(path: Fixture.path("demo/modelwatch.yaml"), environment: [:])
-        #expect(configuration.models.count == 2 && configuration.run.timeBudgetSeconds == 600)
         let directory = TemporaryDirectory()
+        let configuration = try loadConfiguration(Fixture.path("demo/modelwatch.yaml"), in: directory)
+        #expect(configuration.models.count == 2 && configuration.run.timeBudgetSeconds == 600)
         let output = directory.file("out.lp")
         let report = JobRunner(environment: environment)
             .run(RunRequest(configuration: configuration, asOfMs: ms(GoldenOutputTests.asOf), output: .file(output)))

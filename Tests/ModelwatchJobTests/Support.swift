@@ -43,6 +43,10 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
+    /// A state root of this directory's own (`state/`): tests that run one shared fixture config (the demo's) in
+    /// parallel must not read or replace each other's finalised-window files, which change a run's catch-up windows.
+    var stateRoot: StateDirectory { StateDirectory(root: file("state"), origin: "test") }
+
     /// Writes `text` to `name` inside the directory and returns its path.
     @discardableResult
     func write(_ name: String, _ text: String) -> String {
@@ -116,8 +120,13 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Loads the config at `configPath` (no environment) and runs it in-process as of `asOf`, to a file.
 func runPipeline(configPath: String, asOf: String, in directory: TemporaryDirectory, output: String = "out.lp") throws -> PipelineRun {
-    let configuration = try ConfigLoader.load(path: configPath, environment: [:])
+    let configuration = try loadConfiguration(configPath, in: directory)
     return runPipeline(configuration, asOfMs: ms(asOf), outputPath: directory.file(output))
+}
+
+/// Loads the config at `configPath` with its state under `directory` (``TemporaryDirectory/stateRoot``).
+func loadConfiguration(_ configPath: String, in directory: TemporaryDirectory) throws -> JobConfiguration {
+    try ConfigLoader.load(path: configPath, environment: [:], stateRoot: directory.stateRoot)
 }
 
 /// Writes `yaml` as a config in `directory` and runs it.
