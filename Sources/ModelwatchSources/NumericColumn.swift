@@ -29,6 +29,12 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     @usableFromInline package static let missingCeiling = Int32.min + 8
     /// The code of `-0.0` (which `0 / 10^e` would turn into `+0.0`).
     @usableFromInline package static let negativeZeroCode = Int32.min + 7
+
+    /// The sign of the zero a scaled code stands for (`0`: +0, ``negativeZeroCode``: −0), or nil for any other code.
+    @inlinable @inline(__always)
+    package static func zeroSign(ofCode code: Int32) -> FloatingPointSign? {
+        code == 0 ? .plus : code == negativeZeroCode ? .minus : nil
+    }
     /// The largest magnitude a value's code may have (the smallest codes are kept for missing cells).
     static let largestCode = UInt32(Int32.max - 8)
 

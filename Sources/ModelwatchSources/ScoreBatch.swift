@@ -16,6 +16,10 @@ final class ScoreBatch: @unchecked Sendable {
     /// columns in different sets.
     static let columnStride = capacity + 72
 
+    /// Where the cell of `row` in `column` is in a column-major array (segments, numeric, digits, categories).
+    @inline(__always)
+    static func cell(_ column: Int, row: Int) -> Int { column &* columnStride &+ row }
+
     /// A value's bytes in the arena and their hash.
     struct Span {
         var offset: Int
@@ -134,7 +138,7 @@ final class ScoreBatch: @unchecked Sendable {
     /// Sets a segment value (empty bytes stand for a missing value).
     @inline(__always)
     func setSegment(_ column: Int, row: Int, bytes: UnsafeRawBufferPointer) {
-        segments[column * Self.columnStride + row] = store(bytes)
+        segments[Self.cell(column, row: row)] = store(bytes)
     }
 
     /// The fraction digits of a cell not known to be a decimal.
@@ -144,7 +148,7 @@ final class ScoreBatch: @unchecked Sendable {
     /// as ``numericDigits`` keeps them, when known.
     @inline(__always)
     func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind, fractionDigits: Int? = nil) {
-        let cell = feature * Self.columnStride + row
+        let cell = Self.cell(feature, row: row)
         numeric[cell] = kind == .present ? value : ScoreTable.missing(kind)
         numericDigits[cell] = kind == .present ? fractionDigits.map { UInt8(truncatingIfNeeded: $0) } ?? Self.unknownDigits : Self.unknownDigits
     }
@@ -152,7 +156,7 @@ final class ScoreBatch: @unchecked Sendable {
     /// Sets a categorical cell; the bytes are kept only when `kind` is present.
     @inline(__always)
     func setCategory(_ feature: Int, row: Int, bytes: UnsafeRawBufferPointer, kind: ValueKind) {
-        let cell = feature * Self.columnStride + row
+        let cell = Self.cell(feature, row: row)
         categoryKind[cell] = kind
         categories[cell] = kind == .present ? store(bytes) : Span(offset: 0, length: 0, hash: 0)
     }

@@ -143,7 +143,6 @@ public struct ScoreTable: Sendable {
         newestBeforeReadMs = max(newestBeforeReadMs, batch.newestBeforeRangeMs)
         let count = batch.count
         guard count > 0 else { return }
-        let stride = ScoreBatch.columnStride
         var versionCodes = [UInt16](repeating: 0, count: count)
         var newRows: [Int] = []
         newRows.reserveCapacity(count)
@@ -168,7 +167,7 @@ public struct ScoreTable: Sendable {
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
         for column in self.segmentCodes.indices {
             for batchRow in 0..<count {
-                let span = batch.segments[column * stride + batchRow]
+                let span = batch.segments[ScoreBatch.cell(column, row: batchRow)]
                 // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
                 segmentCodes[column * count + batchRow] = span.length == 0
                     ? UInt32(segmentIndex[column].findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
@@ -177,8 +176,8 @@ public struct ScoreTable: Sendable {
         }
         var categoryCodes = [Int](repeating: 0, count: max(1, categories.count * count))
         for feature in categories.indices {
-            for batchRow in 0..<count where batch.categoryKind[feature * stride + batchRow] == .present {
-                let span = batch.categories[feature * stride + batchRow]
+            for batchRow in 0..<count where batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)] == .present {
+                let span = batch.categories[ScoreBatch.cell(feature, row: batchRow)]
                 categoryCodes[feature * count + batchRow] = categoryIndex[feature].findOrInsert(batch.bytes(span), hash: span.hash).index
             }
         }
@@ -205,17 +204,17 @@ public struct ScoreTable: Sendable {
             for column in self.segmentCodes.indices { append(&self.segmentCodes[column], codes.baseAddress! + column * count) }
         }
         for feature in numeric.indices {
-            let cells = batch.numeric + feature * stride
+            let cells = batch.numeric + ScoreBatch.cell(feature, row: 0)
             if allNew {
                 numeric[feature].append(
                     contentsOf: UnsafeBufferPointer(start: cells, count: count),
-                    fractionDigits: UnsafeBufferPointer(start: batch.numericDigits + feature * stride, count: count))
+                    fractionDigits: UnsafeBufferPointer(start: batch.numericDigits + ScoreBatch.cell(feature, row: 0), count: count))
             } else {
                 for batchRow in newRows { numeric[feature].append(cells[batchRow]) }
             }
         }
         for feature in categories.indices {
-            let kinds = batch.categoryKind + feature * stride
+            let kinds = batch.categoryKind + ScoreBatch.cell(feature, row: 0)
             let codes = feature * count
             if allNew {
                 categoryCodes.withUnsafeBufferPointer { categoryCodes in
@@ -232,10 +231,10 @@ public struct ScoreTable: Sendable {
             versionCode[row] = versionCodes[batchRow]
             for column in self.segmentCodes.indices { self.segmentCodes[column][row] = segmentCodes[column * count + batchRow] }
             for feature in numeric.indices {
-                numeric[feature].set(row, batch.numeric[feature * stride + batchRow])
+                numeric[feature].set(row, batch.numeric[ScoreBatch.cell(feature, row: batchRow)])
             }
             for feature in categories.indices {
-                categories[feature].set(row, code: categoryCodes[feature * count + batchRow], kind: batch.categoryKind[feature * stride + batchRow])
+                categories[feature].set(row, code: categoryCodes[feature * count + batchRow], kind: batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)])
             }
         }
     }

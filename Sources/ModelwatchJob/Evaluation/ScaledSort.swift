@@ -139,9 +139,6 @@ extension NumericColumn {
 
     /// The signs of the zero cells (`+0` and `−0` codes) of `rows`, in row order.
     private static func zeroSigns<Rows: Collection>(codes: UnsafeBufferPointer<Int32>, rows: Rows) -> [FloatingPointSign] where Rows.Element == Int32 {
-        rows.compactMap { row in
-            let code = codes[Int(row)]
-            return code == 0 ? .plus : code == negativeZeroCode ? .minus : nil
-        }
+        rows.compactMap { zeroSign(ofCode: codes[Int($0)]) }
     }
 }

@@ -408,9 +408,7 @@ extension NumericColumn {
         var all: [FloatingPointSign] = []
         var segments = [[FloatingPointSign]](repeating: [], count: firstSlot[columns])
         for (position, row) in rows.enumerated() {
-            let code = codes[Int(row)]
-            guard code == 0 || code == negativeZeroCode else { continue }
-            let sign: FloatingPointSign = code == 0 ? .plus : .minus
+            guard let sign = zeroSign(ofCode: codes[Int(row)]) else { continue }
             all.append(sign)
             let slices = family.sliceNumbers[position]
             for column in 0..<columns { segments[firstSlot[column] + Int((slices >> UInt32(8 * column)) & 0xFF)].append(sign) }
