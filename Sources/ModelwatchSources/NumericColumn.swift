@@ -35,6 +35,7 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     package static func zeroSign(ofCode code: Int32) -> FloatingPointSign? {
         code == 0 ? .plus : code == negativeZeroCode ? .minus : nil
     }
+
     /// The largest magnitude a value's code may have (the smallest codes are kept for missing cells).
     static let largestCode = UInt32(Int32.max - 8)
 

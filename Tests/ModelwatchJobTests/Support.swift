@@ -118,7 +118,8 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Loads the config at `configPath` (no environment) and runs it in-process as of `asOf`, to a file.
+/// Loads the config at `configPath` (no environment; its state in `directory`) and runs it in-process as of
+/// `asOf`, to a file.
 func runPipeline(configPath: String, asOf: String, in directory: TemporaryDirectory, output: String = "out.lp") throws -> PipelineRun {
     let configuration = try loadConfiguration(configPath, in: directory)
     return runPipeline(configuration, asOfMs: ms(asOf), outputPath: directory.file(output))
