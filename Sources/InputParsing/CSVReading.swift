@@ -58,7 +58,7 @@ extension RecordReader {
         while position < input.count {
             let recordStart = position
             let recordLine = line
-            if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead) {
+            if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead, sink: &sink) {
                 return .record(makeRecord(line: recordLine, start: recordStart))
             }
             let outcome = scanCSVRecord(

@@ -25,12 +25,12 @@ extension RecordReader {
     /// Reads the record at `position` the fast way when it is plain: no quote and no carriage return, complete
     /// in the input with room for a whole 64-byte window after its start, `headerCount` fields, and not a blank
     /// line. The fields' ends come from bit masks of the input's separators (``modelwatch_classify64``), 64 bytes
-    /// at a time, instead of a search byte by byte. Fills the slots, moves `position` and `line` past the record
+    /// at a time, instead of a search byte by byte. Fills the slots through `sink`, moves `position` and `line` past the record
     /// and returns true; returns false, changing neither, for any other record, which ``nextCSV()`` then reads the
     /// general way (``scanCSVRecord(_:start:end:finished:delimiter:expectedFields:sink:)``), whose slots and
     /// errors are the reference: for a plain record both give the same slots.
     @inline(__always)
-    func readPlainCSVRecord(headerCount: Int, numbersAhead: Bool) -> Bool {
+    func readPlainCSVRecord(headerCount: Int, numbersAhead: Bool, sink: inout CSVProjectionSink) -> Bool {
         let bytes = input.base
         let available = input.count
         let recordStart = position
@@ -57,18 +57,12 @@ extension RecordReader {
             guard window.specials & ((1 &<< UInt64(bit)) &- 1) == 0, field < headerCount else { return abandonPlainRecord() }
             window.separators &= window.separators &- 1
             let fieldEnd = window.base &+ bit
-            let slot = columnToSlot[field]
-            if slot >= 0 {
-                if numbersAhead && columnIsNumber[field] && fieldEnd > fieldStart,
-                   let number = scanPlainDecimal(bytes, from: fieldStart, end: available), number.end == fieldEnd {
-                    slots[slot] = FieldSlot(
-                        kind: FieldSlot.number, fractionDigits: UInt8(truncatingIfNeeded: number.fractionDigits),
-                        offset: fieldStart, length: fieldEnd &- fieldStart, number: number.value)
-                } else {
-                    slots[slot] = FieldSlot(
-                        kind: fieldEnd == fieldStart ? FieldSlot.null : FieldSlot.text, offset: fieldStart,
-                        length: fieldEnd &- fieldStart)
-                }
+            // The general scanner's sink fills the slot, as it does for the same unquoted field.
+            if numbersAhead && fieldEnd > fieldStart && sink.wantsNumber(field),
+               let number = scanPlainDecimal(bytes, from: fieldStart, end: available), number.end == fieldEnd {
+                sink.number(field, start: fieldStart, end: fieldEnd, value: number.value, fractionDigits: number.fractionDigits)
+            } else {
+                sink.field(field, start: fieldStart, end: fieldEnd, quoted: false, escaped: false)
             }
             field &+= 1
             if bytes[fieldEnd] == 0x0A {

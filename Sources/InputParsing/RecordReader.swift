@@ -79,7 +79,7 @@ public final class RecordReader {
     @exclusivity(unchecked) var columnIsNumber: UnsafeMutablePointer<Bool> = .allocate(capacity: 1)
     /// Per slot: whether its column was named in `numberColumns`.
     let slotIsNumber: [Bool]
-    /// The input window the plain-record path is reading (``readPlainCSVRecord(headerCount:numbersAhead:)``).
+    /// The input window the plain-record path is reading (``readPlainCSVRecord(headerCount:numbersAhead:sink:)``).
     @exclusivity(unchecked) var byteClasses = ByteClassWindow()
     /// Whether CSV records may take the plain-record path; tests turn it off to read with the general scanner only.
     var readsPlainRecords = true
