@@ -10,22 +10,17 @@ import Glibc
 /// hash match, so collisions never merge two keys. This is the reader's hottest structure: one lookup per
 /// score row, label row and categorical cell.
 ///
-/// While every key has the same length (prediction ids usually do), key `i` is at `i × length` in the arena and
-/// no offsets are kept: a lookup in a table far larger than the caches then misses the cache once fewer (the
-/// slot and the key, not the slot, the offset and the key), and the offsets' eight bytes a key are saved.
+/// The keys are a ``ByteArena``: while they all have one length, a lookup in a table far larger than the caches
+/// misses the cache once fewer (the slot and the key, not the slot, the offset and the key).
 struct ByteKeyIndex: Sendable {
     /// Per slot: 0 when empty, else (upper 32 bits of the hash) << 32 | (index + 1), so a probe rejects
     /// most non-matching entries without touching the key arena.
     private var slots: [UInt64]
-    /// Where each key starts in the arena, and where the next would (`count + 1` entries); only while the
-    /// keys' lengths differ (``uniformLength`` nil).
-    private var offsets: [Int] = []
-    /// The length of every key while they all have the same one (and before the first key).
-    private var uniformLength: Int? = 0
-    private var arena: [UInt8] = []
+    /// The keys, numbered by their index.
+    private var arena = ByteArena()
     private var mask: Int
     /// Number of distinct keys.
-    private(set) var count = 0
+    var count: Int { arena.count }
 
     init(capacity: Int = 64) {
         var size = 16
@@ -46,21 +41,7 @@ struct ByteKeyIndex: Sendable {
         // One table of the final size (growing by doubling wrote every smaller table too: 138 MB of page faults
         // for the 8M slots of the benchmark's 5M ids, instead of 64 MB).
         if size > slots.count { rehash(into: size) }
-        arena.reserveCapacity(keyBytes)
-    }
-
-    /// Where key `index` starts in the arena.
-    @inline(__always)
-    private func start(of index: Int) -> Int {
-        if let uniformLength { return index &* uniformLength }
-        return offsets[index]
-    }
-
-    /// The arena range of key `index`.
-    @inline(__always)
-    private func range(of index: Int) -> Range<Int> {
-        if let uniformLength { return index &* uniformLength..<(index &+ 1) &* uniformLength }
-        return offsets[index]..<offsets[index + 1]
+        arena.reserveCapacity(bytes: keyBytes)
     }
 
     /// A 64-bit hash of `bytes`: eight bytes at a time, each word folded in with a multiply, and a final
@@ -130,8 +111,8 @@ struct ByteKeyIndex: Sendable {
         let entry = slots[Int(truncatingIfNeeded: hash) & mask]
         guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return nil }
         let index = Int(entry & 0xFFFF_FFFF) - 1
-        let offset = start(of: index)
-        arena.withUnsafeBufferPointer { modelwatch_prefetch($0.baseAddress.map { $0 + offset }) }
+        let offset = arena.start(of: index)
+        arena.bytes.withUnsafeBufferPointer { modelwatch_prefetch($0.baseAddress.map { $0 + offset }) }
         return index
     }
 
@@ -141,19 +122,7 @@ struct ByteKeyIndex: Sendable {
         if let existing = find(bytes, hash: hash) { return (existing, false) }
         if !Self.fits(count + 1, in: slots.count) { grow() }
         let index = count
-        if uniformLength != bytes.count && index > 0 {
-            if let uniformLength {
-                // The first key of another length: from now on every key's start is kept.
-                offsets = (0...index).map { $0 * uniformLength }
-                offsets.reserveCapacity(slots.count * 3 / 4 + 1)
-            }
-            uniformLength = nil
-        } else if index == 0 {
-            uniformLength = bytes.count
-        }
-        arena.append(contentsOf: bytes)
-        if uniformLength == nil { offsets.append(arena.count) }
-        count += 1
+        arena.append(bytes, expectedCount: slots.count * 3 / 4)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Self.entry(hash: hash, index: index)
@@ -162,7 +131,7 @@ struct ByteKeyIndex: Sendable {
 
     /// The key at `index`, as a String.
     func key(_ index: Int) -> String {
-        arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range(of: index)]), as: UTF8.self) }
+        arena.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[arena.range(of: index)]), as: UTF8.self) }
     }
 
     /// Every key, in index order.
@@ -170,11 +139,11 @@ struct ByteKeyIndex: Sendable {
 
     @inline(__always)
     private func equals(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let keyRange = range(of: index)
+        let keyRange = arena.range(of: index)
         let start = keyRange.lowerBound, length = keyRange.count
         guard length == bytes.count else { return false }
         guard length > 0 else { return true }
-        return arena.withUnsafeBytes { stored in
+        return arena.bytes.withUnsafeBytes { stored in
             let left = stored.baseAddress! + start, right = bytes.baseAddress!
             // Two overlapping loads cover keys of up to 16 bytes (prediction ids, versions, most category values)
             // without a call.
@@ -211,9 +180,9 @@ struct ByteKeyIndex: Sendable {
     private mutating func rehash(into size: Int) {
         slots = Array(repeating: 0, count: size)
         mask = size - 1
-        arena.withUnsafeBytes { keys in
+        arena.bytes.withUnsafeBytes { bytes in
             for index in 0..<count {
-                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: keys[range(of: index)]))
+                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[arena.range(of: index)]))
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
                 slots[slot] = Self.entry(hash: hash, index: index)

@@ -354,14 +354,10 @@ package struct ModelDataReader {
 
 /// Label rows parsed but not yet joined: ids in one byte arena, labels and observation times.
 struct ParsedLabels: Sendable {
+    /// The labels' ids, by label.
+    private var ids = ByteArena()
     /// The ids' bytes, one after the other (``idRange(_:)``).
-    private(set) var arena: [UInt8] = []
-    /// Where each id starts in the arena and where the next would (`count + 1` entries), only once the ids'
-    /// lengths differ: while they all have one length (``uniformLength``, prediction ids usually do), id `i` is
-    /// at `i × length`, and the 8 bytes a label (40 MB at 5M labels) are not written.
-    private var offsets: [Int] = []
-    /// The length of every id while they all have the same one (and 0 before the first).
-    private var uniformLength: Int? = 0
+    var arena: [UInt8] { ids.bytes }
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     /// Per label, its value (non-binary tasks only; see ``LabelRows/parse``).
@@ -376,35 +372,20 @@ struct ParsedLabels: Sendable {
 
     /// Reserves room for `labels` labels whose ids take `idBytes` bytes together (untouched room costs no memory).
     mutating func reserveCapacity(labels count: Int, idBytes: Int) {
-        arena.reserveCapacity(idBytes)
+        ids.reserveCapacity(bytes: idBytes)
         labels.reserveCapacity(count)
         timesMs.reserveCapacity(count)
     }
 
     mutating func append(idBytes: UnsafeRawBufferPointer, label: Bool, timeMs: Int64) {
-        if let length = uniformLength, length != idBytes.count {
-            if labels.isEmpty {
-                uniformLength = idBytes.count
-            } else {
-                // The first id of another length: the offsets of the ids so far, then one per id (room for as
-                // many as the labels have).
-                offsets.reserveCapacity(Swift.max(labels.capacity, labels.count + 1) + 1)
-                offsets.append(contentsOf: (0...labels.count).lazy.map { $0 * length })
-                uniformLength = nil
-            }
-        }
-        arena.append(contentsOf: idBytes)
-        if uniformLength == nil { offsets.append(arena.count) }
+        ids.append(idBytes, expectedCount: labels.capacity)
         labels.append(label)
         timesMs.append(timeMs)
     }
 
     /// The arena range of label `index`'s id.
     @inline(__always)
-    func idRange(_ index: Int) -> Range<Int> {
-        if let uniformLength { return index &* uniformLength..<(index &+ 1) &* uniformLength }
-        return offsets[index]..<offsets[index &+ 1]
-    }
+    func idRange(_ index: Int) -> Range<Int> { ids.range(of: index) }
 
     /// The code of a true class, numbered in order of first appearance.
     mutating func classCode(_ bytes: UnsafeRawBufferPointer) -> Int {
