@@ -2,19 +2,34 @@
 /// nothing above U+10FFFF), so that such input is reported instead of silently replaced by U+FFFD.
 public enum UTF8Validation {
     /// The offset of the first byte of the first ill-formed sequence in `bytes`, or nil when all of it is
-    /// well-formed. ASCII is checked eight bytes at a time.
+    /// well-formed. ASCII is checked eight bytes at a time, the last bytes with one more (overlapping) load.
     @inline(__always)
     public static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
-        var index = 0
-        while index &+ 8 <= count {
-            if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
-            index &+= 8
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // The offset from which a byte of 0x80 or more may be (every byte before it is ASCII), if any is.
+        var suspect: Int?
+        if count >= 8 {
+            var index = 0
+            while index &+ 8 <= count {
+                if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & high != 0 { break }
+                index &+= 8
+            }
+            if index &+ 8 <= count || (index < count && base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) & high != 0) {
+                suspect = index
+            }
+        } else if count >= 4 {
+            let words = base.loadUnaligned(as: UInt32.self) | base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            if words & 0x8080_8080 != 0 { suspect = 0 }
+        } else if count > 0 {
+            let bytes = base.load(as: UInt8.self) | base.load(fromByteOffset: count / 2, as: UInt8.self)
+                | base.load(fromByteOffset: count &- 1, as: UInt8.self)
+            if bytes >= 0x80 { suspect = 0 }
         }
-        while index < count, base.load(fromByteOffset: index, as: UInt8.self) < 0x80 { index &+= 1 }
-        guard index < count else { return nil }
-        return slowPath(base.assumingMemoryBound(to: UInt8.self), count: count, from: index)
+        guard let suspect else { return nil }
+        // The slow path skips ASCII bytes, so it finds the same first ill-formed sequence from any earlier ASCII byte.
+        return slowPath(base.assumingMemoryBound(to: UInt8.self), count: count, from: suspect)
     }
 
     @inline(never)

@@ -30,6 +30,40 @@ struct UTF8ValidationTests {
             #expect((Self.check(bytes) == nil) == valid, "\(bytes)")
         }
     }
+
+    /// The first ill-formed sequence, byte by byte: each lead byte's sequence (its length from the lead byte)
+    /// must be one scalar the standard library decodes.
+    static func reference(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : (0xC2...0xDF).contains(lead) ? 2 : (0xE0...0xEF).contains(lead) ? 3 : (0xF0...0xF4).contains(lead) ? 4 : 0
+            guard length > 0, index + length <= bytes.count,
+                  String(validating: bytes[index..<(index + length)], as: UTF8.self) != nil else { return index }
+            index += length
+        }
+        return nil
+    }
+
+    @Test("ASCII values of every length up to 40 with a bad or multi-byte sequence at every offset: the first bad byte's offset")
+    func offsetAtEveryPositionAndLength() {
+        var random = SplitMix64(seed: 9)
+        let sequences: [[UInt8]] = [[0xFF], [0x80], [0xC3, 0xA9], [0xC3], [0xE2, 0x82, 0xAC], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80]]
+        var checked = 0
+        for length in 0...40 {
+            let ascii = (0..<length).map { _ in UInt8(0x20 + random.next(below: 0x5F)) }
+            #expect(Self.check(ascii) == nil, "\(length) ASCII bytes")
+            for offset in 0..<max(length, 1) where length > 0 {
+                for sequence in sequences {
+                    var bytes = ascii
+                    bytes.replaceSubrange(offset..<min(offset + sequence.count, length), with: sequence)
+                    #expect(Self.check(bytes) == Self.reference(bytes), "\(bytes)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 6_560)
+    }
 }
 
 /// A JSON `\u` escape of a lone surrogate is kept as ill-formed bytes, so the UTF-8 check finds it, instead of
