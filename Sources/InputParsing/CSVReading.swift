@@ -59,7 +59,7 @@ extension RecordReader {
             let recordStart = position
             let recordLine = line
             if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead, sink: &sink) {
-                return .record(makeRecord(line: recordLine, start: recordStart))
+                return .record(makeRecord(line: recordLine, start: recordStart, isKnownASCII: lastRecordIsASCII))
             }
             let outcome = scanCSVRecord(
                 input.base, start: recordStart, end: input.count, finished: finished, delimiter: delimiter,

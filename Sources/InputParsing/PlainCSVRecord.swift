@@ -8,6 +8,8 @@ struct ByteClassWindow {
     var separators: UInt64 = 0
     /// Quotes and carriage returns in the window (none before the next separator, while a window is held).
     var specials: UInt64 = 0
+    /// Bytes outside ASCII (0x80 or more) in the window.
+    var high: UInt64 = 0
 
     /// The window of the 64 bytes at `base`.
     @inline(__always)
@@ -16,6 +18,7 @@ struct ByteClassWindow {
         self.base = base
         separators = classes.separators
         specials = classes.specials
+        high = classes.high
     }
 
     init() {}
@@ -46,10 +49,16 @@ extension RecordReader {
         }
         var field = 0
         var fieldStart = recordStart
+        // The record's bytes outside ASCII in the windows left behind, and the current window's bits from here on
+        // (the record's start in the first window, its first byte in the others).
+        var highBehind: UInt64 = 0
+        var recordBits = UInt64.max &<< UInt64(recordStart &- window.base)
         while true {
             if window.separators == 0 {
                 // A quote or carriage return in the rest of the window lies in the field being read.
                 guard window.specials == 0, window.base &+ 128 <= available else { return abandonPlainRecord() }
+                highBehind |= window.high & recordBits
+                recordBits = UInt64.max
                 window = ByteClassWindow(bytes, base: window.base &+ 64, delimiter: delimiter)
                 continue
             }
@@ -74,6 +83,8 @@ extension RecordReader {
                 line &+= 1
                 plainRecordsRead &+= 1
                 byteClasses = window
+                // Bits past the line feed (bit `bit`) are the next record's.
+                lastRecordIsASCII = highBehind | (window.high & recordBits & ~((UInt64.max &<< UInt64(bit)) &<< 1)) == 0
                 return true
             }
             fieldStart = fieldEnd &+ 1

@@ -13,6 +13,9 @@ public struct Record {
     @usableFromInline let scratch: UnsafePointer<UInt8>
     /// Offset of the record's first byte in `input`.
     let start: Int
+    /// True when every byte of the record is known to be ASCII (so every value is valid UTF-8); false when
+    /// unknown. The plain-record path knows it from its byte classes; other paths leave it false.
+    public let isKnownASCII: Bool
 
     @inlinable @inline(__always)
     func slot(_ column: Int) -> FieldSlot {

@@ -85,6 +85,8 @@ public final class RecordReader {
     var readsPlainRecords = true
     /// Records read by the plain-record path (tests check that it was taken).
     @exclusivity(unchecked) var plainRecordsRead = 0
+    /// Whether the record just read is known to be all ASCII (set by the plain-record path; false otherwise).
+    @exclusivity(unchecked) var lastRecordIsASCII = false
 
     // JSON Lines state
     /// Offset from which to continue looking for the end of the current line.
@@ -260,9 +262,9 @@ public final class RecordReader {
 
     /// Builds the public view of the current record.
     @inline(__always)
-    func makeRecord(line: Int, start: Int) -> Record {
+    func makeRecord(line: Int, start: Int, isKnownASCII: Bool = false) -> Record {
         Record(line: line, count: columns.count, slots: slots, slotIndex: slotIndex,
-            input: input.base, scratch: scratch.base, start: start)
+            input: input.base, scratch: scratch.base, start: start, isKnownASCII: isKnownASCII)
     }
 
     /// Line and 1-based byte column of absolute offset `offset`, given the record started at `recordStart`

@@ -172,6 +172,7 @@ struct ScoreRowParser: Sendable {
     /// they are not: such a row is rejected, never stored with U+FFFD in place of the bad bytes.
     @inline(__always)
     private func invalidText(_ record: some SourceRow) -> String? {
+        if record.isKnownASCII { return nil }
         func check(_ column: Int) -> String? {
             record.valueBytes(column) { bytes in
                 UTF8Validation.firstInvalidOffset(bytes).map { offset in

@@ -18,6 +18,8 @@ public protocol SourceRow {
     func number(_ column: Int) -> (kind: FieldKind, value: Double?)
     /// Where the value of `column` starts in a file (line, 1-based byte column), when known.
     func position(of column: Int) -> (line: Int, column: Int)?
+    /// True when every byte of the row is known to be ASCII, so no value needs a UTF-8 check (``Record/isKnownASCII``).
+    var isKnownASCII: Bool { get }
     /// `f` such that ``number(_:)``'s value is the double nearest to an integer divided by `10^f`, when known
     /// (``Record/fractionDigits(_:)``).
     func fractionDigits(_ column: Int) -> Int?
@@ -34,6 +36,9 @@ extension SourceRow {
 
     /// Unknown: a database row has no file position.
     public func position(of column: Int) -> (line: Int, column: Int)? { nil }
+
+    /// Unknown unless the source knows it.
+    public var isKnownASCII: Bool { false }
 
     /// Unknown unless the source read the value as a decimal.
     public func fractionDigits(_ column: Int) -> Int? { nil }

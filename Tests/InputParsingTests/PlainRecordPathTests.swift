@@ -157,4 +157,45 @@ struct PlainRecordPathTests {
         #expect(plain.events == general.events)
         #expect(plain.plainRecords > 100)
     }
+
+    @Test("a plain record is known to be ASCII exactly when every byte of it is", arguments: [11, 12, 13])
+    func knownASCII(seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        // Plain rows whose values (1 to 100 bytes) put a multi-byte character or a lone 0xFF byte at every offset
+        // around the 64-byte windows, including in the record's first and last bytes; a third of the rows are ASCII.
+        let foreign: [[UInt8]] = [Array("é".utf8), Array("東".utf8), [0xFF], Array("𝄞".utf8)]
+        var file = Array("a,b,c\n".utf8)
+        var rowIsASCII: [Bool] = []
+        for _ in 0..<3000 {
+            var row: [UInt8] = []
+            var ascii = true
+            for column in 0..<3 {
+                if column > 0 { row.append(UInt8(ascii: ",")) }
+                var value = (0..<(1 + generator.next(below: 100))).map { _ in UInt8(ascii: "a") + UInt8(generator.next(below: 26)) }
+                if generator.next(below: 3) != 0, generator.next(below: 3) == 0 {
+                    value.insert(contentsOf: foreign[generator.next(below: foreign.count)], at: generator.next(below: value.count + 1))
+                    ascii = false
+                }
+                row += value
+            }
+            file += row + [0x0A]
+            rowIsASCII.append(ascii)
+        }
+        for splits in [[], Array(stride(from: 4096, to: file.count, by: 4096))] {
+            let reader = RecordReader(format: .csv(), columns: ["a", "b", "c"], source: "a.csv")
+            var known: [Bool] = []
+            try feedInChunks(file, to: reader, splits: splits) {
+                while let event = try reader.next() {
+                    guard case .record(let record) = event else { Issue.record("row error"); continue }
+                    known.append(record.isKnownASCII)
+                }
+            }
+            #expect(known.count == rowIsASCII.count)
+            // Every row but those too near a piece's end (no 64 readable bytes) takes the plain path.
+            #expect(reader.plainRecordsRead >= rowIsASCII.count - 2 * (splits.count + 1))
+            let wrong = zip(known, rowIsASCII).enumerated().filter { $0.element.0 && !$0.element.1 }
+            #expect(wrong.isEmpty, "rows \(wrong.prefix(5).map { $0.offset + 2 }) are not ASCII")
+            #expect(zip(known, rowIsASCII).filter { $0.1 && !$0.0 }.count <= 2 * (splits.count + 1))
+        }
+    }
 }
