@@ -166,7 +166,8 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     @inline(__always)
     static func code(ofStored stored: Double, scale: Double) -> Int32? {
         if stored.isNaN { return Int32.min + Int32(ScoreTable.numericKind(stored).rawValue) }
-        if stored == 0, stored.sign == .minus { return negativeZeroCode }
+        // A zero's code needs no check (``code(of:scale:)`` gives +0 the code 0 after a division).
+        if stored == 0 { return stored.sign == .minus ? negativeZeroCode : 0 }
         return code(of: stored, scale: scale)
     }
 
