@@ -189,7 +189,9 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
     static func code(ofDecimal value: Double, scale: Double) -> Int32? {
         let scaled = value * scale
         guard scaled.magnitude <= Double(largestCode) else { return nil }
-        return Int32(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
+        // Rounded by adding 1.5 × 2^52: the sum's last 32 bits of significand are then the nearest integer (two's
+        // complement for a negative one). Ties would go to even, but the product is within 2^-21 of an integer.
+        return Int32(truncatingIfNeeded: (scaled + 0x1.8p52).bitPattern)
     }
 
     /// `m` with `Double(m) / scale` bit-identical to `value` and |m| within ``largestCode``, if any.
