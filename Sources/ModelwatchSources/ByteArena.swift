@@ -34,7 +34,8 @@ struct ByteArena: Sendable {
                 uniformLength = nil
             }
         }
-        bytes.append(contentsOf: string)
+        // As typed bytes, which the array appends with one copy of contiguous memory.
+        bytes.append(contentsOf: string.assumingMemoryBound(to: UInt8.self))
         if uniformLength == nil { offsets.append(bytes.count) }
         count += 1
     }
