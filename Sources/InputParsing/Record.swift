@@ -79,6 +79,14 @@ public struct Record {
         return slot.kind == FieldSlot.number ? Int(slot.fractionDigits) : nil
     }
 
+    /// For a value the scanner read as a plain decimal: the value (finite) and ``fractionDigits(_:)``, in one
+    /// lookup; nil for any other value, which ``number(_:)`` reads.
+    @inlinable @inline(__always)
+    public func plainDecimal(_ column: Int) -> (value: Double, fractionDigits: Int)? {
+        let slot = slot(column)
+        return slot.kind == FieldSlot.number ? (slot.number, Int(slot.fractionDigits)) : nil
+    }
+
     /// The value parsed with `parseTimestamp` as epoch milliseconds; nil for `null`, `empty` or invalid text.
     @inline(__always)
     public func timestamp(_ column: Int, unit: TimestampUnit = .auto) -> Int64? {

@@ -177,6 +177,15 @@ final class ScoreBatch: @unchecked Sendable {
         numericDigits[cell] = kind == .present ? fractionDigits.map { UInt8(truncatingIfNeeded: $0) } ?? Self.unknownDigits : Self.unknownDigits
     }
 
+    /// Sets a present numeric cell known to be a decimal with `fractionDigits` fraction digits
+    /// (``setNumeric(_:row:value:kind:fractionDigits:)`` for a finite value, without its checks).
+    @inline(__always)
+    func setDecimal(_ feature: Int, row: Int, value: Double, fractionDigits: Int) {
+        let cell = Self.cell(feature, row: row)
+        numeric[cell] = value
+        numericDigits[cell] = UInt8(truncatingIfNeeded: fractionDigits)
+    }
+
     /// Sets a categorical cell; the bytes are kept only when `kind` is present.
     @inline(__always)
     func setCategory(_ feature: Int, row: Int, bytes: UnsafeRawBufferPointer, kind: ValueKind) {

@@ -135,6 +135,11 @@ struct ScoreRowParser: Sendable {
             record.valueBytes(segmentStart + segment) { batch.setSegment(segment, row: row, bytes: $0) }
         }
         for feature in 0..<numericCount {
+            // Most cells: a decimal the reader parsed (finite, its fraction digits known), in one lookup.
+            if let decimal = record.plainDecimal(numericStart &+ feature) {
+                batch.setDecimal(feature, row: row, value: decimal.value, fractionDigits: decimal.fractionDigits)
+                continue
+            }
             let cell = record.number(numericStart + feature)
             switch cell.kind {
             case .null: batch.setNumeric(feature, row: row, value: .nan, kind: .null)

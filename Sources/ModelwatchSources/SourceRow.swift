@@ -23,6 +23,9 @@ public protocol SourceRow {
     /// `f` such that ``number(_:)``'s value is the double nearest to an integer divided by `10^f`, when known
     /// (``Record/fractionDigits(_:)``).
     func fractionDigits(_ column: Int) -> Int?
+    /// The value and ``fractionDigits(_:)`` of a value the source read as a plain decimal (``Record/plainDecimal(_:)``),
+    /// in one lookup; nil otherwise.
+    func plainDecimal(_ column: Int) -> (value: Double, fractionDigits: Int)?
 }
 
 extension Record: SourceRow {}
@@ -42,6 +45,9 @@ extension SourceRow {
 
     /// Unknown unless the source read the value as a decimal.
     public func fractionDigits(_ column: Int) -> Int? { nil }
+
+    /// Unknown unless the source read the value as a decimal.
+    public func plainDecimal(_ column: Int) -> (value: Double, fractionDigits: Int)? { nil }
 
     /// Calls `body` with the value's UTF-8 bytes (empty for null). Sources that hold bytes override this to
     /// avoid creating a String per cell.
