@@ -168,17 +168,17 @@ final class ScoreBatch: @unchecked Sendable {
     /// The fraction digits of a cell not known to be a decimal.
     static let unknownDigits = UInt8.max
 
-    /// Sets a numeric cell: the value when `kind` is present, else the missing value of that kind; `fractionDigits`
-    /// as ``numericDigits`` keeps them, when known.
+    /// Sets a numeric cell whose fraction digits are not known: the value when `kind` is present, else the
+    /// missing value of that kind.
     @inline(__always)
-    func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind, fractionDigits: Int? = nil) {
+    func setNumeric(_ feature: Int, row: Int, value: Double, kind: ValueKind) {
         let cell = Self.cell(feature, row: row)
         numeric[cell] = kind == .present ? value : ScoreTable.missing(kind)
-        numericDigits[cell] = kind == .present ? fractionDigits.map { UInt8(truncatingIfNeeded: $0) } ?? Self.unknownDigits : Self.unknownDigits
+        numericDigits[cell] = Self.unknownDigits
     }
 
-    /// Sets a present numeric cell known to be a decimal with `fractionDigits` fraction digits
-    /// (``setNumeric(_:row:value:kind:fractionDigits:)`` for a finite value, without its checks).
+    /// Sets a present numeric cell the reader parsed as a decimal with `fractionDigits` fraction digits
+    /// (``InputParsing/Record/plainDecimal(_:)``).
     @inline(__always)
     func setDecimal(_ feature: Int, row: Int, value: Double, fractionDigits: Int) {
         let cell = Self.cell(feature, row: row)

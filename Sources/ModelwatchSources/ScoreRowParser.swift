@@ -147,7 +147,7 @@ struct ScoreRowParser: Sendable {
             case .text:
                 if let value = cell.value {
                     let kind: ValueKind = value.isNaN ? .nan : value.isInfinite ? .infinite : .present
-                    batch.setNumeric(feature, row: row, value: value, kind: kind, fractionDigits: record.fractionDigits(numericStart + feature))
+                    batch.setNumeric(feature, row: row, value: value, kind: kind)
                 } else {
                     batch.setNumeric(feature, row: row, value: .nan, kind: .invalid)
                 }

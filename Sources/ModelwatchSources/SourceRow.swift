@@ -20,11 +20,8 @@ public protocol SourceRow {
     func position(of column: Int) -> (line: Int, column: Int)?
     /// True when every byte of the row is known to be ASCII, so no value needs a UTF-8 check (``Record/isKnownASCII``).
     var isKnownASCII: Bool { get }
-    /// `f` such that ``number(_:)``'s value is the double nearest to an integer divided by `10^f`, when known
-    /// (``Record/fractionDigits(_:)``).
-    func fractionDigits(_ column: Int) -> Int?
-    /// The value and ``fractionDigits(_:)`` of a value the source read as a plain decimal (``Record/plainDecimal(_:)``),
-    /// in one lookup; nil otherwise.
+    /// For a value the source read as a plain decimal (``Record/plainDecimal(_:)``): the value and `f` such that
+    /// it is the double nearest to an integer divided by `10^f`; nil otherwise.
     func plainDecimal(_ column: Int) -> (value: Double, fractionDigits: Int)?
 }
 
@@ -42,9 +39,6 @@ extension SourceRow {
 
     /// Unknown unless the source knows it.
     public var isKnownASCII: Bool { false }
-
-    /// Unknown unless the source read the value as a decimal.
-    public func fractionDigits(_ column: Int) -> Int? { nil }
 
     /// Unknown unless the source read the value as a decimal.
     public func plainDecimal(_ column: Int) -> (value: Double, fractionDigits: Int)? { nil }
