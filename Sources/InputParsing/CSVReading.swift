@@ -58,8 +58,9 @@ extension RecordReader {
         while position < input.count {
             let recordStart = position
             let recordLine = line
-            if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead, sink: &sink) {
-                return .record(makeRecord(line: recordLine, start: recordStart, isKnownASCII: lastRecordIsASCII))
+            var isASCII = false
+            if plainRecords && readPlainCSVRecord(headerCount: headerCount, numbersAhead: numbersAhead, sink: &sink, isASCII: &isASCII) {
+                return .record(makeRecord(line: recordLine, start: recordStart, isKnownASCII: isASCII))
             }
             let outcome = scanCSVRecord(
                 input.base, start: recordStart, end: input.count, finished: finished, delimiter: delimiter,

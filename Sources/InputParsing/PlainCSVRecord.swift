@@ -28,12 +28,13 @@ extension RecordReader {
     /// Reads the record at `position` the fast way when it is plain: no quote and no carriage return, complete
     /// in the input with room for a whole 64-byte window after its start, `headerCount` fields, and not a blank
     /// line. The fields' ends come from bit masks of the input's separators (``modelwatch_classify64``), 64 bytes
-    /// at a time, instead of a search byte by byte. Fills the slots through `sink`, moves `position` and `line` past the record
-    /// and returns true; returns false, changing neither, for any other record, which ``nextCSV()`` then reads the
-    /// general way (``scanCSVRecord(_:start:end:finished:delimiter:expectedFields:sink:)``), whose slots and
-    /// errors are the reference: for a plain record both give the same slots.
+    /// at a time, instead of a search byte by byte. Fills the slots through `sink`, sets `isASCII` to whether every
+    /// byte of the record is ASCII, moves `position` and `line` past the record and returns true; returns false,
+    /// changing none of them, for any other record, which ``nextCSV()`` then reads the general way
+    /// (``scanCSVRecord(_:start:end:finished:delimiter:expectedFields:sink:)``), whose slots and errors are the
+    /// reference: for a plain record both give the same slots.
     @inline(__always)
-    func readPlainCSVRecord(headerCount: Int, numbersAhead: Bool, sink: inout CSVProjectionSink) -> Bool {
+    func readPlainCSVRecord(headerCount: Int, numbersAhead: Bool, sink: inout CSVProjectionSink, isASCII: inout Bool) -> Bool {
         let bytes = input.base
         let available = input.count
         let recordStart = position
@@ -84,7 +85,7 @@ extension RecordReader {
                 plainRecordsRead &+= 1
                 byteClasses = window
                 // Bits past the line feed (bit `bit`) are the next record's.
-                lastRecordIsASCII = highBehind | (window.high & recordBits & ~((UInt64.max &<< UInt64(bit)) &<< 1)) == 0
+                isASCII = highBehind | (window.high & recordBits & ~((UInt64.max &<< UInt64(bit)) &<< 1)) == 0
                 return true
             }
             fieldStart = fieldEnd &+ 1

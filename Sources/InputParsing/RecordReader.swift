@@ -85,8 +85,6 @@ public final class RecordReader {
     var readsPlainRecords = true
     /// Records read by the plain-record path (tests check that it was taken).
     @exclusivity(unchecked) var plainRecordsRead = 0
-    /// Whether the record just read is known to be all ASCII (set by the plain-record path; false otherwise).
-    @exclusivity(unchecked) var lastRecordIsASCII = false
 
     // JSON Lines state
     /// Offset from which to continue looking for the end of the current line.
