@@ -103,8 +103,8 @@ private let canonicalSeparators: (UInt64, UInt64, UInt64) = (0x2D00_002D_0000_00
 
 /// Reads `YYYY-MM-DDTHH:MM:SS.sssZ` (24 bytes) or `YYYY-MM-DDTHH:MM:SSZ` (20 bytes), what most producers write,
 /// with three loads and masks instead of a byte at a time; nil for anything else, which
-/// ``parseCalendarTimestamp(_:_:zoneless:)`` then reads (and for these forms gives the same result: the fields are
-/// range-checked alike).
+/// ``parseCalendarTimestamp(_:_:zoneless:)`` then reads (both check and convert the fields with
+/// ``epochMilliseconds(year:month:day:hour:minute:second:millis:offsetMinutes:)``).
 @inline(__always)
 private func parseCanonicalUTCTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
     let raw = UnsafeRawPointer(base)
@@ -138,10 +138,21 @@ private func parseCanonicalUTCTimestamp(_ base: UnsafePointer<UInt8>, _ count: I
     let minute = digit(timeWord, 6) * 10 + digit(timeWord, 7)
     let second = digit(secondsWord, 1) * 10 + digit(secondsWord, 2)
     let millis = digit(secondsWord, 4) * 100 + digit(secondsWord, 5) * 10 + digit(secondsWord, 6)
+    return epochMilliseconds(
+        year: year, month: month, day: day, hour: hour, minute: minute, second: second, millis: millis, offsetMinutes: 0)
+}
+
+/// The epoch milliseconds of a date and time read `offsetMinutes` east of UTC, or nil when a field is out of
+/// range: month 1–12, day within the month (leap years included), hour 0–23, minute 0–59, second 0–60 (a leap
+/// second lands on the next minute).
+@inline(__always)
+private func epochMilliseconds(
+    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int, offsetMinutes: Int
+) -> Int64? {
     guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month),
           hour <= 23 && minute <= 59 && second <= 60 else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
-    return Int64(((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + Int64(millis)
+    return Int64(((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second) * 1000 + Int64(millis)
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -186,7 +197,6 @@ func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, zoneless
     guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
         let day = digits(2)
     else { return nil }
-    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month) else { return nil }
     var hour = 0
     var minute = 0
     var second = 0
@@ -217,7 +227,6 @@ func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, zoneless
                 for _ in fractionDigits..<max(fractionDigits, 3) { millis *= 10 }
             }
         }
-        guard hour <= 23 && minute <= 59 && second <= 60 else { return nil }
         if index < count {
             let zone = base[index]
             index += 1
@@ -240,9 +249,9 @@ func parseCalendarTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, zoneless
         }
     }
     guard index == count, zoned || zoneless != nil else { return nil }
-    let days = daysFromCivil(year: year, month: month, day: day)
-    let seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second
-    return Int64(seconds) * 1000 + Int64(millis)
+    return epochMilliseconds(
+        year: year, month: month, day: day, hour: hour, minute: minute, second: second, millis: millis,
+        offsetMinutes: offsetMinutes)
 }
 
 private func parseEpochTimestamp(_ base: UnsafePointer<UInt8>, _ count: Int, unit: TimestampUnit.Epoch) -> Int64? {
