@@ -163,6 +163,19 @@ public final class RecordReader {
         input.append(bytes.assumingMemoryBound(to: UInt8.self), chunk.count)
     }
 
+    /// Appends input written straight into the reader's buffer, without the copy ``feed(_:)-(UnsafeRawBufferPointer)``
+    /// makes: `fill` gets room for `capacity` bytes at the end of the buffer and returns which of the bytes it
+    /// wrote there to append (nil: none). Invalidates any `Record` obtained earlier.
+    public func feed(capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Range<Int>?) {
+        dropConsumedInput()
+        input.reserve(capacity)
+        let end = input.base + input.count
+        guard let kept = fill(UnsafeMutableRawBufferPointer(start: end, count: capacity)), !kept.isEmpty else { return }
+        precondition(kept.lowerBound >= 0 && kept.upperBound <= capacity, "RecordReader.feed(capacity:_:): range outside the room given")
+        if kept.lowerBound > 0 { end.update(from: end + kept.lowerBound, count: kept.count) }
+        input.count += kept.count
+    }
+
     /// Before more input: checks the reader is still open and drops the bytes already consumed.
     private func dropConsumedInput() {
         precondition(!finished, "RecordReader.feed called after finish()")

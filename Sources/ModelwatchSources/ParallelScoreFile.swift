@@ -303,12 +303,11 @@ private struct BlockJob: @unchecked Sendable {
                 }
             }
         }
-        // The block is read in pieces of `pieceSize` bytes into one buffer, each parsed before the
-        // next is read (see `pieceSize` for why). It starts after the first line feed at or after its nominal start
-        // (the previous block ends there; the first block starts after the header) and ends with the first line
-        // feed at or after its nominal end (or at the end of the file): a line feed found while looking for the
-        // start at or past the nominal end is that same line feed, and the block is empty.
-        var piece = [UInt8](repeating: 0, count: pieceSize)
+        // The block is read in pieces of `pieceSize` bytes straight into the reader's buffer, each parsed before
+        // the next is read (see `pieceSize` for why). It starts after the first line feed at or after its nominal
+        // start (the previous block ends there; the first block starts after the header) and ends with the first
+        // line feed at or after its nominal end (or at the end of the file): a line feed found while looking for
+        // the start at or past the nominal end is that same line feed, and the block is empty.
         var offset = nominalStart
         var lookingForStart = index > 0
         var ended = false
@@ -316,35 +315,37 @@ private struct BlockJob: @unchecked Sendable {
             try drain()
             while !ended && offset < fileSize {
                 let count = Swift.min(pieceSize, fileSize - offset)
-                let done = piece.withUnsafeMutableBytes {
-                    ParallelScoreFile.readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: offset)
+                var failure: JobError?
+                reader.feed(capacity: count) { piece -> Range<Int>? in
+                    let done = ParallelScoreFile.readFully(descriptor, into: piece, at: offset)
+                    guard done == count else {
+                        failure = readError(at: offset + Swift.max(done, 0))
+                        return nil
+                    }
+                    var from = 0, to = count
+                    if lookingForStart {
+                        guard let lineFeed = piece.firstIndex(of: 0x0A) else { return nil }
+                        lookingForStart = false
+                        block.start = offset + lineFeed + 1
+                        if nominalEnd < fileSize && offset + lineFeed >= nominalEnd {
+                            ended = true
+                            return nil
+                        }
+                        from = lineFeed + 1
+                    }
+                    if nominalEnd < fileSize && offset + count > nominalEnd {
+                        let searchFrom = Swift.max(from, nominalEnd - offset)
+                        if let lineFeed = piece[searchFrom..<count].firstIndex(of: 0x0A) {
+                            to = lineFeed + 1
+                            ended = true
+                        }
+                    }
+                    return from..<to
                 }
-                guard done == count else {
-                    block.error = readError(at: offset + Swift.max(done, 0))
+                if let failure {
+                    block.error = failure
                     return block
                 }
-                var from = 0, to = count
-                if lookingForStart {
-                    guard let lineFeed = piece[0..<count].firstIndex(of: 0x0A) else {
-                        offset += count
-                        continue
-                    }
-                    lookingForStart = false
-                    block.start = offset + lineFeed + 1
-                    if nominalEnd < fileSize && offset + lineFeed >= nominalEnd {
-                        ended = true
-                        break
-                    }
-                    from = lineFeed + 1
-                }
-                if nominalEnd < fileSize && offset + count > nominalEnd {
-                    let searchFrom = Swift.max(from, nominalEnd - offset)
-                    if let lineFeed = piece[searchFrom..<count].firstIndex(of: 0x0A) {
-                        to = lineFeed + 1
-                        ended = true
-                    }
-                }
-                piece.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
                 try drain()
                 offset += count
             }

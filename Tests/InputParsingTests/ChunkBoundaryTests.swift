@@ -41,6 +41,18 @@ struct ChunkBoundaryTests {
         }
     }
 
+    @Test("pieces written in place between other bytes (feed(capacity:)) read as pieces fed by copy", arguments: [0, 1])
+    func inPlacePieces(inputIndex: Int) throws {
+        let (text, format) = Self.inputs[inputIndex]
+        let bytes = Array(text.utf8)
+        let columns = ["score", "text", "id"]
+        let reference = try readAll(bytes, format: format, columns: columns)
+        for split in 0...bytes.count {
+            #expect(try readAll(bytes, format: format, columns: columns, splits: [split], inPlace: true) == reference, "split at byte \(split)")
+        }
+        #expect(try readAll(bytes, format: format, columns: columns, splits: Array(0...bytes.count), inPlace: true) == reference)
+    }
+
     @Test("the reference results themselves are right for CSV")
     func csvReference() throws {
         let items = try readAll(Self.csvInput, columns: ["score", "text", "id"])

@@ -32,7 +32,7 @@ enum Item: Equatable, CustomStringConvertible {
 /// Reads `input` fed in chunks ending at `splits` (sorted offsets), draining after every feed.
 func readAll(
     _ input: [UInt8], format: InputFormat, columns: [String], splits: [Int] = [], source: String = "test.csv",
-    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes
+    maxRecordBytes: Int = RecordReader.defaultMaxRecordBytes, inPlace: Bool = false
 ) throws(InputError) -> [Item] {
     let reader = RecordReader(format: format, columns: columns, source: source, maxRecordBytes: maxRecordBytes)
     var items: [Item] = []
@@ -53,18 +53,31 @@ func readAll(
             }
         }
     }
-    try feedInChunks(input, to: reader, splits: splits, drain: drain)
+    try feedInChunks(input, to: reader, splits: splits, inPlace: inPlace, drain: drain)
     return items
 }
 
 /// Feeds `input` to `reader` in chunks ending at `splits` (sorted offsets; later ones past the end are ignored),
-/// calling `drain` after every feed and once more after `finish()`.
+/// calling `drain` after every feed and once more after `finish()`. `inPlace`: each chunk is written into the
+/// reader's buffer (``RecordReader/feed(capacity:_:)``) between bytes that are not appended (a line feed, a
+/// quote, a comma, a brace, varying in number), as the parallel block reader does.
 func feedInChunks<Failure: Error>(
-    _ input: [UInt8], to reader: RecordReader, splits: [Int], drain: () throws(Failure) -> Void
+    _ input: [UInt8], to reader: RecordReader, splits: [Int], inPlace: Bool = false, drain: () throws(Failure) -> Void
 ) throws(Failure) {
     var start = 0
     for split in splits + [input.count] where split >= start {
-        reader.feed(Array(input[start..<split]))
+        if inPlace {
+            let chunk = input[start..<split]
+            let before = start % 5, after = (split * 7) % 4
+            reader.feed(capacity: before + chunk.count + after) { room in
+                let noise = Array("\n\",{".utf8)
+                for offset in 0..<room.count { room[offset] = noise[offset % noise.count] }
+                room.baseAddress!.advanced(by: before).copyMemory(from: Array(chunk), byteCount: chunk.count)
+                return before..<(before + chunk.count)
+            }
+        } else {
+            reader.feed(Array(input[start..<split]))
+        }
         try drain()
         start = split
     }
