@@ -46,6 +46,7 @@ struct ByteKeyIndex: Sendable {
 
     /// A 64-bit hash of `bytes`: eight bytes at a time, each word folded in with a multiply, and a final
     /// avalanche (the splitmix64 finaliser), so both the low bits (the slot) and the high bits (the tag) vary.
+    /// Only equality of hashes matters to its users (slots, tags, the orphan-label check), never their values.
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let count = bytes.count
@@ -58,12 +59,19 @@ struct ByteKeyIndex: Sendable {
             offset &+= 8
         }
         if offset < count {
-            var tail: UInt64 = 0
+            // The bytes not yet read, without a loop: loads that overlap each other or the words already read
+            // and together cover every byte (the length is in the seed, so equal-length keys that differ differ here).
+            let tail: UInt64
             if count >= 8 {
-                // The last eight bytes, overlapping the words already read.
+                // The last eight bytes.
                 tail = base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            } else if count >= 4 {
+                // The first four and the last four.
+                tail = UInt64(base.loadUnaligned(as: UInt32.self)) | UInt64(base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) &<< 32
             } else {
-                for index in offset..<count { tail = tail << 8 | UInt64(bytes[index]) }
+                // One to three bytes: the first, the middle and the last.
+                tail = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count >> 1, as: UInt8.self)) &<< 8
+                    | UInt64(base.load(fromByteOffset: count &- 1, as: UInt8.self)) &<< 16
             }
             hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
         }

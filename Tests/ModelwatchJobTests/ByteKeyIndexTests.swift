@@ -56,6 +56,22 @@ struct ByteKeyIndexTests {
         Self.check(keys)
     }
 
+    @Test("the hash reads every byte: changing any one byte of a key of any length changes it", arguments: Array(1...24) + [40])
+    func hashReadsEveryByte(length: Int) {
+        var generator = SplitMix64(seed: 0xB17E + UInt64(length))
+        for _ in 0..<20 {
+            let key = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let hash = key.withUnsafeBytes { ByteKeyIndex.hash($0) }
+            for position in 0..<length {
+                for flip in [UInt8(1), 0x80, 0xFF] {
+                    var other = key
+                    other[position] ^= flip
+                    #expect(other.withUnsafeBytes { ByteKeyIndex.hash($0) } != hash, "length \(length), byte \(position)")
+                }
+            }
+        }
+    }
+
     @Test("the empty key, alone and among others")
     func emptyKey() {
         Self.check(["", "", ""])
