@@ -130,14 +130,17 @@ private func parseCanonicalUTCTimestamp(_ base: UnsafePointer<UInt8>, _ count: I
           matches(timeWord, digits: canonicalDigits.1, separators: canonicalSeparators.1),
           matches(secondsWord, digits: canonicalDigits.2, separators: canonicalSeparators.2)
     else { return nil }
-    @inline(__always) func digit(_ word: UInt64, _ byte: Int) -> Int { Int(truncatingIfNeeded: (word >> UInt64(8 &* byte)) & 0x0F) }
-    let year = digit(dateWord, 0) * 1000 + digit(dateWord, 1) * 100 + digit(dateWord, 2) * 10 + digit(dateWord, 3)
-    let month = digit(dateWord, 5) * 10 + digit(dateWord, 6)
-    let day = digit(timeWord, 0) * 10 + digit(timeWord, 1)
-    let hour = digit(timeWord, 3) * 10 + digit(timeWord, 4)
-    let minute = digit(timeWord, 6) * 10 + digit(timeWord, 7)
-    let second = digit(secondsWord, 1) * 10 + digit(secondsWord, 2)
-    let millis = digit(secondsWord, 4) * 100 + digit(secondsWord, 5) * 10 + digit(secondsWord, 6)
+    // Each byte's low nibble (a digit's value), then every byte combined with the next as a two-digit number
+    // (10 × a + b ≤ 165 for any nibbles: no carry between bytes): the fields are then single bytes of `pairs`.
+    @inline(__always) func nibbles(_ word: UInt64) -> UInt64 { word & 0x0F0F_0F0F_0F0F_0F0F }
+    @inline(__always) func pairs(_ word: UInt64) -> UInt64 { nibbles(word) &* 10 &+ nibbles(word) >> 8 }
+    @inline(__always) func byte(_ word: UInt64, _ index: Int) -> Int { Int(truncatingIfNeeded: word >> UInt64(8 &* index) & 0xFF) }
+    let datePairs = pairs(dateWord), timePairs = pairs(timeWord), secondsPairs = pairs(secondsWord)
+    let year = byte(datePairs, 0) &* 100 &+ byte(datePairs, 2)
+    let month = byte(datePairs, 5)
+    let day = byte(timePairs, 0), hour = byte(timePairs, 3), minute = byte(timePairs, 6)
+    let second = byte(secondsPairs, 1)
+    let millis = byte(secondsPairs, 4) &* 10 &+ byte(nibbles(secondsWord), 6)
     return epochMilliseconds(
         year: year, month: month, day: day, hour: hour, minute: minute, second: second, millis: millis, offsetMinutes: 0)
 }
