@@ -152,10 +152,31 @@ private func parseCanonicalUTCTimestamp(_ base: UnsafePointer<UInt8>, _ count: I
 private func epochMilliseconds(
     year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int, offsetMinutes: Int
 ) -> Int64? {
-    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month),
-          hour <= 23 && minute <= 59 && second <= 60 else { return nil }
-    let days = daysFromCivil(year: year, month: month, day: day)
+    guard month >= 1 && month <= 12 && hour <= 23 && minute <= 59 && second <= 60 else { return nil }
+    // The month's first day and length: looked up for the years of the table (data's years), computed otherwise.
+    let monthStart: Int, monthLength: Int
+    let tableIndex = (year &- MonthStarts.firstYear) &* 12 &+ month &- 1
+    if year >= MonthStarts.firstYear && year < MonthStarts.endYear {
+        monthStart = Int(MonthStarts.days[tableIndex])
+        monthLength = Int(MonthStarts.days[tableIndex &+ 1]) &- monthStart
+    } else {
+        monthStart = daysFromCivil(year: year, month: month, day: 1)
+        monthLength = daysInMonth(year: year, month: month)
+    }
+    guard day >= 1 && day <= monthLength else { return nil }
+    let days = monthStart + day - 1
     return Int64(((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second) * 1000 + Int64(millis)
+}
+
+/// Days from 1970-01-01 to the first day of every month of ``firstYear`` ..< ``endYear`` and to the first day
+/// after them: a timestamp's day in one lookup (and its month's length as the difference to the next), instead
+/// of ``daysFromCivil(year:month:day:)``'s divisions and ``daysInMonth(year:month:)``'s leap-year test.
+enum MonthStarts {
+    static let firstYear = 1900
+    static let endYear = 2200
+    static let days: [Int32] = (firstYear..<endYear).flatMap { year in
+        (1...12).map { Int32(daysFromCivil(year: year, month: $0, day: 1)) }
+    } + [Int32(daysFromCivil(year: endYear, month: 1, day: 1))]
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).

@@ -1,4 +1,5 @@
 @testable import InputParsing
+import Foundation
 import Testing
 import TestSupport
 
@@ -20,6 +21,35 @@ struct CanonicalTimestampTests {
         "0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2000-02-29T07:08:09.010Z", "2026-12-31T23:59:59Z",
         "1969-12-31T23:59:59Z", "2100-03-01T00:00:00Z",
     ]
+
+    @Test("every day of 1899-12 to 2200-01, in both forms and the general one: days from the civil calendar, month ends refused past the month's length")
+    func everyDayAcrossTheMonthTable() {
+        // The expected value from Howard Hinnant's days_from_civil, written out here independently of the parser.
+        func expected(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yoe = y - era * 400
+            let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+            return Int64(era * 146_097 + doe - 719_468) * 86_400_000 + 45_296_789
+        }
+        func leap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+        var checked = 0
+        for year in 1899...2200 {
+            for month in 1...12 where (year > 1899 || month == 12) && (year < 2200 || month == 1) {
+                let length = [31, leap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+                for day in 1...31 {
+                    let date = String(format: "%04d-%02d-%02d", year, month, day)
+                    for text in ["\(date)T12:34:56.789Z", "\(date) 12:34:56.789+00:00"] {
+                        let parsed = Self.parse(Array(text.utf8))
+                        #expect(parsed == (day <= length ? expected(year, month, day) : nil), "\(text)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 2 * 31 * (12 * 300 + 2))
+    }
 
     @Test("valid texts of both lengths: the general parser's milliseconds", arguments: bases)
     func validTexts(_ text: String) throws {
