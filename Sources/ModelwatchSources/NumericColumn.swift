@@ -106,11 +106,15 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
         var written = 0
         var smallest = lowestValueCode, largest = highestValueCode
         codes.append(contentsOf: repeatElement(0, count: stored.count))
+        // Pointers and unchecked arithmetic in this loop, which runs for every numeric cell read.
+        let count = stored.count
+        let digits = fractionDigits?.baseAddress
         codes.withUnsafeMutableBufferPointer { codes in
-            for value in stored {
+            guard let values = stored.baseAddress, let out = codes.baseAddress.map({ $0 + start }) else { return }
+            while written < count {
+                let value = values[written]
                 let code: Int32
-                if let fractionDigits, Int(fractionDigits[written]) <= exponent, value != 0,
-                   let decimal = Self.code(ofDecimal: value, scale: scale) {
+                if let digits, Int(digits[written]) <= exponent, value != 0, let decimal = Self.code(ofDecimal: value, scale: scale) {
                     code = decimal
                     smallest = Swift.min(smallest, code)
                     largest = Swift.max(largest, code)
@@ -119,8 +123,8 @@ public struct NumericColumn: Sendable, RandomAccessCollection {
                     code = checked
                     Self.widen(&smallest, &largest, toHold: code)
                 }
-                codes[start + written] = code
-                written += 1
+                out[written] = code
+                written &+= 1
             }
         }
         lowestValueCode = smallest
