@@ -29,6 +29,21 @@ struct ByteKeyIndex: Sendable {
         mask = size - 1
     }
 
+    /// An index without storage, only to stand in for one taken out (``takeOut(_:)``); not for lookups.
+    private init(placeholder: Void) {
+        slots = []
+        mask = 0
+    }
+
+    /// Moves `index` out of where it is kept (an array's element), leaving a placeholder without storage there: the
+    /// caller works on the only copy of its storage (no copy on write, no access through the array per lookup)
+    /// and puts it back when done.
+    static func takeOut(_ index: inout ByteKeyIndex) -> ByteKeyIndex {
+        let taken = index
+        index = ByteKeyIndex(placeholder: ())
+        return taken
+    }
+
     /// Whether `keys` keys stay within the maximum load (3/4) of `slots` slots.
     @inline(__always)
     private static func fits(_ keys: Int, in slots: Int) -> Bool { keys * 4 <= slots * 3 }

@@ -164,22 +164,28 @@ public struct ScoreTable: Sendable {
                 duplicateScoresByRow[Int32(row), default: 0] += 1
             }
         }
+        // Each column's index is taken out of its array for the column's loop (and put back), so the lookups work
+        // on a local value instead of going through the array for every cell.
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
         for column in self.segmentCodes.indices {
+            var index = ByteKeyIndex.takeOut(&segmentIndex[column])
             for batchRow in 0..<count {
                 let span = batch.segments[ScoreBatch.cell(column, row: batchRow)]
                 // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
                 segmentCodes[column * count + batchRow] = span.length == 0
-                    ? UInt32(segmentIndex[column].findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
-                    : UInt32(segmentIndex[column].findOrInsert(batch.bytes(span), hash: span.hash).index)
+                    ? UInt32(index.findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
+                    : UInt32(index.findOrInsert(batch.bytes(span), hash: span.hash).index)
             }
+            segmentIndex[column] = index
         }
         var categoryCodes = [Int](repeating: 0, count: max(1, categories.count * count))
         for feature in categories.indices {
+            var index = ByteKeyIndex.takeOut(&categoryIndex[feature])
             for batchRow in 0..<count where batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)] == .present {
                 let span = batch.categories[ScoreBatch.cell(feature, row: batchRow)]
-                categoryCodes[feature * count + batchRow] = categoryIndex[feature].findOrInsert(batch.bytes(span), hash: span.hash).index
+                categoryCodes[feature * count + batchRow] = index.findOrInsert(batch.bytes(span), hash: span.hash).index
             }
+            categoryIndex[feature] = index
         }
 
         let allNew = duplicates.isEmpty
