@@ -105,25 +105,31 @@ public struct ReferenceProfile: Sendable, Hashable, Codable {
     static func canonicalHash(of data: Data, fingerprint: String) -> String? {
         let member = Array("\"fingerprint\":\"\(fingerprint)\"".utf8)
         let blank = Array("\"fingerprint\":\"\"".utf8)
-        var compact: [UInt8] = []
-        compact.reserveCapacity(data.count)
-        var inString = false
-        var escaped = false
-        for byte in data {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+        // Over the bytes in place, into room written by pointer (`Data`'s iterator and `append` per byte were
+        // 170M instructions for a 3.4 MB profile).
+        var compact = [UInt8](unsafeUninitializedCapacity: data.count) { room, written in
+            var inString = false
+            var escaped = false
+            written = 0
+            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                for byte in bytes {
+                    if inString {
+                        if escaped {
+                            escaped = false
+                        } else if byte == UInt8(ascii: "\\") {
+                            escaped = true
+                        } else if byte == UInt8(ascii: "\"") {
+                            inString = false
+                        }
+                    } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") {
+                        continue
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = true
+                    }
+                    room[written] = byte
+                    written += 1
                 }
-            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") {
-                continue
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
             }
-            compact.append(byte)
         }
         var found = -1
         var index = 0
