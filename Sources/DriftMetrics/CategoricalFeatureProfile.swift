@@ -55,11 +55,20 @@ public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
         return Self.rankedByCount(categories).prefix(Swift.max(0, limit)).map(\.category).sorted(by: utf8Less)
     }
 
-    /// Positive counts, most frequent first, ties by category in ascending UTF-8 byte order.
-    static func rankedByCount(_ counts: [String: Int]) -> [(category: String, count: Int)] {
-        counts.filter { $0.value > 0 }
-            .map { (category: $0.key, count: $0.value) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : utf8Less($0.category, $1.category) }
+    /// Positive counts, most frequent first, ties by category in ascending UTF-8 byte order; only the first
+    /// `limit` when a limit is given (the rest are not sorted: a slice's thousands of categories, per feature and
+    /// per slice, were sorted in full for ten of them).
+    static func rankedByCount(_ counts: [String: Int], limit: Int? = nil) -> [(category: String, count: Int)] {
+        var ranked = counts.filter { $0.value > 0 }.map { (category: $0.key, count: $0.value) }
+        if let limit, ranked.count > limit {
+            guard limit > 0 else { return [] }
+            // Only categories counted at least as often as the limit-th most frequent can rank within the limit.
+            let threshold = ranked.map(\.count).sorted(by: >)[limit - 1]
+            ranked.removeAll { $0.count < threshold }
+        }
+        ranked.sort { $0.count != $1.count ? $0.count > $1.count : utf8Less($0.category, $1.category) }
+        if let limit, ranked.count > limit { ranked.removeLast(ranked.count - limit) }
+        return ranked
     }
 
     /// Structural problems (empty when the profile is consistent); checked after decoding.
@@ -74,7 +83,15 @@ public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
     }
 }
 
-/// Deterministic, locale-free string order: UTF-8 bytes (the same as Python's code-point order).
+/// Deterministic, locale-free string order: UTF-8 bytes (the same as Python's code-point order). Compares the
+/// strings' contiguous bytes when they have them (native strings do), the UTF-8 views' elements otherwise.
 func utf8Less(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { a in
+        b.utf8.withContiguousStorageIfAvailable { b in
+            for index in 0..<Swift.min(a.count, b.count) where a[index] != b[index] { return a[index] < b[index] }
+            return a.count < b.count
+        }
+    }
+    if let contiguous, let less = contiguous { return less }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -29,18 +29,22 @@ public struct CategoricalSummary: Sendable, Hashable {
 
     /// Summarises category counts (counts ≤ 0 are ignored), optionally against a reference profile.
     public init(counts: [String: Int], reference: CategoricalFeatureProfile? = nil, topN: Int = defaultTopN) {
-        let ranked = CategoricalFeatureProfile.rankedByCount(counts)
-        let present = ranked.reduce(0) { $0 + $1.count }
+        var present = 0, distinct = 0
+        for count in counts.values where count > 0 {
+            present += count
+            distinct += 1
+        }
         count = present
-        distinctCount = ranked.count
-        top = ranked.prefix(Swift.max(0, topN)).map { item in
+        distinctCount = distinct
+        top = CategoricalFeatureProfile.rankedByCount(counts, limit: Swift.max(0, topN)).map { item in
             Entry(
                 category: item.category, count: item.count, share: Double(item.count) / Double(present),
                 referenceShare: reference?.share(of: item.category)
             )
         }
         if let reference, present > 0 {
-            let unseen = ranked.reduce(0) { $0 + (reference.categories[$1.category] == nil ? $1.count : 0) }
+            var unseen = 0
+            for (category, count) in counts where count > 0 && reference.categories[category] == nil { unseen += count }
             unseenRate = Double(unseen) / Double(present)
         } else {
             unseenRate = nil
