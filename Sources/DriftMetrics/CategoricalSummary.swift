@@ -30,8 +30,8 @@ public struct CategoricalSummary: Sendable, Hashable {
     /// Summarises category counts (counts ≤ 0 are ignored), optionally against a reference profile.
     public init(counts: [String: Int], reference: CategoricalFeatureProfile? = nil, topN: Int = defaultTopN) {
         var present = 0, distinct = 0
-        for count in counts.values where count > 0 {
-            present += count
+        for categoryCount in counts.values where categoryCount > 0 {
+            present += categoryCount
             distinct += 1
         }
         count = present
@@ -44,7 +44,9 @@ public struct CategoricalSummary: Sendable, Hashable {
         }
         if let reference, present > 0 {
             var unseen = 0
-            for (category, count) in counts where count > 0 && reference.categories[category] == nil { unseen += count }
+            for (category, categoryCount) in counts where categoryCount > 0 && reference.categories[category] == nil {
+                unseen += categoryCount
+            }
             unseenRate = Double(unseen) / Double(present)
         } else {
             unseenRate = nil
