@@ -27,13 +27,13 @@ public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
     public static func build(
         counts: [String: Int], missingCount: Int, maxCategories: Int = defaultMaxCategories
     ) -> CategoricalFeatureProfile {
-        let ranked = rankedByCount(counts)
-        let kept = ranked.prefix(Swift.max(0, maxCategories))
+        let count = counts.values.reduce(0) { $0 + Swift.max(0, $1) }
+        let kept = rankedByCount(counts, limit: Swift.max(0, maxCategories))
         return CategoricalFeatureProfile(
-            count: ranked.reduce(0) { $0 + $1.count },
+            count: count,
             missingCount: Swift.max(0, missingCount),
             categories: Dictionary(uniqueKeysWithValues: kept.map { ($0.category, $0.count) }),
-            otherCount: ranked.dropFirst(kept.count).reduce(0) { $0 + $1.count }
+            otherCount: count - kept.reduce(0) { $0 + $1.count }
         )
     }
 
@@ -52,7 +52,7 @@ public struct CategoricalFeatureProfile: Sendable, Hashable, Codable {
     /// category bins of drift (``CategoricalDrift``).
     public func binnedCategories(_ limit: Int) -> [String] {
         guard categories.count > limit else { return orderedCategories }
-        return Self.rankedByCount(categories).prefix(Swift.max(0, limit)).map(\.category).sorted(by: utf8Less)
+        return Self.rankedByCount(categories, limit: Swift.max(0, limit)).map(\.category).sorted(by: utf8Less)
     }
 
     /// Positive counts, most frequent first, ties by category in ascending UTF-8 byte order; only the first
