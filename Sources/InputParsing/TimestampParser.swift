@@ -155,8 +155,8 @@ private func epochMilliseconds(
     guard month >= 1 && month <= 12 && hour <= 23 && minute <= 59 && second <= 60 else { return nil }
     // The month's first day and length: looked up for the years of the table (data's years), computed otherwise.
     let monthStart: Int, monthLength: Int
-    let tableIndex = (year &- MonthStarts.firstYear) &* 12 &+ month &- 1
     if year >= MonthStarts.firstYear && year < MonthStarts.endYear {
+        let tableIndex = (year &- MonthStarts.firstYear) &* 12 &+ month &- 1
         monthStart = Int(MonthStarts.days[tableIndex])
         monthLength = Int(MonthStarts.days[tableIndex &+ 1]) &- monthStart
     } else {
