@@ -12,6 +12,10 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-output
 DEMO_SCENARIO ?= demo
 BIN := .build/debug/modelwatch
+# The demos' state (run lock, spool): in the checkout, unless MODELWATCH_STATE_DIR says otherwise, so a demo run as
+# root never makes the system's /var/lib/modelwatch (root-owned, before the package would create it for its user).
+DEMO_STATE_DIR ?= $(or $(MODELWATCH_STATE_DIR),$(abspath .build/demo-state))
+DEMO_BIN = MODELWATCH_STATE_DIR=$(DEMO_STATE_DIR) $(BIN)
 RELEASE_BIN := .build/release/modelwatch
 
 # The release build: its own scratch directory, so `make bench`'s plain release build does not undo it.
@@ -96,13 +100,13 @@ build: deps commit-header
 # into that server (so every dashboard shows data); otherwise it writes one run's line protocol to $(DEMO_DIR)/points.lp.
 demo: build
 	@rm -rf $(DEMO_DIR)
-	$(BIN) generate --scenario $(DEMO_SCENARIO) --out $(DEMO_DIR)
-	$(BIN) profile --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-01T00:00:00Z --to 2026-11-04T00:00:00Z
+	$(DEMO_BIN) generate --scenario $(DEMO_SCENARIO) --out $(DEMO_DIR)
+	$(DEMO_BIN) profile --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-01T00:00:00Z --to 2026-11-04T00:00:00Z
 	@if [ -n "$$INFLUX_URL" ]; then \
 		echo "writing to $$INFLUX_URL: every day of the scenario, so every dashboard has data"; \
-		$(BIN) backfill --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-02T00:00:00Z --to 2026-11-15T00:00:00Z --restart; \
+		$(DEMO_BIN) backfill --config $(DEMO_DIR)/modelwatch.yaml --from 2026-11-02T00:00:00Z --to 2026-11-15T00:00:00Z --restart; \
 	else \
-		$(BIN) run --config $(DEMO_DIR)/modelwatch.yaml --as-of 2026-11-15T00:00:00Z --output file:$(DEMO_DIR)/points.lp && \
+		$(DEMO_BIN) run --config $(DEMO_DIR)/modelwatch.yaml --as-of 2026-11-15T00:00:00Z --output file:$(DEMO_DIR)/points.lp && \
 		echo && echo "first points of $(DEMO_DIR)/points.lp ($$(wc -l < $(DEMO_DIR)/points.lp) lines):" && head -n 4 $(DEMO_DIR)/points.lp | cut -c1-220; \
 	fi
 	@echo && echo "regression and multiclass models: make demo-tasks (or modelwatch generate --scenario regression|multiclass)"
@@ -113,13 +117,13 @@ demo: build
 demo-tasks: build
 	@for task in regression multiclass; do \
 		dir=$(DEMO_DIR)-$$task; rm -rf $$dir; \
-		$(BIN) generate --scenario $$task --out $$dir --model-name $$task-demo && \
-		$(BIN) profile --config $$dir/modelwatch.yaml --from 2026-10-01T00:00:00Z --to 2026-10-04T00:00:00Z || exit 1; \
+		$(DEMO_BIN) generate --scenario $$task --out $$dir --model-name $$task-demo && \
+		$(DEMO_BIN) profile --config $$dir/modelwatch.yaml --from 2026-10-01T00:00:00Z --to 2026-10-04T00:00:00Z || exit 1; \
 		if [ -n "$$INFLUX_URL" ]; then \
-			$(BIN) backfill --config $$dir/modelwatch.yaml --from 2026-10-05T00:00:00Z --to 2026-10-31T00:00:00Z --restart || exit 1; \
+			$(DEMO_BIN) backfill --config $$dir/modelwatch.yaml --from 2026-10-05T00:00:00Z --to 2026-10-31T00:00:00Z --restart || exit 1; \
 		else \
 			for asof in 2026-10-24T00:00:00Z 2026-10-31T00:00:00Z; do \
-				$(BIN) run --config $$dir/modelwatch.yaml --as-of $$asof --output file:$$dir/points-$$asof.lp || exit 1; \
+				$(DEMO_BIN) run --config $$dir/modelwatch.yaml --as-of $$asof --output file:$$dir/points-$$asof.lp || exit 1; \
 			done; \
 		fi; \
 	done

@@ -25,7 +25,8 @@ enum PackageHost {
 ///
 /// It needs root and dpkg (CI has both) and the package: `make test` builds it once and passes its path in
 /// MODELWATCH_DEB; by hand, `make deb` and then `MODELWATCH_DEB=$PWD/.build/deb/modelwatch_…deb swift test
-/// --filter DebianPackage`. It refuses to run where a modelwatch package is already installed.
+/// --filter DebianPackage`. It refuses to run where a modelwatch package is already installed; a state directory
+/// without the package (a root run of the job) is moved aside and put back.
 @Suite("Debian package", .serialized, .enabled(if: PackageHost.canInstall, "needs root and dpkg"))
 struct DebianPackageTests {
     /// The package under test: MODELWATCH_DEB, else the newest one `make deb` left in .build/deb.
@@ -83,9 +84,10 @@ struct DebianPackageTests {
         let deb = try Self.package()
         let already = try Shell.run(["dpkg-query", "-W", "-f", "${Status}", "modelwatch"])
         try #require(!already.output.contains("installed"), "a modelwatch package is installed on this machine; the test would replace and purge it")
-        // Purge deletes it: it must not hold anything else (a root run, or a test that forgot MODELWATCH_STATE_DIR).
-        try #require(!FileManager.default.fileExists(atPath: "/var/lib/modelwatch"),
-                     "/var/lib/modelwatch exists before the package is installed; the test would delete it")
+        // Purge deletes the state directory: one that exists already (a root run of the job, an earlier install)
+        // is moved aside for the test and put back after the purge, so nothing on the machine is lost.
+        let existing = try MovedAside(path: "/var/lib/modelwatch")
+        defer { existing.restore() }
         let server = try InfluxServer()
         defer { server.stop() }
         try server.createDatabase("modelwatch")
@@ -176,5 +178,28 @@ struct ExampleConfigurationTests {
             stateRoot: StateDirectory(root: "/var/lib/modelwatch", origin: "test"))
         #expect(configuration.models.map(\.name) == ["fraud"])
         #expect(configuration.delivery.spoolDirectory.hasPrefix("/var/lib/modelwatch/models-"))
+    }
+}
+
+/// A path renamed out of the way for a test and renamed back by `restore()`; nothing if it did not exist.
+struct MovedAside {
+    let path: String
+    let aside: String?
+
+    init(path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { aside = nil; return }
+        let aside = path + ".moved-aside-by-test-\(getpid())"
+        try #require(rename(path, aside) == 0, "\(path) could not be moved aside to \(aside): \(String(cString: strerror(errno)))")
+        self.aside = aside
+    }
+
+    /// Puts the original back (after the test's own directory at the path is gone).
+    func restore() {
+        guard let aside else { return }
+        try? FileManager.default.removeItem(atPath: path)
+        if rename(aside, path) != 0 {
+            Issue.record("\(path) was moved aside to \(aside) and could not be put back: \(String(cString: strerror(errno)))")
+        }
     }
 }
