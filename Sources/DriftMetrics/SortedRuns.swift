@@ -43,6 +43,29 @@ public struct SortedRuns: Sendable, Equatable {
         }
     }
 
+    /// Runs given whole (``SortedRunsCollector``), checked as ``append(_:count:)`` and ``appendZeros(signs:)``
+    /// check them (``isAscending(values:ends:)``).
+    init(checkingValues values: [Double], ends: [Int]) {
+        precondition(Self.isAscending(values: values, ends: ends), "runs must ascend")
+        self.values = values
+        self.ends = ends
+    }
+
+    /// Whether `values` and `ends` are runs: as many of each, finite values each above the one before (zeros may
+    /// follow zeros: the signed zeros' runs), ends strictly ascending from a positive first.
+    static func isAscending(values: [Double], ends: [Int]) -> Bool {
+        guard values.count == ends.count else { return false }
+        var previousValue = -Double.infinity
+        var previousEnd = 0
+        for run in values.indices {
+            let value = values[run], end = ends[run]
+            guard value.isFinite && (value > previousValue || (value == 0 && previousValue == 0)) && end > previousEnd else { return false }
+            previousValue = value
+            previousEnd = end
+        }
+        return true
+    }
+
     /// Number of values (all runs together).
     public var count: Int { ends.last ?? 0 }
 

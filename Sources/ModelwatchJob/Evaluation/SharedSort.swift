@@ -140,8 +140,8 @@ extension NumericColumn {
         let words = (bucketCount + 1) / 2
         if scratch.count < words { scratch.append(contentsOf: repeatElement(0, count: words - scratch.count)) }
         var sawNegativeZero = false
-        var allRuns = SortedRuns()
-        var segmentRuns = [SortedRuns](repeating: SortedRuns(), count: slots)
+        // The segment slots' runs, and the all-rows slice's in slot `slots`.
+        let runs = SortedRunsCollector(slots: slots + 1)
         var segmentPresent = [Int](repeating: 0, count: slots)
         var present = 0
         let zeroCode = Int(Self.sortKey(of: 0)) - Int(smallestKey)
@@ -173,17 +173,17 @@ extension NumericColumn {
                     present &+= total
                     let value = Double(Self.code(ofSortKey: smallestKey &+ UInt64(code))) / scale
                     if let zeroSigns, code == zeroCode {
-                        allRuns.appendZeros(signs: zeroSigns.all)
+                        runs.appendZeros(signs: zeroSigns.all, to: slots)
                     } else {
-                        allRuns.append(value, count: total)
+                        runs.append(value, count: total, to: slots)
                     }
                     for slot in 0..<slots where buckets[base &+ slot] > 0 {
                         let count = Int(buckets[base &+ slot])
                         segmentPresent[slot] &+= count
                         if let zeroSigns, code == zeroCode {
-                            segmentRuns[slot].appendZeros(signs: zeroSigns.segments[slot])
+                            runs.appendZeros(signs: zeroSigns.segments[slot], to: slot)
                         } else {
-                            segmentRuns[slot].append(value, count: count)
+                            runs.append(value, count: count, to: slot)
                         }
                     }
                 }
@@ -195,7 +195,7 @@ extension NumericColumn {
         }
         allKinds[Int(ValueKind.present.rawValue)] = present
         let segmentKinds = Self.slotKinds(missing: missing, present: segmentPresent, kinds: kinds)
-        family.deliver(allKinds: allKinds, all: .runs(allRuns), segmentKinds: segmentKinds, segment: { .runs(segmentRuns[$0]) }, body)
+        family.deliver(allKinds: allKinds, all: .runs(runs.runs(slots)), segmentKinds: segmentKinds, segment: { .runs(runs.runs($0)) }, body)
     }
 
     /// Each segment slot's counts by kind: its cells not present (`missing[slot × kinds + kind]`) and its
@@ -322,8 +322,8 @@ extension NumericColumn {
     ) -> (all: SortedRuns, segments: [SortedRuns]) {
         let columns = firstSlot.count - 1
         let slots = firstSlot[columns]
-        var all = SortedRuns()
-        var segments = [SortedRuns](repeating: SortedRuns(), count: slots)
+        // The segment slots' runs, and the all-rows slice's in slot `slots`.
+        let runs = SortedRunsCollector(slots: slots + 1)
         var groupCount = [Int](repeating: 0, count: slots)
         var touched = [Int](repeating: 0, count: slots)
         groupCount.withUnsafeMutableBufferPointer { groupCount in
@@ -347,13 +347,13 @@ extension NumericColumn {
                     }
                     let zeros = current == zeroGroup ? zeroSigns : nil
                     let currentValue = value(current)
-                    if let zeros { all.appendZeros(signs: zeros.all) } else { all.append(currentValue, count: end - start) }
+                    if let zeros { runs.appendZeros(signs: zeros.all, to: slots) } else { runs.append(currentValue, count: end - start, to: slots) }
                     for index in 0..<touchedCount {
                         let slot = touched[index]
                         if let zeros {
-                            segments[slot].appendZeros(signs: zeros.segments[slot])
+                            runs.appendZeros(signs: zeros.segments[slot], to: slot)
                         } else {
-                            segments[slot].append(currentValue, count: groupCount[slot])
+                            runs.append(currentValue, count: groupCount[slot], to: slot)
                         }
                         groupCount[slot] = 0
                     }
@@ -361,7 +361,7 @@ extension NumericColumn {
                 }
             }
         }
-        return (all, segments)
+        return (runs.runs(slots), (0..<slots).map { runs.runs($0) })
     }
 
     /// Deals `count` ascending values out to every segment column's slices, stably (each slice's part stays
