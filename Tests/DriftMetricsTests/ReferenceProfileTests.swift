@@ -65,13 +65,38 @@ struct ReferenceProfileTests {
         #expect(q.count == 10_001)
     }
 
-    @Test("an unknown formatVersion is rejected with a clear error")
-    func unknownVersion() throws {
-        let data = try Self.editJSON(Self.sampleProfile().encoded()) { $0["formatVersion"] = 2 }
+    @Test("an unknown formatVersion is rejected with a clear error, whether the rest would decode, not decode or be inconsistent",
+          arguments: ["decodes", "missing score", "score not an object", "inconsistent bins"])
+    func unknownVersion(rest: String) throws {
+        let data = try Self.editJSON(Self.sampleProfile().encoded()) { root in
+            root["formatVersion"] = 2
+            switch rest {
+            case "missing score": root["score"] = nil
+            case "score not an object": root["score"] = "a later format"
+            case "inconsistent bins":
+                var score = root["score"] as? [String: Any] ?? [:]
+                score["binCounts"] = [1, 2]
+                root["score"] = score
+            default: break
+            }
+        }
         #expect(throws: ProfileError.unsupportedFormatVersion(found: 2, supported: 1)) {
             try ReferenceProfile.decode(data)
         }
         #expect(ProfileError.unsupportedFormatVersion(found: 2, supported: 1).description.contains("formatVersion 2"))
+    }
+
+    @Test("a profile without an integer formatVersion is invalid and says so", arguments: ["missing", "a string", "a fraction"])
+    func noVersion(kind: String) throws {
+        let data = try Self.editJSON(Self.sampleProfile().encoded()) { root in
+            root["formatVersion"] = kind == "missing" ? nil : kind == "a string" ? "1" : 1.5
+        }
+        let error = #expect(throws: ProfileError.self) { try ReferenceProfile.decode(data) }
+        guard case let .invalidProfile(message)? = error else {
+            Issue.record("expected an invalid profile, got \(String(describing: error))")
+            return
+        }
+        #expect(message.hasPrefix("no integer formatVersion"), "\(message)")
     }
 
     @Test("a hand-edited profile fails the fingerprint check")
