@@ -135,7 +135,7 @@ struct ByteKeyIndex: Sendable {
         guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return nil }
         let index = Int(entry & 0xFFFF_FFFF) - 1
         let offset = arena.start(of: index)
-        arena.bytes.withUnsafeBufferPointer { modelwatch_prefetch($0.baseAddress.map { $0 + offset }) }
+        arena.withUnsafeBytes { modelwatch_prefetch($0.baseAddress.map { $0 + offset }) }
         return index
     }
 
@@ -154,7 +154,7 @@ struct ByteKeyIndex: Sendable {
 
     /// The key at `index`, as a String.
     func key(_ index: Int) -> String {
-        arena.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[arena.range(of: index)]), as: UTF8.self) }
+        arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[arena.range(of: index)]), as: UTF8.self) }
     }
 
     /// Every key, in index order.
@@ -166,7 +166,7 @@ struct ByteKeyIndex: Sendable {
         let start = keyRange.lowerBound, length = keyRange.count
         guard length == bytes.count else { return false }
         guard length > 0 else { return true }
-        return arena.bytes.withUnsafeBytes { stored in
+        return arena.withUnsafeBytes { stored in
             let left = stored.baseAddress! + start, right = bytes.baseAddress!
             // Two overlapping loads cover keys of up to 16 bytes (prediction ids, versions, most category values)
             // without a call.
@@ -203,7 +203,7 @@ struct ByteKeyIndex: Sendable {
     private mutating func rehash(into size: Int) {
         slots = Array(repeating: 0, count: size)
         mask = size - 1
-        arena.bytes.withUnsafeBytes { bytes in
+        arena.withUnsafeBytes { bytes in
             for index in 0..<count {
                 let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[arena.range(of: index)]))
                 var slot = Int(truncatingIfNeeded: hash) & mask

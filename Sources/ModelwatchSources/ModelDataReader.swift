@@ -356,8 +356,8 @@ package struct ModelDataReader {
 struct ParsedLabels: Sendable {
     /// The labels' ids, by label.
     private var ids = ByteArena()
-    /// The ids' bytes, one after the other (``idRange(_:)``).
-    var arena: [UInt8] { ids.bytes }
+    /// The ids' bytes, one after the other (``idRange(_:)``), in `withUnsafeBytes`.
+    var arena: ByteArena { ids }
     var labels: [Bool] = []
     var timesMs: [Int64] = []
     /// Per label, its value (non-binary tasks only; see ``LabelRows/parse``).

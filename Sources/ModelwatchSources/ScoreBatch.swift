@@ -116,34 +116,10 @@ final class ScoreBatch: @unchecked Sendable {
         }
         let offset = arenaCount
         if let base = bytes.baseAddress, !bytes.isEmpty {
-            Self.copy(base, to: UnsafeMutableRawPointer(arena + offset), count: bytes.count)
+            ShortBytes.copy(base, to: UnsafeMutableRawPointer(arena + offset), count: bytes.count)
         }
         arenaCount += bytes.count
         return Span(offset: offset, length: bytes.count, hash: ByteKeyIndex.hash(bytes))
-    }
-
-    /// Copies `count` bytes (at least one). Values of up to 16 bytes (ids, versions, most categories) are copied
-    /// with two overlapping loads and stores of the same width, which stay within both ranges, instead of a call.
-    @inline(__always)
-    private static func copy(_ source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) {
-        if count >= 8 {
-            guard count <= 16 else {
-                destination.copyMemory(from: source, byteCount: count)
-                return
-            }
-            let head = source.loadUnaligned(as: UInt64.self), tail = source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            destination.storeBytes(of: head, as: UInt64.self)
-            destination.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
-        } else if count >= 4 {
-            let head = source.loadUnaligned(as: UInt32.self), tail = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-            destination.storeBytes(of: head, as: UInt32.self)
-            destination.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
-        } else {
-            // One to three bytes: the first, the middle and the last.
-            destination.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
-            destination.storeBytes(of: source.load(fromByteOffset: count / 2, as: UInt8.self), toByteOffset: count / 2, as: UInt8.self)
-            destination.storeBytes(of: source.load(fromByteOffset: count &- 1, as: UInt8.self), toByteOffset: count &- 1, as: UInt8.self)
-        }
     }
 
     /// Starts a row and returns its index in the batch; its cells are then set by the `set` methods (every

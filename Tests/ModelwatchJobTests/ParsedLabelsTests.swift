@@ -21,12 +21,12 @@ struct ParsedLabelsTests {
             bytes.withUnsafeMutableBytes { parsed.append(idBytes: UnsafeRawBufferPointer($0), label: index % 3 == 0, timeMs: Int64(index)) }
         }
         #expect(parsed.labels.count == ids.count && parsed.timesMs == (0..<ids.count).map(Int64.init))
-        let readBack = ids.indices.map { String(decoding: parsed.arena[parsed.idRange($0)], as: UTF8.self) }
+        let readBack = ids.indices.map { Self.id(parsed, parsed.idRange($0)) }
         #expect(readBack == ids)
         var seen: [String] = []
         parsed.forEachLabel(in: 0, of: 1) { range, hash, label, timeMs in
-            let id = String(decoding: parsed.arena[range], as: UTF8.self)
-            #expect(hash == parsed.arena[range].withUnsafeBytes { ByteKeyIndex.hash($0) })
+            let id = Self.id(parsed, range)
+            #expect(hash == parsed.arena.withUnsafeBytes { ByteKeyIndex.hash(UnsafeRawBufferPointer(rebasing: $0[range])) })
             #expect(label == (timeMs % 3 == 0))
             seen.append(id)
         }
@@ -41,7 +41,12 @@ struct ParsedLabelsTests {
                 var bytes = Array(id.utf8)
                 bytes.withUnsafeMutableBytes { parsed.append(idBytes: UnsafeRawBufferPointer($0), label: true, timeMs: 0) }
             }
-            #expect(ids.indices.map { String(decoding: parsed.arena[parsed.idRange($0)], as: UTF8.self) } == ids)
+            #expect(ids.indices.map { Self.id(parsed, parsed.idRange($0)) } == ids)
         }
+    }
+
+    /// The id in `range` of the labels' arena.
+    static func id(_ parsed: ParsedLabels, _ range: Range<Int>) -> String {
+        parsed.arena.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) }
     }
 }
