@@ -144,48 +144,61 @@ public struct ScoreTable: Sendable {
         let count = batch.count
         guard count > 0 else { return }
         var versionCodes = [UInt16](repeating: 0, count: count)
-        var newRows: [Int] = []
-        newRows.reserveCapacity(count)
+        // The batch's rows that are new ids, in order (the first `newCount`).
+        var newRows = [Int](repeating: 0, count: count)
+        var newCount = 0
         var duplicates: [(batchRow: Int, row: Int)] = []
-        // Prefetch the id slots of a block before using them, so their cache misses overlap.
-        for batchRow in 0..<count {
-            if batchRow % Self.prefetchBlock == 0 {
-                for ahead in batchRow..<Swift.min(batchRow + Self.prefetchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
-            }
-            let version = batch.versions[batchRow]
-            versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
-            let id = batch.ids[batchRow]
-            let (row, inserted) = idIndex.findOrInsert(batch.bytes(id), hash: id.hash)
-            if inserted {
-                newRows.append(batchRow)
-            } else {
-                duplicates.append((batchRow, row))
-                duplicateScores += 1
-                duplicateScoresByRow[Int32(row), default: 0] += 1
+        versionCodes.withUnsafeMutableBufferPointer { versionCodes in
+            newRows.withUnsafeMutableBufferPointer { newRows in
+                // Prefetch the id slots of a block before using them, so their cache misses overlap.
+                for batchRow in 0..<count {
+                    if batchRow % Self.prefetchBlock == 0 {
+                        for ahead in batchRow..<Swift.min(batchRow + Self.prefetchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
+                    }
+                    let version = batch.versions[batchRow]
+                    versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
+                    let id = batch.ids[batchRow]
+                    let (row, inserted) = idIndex.findOrInsert(batch.bytes(id), hash: id.hash)
+                    if inserted {
+                        newRows[newCount] = batchRow
+                        newCount &+= 1
+                    } else {
+                        duplicates.append((batchRow, row))
+                        duplicateScores += 1
+                        duplicateScoresByRow[Int32(row), default: 0] += 1
+                    }
+                }
             }
         }
+        newRows.removeLast(count - newCount)
         // Each column's index is taken out of its array for the column's loop (and put back), so the lookups work
         // on a local value instead of going through the array for every cell.
+        // The codes are written through buffer pointers: an array's subscript in these loops checked the array's
+        // uniqueness with a runtime call per cell.
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
-        for column in self.segmentCodes.indices {
-            var index = ByteKeyIndex.takeOut(&segmentIndex[column])
-            for batchRow in 0..<count {
-                let span = batch.segments[ScoreBatch.cell(column, row: batchRow)]
-                // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
-                segmentCodes[column * count + batchRow] = span.length == 0
-                    ? UInt32(index.findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
-                    : UInt32(index.findOrInsert(batch.bytes(span), hash: span.hash).index)
+        segmentCodes.withUnsafeMutableBufferPointer { codes in
+            for column in self.segmentCodes.indices {
+                var index = ByteKeyIndex.takeOut(&segmentIndex[column])
+                for batchRow in 0..<count {
+                    let span = batch.segments[ScoreBatch.cell(column, row: batchRow)]
+                    // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
+                    codes[column &* count &+ batchRow] = span.length == 0
+                        ? UInt32(index.findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
+                        : UInt32(index.findOrInsert(batch.bytes(span), hash: span.hash).index)
+                }
+                segmentIndex[column] = index
             }
-            segmentIndex[column] = index
         }
         var categoryCodes = [Int](repeating: 0, count: max(1, categories.count * count))
-        for feature in categories.indices {
-            var index = ByteKeyIndex.takeOut(&categoryIndex[feature])
-            for batchRow in 0..<count where batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)] == .present {
-                let span = batch.categories[ScoreBatch.cell(feature, row: batchRow)]
-                categoryCodes[feature * count + batchRow] = index.findOrInsert(batch.bytes(span), hash: span.hash).index
+        categoryCodes.withUnsafeMutableBufferPointer { codes in
+            for feature in categories.indices {
+                var index = ByteKeyIndex.takeOut(&categoryIndex[feature])
+                for batchRow in 0..<count where batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)] == .present {
+                    let span = batch.categories[ScoreBatch.cell(feature, row: batchRow)]
+                    codes[feature &* count &+ batchRow] = index.findOrInsert(batch.bytes(span), hash: span.hash).index
+                }
+                categoryIndex[feature] = index
             }
-            categoryIndex[feature] = index
         }
 
         let allNew = duplicates.isEmpty
