@@ -143,48 +143,52 @@ public struct ScoreTable: Sendable {
         newestBeforeReadMs = max(newestBeforeReadMs, batch.newestBeforeRangeMs)
         let count = batch.count
         guard count > 0 else { return }
-        var versionCodes = [UInt16](repeating: 0, count: count)
+        // The batch's columns as pointers, read once, and the per-row codes in buffers of their own: through
+        // arrays, or through `batch` inside the closures below, the loops retained, released or checked the
+        // uniqueness of their storage per cell.
+        let arena = batch.arena, ids = batch.ids, versions = batch.versions, segments = batch.segments
+        let categoryValues = batch.categories, categoryKinds = batch.categoryKind
+        @inline(__always) func bytes(_ span: ScoreBatch.Span) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: arena + span.offset, count: span.length)
+        }
+        let versionCodes = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: count)
+        defer { versionCodes.deallocate() }
         // The batch's rows that are new ids, in order (the first `newCount`).
-        var newRows = [Int](repeating: 0, count: count)
+        let newRowStorage = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+        defer { newRowStorage.deallocate() }
         var newCount = 0
         var duplicates: [(batchRow: Int, row: Int)] = []
-        versionCodes.withUnsafeMutableBufferPointer { versionCodes in
-            newRows.withUnsafeMutableBufferPointer { newRows in
-                // Prefetch the id slots of a block before using them, so their cache misses overlap.
-                for batchRow in 0..<count {
-                    if batchRow % Self.prefetchBlock == 0 {
-                        for ahead in batchRow..<Swift.min(batchRow + Self.prefetchBlock, count) { idIndex.prefetchSlot(batch.ids[ahead].hash) }
-                    }
-                    let version = batch.versions[batchRow]
-                    versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(batch.bytes(version), hash: version.hash).index)
-                    let id = batch.ids[batchRow]
-                    let (row, inserted) = idIndex.findOrInsert(batch.bytes(id), hash: id.hash)
-                    if inserted {
-                        newRows[newCount] = batchRow
-                        newCount &+= 1
-                    } else {
-                        duplicates.append((batchRow, row))
-                        duplicateScores += 1
-                        duplicateScoresByRow[Int32(row), default: 0] += 1
-                    }
-                }
+        // Prefetch the id slots of a block before using them, so their cache misses overlap.
+        for batchRow in 0..<count {
+            if batchRow % Self.prefetchBlock == 0 {
+                for ahead in batchRow..<Swift.min(batchRow + Self.prefetchBlock, count) { idIndex.prefetchSlot(ids[ahead].hash) }
+            }
+            let version = versions[batchRow]
+            versionCodes[batchRow] = UInt16(truncatingIfNeeded: versionIndex.findOrInsert(bytes(version), hash: version.hash).index)
+            let id = ids[batchRow]
+            let (row, inserted) = idIndex.findOrInsert(bytes(id), hash: id.hash)
+            if inserted {
+                newRowStorage[newCount] = batchRow
+                newCount &+= 1
+            } else {
+                duplicates.append((batchRow, row))
+                duplicateScores += 1
+                duplicateScoresByRow[Int32(row), default: 0] += 1
             }
         }
-        newRows.removeLast(count - newCount)
+        let newRows = UnsafeBufferPointer(rebasing: newRowStorage[..<newCount])
         // Each column's index is taken out of its array for the column's loop (and put back), so the lookups work
         // on a local value instead of going through the array for every cell.
-        // The codes are written through buffer pointers: an array's subscript in these loops checked the array's
-        // uniqueness with a runtime call per cell.
         var segmentCodes = [UInt32](repeating: 0, count: max(1, self.segmentCodes.count * count))
         segmentCodes.withUnsafeMutableBufferPointer { codes in
             for column in self.segmentCodes.indices {
                 var index = ByteKeyIndex.takeOut(&segmentIndex[column])
                 for batchRow in 0..<count {
-                    let span = batch.segments[ScoreBatch.cell(column, row: batchRow)]
+                    let span = segments[ScoreBatch.cell(column, row: batchRow)]
                     // An empty value is stored as the empty key (written `(missing)`), apart from a real `(missing)`.
                     codes[column &* count &+ batchRow] = span.length == 0
                         ? UInt32(index.findOrInsert(UnsafeRawBufferPointer(start: nil, count: 0), hash: ByteKeyIndex.hash(UnsafeRawBufferPointer(start: nil, count: 0))).index)
-                        : UInt32(index.findOrInsert(batch.bytes(span), hash: span.hash).index)
+                        : UInt32(index.findOrInsert(bytes(span), hash: span.hash).index)
                 }
                 segmentIndex[column] = index
             }
@@ -193,9 +197,9 @@ public struct ScoreTable: Sendable {
         categoryCodes.withUnsafeMutableBufferPointer { codes in
             for feature in categories.indices {
                 var index = ByteKeyIndex.takeOut(&categoryIndex[feature])
-                for batchRow in 0..<count where batch.categoryKind[ScoreBatch.cell(feature, row: batchRow)] == .present {
-                    let span = batch.categories[ScoreBatch.cell(feature, row: batchRow)]
-                    codes[feature &* count &+ batchRow] = index.findOrInsert(batch.bytes(span), hash: span.hash).index
+                for batchRow in 0..<count where categoryKinds[ScoreBatch.cell(feature, row: batchRow)] == .present {
+                    let span = categoryValues[ScoreBatch.cell(feature, row: batchRow)]
+                    codes[feature &* count &+ batchRow] = index.findOrInsert(bytes(span), hash: span.hash).index
                 }
                 categoryIndex[feature] = index
             }
@@ -215,7 +219,7 @@ public struct ScoreTable: Sendable {
         } else {
             for batchRow in newRows { score.append(batch.score[batchRow]) }
         }
-        versionCodes.withUnsafeBufferPointer { append(&versionCode, $0.baseAddress!) }
+        append(&versionCode, UnsafePointer(versionCodes.baseAddress!))
         label.append(contentsOf: repeatElement(-1, count: newRows.count))
         if tracksLabelValues { labelValue.append(contentsOf: repeatElement(.nan, count: newRows.count)) }
         labelTimeMs.append(contentsOf: repeatElement(Int64.min, count: newRows.count))
