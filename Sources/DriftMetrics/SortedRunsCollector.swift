@@ -2,8 +2,8 @@
 /// slice), each from runs appended in ascending order.
 ///
 /// What appending to an array of ``SortedRuns`` gives, for less: there, every append went through the outer
-/// array's and both inner arrays' uniqueness and capacity checks (34 instructions an append, a third of a
-/// million-row job's statistics of runs); here it is a few stores into storage the collector owns. The order
+/// array's and both inner arrays' uniqueness and capacity checks (34 instructions an append, 8.5M appends in
+/// the benchmark's 1M-row run with 8 segments); here it is a few stores into storage the collector owns. The order
 /// is checked once per run when a slot's runs are taken (``runs(_:)``), as ``SortedRuns/append(_:count:)``
 /// checks it per append.
 public final class SortedRunsCollector {

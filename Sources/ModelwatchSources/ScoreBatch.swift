@@ -96,12 +96,6 @@ final class ScoreBatch: @unchecked Sendable {
         newestBeforeRangeMs = .min
     }
 
-    /// The bytes of `span`.
-    @inline(__always)
-    func bytes(_ span: Span) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: arena + span.offset, count: span.length)
-    }
-
     /// Copies `bytes` into the arena.
     @inline(__always)
     private func store(_ bytes: UnsafeRawBufferPointer) -> Span {
