@@ -278,16 +278,20 @@ private struct BlockJob: @unchecked Sendable {
         var endedInsideQuote = false
         var hadTooLongRecord = false
         func drain() throws(InputError) {
+            // The batch in a local for the loop: read from the captured variable, it was retained and released
+            // for every row.
+            var current = batch
+            defer { batch = current }
             while let event = try reader.next() {
                 block.rowsRead += 1
                 switch event {
                 case .record(let record):
-                    switch parser.parse(record, into: batch) {
+                    switch parser.parse(record, into: current) {
                     case .stored:
                         block.rowsInRange += 1
-                        if batch.isFull {
-                            block.batches.append(batch)
-                            batch = ingestion.takeBatch()
+                        if current.isFull {
+                            block.batches.append(current)
+                            current = ingestion.takeBatch()
                         }
                     case .outside:
                         break

@@ -149,6 +149,20 @@ struct ParallelScoreFileTests {
         expectSameRead(parallel, sequential)
     }
 
+    @Test("blocks of more rows than a batch holds fill several batches, one filled in the middle of a piece",
+          arguments: [(blockSize: 1 << 22, pieceSize: 4096), (blockSize: 300_000, pieceSize: 1 << 16), (blockSize: 250_000, pieceSize: 999)])
+    func blocksOfSeveralBatches(blockSize: Int, pieceSize: Int) throws {
+        let directory = TemporaryDirectory()
+        let rows = 3 * ScoreBatch.capacity
+        let scores = directory.write("scores.csv", scoreCSV(rows: rows, seed: UInt64(blockSize), multilineNotes: false, crlf: false))
+        let labels = directory.write("labels.csv", labelCSV(rows: rows / 2, seed: 5))
+        let model = try model(scores: scores, labels: labels)
+        let sequential = try read(model, parallel: false)
+        #expect(sequential.counters.scoreRowsRead == rows)
+        let parallel = try read(model, parallel: true, blockSize: blockSize, pieceSize: pieceSize, workers: 2)
+        expectSameRead(parallel, sequential)
+    }
+
     @Test("a block inside one long row is empty: the row is read once, by the block it starts in", arguments: [1 << 16, 7])
     func blockInsideOneRow(pieceSize: Int) throws {
         let directory = TemporaryDirectory()
