@@ -130,8 +130,8 @@ demo-tasks: build
 
 # The release binary is built first, once: the packaging tests install the .deb made from it (they find it
 # through MODELWATCH_DEB).
-# The tests' state (spool, lock, finalised windows of in-process runs): never the real /var/lib/modelwatch, whose
-# absence the package test needs.
+# The tests' state (spool, lock, finalised windows of in-process runs): never the real /var/lib/modelwatch, which
+# the package test installs, purges and (when it existed before) moves aside and puts back.
 TEST_STATE_DIR := $(abspath .build/test-state)
 # The 30-day alert scenarios run the job a few hundred times: they use the release binary the package was built
 # from (MODELWATCH_BINARY), not the debug one.
