@@ -284,7 +284,9 @@ private struct BlockJob: @unchecked Sendable {
             defer { batch = current }
             while let event = try reader.next() {
                 block.rowsRead += 1
-                switch event {
+                // Consumed, not copied: matching the event in place called its value witnesses (copy, destroy,
+                // tag) for every row, as its row-error case holds strings.
+                switch consume event {
                 case .record(let record):
                     switch parser.parse(record, into: current) {
                     case .stored:
