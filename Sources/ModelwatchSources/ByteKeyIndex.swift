@@ -166,26 +166,7 @@ struct ByteKeyIndex: Sendable {
         let start = keyRange.lowerBound, length = keyRange.count
         guard length == bytes.count else { return false }
         guard length > 0 else { return true }
-        return arena.withUnsafeBytes { stored in
-            let left = stored.baseAddress! + start, right = bytes.baseAddress!
-            // Two overlapping loads cover keys of up to 16 bytes (prediction ids, versions, most category values)
-            // without a call.
-            if length >= 8 {
-                guard length <= 16 else { return memcmp(left, right, length) == 0 }
-                return left.loadUnaligned(as: UInt64.self) == right.loadUnaligned(as: UInt64.self)
-                    && left.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-                        == right.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            }
-            if length >= 4 {
-                return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
-                    && left.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
-                        == right.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
-            }
-            // One to three bytes: the first, the middle and the last cover them all.
-            return left.load(as: UInt8.self) == right.load(as: UInt8.self)
-                && left.load(fromByteOffset: length / 2, as: UInt8.self) == right.load(fromByteOffset: length / 2, as: UInt8.self)
-                && left.load(fromByteOffset: length - 1, as: UInt8.self) == right.load(fromByteOffset: length - 1, as: UInt8.self)
-        }
+        return arena.withUnsafeBytes { stored in ShortBytes.equal(stored.baseAddress! + start, bytes.baseAddress!, count: length) }
     }
 
     @inline(__always)
